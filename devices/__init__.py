@@ -1,0 +1,1 @@
+"""Simulated smart-metering devices and their firmware state machines."""

@@ -1,0 +1,144 @@
+"""A simulated device: what it runs, what it holds, and how it answers the DSP.
+
+Devices know nothing of users, authorisation or the SMI; the DSP decides whether a command reaches
+a device and what to make of the answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from dccsim.devices.codes import AlertCode, MessageCode, receipt_message_code
+from dccsim.devices.firmware import (
+    ActivationResult,
+    FirmwareImage,
+    ScheduledOutcome,
+    SingleStepFirmware,
+    TwoStepFirmware,
+)
+from dccsim.devices.kinds import DeviceType, SmetsVersion
+
+
+@dataclass(frozen=True, slots=True)
+class FirmwareReading:
+    """An 11.2 answer. A GPF also reports the GSME firmware version it holds (DEV-06)."""
+
+    firmware_version: str
+    gsme_firmware_version: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceAlert:
+    """An alert raised by a device, as the DSP receives it."""
+
+    device_id: str
+    message_code: MessageCode
+    alert_code: AlertCode
+    firmware_version: str | None = None
+    image_hash: bytes | None = None
+
+
+@dataclass(slots=True)
+class SimulatedDevice:
+    device_id: str
+    device_type: DeviceType
+    smets: SmetsVersion
+    manufacturer: str
+    model: str
+    firmware: TwoStepFirmware
+    # A GPF relays its GSME's firmware; it reads the version from the GSME it serves.
+    gsme: SimulatedDevice | None = None
+    top_ups: list[str] = field(default_factory=list)
+    supplier_credentials: str | None = None
+    clock_set: bool = False
+
+    @classmethod
+    def create(
+        cls,
+        device_id: str,
+        device_type: DeviceType,
+        smets: SmetsVersion,
+        manufacturer: str,
+        model: str,
+        firmware_version: str,
+    ) -> SimulatedDevice:
+        machine = (
+            SingleStepFirmware(firmware_version)
+            if smets is SmetsVersion.SMETS1
+            else TwoStepFirmware(firmware_version)
+        )
+        return cls(device_id, device_type, smets, manufacturer, model, machine)
+
+    @property
+    def running_version(self) -> str:
+        return self.firmware.running_version
+
+    @property
+    def raises_distribution_receipts(self) -> bool:
+        """SMETS1 images never reach the device at 11.1, so no receipt is raised (DEV-03)."""
+        return self.smets is SmetsVersion.SMETS2
+
+    # -- firmware -------------------------------------------------------------------------------
+
+    def receive_image(self, image: FirmwareImage, *, verifies: bool = True) -> DeviceAlert | None:
+        receipt = self.firmware.receive(image, verifies=verifies)
+        if not self.raises_distribution_receipts:
+            return None
+        alert_code = (
+            AlertCode.FIRMWARE_VERIFICATION_SUCCESSFUL
+            if receipt.verified
+            else AlertCode.FIRMWARE_VERIFICATION_FAILED
+        )
+        return DeviceAlert(
+            self.device_id,
+            receipt_message_code(self.device_type),
+            alert_code,
+            image_hash=receipt.image_hash,
+        )
+
+    def activate_firmware(
+        self, image_hash: bytes, execute_at: datetime | None = None
+    ) -> ActivationResult:
+        if execute_at is None:
+            return self.firmware.activate(image_hash)
+        return self.firmware.schedule(image_hash, execute_at)
+
+    def cancel_firmware_activation(self) -> ActivationResult:
+        return self.firmware.cancel()
+
+    def run_due_activation(self, now: datetime) -> DeviceAlert | None:
+        """Execute a future-dated activation whose time has come, raising 0x00CA (FW-08)."""
+        outcome: ScheduledOutcome | None = self.firmware.run_due(now)
+        if outcome is None:
+            return None
+        alert_code = (
+            AlertCode.FUTURE_DATED_COMMAND_ACTIONED
+            if outcome.actioned
+            else AlertCode.FUTURE_DATED_COMMAND_NOT_ACTIONED
+        )
+        return DeviceAlert(
+            self.device_id,
+            MessageCode.FUTURE_DATED_FIRMWARE_ACTIVATION,
+            alert_code,
+            firmware_version=outcome.result.firmware_version,
+        )
+
+    def read_firmware_version(self) -> FirmwareReading:
+        if self.device_type is DeviceType.GPF:
+            gsme_version = self.gsme.running_version if self.gsme is not None else None
+            return FirmwareReading(self.running_version, gsme_version)
+        return FirmwareReading(self.running_version)
+
+    # -- other commands the simulator serves ----------------------------------------------------
+
+    def top_up(self, utrn: str) -> None:
+        self.top_ups.append(utrn)
+
+    def set_clock(self) -> None:
+        """Commissioning (8.1.1) sets the device clock."""
+        self.clock_set = True
+
+    def replace_supplier_credentials(self, supplier_id: str) -> None:
+        """6.23: the incoming supplier's certificates replace the outgoing one's."""
+        self.supplier_credentials = supplier_id

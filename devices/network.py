@@ -1,0 +1,38 @@
+"""The simulated WAN: every device of the fleet, addressed by its EUI-64."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dccsim.devices.device import SimulatedDevice
+from dccsim.devices.kinds import DeviceType
+
+
+class DeviceNetwork:
+    def __init__(self) -> None:
+        self._devices: dict[str, SimulatedDevice] = {}
+
+    def add(self, device: SimulatedDevice) -> None:
+        self._devices[device.device_id] = device
+
+    def remove(self, device_id: str) -> None:
+        self._devices.pop(device_id, None)
+
+    def get(self, device_id: str) -> SimulatedDevice | None:
+        return self._devices.get(device_id)
+
+    def __contains__(self, device_id: object) -> bool:
+        return device_id in self._devices
+
+    def __iter__(self) -> Iterator[SimulatedDevice]:
+        return iter(self._devices.values())
+
+    def __len__(self) -> int:
+        return len(self._devices)
+
+    def pair_gpf(self, gpf_id: str, gsme_id: str) -> None:
+        """Let a GPF relay its GSME's firmware version (DEV-06)."""
+        gpf, gsme = self._devices[gpf_id], self._devices[gsme_id]
+        if gpf.device_type is not DeviceType.GPF or gsme.device_type is not DeviceType.GSME:
+            raise ValueError(f"cannot pair {gpf_id} ({gpf.device_type}) with {gsme_id}")
+        gpf.gsme = gsme

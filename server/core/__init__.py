@@ -1,0 +1,1 @@
+"""The DSP core: pure domain logic. Never imports grpc."""

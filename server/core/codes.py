@@ -1,0 +1,47 @@
+"""Codes the DSP answers with: DUIS response codes and DCC Alert codes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ResponseCode(StrEnum):
+    """The DUIS `sr:ResponseCode` values the simulator uses (shared/reference lists them all)."""
+
+    I0 = "I0"  # success
+    I99 = "I99"  # acknowledgement; or non-device success with no XML data
+    E1 = "E1"  # invalid user / user role
+    E2 = "E2"  # user role not permitted to send this SRV
+    E3 = "E3"  # invalid user status
+    E4 = "E4"  # user / role not authorised for the device at the required time
+    E5 = "E5"  # device SMI status incompatible with the SRV
+    E11 = "E11"  # SRV not compatible with the device type
+    E12 = "E12"  # SRV / Command Variant combination invalid
+    E17 = "E17"  # not available for local delivery
+    E19 = "E19"  # device does not exist
+    # Decision (REQ-02): DUIS gives E1000 no public meaning; dccsim answers a replayed or
+    # non-increasing RequestID counter with it, so it cannot be mistaken for a documented code.
+    E1000 = "E1000"
+    E080201 = "E080201"  # Decision: 8.2 found no device for the search key
+    E080407 = "E080407"  # 8.4: device not in SMI, or status not valid for the update (INV-05)
+    W110101 = "W110101"  # 11.1 accepted with warnings (DSPUpdateFirmwareWarning)
+
+    @property
+    def is_error(self) -> bool:
+        return self.startswith("E")
+
+
+REPLAYED_COUNTER = ResponseCode.E1000
+
+
+class DccAlertCode(StrEnum):
+    """DCC Alert codes the simulator raises."""
+
+    # Decision: the sources name N29 for restoration but give no code for the CPL suspension
+    # alert; dccsim sends the DeviceStatusChangeEvent/DeviceSuspended body with N28.
+    DEVICE_SUSPENDED = "N28"
+    DEVICE_RESTORED = "N29"  # Device Restored from Suspension (FW-02)
+    CHANGE_OF_SUPPLIER_FAILED = "N26"  # Update Security Credentials (CoS) failed (ALERT-02)
+    FIRMWARE_NO_LONGER_VALID = "N50"  # firmware version no longer valid on the CPL (FW-03)
+    INVALID_FIRMWARE_VERSION = "N51"  # firmware version matches no CPL entry (FW-04)
+    GSME_FIRMWARE_MISMATCH = "N52"  # GPF reports a GSME version unlike the SMI's (FW-07)

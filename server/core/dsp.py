@@ -1,0 +1,337 @@
+"""The DSP: one object that takes Service Requests through the pipeline
+
+    validate -> authorise -> device -> response processing -> delivery
+
+and offers the control operations a test harness needs (fleet, CPL, clock, outboxes).
+
+A rejected request changes nothing: every check runs before the first change is made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from dccsim.devices.device import SimulatedDevice
+from dccsim.server.core import device_services, dsp_services
+from dccsim.server.core.authorisation import authorise
+from dccsim.server.core.baseline import Baseline
+from dccsim.server.core.clock import VirtualClock
+from dccsim.server.core.codes import REPLAYED_COUNTER, DccAlertCode, ResponseCode
+from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
+from dccsim.server.core.eui import parse_eui64
+from dccsim.server.core.faults import FaultPlan
+from dccsim.server.core.firmware_processing import AlertIntent
+from dccsim.server.core.journal import EventKind
+from dccsim.server.core.matrix import SERVED_SRVS, CommandVariant, ServiceDefinition
+from dccsim.server.core.messages import DeviceStatusChange, LocalCommand, PreCommand, SyncAnswer
+from dccsim.server.core.outbox import Outbox, OutboxEntry
+from dccsim.server.core.records import (
+    COMMUNICABLE,
+    CplEntry,
+    CplStatus,
+    Registration,
+    SmiRecord,
+    SmiStatus,
+    User,
+)
+from dccsim.server.core.requests import RequestId, ServiceRequest, SignedPreCommand
+from dccsim.server.core.state import DEFAULT_ACB_ID, DspState
+from dccsim.server.core.validation import validate
+
+GBCS_VERSION = "4.0"
+_NON_DEVICE_HANDLERS = {
+    "8.2": dsp_services.read_inventory,
+    "8.4": dsp_services.apply_inventory_update,
+    "11.1": dsp_services.distribute_firmware,
+    "12.1": dsp_services.wan_matrix,
+}
+# SRVs whose future-dated form the DSP holds until the execution time ("DSP" pattern); 11.3's
+# future dating is held by the device itself.
+_DEVICE_HOLDS_FUTURE_DATED = frozenset({"11.3"})
+
+
+@dataclass(frozen=True, slots=True)
+class _PendingPreCommand:
+    request: ServiceRequest
+    payload: bytes
+
+
+class Dsp:
+    def __init__(
+        self,
+        *,
+        clock: VirtualClock | None = None,
+        baseline: Baseline = Baseline.CURRENT,
+        faults: FaultPlan | None = None,
+        acb_id: str = DEFAULT_ACB_ID,
+        strict_counters: bool = True,
+    ) -> None:
+        self.state = DspState(
+            clock=clock or VirtualClock(),
+            baseline=baseline,
+            acb_id=parse_eui64(acb_id, "acb_id"),
+            faults=faults or FaultPlan(),
+        )
+        # REQ-02; a harness replaying fixed templates against a fresh simulator may relax it.
+        self.strict_counters = strict_counters
+        self._counters: dict[tuple[str, str], int] = {}
+        self._pre_commands: dict[RequestId, _PendingPreCommand] = {}
+
+    # -- convenient views ---------------------------------------------------------------------
+
+    @property
+    def clock(self) -> VirtualClock:
+        return self.state.clock
+
+    @property
+    def baseline(self) -> Baseline:
+        return self.state.baseline
+
+    @property
+    def faults(self) -> FaultPlan:
+        return self.state.faults
+
+    @property
+    def journal(self):
+        return self.state.journal
+
+    def now(self) -> datetime:
+        return self.state.now()
+
+    def device_record(self, device_id: str) -> SmiRecord:
+        record = self.state.smi.get(parse_eui64(device_id, "device_id"))
+        if record is None:
+            raise NotFound("device", device_id)
+        return record
+
+    def device(self, device_id: str) -> SimulatedDevice:
+        device = self.state.network.get(parse_eui64(device_id, "device_id"))
+        if device is None:
+            raise NotFound("device", device_id)
+        return device
+
+    def outbox(self, user_id: str) -> Outbox:
+        return self.state.outboxes.for_user(parse_eui64(user_id, "user_id"))
+
+    def pending(self, user_id: str, after: int = 0) -> list[OutboxEntry]:
+        return self.outbox(user_id).pending(after)
+
+    def acknowledge(self, user_id: str, up_to: int) -> int:
+        try:
+            return self.outbox(user_id).acknowledge(up_to)
+        except ValueError as error:
+            raise InvalidField("up_to", str(error)) from None
+
+    # -- the pipeline -------------------------------------------------------------------------
+
+    def submit(self, request: ServiceRequest) -> SyncAnswer:
+        """Take one Service Request through the pipeline and return the synchronous answer.
+
+        Raises InvalidField for malformed input and NotSimulated for an SRV dccsim does not
+        serve; in both cases nothing has changed.
+        """
+        definition = validate(request)
+        self.run_due()
+        signed = isinstance(request.body, SignedPreCommand)
+        if signed:
+            request = self._signed_leg(request)
+        else:
+            key = (request.request_id.originator, request.request_id.target)
+            last = self._counters.get(key)
+            if self.strict_counters and last is not None and request.request_id.counter <= last:
+                return self._answer(
+                    request, REPLAYED_COUNTER, f"counter must exceed {last} (REQ-02)"
+                )
+        decision = authorise(
+            request,
+            definition,
+            users=self.state.users,
+            smi=self.state.smi,
+            registrations=self.state.registrations,
+            acb_id=self.state.acb_id,
+            now=self.now(),
+            baseline=self.baseline,
+        )
+        if not decision.authorised:
+            assert decision.code is not None
+            return self._answer(request, decision.code, decision.reason)
+        if definition.srv not in SERVED_SRVS:
+            raise NotSimulated(definition.srv, definition.name)
+        # From here on the request is accepted: consume the counter, then act.
+        if signed:
+            del self._pre_commands[request.request_id]
+        else:
+            key = (request.request_id.originator, request.request_id.target)
+            self._counters[key] = max(self._counters.get(key, 0), request.request_id.counter)
+        self.state.journal.record(
+            self.now(),
+            EventKind.REQUEST,
+            f"SRV {request.srv} accepted",
+            request=request.request_id,
+            cv=int(request.command_variant),
+            role=decision.role,
+        )
+        if definition.non_device:
+            return _NON_DEVICE_HANDLERS[definition.srv](self.state, request)
+        return self._device_request(request, definition)
+
+    def _answer(self, request: ServiceRequest, code: ResponseCode, reason: str) -> SyncAnswer:
+        self.state.journal.record(
+            self.now(),
+            EventKind.DECISION,
+            f"SRV {request.srv}: {code}",
+            request=request.request_id,
+            code=code,
+            reason=reason,
+        )
+        return SyncAnswer(request.request_id, request.srv, code, detail=reason)
+
+    def _signed_leg(self, request: ServiceRequest) -> ServiceRequest:
+        """REQ-05: a CV 5/6/7 SignedPreCommand executes the request its CV 4 leg transformed."""
+        if not request.command_variant.is_critical or request.command_variant is (
+            CommandVariant.CRITICAL_TRANSFORM
+        ):
+            raise InvalidField("command_variant", "a signed pre-command is sent with CV 5, 6 or 7")
+        pending = self._pre_commands.get(request.request_id)
+        assert isinstance(request.body, SignedPreCommand)
+        if pending is None or pending.payload != request.body.payload:
+            raise InvalidField(
+                "body.payload", "matches no PreCommand issued for this RequestID (send CV 4 first)"
+            )
+        return replace(
+            pending.request,
+            command_variant=request.command_variant,
+            execution_datetime=request.execution_datetime or pending.request.execution_datetime,
+        )
+
+    def _device_request(self, request: ServiceRequest, definition: ServiceDefinition) -> SyncAnswer:
+        cv = request.command_variant
+        rid = request.request_id
+        if cv is CommandVariant.CRITICAL_TRANSFORM:
+            payload = _pre_command_payload(request)
+            self._pre_commands[rid] = _PendingPreCommand(request, payload)
+            return SyncAnswer(rid, request.srv, ResponseCode.I0, PreCommand(GBCS_VERSION, payload))
+        if cv.is_local_only:
+            # Decision: dccsim hands back the command for local delivery but has no hand-held
+            # terminal to carry it, so the device does not execute it.
+            return SyncAnswer(
+                rid, request.srv, ResponseCode.I0, LocalCommand(_pre_command_payload(request))
+            )
+        when = request.execution_datetime
+        if when is not None and when > self.now() and request.srv not in _DEVICE_HOLDS_FUTURE_DATED:
+            self.state.scheduler.at(
+                when,
+                lambda: device_services.execute(self.state, request),
+                label=f"SRV {request.srv} {rid}",
+            )
+        else:
+            device_services.execute(self.state, request)
+        return SyncAnswer(rid, request.srv, ResponseCode.I99)
+
+    # -- the clock ----------------------------------------------------------------------------
+
+    def run_due(self) -> int:
+        """Run every future-dated action whose time has come; return how many ran."""
+        ran = 0
+        while (timer := self.state.scheduler.pop_due(self.now())) is not None:
+            timer.action()
+            ran += 1
+        return ran
+
+    def advance(self, delta: timedelta) -> int:
+        """Move virtual time forward, running due actions at their own times, in order."""
+        target = self.now() + delta
+        ran = 0
+        while (due := self.state.scheduler.next_due()) is not None and due <= target:
+            if due > self.now():
+                self.clock.set(due)
+            ran += self.run_due()
+        self.clock.set(max(target, self.now()))
+        return ran + self.run_due()
+
+    # -- control: the fleet, the CPL and the users ---------------------------------------------
+
+    def add_user(self, user: User) -> None:
+        self.state.users[parse_eui64(user.user_id, "user.user_id")] = user
+
+    def add_registration(self, registration: Registration) -> None:
+        parse_eui64(registration.user_id, "registration.user_id")
+        self.state.registrations.add(registration)
+
+    def add_device(self, record: SmiRecord) -> SimulatedDevice:
+        """Add a device to the SMI and put a simulated device running its firmware on the WAN."""
+        device_id = parse_eui64(record.device_id, "device.device_id")
+        record = replace(record, device_id=device_id)
+        device = SimulatedDevice.create(
+            device_id,
+            record.device_type,
+            record.smets,
+            record.manufacturer,
+            record.model,
+            record.firmware_version,
+        )
+        self.state.smi.put(record)
+        self.state.network.add(device)
+        if record.paired_gsme is not None and record.paired_gsme in self.state.network:
+            self.state.network.pair_gpf(device_id, record.paired_gsme)
+        return device
+
+    def put_cpl_entry(self, entry: CplEntry) -> int:
+        """Add or change a CPL entry. Marking one Removed suspends its devices (CPL-01);
+        returns how many devices were suspended."""
+        previous = self.state.cpl.status_of(entry.key)
+        self.state.cpl.put(entry)
+        self.state.journal.record(
+            self.now(),
+            EventKind.CONTROL,
+            "CPL entry set",
+            model=entry.model,
+            version=entry.firmware_version,
+            status=entry.status,
+        )
+        if entry.status is not CplStatus.REMOVED or previous is CplStatus.REMOVED:
+            return 0
+        return self._suspend_devices_on(entry)
+
+    def _suspend_devices_on(self, entry: CplEntry) -> int:
+        suspended = 0
+        alert = (AlertIntent(DccAlertCode.DEVICE_SUSPENDED, DeviceStatusChange(restored=False)),)
+        for record in self.state.smi.with_cpl_key(entry.key):
+            if not record.device_type.on_cpl or record.status not in COMMUNICABLE:
+                continue
+            new_record = record.suspended()
+            self.state.store(new_record, "CPL entry Removed")
+            self.state.raise_alerts(new_record, alert)
+            suspended += 1
+        return suspended
+
+    def restore_device(self, device_id: str, *, actor: str, reason: str) -> SmiRecord:
+        """CPL-02's administrative reset: lift a suspension by hand. Audited in the journal."""
+        record = self.device_record(device_id)
+        if record.status is not SmiStatus.SUSPENDED:
+            raise InvalidField("device_id", f"device is {record.status}, not Suspended")
+        restored = record.restored()
+        self.state.store(restored, "administrative restore")
+        self.state.journal.record(
+            self.now(),
+            EventKind.CONTROL,
+            "administrative restore",
+            device=record.device_id,
+            actor=actor,
+            reason=reason,
+        )
+        return restored
+
+    def program_ecos_failure(self, device_id: str, ecos_error_code: str) -> None:
+        """Make the ECoS party refuse the next 6.23 for a device (N26, ALERT-02)."""
+        if len(ecos_error_code) != 3:
+            raise InvalidField("ecos_error_code", "an ECoSErrorCode is exactly 3 characters")
+        self.state.ecos_failures[self.device_record(device_id).device_id] = ecos_error_code
+
+
+def _pre_command_payload(request: ServiceRequest) -> bytes:
+    """An opaque stand-in for the GBCS command: unique to the request, checked on return."""
+    digest = hashlib.sha256(repr(request).encode()).digest()
+    return b"DCCSIM-GBCS/" + request.srv.encode() + b"/" + digest

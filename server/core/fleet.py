@@ -1,0 +1,118 @@
+"""Fleets: the users, registrations, CPL entries and devices a simulator starts with.
+
+`example_fleet()` is the embedded default: the devices and users the public DUIS reference
+templates address, so that a supplier's template set runs against a fresh simulator unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from dccsim.devices.kinds import DeviceType, SmetsVersion
+from dccsim.server.core.dsp import Dsp
+from dccsim.server.core.records import (
+    CplEntry,
+    DuisVersion,
+    Registration,
+    SmiRecord,
+    SmiStatus,
+    User,
+    UserRole,
+)
+
+SUPPLIER_A = "90-B3-D5-1F-30-01-00-00"
+SUPPLIER_B = "90-B3-D5-1F-30-03-00-00"
+NETWORK_OPERATOR = "90-B3-D5-1F-30-02-00-00"
+EXAMPLE_MPAN = "1100000000001"
+EXAMPLE_MPRN = "2100000001"
+EXAMPLE_MANUFACTURER = "DCCSIM"
+EXAMPLE_FIRMWARE = "0100"
+EXAMPLE_NEW_FIRMWARE = "0200"
+_TEMPLATE_PREFIX = "00-DB-12-34-56-78-90-"
+EXAMPLE_DEVICE_IDS = {
+    DeviceType.ESME: _TEMPLATE_PREFIX + "A0",
+    DeviceType.GSME: _TEMPLATE_PREFIX + "A1",
+    DeviceType.CHF: _TEMPLATE_PREFIX + "A2",
+    DeviceType.GPF: _TEMPLATE_PREFIX + "A3",
+    DeviceType.PPMID: _TEMPLATE_PREFIX + "A4",
+    DeviceType.HCALCS: _TEMPLATE_PREFIX + "A5",
+}
+
+
+@dataclass(slots=True)
+class Fleet:
+    users: list[User] = field(default_factory=list)
+    registrations: list[Registration] = field(default_factory=list)
+    cpl: list[CplEntry] = field(default_factory=list)
+    devices: list[SmiRecord] = field(default_factory=list)
+
+    def load_into(self, dsp: Dsp) -> None:
+        for user in self.users:
+            dsp.add_user(user)
+        for registration in self.registrations:
+            dsp.add_registration(registration)
+        for entry in self.cpl:
+            dsp.put_cpl_entry(entry)
+        # GSMEs first, so that a GPF can be paired with its GSME as it is added.
+        for record in sorted(self.devices, key=lambda r: r.device_type is not DeviceType.GSME):
+            dsp.add_device(record)
+
+
+def example_model(device_type: DeviceType) -> str:
+    return f"{device_type}-S2"
+
+
+def example_fleet() -> Fleet:
+    since = datetime(2020, 1, 1, tzinfo=UTC)
+    users = [
+        User(
+            SUPPLIER_A,
+            frozenset({UserRole.IMPORT_SUPPLIER, UserRole.GAS_SUPPLIER}),
+            interface_version=DuisVersion.V5_2,
+            name="Supplier A",
+        ),
+        User(
+            SUPPLIER_B,
+            frozenset({UserRole.IMPORT_SUPPLIER, UserRole.GAS_SUPPLIER}),
+            interface_version=DuisVersion.V5_1,
+            name="Supplier B",
+        ),
+        User(
+            NETWORK_OPERATOR,
+            frozenset({UserRole.ELECTRICITY_DISTRIBUTOR, UserRole.GAS_TRANSPORTER}),
+            interface_version=DuisVersion.V5_2,
+            name="Network Operator",
+        ),
+    ]
+    registrations = [
+        Registration(EXAMPLE_MPAN, UserRole.IMPORT_SUPPLIER, SUPPLIER_A, since),
+        Registration(EXAMPLE_MPAN, UserRole.ELECTRICITY_DISTRIBUTOR, NETWORK_OPERATOR, since),
+        Registration(EXAMPLE_MPRN, UserRole.GAS_SUPPLIER, SUPPLIER_A, since),
+        Registration(EXAMPLE_MPRN, UserRole.GAS_TRANSPORTER, NETWORK_OPERATOR, since),
+    ]
+    cpl = [
+        CplEntry(EXAMPLE_MANUFACTURER, example_model(device_type), version)
+        for device_type in EXAMPLE_DEVICE_IDS
+        for version in (EXAMPLE_FIRMWARE, EXAMPLE_NEW_FIRMWARE)
+    ]
+    devices = [
+        SmiRecord(
+            device_id=device_id,
+            device_type=device_type,
+            smets=SmetsVersion.SMETS2,
+            manufacturer=EXAMPLE_MANUFACTURER,
+            model=example_model(device_type),
+            firmware_version=EXAMPLE_FIRMWARE,
+            status=SmiStatus.COMMISSIONED,
+            mpxn=EXAMPLE_MPRN if device_type.is_gas else EXAMPLE_MPAN,
+            esme_variant="A" if device_type is DeviceType.ESME else None,
+            added_by=SUPPLIER_A,
+            uprn=100000000001,
+            paired_gsme=EXAMPLE_DEVICE_IDS[DeviceType.GSME]
+            if device_type is DeviceType.GPF
+            else None,
+        )
+        for device_type, device_id in EXAMPLE_DEVICE_IDS.items()
+    ]
+    return Fleet(users, registrations, cpl, devices)

@@ -1,0 +1,172 @@
+"""What the DSP sends back: synchronous answers, and the asynchronous messages of an outbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from dccsim.devices.codes import AlertCode, MessageCode
+from dccsim.devices.firmware import ActivateImageResponseCode
+from dccsim.devices.kinds import DeviceType
+from dccsim.server.core.codes import DccAlertCode, ResponseCode
+from dccsim.server.core.records import SmiRecord
+from dccsim.server.core.requests import RequestId
+
+# -- synchronous answer bodies ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PreCommand:
+    """CV 4's answer: what the user must sign and send back with CV 5 (REQ-05)."""
+
+    gbcs_version: str
+    payload: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class LocalCommand:
+    """CV 2/6's answer: the command for the user to deliver locally (not executed by dccsim)."""
+
+    payload: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class InventoryResult:
+    """8.2's answer: up to 17 device records (DSPInventory)."""
+
+    devices: tuple[SmiRecord, ...]
+    cpl_status: tuple[str | None, ...]  # DUIS CPLStatus value of each device's firmware
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateFirmwareWarnings:
+    """11.1's answer (DSPUpdateFirmwareWarning): the devices the image was *not* sent to."""
+
+    invalid_device_ids: tuple[str, ...] = ()
+    not_commissioned: tuple[str, ...] = ()
+    not_applicable_firmware: tuple[str, ...] = ()
+    other_request_in_progress: tuple[str, ...] = ()
+
+    @property
+    def any(self) -> bool:
+        return bool(
+            self.invalid_device_ids
+            or self.not_commissioned
+            or self.not_applicable_firmware
+            or self.other_request_in_progress
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WanCoverage:
+    csp_region: str
+    coverage_available: bool
+    wan_technology: str
+    connectivity_likelihood: str
+
+
+@dataclass(frozen=True, slots=True)
+class WanMatrixResult:
+    """12.1's answer."""
+
+    uprn: int | None
+    postcode: str | None
+    address_identifier: str | None
+    coverage: tuple[WanCoverage, ...]
+
+
+SyncBody = PreCommand | LocalCommand | InventoryResult | UpdateFirmwareWarnings | WanMatrixResult
+
+
+@dataclass(frozen=True, slots=True)
+class SyncAnswer:
+    """The synchronous answer to a Service Request."""
+
+    request_id: RequestId
+    srv: str
+    code: ResponseCode
+    body: SyncBody | None = None
+    detail: str = ""  # why, for a person reading a log; not part of DUIS
+
+
+# -- asynchronous messages ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FirmwareVersionRead:
+    """11.2 response body (ReadFirmwareVersionRsp); a GPF adds its GSME's version."""
+
+    firmware_version: str
+    gsme_firmware_version: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FirmwareActivation:
+    """11.3 response body (ActivateFirmwareRsp). Both fields absent: accepted for later."""
+
+    code: ActivateImageResponseCode | None
+    firmware_version: str | None
+
+
+ResponseBody = FirmwareVersionRead | FirmwareActivation
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceResponse:
+    """A device's answer, relayed to the user (REQ-03). Carries what the device said (FW-10)."""
+
+    request_id: RequestId
+    response_id: str  # device:user:counter
+    srv: str
+    code: ResponseCode
+    device_id: str
+    issued_at: datetime
+    body: ResponseBody | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceAlertMessage:
+    device_id: str
+    message_code: MessageCode
+    alert_code: AlertCode
+    issued_at: datetime
+    firmware_version: str | None = None
+    request_id: RequestId | None = None  # the request that caused it, where there is one
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceStatusChange:
+    """DeviceStatusChangeEvent body: DeviceSuspended or DeviceRestored."""
+
+    restored: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FirmwareVersionMismatch:
+    """FirmwareVersionMismatch body (N50, N51, N52)."""
+
+    device_type: DeviceType
+    smi_version: str
+    device_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeOfSupplier:
+    """ChangeOfSupplier body of N26; ECoSErrorCode only for users on DUIS 5.2+ (ALERT-02)."""
+
+    request_id: RequestId
+    ecos_error_code: str | None = None
+
+
+DccAlertBody = DeviceStatusChange | FirmwareVersionMismatch | ChangeOfSupplier
+
+
+@dataclass(frozen=True, slots=True)
+class DccAlertMessage:
+    code: DccAlertCode
+    device_id: str
+    issued_at: datetime
+    body: DccAlertBody
+
+
+OutboundMessage = ServiceResponse | DeviceAlertMessage | DccAlertMessage

@@ -1,0 +1,195 @@
+"""The records the DSP keeps: users, registrations, SMI devices and CPL entries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from enum import StrEnum
+
+from dccsim.devices.kinds import DeviceType, SmetsVersion
+
+
+class UserRole(StrEnum):
+    IMPORT_SUPPLIER = "IS"
+    EXPORT_SUPPLIER = "ES"
+    GAS_SUPPLIER = "GS"
+    ELECTRICITY_DISTRIBUTOR = "ED"
+    GAS_TRANSPORTER = "GT"
+    REGISTERED_SUPPLIER_AGENT = "RSA"
+    OTHER_USER = "OU"
+
+
+SUPPLIER_ROLES = frozenset(
+    {UserRole.IMPORT_SUPPLIER, UserRole.EXPORT_SUPPLIER, UserRole.GAS_SUPPLIER}
+)
+
+
+class UserStatus(StrEnum):
+    ACTIVE = "Active"
+    SUSPENDED = "Suspended"
+
+
+class DuisVersion(StrEnum):
+    """A user's DUIS interface version (VER-01). Users are never forced to move."""
+
+    V5_1 = "5.1"
+    V5_2 = "5.2"
+    V5_3 = "5.3"
+    V5_4 = "5.4"
+
+    @property
+    def carries_ecos_error_code(self) -> bool:
+        """N26's optional ECoSErrorCode exists from DUIS 5.2 on (ALERT-02)."""
+        return self is not DuisVersion.V5_1
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    user_id: str
+    roles: frozenset[UserRole]
+    status: UserStatus = UserStatus.ACTIVE
+    interface_version: DuisVersion = DuisVersion.V5_2
+    name: str = ""
+    # The date the user ceased to be a registered party; after 24 months it is refused (AUTH-05).
+    ceased_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """One party appointed to one MPxN in one role, for a period (end exclusive; None = open)."""
+
+    mpxn: str
+    role: UserRole
+    user_id: str
+    start: datetime
+    end: datetime | None = None
+
+    def covers(self, when: datetime) -> bool:
+        return self.start <= when and (self.end is None or when < self.end)
+
+
+class SmiStatus(StrEnum):
+    PENDING = "Pending"
+    WHITELISTED = "Whitelisted"
+    INSTALLED_NOT_COMMISSIONED = "InstalledNotCommissioned"
+    COMMISSIONED = "Commissioned"
+    DECOMMISSIONED = "Decommissioned"
+    WITHDRAWN = "Withdrawn"
+    SUSPENDED = "Suspended"
+    RECOVERY = "Recovery"
+    RECOVERED = "Recovered"
+
+
+# Statuses in which a device can be communicated with (AUTH-06).
+COMMUNICABLE = frozenset(
+    {
+        SmiStatus.COMMISSIONED,
+        SmiStatus.INSTALLED_NOT_COMMISSIONED,
+        SmiStatus.WHITELISTED,
+        SmiStatus.PENDING,
+        SmiStatus.RECOVERED,
+    }
+)
+
+ESME_VARIANTS = frozenset(
+    [
+        "A",
+        "B",
+        "C",
+        "AD",
+        "BD",
+        "CD",
+        "ADE",
+        "BDE",
+        "CDE",
+        "ADF",
+        "BDF",
+        "CDF",
+        "ADEF",
+        "BDEF",
+        "CDEF",
+        "ADG",
+        "ADEG",
+        "AF",
+        "BF",
+        "CF",
+        "AEF",
+        "BEF",
+        "CEF",
+        "AG",
+        "AEG",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SmiRecord:
+    """A device's Smart Metering Inventory record. Frozen: every change is a new record."""
+
+    device_id: str
+    device_type: DeviceType
+    smets: SmetsVersion
+    manufacturer: str
+    model: str
+    firmware_version: str
+    status: SmiStatus
+    mpxn: str | None = None
+    esme_variant: str | None = None
+    added_by: str | None = None
+    uprn: int | None = None
+    status_before_suspension: SmiStatus | None = None
+    status_before_recovery: SmiStatus | None = None
+    date_commissioned: date | None = None
+    # A GPF's GSME, so that an 11.2 to the GPF can be compared with the GSME's record (FW-07).
+    paired_gsme: str | None = None
+
+    @property
+    def effective_status(self) -> SmiStatus:
+        """A Recovered device is checked with the status it held before Recovery (AUTH-08)."""
+        if self.status is SmiStatus.RECOVERED and self.status_before_recovery is not None:
+            return self.status_before_recovery
+        return self.status
+
+    @property
+    def cpl_key(self) -> CplKey:
+        return CplKey(self.manufacturer, self.model, self.firmware_version)
+
+    def suspended(self) -> SmiRecord:
+        return replace(self, status=SmiStatus.SUSPENDED, status_before_suspension=self.status)
+
+    def restored(self) -> SmiRecord:
+        previous = self.status_before_suspension or SmiStatus.COMMISSIONED
+        return replace(self, status=previous, status_before_suspension=None)
+
+
+class CplStatus(StrEnum):
+    """CPL entry status in the MP105 legal text's words."""
+
+    CURRENT = "Current"
+    REMOVED = "Removed"
+
+    @property
+    def duis_value(self) -> str:
+        """Decision (SPEC §0): DUIS reports Current as Active and Removed as Withdrawn."""
+        return "Active" if self is CplStatus.CURRENT else "Withdrawn"
+
+
+@dataclass(frozen=True, slots=True)
+class CplKey:
+    manufacturer: str
+    model: str
+    firmware_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class CplEntry:
+    manufacturer: str
+    model: str
+    firmware_version: str
+    status: CplStatus = CplStatus.CURRENT
+    # SHA-256 of the image, where known: 11.1 then checks the distributed image against it.
+    image_hash: bytes | None = None
+
+    @property
+    def key(self) -> CplKey:
+        return CplKey(self.manufacturer, self.model, self.firmware_version)

@@ -1,0 +1,68 @@
+"""Registration data: for each MPxN, who supplies it and who runs its network, and when."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from dccsim.devices.kinds import DeviceType
+from dccsim.server.core.records import Registration, UserRole
+
+
+def supplier_role(device_type: DeviceType) -> UserRole:
+    """The Responsible Supplier's role: GS for gas devices, IS for the rest (SPEC §0)."""
+    return UserRole.GAS_SUPPLIER if device_type.is_gas else UserRole.IMPORT_SUPPLIER
+
+
+def network_operator_role(device_type: DeviceType) -> UserRole:
+    return UserRole.GAS_TRANSPORTER if device_type.is_gas else UserRole.ELECTRICITY_DISTRIBUTOR
+
+
+# Roles that can be eligible for a device of each fuel through registration data (AUTH-05).
+_ELECTRICITY_ROLES = frozenset(
+    {
+        UserRole.IMPORT_SUPPLIER,
+        UserRole.EXPORT_SUPPLIER,
+        UserRole.ELECTRICITY_DISTRIBUTOR,
+        UserRole.REGISTERED_SUPPLIER_AGENT,
+    }
+)
+_GAS_ROLES = frozenset(
+    {UserRole.GAS_SUPPLIER, UserRole.GAS_TRANSPORTER, UserRole.REGISTERED_SUPPLIER_AGENT}
+)
+
+
+def roles_for_fuel(device_type: DeviceType) -> frozenset[UserRole]:
+    return _GAS_ROLES if device_type.is_gas else _ELECTRICITY_ROLES
+
+
+class RegistrationData:
+    def __init__(self) -> None:
+        self._by_mpxn: dict[str, list[Registration]] = defaultdict(list)
+
+    def add(self, registration: Registration) -> None:
+        self._by_mpxn[registration.mpxn].append(registration)
+
+    def all(self) -> list[Registration]:
+        return [r for periods in self._by_mpxn.values() for r in periods]
+
+    def parties(self, mpxn: str | None, role: UserRole, when: datetime) -> list[str]:
+        """Users registered for `mpxn` in `role` at `when`."""
+        if mpxn is None:
+            return []
+        return [r.user_id for r in self._by_mpxn.get(mpxn, ()) if r.role is role and r.covers(when)]
+
+    def is_registered(self, mpxn: str | None, role: UserRole, user_id: str, when: datetime) -> bool:
+        return user_id in self.parties(mpxn, role, when)
+
+    def responsible_supplier(
+        self, device_type: DeviceType, mpxn: str | None, when: datetime
+    ) -> str | None:
+        parties = self.parties(mpxn, supplier_role(device_type), when)
+        return parties[0] if parties else None
+
+    def network_operator(
+        self, device_type: DeviceType, mpxn: str | None, when: datetime
+    ) -> str | None:
+        parties = self.parties(mpxn, network_operator_role(device_type), when)
+        return parties[0] if parties else None

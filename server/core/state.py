@@ -1,0 +1,116 @@
+"""The DSP's state, and the few operations every stage shares: storing a record, delivering a
+message to a user's outbox, and raising DCC Alerts to exactly the recipients SPEC names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from dccsim.devices.network import DeviceNetwork
+from dccsim.server.core.baseline import Baseline
+from dccsim.server.core.clock import Scheduler, VirtualClock
+from dccsim.server.core.faults import FaultPlan
+from dccsim.server.core.firmware_processing import AlertIntent
+from dccsim.server.core.inventory import Cpl, Smi
+from dccsim.server.core.journal import EventKind, Journal
+from dccsim.server.core.messages import ChangeOfSupplier, DccAlertMessage, OutboundMessage
+from dccsim.server.core.outbox import Outboxes
+from dccsim.server.core.records import SmiRecord, User
+from dccsim.server.core.registration import RegistrationData
+
+# The DCC Access Control Broker: the target of every non-device SR (AUTH-04).
+DEFAULT_ACB_ID = "90-B3-D5-1F-30-00-00-02"
+
+
+@dataclass
+class DspState:
+    clock: VirtualClock = field(default_factory=VirtualClock)
+    baseline: Baseline = Baseline.CURRENT
+    acb_id: str = DEFAULT_ACB_ID
+    faults: FaultPlan = field(default_factory=FaultPlan)
+    users: dict[str, User] = field(default_factory=dict)
+    registrations: RegistrationData = field(default_factory=RegistrationData)
+    smi: Smi = field(default_factory=Smi)
+    cpl: Cpl = field(default_factory=Cpl)
+    network: DeviceNetwork = field(default_factory=DeviceNetwork)
+    outboxes: Outboxes = field(default_factory=Outboxes)
+    journal: Journal = field(default_factory=Journal)
+    scheduler: Scheduler = field(default_factory=Scheduler)
+    # Device ID -> ECoSErrorCode: the ECoS party will refuse the next 6.23 for that device.
+    ecos_failures: dict[str, str] = field(default_factory=dict)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def store(self, record: SmiRecord, why: str) -> None:
+        old = self.smi.get(record.device_id)
+        self.smi.put(record)
+        if old is None or old.status is not record.status:
+            self.journal.record(
+                self.now(),
+                EventKind.SMI_CHANGE,
+                why,
+                device=record.device_id,
+                status=record.status,
+                was=old.status if old else "",
+            )
+        elif old.firmware_version != record.firmware_version:
+            self.journal.record(
+                self.now(),
+                EventKind.SMI_CHANGE,
+                why,
+                device=record.device_id,
+                firmware=record.firmware_version,
+                was=old.firmware_version,
+            )
+
+    def deliver(self, recipient: str, message: OutboundMessage) -> None:
+        """Queue a message for a user, shaped for that user's DUIS version (VER-01)."""
+        user = self.users.get(recipient)
+        if user is None:
+            self.journal.record(
+                self.now(),
+                EventKind.DECISION,
+                "no such user; not delivered",
+                recipient=recipient,
+                message=type(message).__name__,
+            )
+            return
+        if (
+            isinstance(message, DccAlertMessage)
+            and isinstance(message.body, ChangeOfSupplier)
+            and not user.interface_version.carries_ecos_error_code
+        ):
+            message = DccAlertMessage(
+                message.code,
+                message.device_id,
+                message.issued_at,
+                ChangeOfSupplier(message.body.request_id, None),
+            )
+        self.outboxes.deliver(recipient, message)
+
+    def raise_alerts(self, record: SmiRecord, intents: tuple[AlertIntent, ...]) -> None:
+        """ALERT-01: each DCC Alert to the Responsible Supplier, and to the Network Operator
+        where the intent says so (N29)."""
+        now = self.now()
+        for intent in intents:
+            recipients = [
+                self.registrations.responsible_supplier(record.device_type, record.mpxn, now)
+            ]
+            if intent.to_network_operator:
+                recipients.append(
+                    self.registrations.network_operator(record.device_type, record.mpxn, now)
+                )
+            message = DccAlertMessage(intent.code, record.device_id, now, intent.body)
+            delivered = []
+            for recipient in dict.fromkeys(r for r in recipients if r is not None):
+                self.deliver(recipient, message)
+                delivered.append(recipient)
+            self.journal.record(
+                now,
+                EventKind.DCC_ALERT,
+                f"{intent.code} for {record.device_id}",
+                code=intent.code,
+                device=record.device_id,
+                recipients=",".join(delivered) or "none registered",
+            )

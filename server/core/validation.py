@@ -1,0 +1,170 @@
+"""Stage 1 of the pipeline: structural validation of a Service Request (BAD-01).
+
+Everything here is about the request's own shape; nothing reads or changes simulator state. A
+failure raises InvalidField naming the field, so a caller can answer INVALID_ARGUMENT (or a DUIS
+code where one exists) knowing that nothing was queued, changed or consumed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from dccsim.server.core.errors import InvalidField
+from dccsim.server.core.eui import parse_eui64
+from dccsim.server.core.matrix import SERVICE_MATRIX, CommandVariant, ServiceDefinition
+from dccsim.server.core.records import ESME_VARIANTS, SmiStatus
+from dccsim.server.core.requests import (
+    BODY_TYPES,
+    MAX_FIRMWARE_IMAGE_BYTES,
+    ActivateFirmware,
+    DeviceDetailsChange,
+    MpxnChange,
+    NoBody,
+    ReadInventory,
+    RequestWanMatrix,
+    ServiceRequest,
+    SignedPreCommand,
+    StatusChange,
+    TopUpDevice,
+    UpdateFirmware,
+    UpdateInventory,
+    UpdateSecurityCredentialsCoS,
+)
+
+_UTRN = re.compile(r"[0-9]{20}")
+_MAX_DEVICE_IDS = 50_000  # 1,199,999 characters of DeviceIDList hold 50,000 EUIs
+_STATUS_CHANGES = frozenset(
+    {
+        SmiStatus.PENDING,
+        SmiStatus.INSTALLED_NOT_COMMISSIONED,
+        SmiStatus.COMMISSIONED,
+        SmiStatus.WITHDRAWN,
+    }
+)
+
+
+def service_definition(srv: object) -> ServiceDefinition:
+    definition = SERVICE_MATRIX.get(srv) if isinstance(srv, str) else None
+    if definition is None:
+        raise InvalidField("service_reference_variant", f"{srv!r} is not a DUIS SRV")
+    return definition
+
+
+def validate(request: ServiceRequest) -> ServiceDefinition:
+    """Check a request's shape; return its matrix definition or raise InvalidField."""
+    definition = service_definition(request.srv)
+    if not isinstance(request.command_variant, CommandVariant):
+        raise InvalidField("command_variant", f"{request.command_variant!r} is not 1-8")
+    _check_execution_datetime(request, definition)
+    body = request.body
+    if isinstance(body, SignedPreCommand):
+        if not body.payload:
+            raise InvalidField("body.payload", "a signed pre-command needs its payload")
+        return definition
+    expected = BODY_TYPES.get(request.srv, NoBody)
+    if not isinstance(body, expected):
+        raise InvalidField(
+            "body", f"SRV {request.srv} takes a {expected.__name__} body, not {type(body).__name__}"
+        )
+    _check_body(body)
+    return definition
+
+
+def _check_execution_datetime(request: ServiceRequest, definition: ServiceDefinition) -> None:
+    when = request.execution_datetime
+    if when is None:
+        return
+    if not isinstance(when, datetime) or when.tzinfo is None:
+        raise InvalidField("execution_datetime", "must be a timezone-aware date and time")
+    if not definition.can_be_future_dated:
+        raise InvalidField("execution_datetime", f"SRV {definition.srv} cannot be future-dated")
+
+
+def _check_body(body: object) -> None:
+    match body:
+        case TopUpDevice(utrn=utrn):
+            if not isinstance(utrn, str) or _UTRN.fullmatch(utrn) is None:
+                raise InvalidField("body.utrn", "a UTRN is exactly 20 digits")
+        case UpdateSecurityCredentialsCoS(import_mpxn=mpxn):
+            _check_mpxn(mpxn, "body.import_mpxn")
+        case ReadInventory(device_id=device_id, mpxn=mpxn, uprn=uprn):
+            keys = [k for k in (device_id, mpxn, uprn) if k is not None]
+            if len(keys) != 1:
+                raise InvalidField("body", "8.2 takes exactly one of device_id, mpxn, uprn")
+            if device_id is not None:
+                parse_eui64(device_id, "body.device_id")
+            if mpxn is not None:
+                _check_mpxn(mpxn, "body.mpxn")
+            if uprn is not None:
+                _check_uprn(uprn, "body.uprn")
+        case UpdateInventory(device_id=device_id, change=change):
+            parse_eui64(device_id, "body.device_id")
+            _check_inventory_change(change)
+        case UpdateFirmware(image=image, firmware_version=version, device_ids=device_ids):
+            if not isinstance(image, bytes) or not image:
+                raise InvalidField("body.image", "a firmware image is required")
+            if len(image) > MAX_FIRMWARE_IMAGE_BYTES:
+                raise InvalidField(
+                    "body.image", f"{len(image)} bytes exceeds DUIS's {MAX_FIRMWARE_IMAGE_BYTES}"
+                )
+            _check_firmware_version(version, "body.firmware_version")
+            if not device_ids:
+                raise InvalidField("body.device_ids", "at least one device ID is required")
+            if len(device_ids) > _MAX_DEVICE_IDS:
+                raise InvalidField("body.device_ids", f"more than {_MAX_DEVICE_IDS} device IDs")
+            for index, device_id in enumerate(device_ids):
+                parse_eui64(device_id, f"body.device_ids[{index}]")
+        case ActivateFirmware(firmware_hash=digest):
+            if not isinstance(digest, bytes) or len(digest) != 32:
+                raise InvalidField("body.firmware_hash", "a firmware hash is 32 bytes (SHA-256)")
+        case RequestWanMatrix(uprn=uprn, postcode=postcode, address_identifier=address):
+            if uprn is not None:
+                if postcode is not None or address is not None:
+                    raise InvalidField("body", "12.1 takes a UPRN or a partial address, not both")
+                _check_uprn(uprn, "body.uprn")
+            elif not postcode or not address:
+                raise InvalidField("body", "12.1 needs a UPRN, or a postcode and an address")
+            elif not isinstance(postcode, str) or not 5 <= len(postcode.replace(" ", "")) <= 7:
+                raise InvalidField("body.postcode", f"{postcode!r} is not a UK postcode")
+
+
+def _check_inventory_change(change: object) -> None:
+    match change:
+        case StatusChange(new_status=status):
+            if status not in _STATUS_CHANGES:
+                raise InvalidField("body.change.new_status", f"8.4 cannot set status {status!r}")
+        case DeviceDetailsChange() as details:
+            if details == DeviceDetailsChange():
+                raise InvalidField("body.change", "UpdateDeviceDetails needs at least one field")
+            if details.esme_variant is not None and details.esme_variant not in ESME_VARIANTS:
+                raise InvalidField(
+                    "body.change.esme_variant", f"{details.esme_variant!r} is not an ESME Variant"
+                )
+            if details.firmware_version is not None:
+                _check_firmware_version(details.firmware_version, "body.change.firmware_version")
+            for name in ("manufacturer", "model"):
+                value = getattr(details, name)
+                if value is not None and not 0 < len(value) <= 30:
+                    raise InvalidField(f"body.change.{name}", "must be 1 to 30 characters")
+        case MpxnChange(import_mpxn=mpxn):
+            _check_mpxn(mpxn, "body.change.import_mpxn")
+        case _:
+            pass  # DeleteDevice carries nothing
+
+
+def _check_mpxn(mpxn: object, field: str) -> None:
+    if not isinstance(mpxn, str) or not 1 <= len(mpxn) <= 13 or not mpxn.isalnum():
+        raise InvalidField(field, f"{mpxn!r} is not an MPAN or MPRN (1-13 characters)")
+
+
+def _check_uprn(uprn: object, field: str) -> None:
+    if not isinstance(uprn, int) or isinstance(uprn, bool) or not 0 < uprn < 10**12:
+        raise InvalidField(
+            field, f"{uprn!r} is not a UPRN (a positive number of 12 digits or less)"
+        )
+
+
+def _check_firmware_version(version: object, field: str) -> None:
+    if not isinstance(version, str) or not 1 <= len(version) <= 8:
+        raise InvalidField(field, f"{version!r} is not a firmware version (1-8 characters)")
