@@ -23,7 +23,7 @@ from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
 from dccsim.server.core.eui import parse_eui64
 from dccsim.server.core.faults import FaultPlan
 from dccsim.server.core.firmware_processing import AlertIntent
-from dccsim.server.core.journal import EventKind
+from dccsim.server.core.journal import EventKind, Journal
 from dccsim.server.core.matrix import SERVED_SRVS, CommandVariant, ServiceDefinition
 from dccsim.server.core.messages import DeviceStatusChange, LocalCommand, PreCommand, SyncAnswer
 from dccsim.server.core.outbox import Outbox, OutboxEntry
@@ -94,7 +94,7 @@ class Dsp:
         return self.state.faults
 
     @property
-    def journal(self):
+    def journal(self) -> Journal:
         return self.state.journal
 
     def now(self) -> datetime:
