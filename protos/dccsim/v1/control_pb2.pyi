@@ -1,0 +1,143 @@
+import datetime
+
+from dccsim.v1 import types_pb2 as _types_pb2
+from google.protobuf import duration_pb2 as _duration_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class Registration(_message.Message):
+    __slots__ = ("mpxn", "role", "user_id", "start", "end")
+    MPXN_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    START_FIELD_NUMBER: _ClassVar[int]
+    END_FIELD_NUMBER: _ClassVar[int]
+    mpxn: str
+    role: _types_pb2.UserRole
+    user_id: str
+    start: _timestamp_pb2.Timestamp
+    end: _timestamp_pb2.Timestamp
+    def __init__(self, mpxn: _Optional[str] = ..., role: _Optional[_Union[_types_pb2.UserRole, str]] = ..., user_id: _Optional[str] = ..., start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class LoadFleetRequest(_message.Message):
+    __slots__ = ("fleet_yaml",)
+    FLEET_YAML_FIELD_NUMBER: _ClassVar[int]
+    fleet_yaml: str
+    def __init__(self, fleet_yaml: _Optional[str] = ...) -> None: ...
+
+class LoadFleetResponse(_message.Message):
+    __slots__ = ("users", "registrations", "cpl_entries", "devices")
+    USERS_FIELD_NUMBER: _ClassVar[int]
+    REGISTRATIONS_FIELD_NUMBER: _ClassVar[int]
+    CPL_ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    DEVICES_FIELD_NUMBER: _ClassVar[int]
+    users: int
+    registrations: int
+    cpl_entries: int
+    devices: int
+    def __init__(self, users: _Optional[int] = ..., registrations: _Optional[int] = ..., cpl_entries: _Optional[int] = ..., devices: _Optional[int] = ...) -> None: ...
+
+class GetDeviceRequest(_message.Message):
+    __slots__ = ("device_id",)
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    def __init__(self, device_id: _Optional[str] = ...) -> None: ...
+
+class ListDevicesRequest(_message.Message):
+    __slots__ = ("status", "device_type", "limit")
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    status: _types_pb2.SmiStatus
+    device_type: _types_pb2.DeviceType
+    limit: int
+    def __init__(self, status: _Optional[_Union[_types_pb2.SmiStatus, str]] = ..., device_type: _Optional[_Union[_types_pb2.DeviceType, str]] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ListDevicesResponse(_message.Message):
+    __slots__ = ("devices",)
+    DEVICES_FIELD_NUMBER: _ClassVar[int]
+    devices: _containers.RepeatedCompositeFieldContainer[_types_pb2.Device]
+    def __init__(self, devices: _Optional[_Iterable[_Union[_types_pb2.Device, _Mapping]]] = ...) -> None: ...
+
+class PutCplEntryResponse(_message.Message):
+    __slots__ = ("entry", "devices_suspended")
+    ENTRY_FIELD_NUMBER: _ClassVar[int]
+    DEVICES_SUSPENDED_FIELD_NUMBER: _ClassVar[int]
+    entry: _types_pb2.CplEntry
+    devices_suspended: int
+    def __init__(self, entry: _Optional[_Union[_types_pb2.CplEntry, _Mapping]] = ..., devices_suspended: _Optional[int] = ...) -> None: ...
+
+class ListCplRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListCplResponse(_message.Message):
+    __slots__ = ("entries",)
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[_types_pb2.CplEntry]
+    def __init__(self, entries: _Optional[_Iterable[_Union[_types_pb2.CplEntry, _Mapping]]] = ...) -> None: ...
+
+class RestoreDeviceRequest(_message.Message):
+    __slots__ = ("device_id", "actor", "reason")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    actor: str
+    reason: str
+    def __init__(self, device_id: _Optional[str] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class GetClockRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class SetClockRequest(_message.Message):
+    __slots__ = ("advance", "rate", "set_to")
+    ADVANCE_FIELD_NUMBER: _ClassVar[int]
+    RATE_FIELD_NUMBER: _ClassVar[int]
+    SET_TO_FIELD_NUMBER: _ClassVar[int]
+    advance: _duration_pb2.Duration
+    rate: float
+    set_to: _timestamp_pb2.Timestamp
+    def __init__(self, advance: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., rate: _Optional[float] = ..., set_to: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ClockState(_message.Message):
+    __slots__ = ("now", "rate", "pending_actions")
+    NOW_FIELD_NUMBER: _ClassVar[int]
+    RATE_FIELD_NUMBER: _ClassVar[int]
+    PENDING_ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    now: _timestamp_pb2.Timestamp
+    rate: float
+    pending_actions: int
+    def __init__(self, now: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., rate: _Optional[float] = ..., pending_actions: _Optional[int] = ...) -> None: ...
+
+class StreamEventsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class Event(_message.Message):
+    __slots__ = ("sequence", "at", "kind", "summary", "details")
+    class DetailsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    DETAILS_FIELD_NUMBER: _ClassVar[int]
+    sequence: int
+    at: _timestamp_pb2.Timestamp
+    kind: str
+    summary: str
+    details: _containers.ScalarMap[str, str]
+    def __init__(self, sequence: _Optional[int] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., kind: _Optional[str] = ..., summary: _Optional[str] = ..., details: _Optional[_Mapping[str, str]] = ...) -> None: ...

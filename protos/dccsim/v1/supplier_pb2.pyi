@@ -1,0 +1,343 @@
+import datetime
+
+from dccsim.v1 import types_pb2 as _types_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class SubmitRequest(_message.Message):
+    __slots__ = ("request_id", "service_reference_variant", "command_variant", "execution_datetime", "user_role", "top_up_device", "update_security_credentials_cos", "commission_device", "read_inventory", "update_inventory", "update_firmware", "read_firmware_version", "activate_firmware", "request_wan_matrix", "signed_pre_command", "no_body")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_REFERENCE_VARIANT_FIELD_NUMBER: _ClassVar[int]
+    COMMAND_VARIANT_FIELD_NUMBER: _ClassVar[int]
+    EXECUTION_DATETIME_FIELD_NUMBER: _ClassVar[int]
+    USER_ROLE_FIELD_NUMBER: _ClassVar[int]
+    TOP_UP_DEVICE_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_SECURITY_CREDENTIALS_COS_FIELD_NUMBER: _ClassVar[int]
+    COMMISSION_DEVICE_FIELD_NUMBER: _ClassVar[int]
+    READ_INVENTORY_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_INVENTORY_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_FIRMWARE_FIELD_NUMBER: _ClassVar[int]
+    READ_FIRMWARE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    ACTIVATE_FIRMWARE_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_WAN_MATRIX_FIELD_NUMBER: _ClassVar[int]
+    SIGNED_PRE_COMMAND_FIELD_NUMBER: _ClassVar[int]
+    NO_BODY_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    service_reference_variant: str
+    command_variant: int
+    execution_datetime: _timestamp_pb2.Timestamp
+    user_role: _types_pb2.UserRole
+    top_up_device: TopUpDevice
+    update_security_credentials_cos: UpdateSecurityCredentialsCoS
+    commission_device: CommissionDevice
+    read_inventory: ReadInventory
+    update_inventory: UpdateInventory
+    update_firmware: UpdateFirmware
+    read_firmware_version: ReadFirmwareVersion
+    activate_firmware: ActivateFirmware
+    request_wan_matrix: RequestWanMatrix
+    signed_pre_command: SignedPreCommand
+    no_body: NoBody
+    def __init__(self, request_id: _Optional[str] = ..., service_reference_variant: _Optional[str] = ..., command_variant: _Optional[int] = ..., execution_datetime: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user_role: _Optional[_Union[_types_pb2.UserRole, str]] = ..., top_up_device: _Optional[_Union[TopUpDevice, _Mapping]] = ..., update_security_credentials_cos: _Optional[_Union[UpdateSecurityCredentialsCoS, _Mapping]] = ..., commission_device: _Optional[_Union[CommissionDevice, _Mapping]] = ..., read_inventory: _Optional[_Union[ReadInventory, _Mapping]] = ..., update_inventory: _Optional[_Union[UpdateInventory, _Mapping]] = ..., update_firmware: _Optional[_Union[UpdateFirmware, _Mapping]] = ..., read_firmware_version: _Optional[_Union[ReadFirmwareVersion, _Mapping]] = ..., activate_firmware: _Optional[_Union[ActivateFirmware, _Mapping]] = ..., request_wan_matrix: _Optional[_Union[RequestWanMatrix, _Mapping]] = ..., signed_pre_command: _Optional[_Union[SignedPreCommand, _Mapping]] = ..., no_body: _Optional[_Union[NoBody, _Mapping]] = ...) -> None: ...
+
+class TopUpDevice(_message.Message):
+    __slots__ = ("utrn",)
+    UTRN_FIELD_NUMBER: _ClassVar[int]
+    utrn: str
+    def __init__(self, utrn: _Optional[str] = ...) -> None: ...
+
+class UpdateSecurityCredentialsCoS(_message.Message):
+    __slots__ = ("import_mpxn",)
+    IMPORT_MPXN_FIELD_NUMBER: _ClassVar[int]
+    import_mpxn: str
+    def __init__(self, import_mpxn: _Optional[str] = ...) -> None: ...
+
+class CommissionDevice(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ReadInventory(_message.Message):
+    __slots__ = ("device_id", "mpxn", "uprn")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    MPXN_FIELD_NUMBER: _ClassVar[int]
+    UPRN_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    mpxn: str
+    uprn: int
+    def __init__(self, device_id: _Optional[str] = ..., mpxn: _Optional[str] = ..., uprn: _Optional[int] = ...) -> None: ...
+
+class DeviceDetails(_message.Message):
+    __slots__ = ("manufacturer", "model", "smets", "firmware_version", "esme_variant")
+    MANUFACTURER_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    SMETS_FIELD_NUMBER: _ClassVar[int]
+    FIRMWARE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    ESME_VARIANT_FIELD_NUMBER: _ClassVar[int]
+    manufacturer: str
+    model: str
+    smets: _types_pb2.SmetsVersion
+    firmware_version: str
+    esme_variant: str
+    def __init__(self, manufacturer: _Optional[str] = ..., model: _Optional[str] = ..., smets: _Optional[_Union[_types_pb2.SmetsVersion, str]] = ..., firmware_version: _Optional[str] = ..., esme_variant: _Optional[str] = ...) -> None: ...
+
+class UpdateInventory(_message.Message):
+    __slots__ = ("device_id", "new_status", "device_details", "delete_device", "import_mpxn")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    NEW_STATUS_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_DETAILS_FIELD_NUMBER: _ClassVar[int]
+    DELETE_DEVICE_FIELD_NUMBER: _ClassVar[int]
+    IMPORT_MPXN_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    new_status: _types_pb2.SmiStatus
+    device_details: DeviceDetails
+    delete_device: bool
+    import_mpxn: str
+    def __init__(self, device_id: _Optional[str] = ..., new_status: _Optional[_Union[_types_pb2.SmiStatus, str]] = ..., device_details: _Optional[_Union[DeviceDetails, _Mapping]] = ..., delete_device: _Optional[bool] = ..., import_mpxn: _Optional[str] = ...) -> None: ...
+
+class UpdateFirmware(_message.Message):
+    __slots__ = ("image", "firmware_version", "device_ids")
+    IMAGE_FIELD_NUMBER: _ClassVar[int]
+    FIRMWARE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_IDS_FIELD_NUMBER: _ClassVar[int]
+    image: bytes
+    firmware_version: str
+    device_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, image: _Optional[bytes] = ..., firmware_version: _Optional[str] = ..., device_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ReadFirmwareVersion(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ActivateFirmware(_message.Message):
+    __slots__ = ("firmware_hash",)
+    FIRMWARE_HASH_FIELD_NUMBER: _ClassVar[int]
+    firmware_hash: bytes
+    def __init__(self, firmware_hash: _Optional[bytes] = ...) -> None: ...
+
+class RequestWanMatrix(_message.Message):
+    __slots__ = ("uprn", "postcode", "address_identifier")
+    UPRN_FIELD_NUMBER: _ClassVar[int]
+    POSTCODE_FIELD_NUMBER: _ClassVar[int]
+    ADDRESS_IDENTIFIER_FIELD_NUMBER: _ClassVar[int]
+    uprn: int
+    postcode: str
+    address_identifier: str
+    def __init__(self, uprn: _Optional[int] = ..., postcode: _Optional[str] = ..., address_identifier: _Optional[str] = ...) -> None: ...
+
+class SignedPreCommand(_message.Message):
+    __slots__ = ("payload",)
+    PAYLOAD_FIELD_NUMBER: _ClassVar[int]
+    payload: bytes
+    def __init__(self, payload: _Optional[bytes] = ...) -> None: ...
+
+class NoBody(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class SubmitResponse(_message.Message):
+    __slots__ = ("request_id", "service_reference_variant", "response_code", "detail", "pre_command", "local_command", "inventory", "update_firmware_warnings", "wan_matrix")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_REFERENCE_VARIANT_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_CODE_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    PRE_COMMAND_FIELD_NUMBER: _ClassVar[int]
+    LOCAL_COMMAND_FIELD_NUMBER: _ClassVar[int]
+    INVENTORY_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_FIRMWARE_WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    WAN_MATRIX_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    service_reference_variant: str
+    response_code: str
+    detail: str
+    pre_command: PreCommand
+    local_command: LocalCommand
+    inventory: Inventory
+    update_firmware_warnings: UpdateFirmwareWarnings
+    wan_matrix: WanMatrix
+    def __init__(self, request_id: _Optional[str] = ..., service_reference_variant: _Optional[str] = ..., response_code: _Optional[str] = ..., detail: _Optional[str] = ..., pre_command: _Optional[_Union[PreCommand, _Mapping]] = ..., local_command: _Optional[_Union[LocalCommand, _Mapping]] = ..., inventory: _Optional[_Union[Inventory, _Mapping]] = ..., update_firmware_warnings: _Optional[_Union[UpdateFirmwareWarnings, _Mapping]] = ..., wan_matrix: _Optional[_Union[WanMatrix, _Mapping]] = ...) -> None: ...
+
+class PreCommand(_message.Message):
+    __slots__ = ("gbcs_version", "payload")
+    GBCS_VERSION_FIELD_NUMBER: _ClassVar[int]
+    PAYLOAD_FIELD_NUMBER: _ClassVar[int]
+    gbcs_version: str
+    payload: bytes
+    def __init__(self, gbcs_version: _Optional[str] = ..., payload: _Optional[bytes] = ...) -> None: ...
+
+class LocalCommand(_message.Message):
+    __slots__ = ("payload",)
+    PAYLOAD_FIELD_NUMBER: _ClassVar[int]
+    payload: bytes
+    def __init__(self, payload: _Optional[bytes] = ...) -> None: ...
+
+class Inventory(_message.Message):
+    __slots__ = ("devices", "cpl_status")
+    DEVICES_FIELD_NUMBER: _ClassVar[int]
+    CPL_STATUS_FIELD_NUMBER: _ClassVar[int]
+    devices: _containers.RepeatedCompositeFieldContainer[_types_pb2.Device]
+    cpl_status: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, devices: _Optional[_Iterable[_Union[_types_pb2.Device, _Mapping]]] = ..., cpl_status: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UpdateFirmwareWarnings(_message.Message):
+    __slots__ = ("invalid_device_ids", "not_commissioned", "not_applicable_firmware", "other_request_in_progress")
+    INVALID_DEVICE_IDS_FIELD_NUMBER: _ClassVar[int]
+    NOT_COMMISSIONED_FIELD_NUMBER: _ClassVar[int]
+    NOT_APPLICABLE_FIRMWARE_FIELD_NUMBER: _ClassVar[int]
+    OTHER_REQUEST_IN_PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    invalid_device_ids: _containers.RepeatedScalarFieldContainer[str]
+    not_commissioned: _containers.RepeatedScalarFieldContainer[str]
+    not_applicable_firmware: _containers.RepeatedScalarFieldContainer[str]
+    other_request_in_progress: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, invalid_device_ids: _Optional[_Iterable[str]] = ..., not_commissioned: _Optional[_Iterable[str]] = ..., not_applicable_firmware: _Optional[_Iterable[str]] = ..., other_request_in_progress: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class WanCoverage(_message.Message):
+    __slots__ = ("csp_region", "coverage_available", "wan_technology", "connectivity_likelihood")
+    CSP_REGION_FIELD_NUMBER: _ClassVar[int]
+    COVERAGE_AVAILABLE_FIELD_NUMBER: _ClassVar[int]
+    WAN_TECHNOLOGY_FIELD_NUMBER: _ClassVar[int]
+    CONNECTIVITY_LIKELIHOOD_FIELD_NUMBER: _ClassVar[int]
+    csp_region: str
+    coverage_available: bool
+    wan_technology: str
+    connectivity_likelihood: str
+    def __init__(self, csp_region: _Optional[str] = ..., coverage_available: _Optional[bool] = ..., wan_technology: _Optional[str] = ..., connectivity_likelihood: _Optional[str] = ...) -> None: ...
+
+class WanMatrix(_message.Message):
+    __slots__ = ("coverage",)
+    COVERAGE_FIELD_NUMBER: _ClassVar[int]
+    coverage: _containers.RepeatedCompositeFieldContainer[WanCoverage]
+    def __init__(self, coverage: _Optional[_Iterable[_Union[WanCoverage, _Mapping]]] = ...) -> None: ...
+
+class SubscribeRequest(_message.Message):
+    __slots__ = ("user_id", "after_sequence")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    AFTER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    after_sequence: int
+    def __init__(self, user_id: _Optional[str] = ..., after_sequence: _Optional[int] = ...) -> None: ...
+
+class Delivery(_message.Message):
+    __slots__ = ("sequence", "user_id", "service_response", "device_alert", "dcc_alert")
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_RESPONSE_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_ALERT_FIELD_NUMBER: _ClassVar[int]
+    DCC_ALERT_FIELD_NUMBER: _ClassVar[int]
+    sequence: int
+    user_id: str
+    service_response: ServiceResponse
+    device_alert: DeviceAlert
+    dcc_alert: DccAlert
+    def __init__(self, sequence: _Optional[int] = ..., user_id: _Optional[str] = ..., service_response: _Optional[_Union[ServiceResponse, _Mapping]] = ..., device_alert: _Optional[_Union[DeviceAlert, _Mapping]] = ..., dcc_alert: _Optional[_Union[DccAlert, _Mapping]] = ...) -> None: ...
+
+class ServiceResponse(_message.Message):
+    __slots__ = ("request_id", "response_id", "service_reference_variant", "response_code", "device_id", "issued_at", "firmware_version_read", "firmware_activation")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_ID_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_REFERENCE_VARIANT_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_CODE_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    ISSUED_AT_FIELD_NUMBER: _ClassVar[int]
+    FIRMWARE_VERSION_READ_FIELD_NUMBER: _ClassVar[int]
+    FIRMWARE_ACTIVATION_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    response_id: str
+    service_reference_variant: str
+    response_code: str
+    device_id: str
+    issued_at: _timestamp_pb2.Timestamp
+    firmware_version_read: FirmwareVersionRead
+    firmware_activation: FirmwareActivation
+    def __init__(self, request_id: _Optional[str] = ..., response_id: _Optional[str] = ..., service_reference_variant: _Optional[str] = ..., response_code: _Optional[str] = ..., device_id: _Optional[str] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., firmware_version_read: _Optional[_Union[FirmwareVersionRead, _Mapping]] = ..., firmware_activation: _Optional[_Union[FirmwareActivation, _Mapping]] = ...) -> None: ...
+
+class FirmwareVersionRead(_message.Message):
+    __slots__ = ("firmware_version", "gsme_firmware_version")
+    FIRMWARE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    GSME_FIRMWARE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    firmware_version: str
+    gsme_firmware_version: str
+    def __init__(self, firmware_version: _Optional[str] = ..., gsme_firmware_version: _Optional[str] = ...) -> None: ...
+
+class FirmwareActivation(_message.Message):
+    __slots__ = ("activate_image_response_code", "firmware_version")
+    ACTIVATE_IMAGE_RESPONSE_CODE_FIELD_NUMBER: _ClassVar[int]
+    FIRMWARE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    activate_image_response_code: str
+    firmware_version: str
+    def __init__(self, activate_image_response_code: _Optional[str] = ..., firmware_version: _Optional[str] = ...) -> None: ...
+
+class DeviceAlert(_message.Message):
+    __slots__ = ("device_id", "message_code", "alert_code", "issued_at", "firmware_version", "request_id")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_CODE_FIELD_NUMBER: _ClassVar[int]
+    ALERT_CODE_FIELD_NUMBER: _ClassVar[int]
+    ISSUED_AT_FIELD_NUMBER: _ClassVar[int]
+    FIRMWARE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    message_code: int
+    alert_code: int
+    issued_at: _timestamp_pb2.Timestamp
+    firmware_version: str
+    request_id: str
+    def __init__(self, device_id: _Optional[str] = ..., message_code: _Optional[int] = ..., alert_code: _Optional[int] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., firmware_version: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class DccAlert(_message.Message):
+    __slots__ = ("dcc_alert_code", "device_id", "issued_at", "device_status_change", "firmware_version_mismatch", "change_of_supplier")
+    DCC_ALERT_CODE_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    ISSUED_AT_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_STATUS_CHANGE_FIELD_NUMBER: _ClassVar[int]
+    FIRMWARE_VERSION_MISMATCH_FIELD_NUMBER: _ClassVar[int]
+    CHANGE_OF_SUPPLIER_FIELD_NUMBER: _ClassVar[int]
+    dcc_alert_code: str
+    device_id: str
+    issued_at: _timestamp_pb2.Timestamp
+    device_status_change: DeviceStatusChange
+    firmware_version_mismatch: FirmwareVersionMismatch
+    change_of_supplier: ChangeOfSupplier
+    def __init__(self, dcc_alert_code: _Optional[str] = ..., device_id: _Optional[str] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., device_status_change: _Optional[_Union[DeviceStatusChange, _Mapping]] = ..., firmware_version_mismatch: _Optional[_Union[FirmwareVersionMismatch, _Mapping]] = ..., change_of_supplier: _Optional[_Union[ChangeOfSupplier, _Mapping]] = ...) -> None: ...
+
+class DeviceStatusChange(_message.Message):
+    __slots__ = ("restored",)
+    RESTORED_FIELD_NUMBER: _ClassVar[int]
+    restored: bool
+    def __init__(self, restored: _Optional[bool] = ...) -> None: ...
+
+class FirmwareVersionMismatch(_message.Message):
+    __slots__ = ("device_type", "smi_version", "device_version")
+    DEVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SMI_VERSION_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    device_type: _types_pb2.DeviceType
+    smi_version: str
+    device_version: str
+    def __init__(self, device_type: _Optional[_Union[_types_pb2.DeviceType, str]] = ..., smi_version: _Optional[str] = ..., device_version: _Optional[str] = ...) -> None: ...
+
+class ChangeOfSupplier(_message.Message):
+    __slots__ = ("request_id", "ecos_error_code")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ECOS_ERROR_CODE_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    ecos_error_code: str
+    def __init__(self, request_id: _Optional[str] = ..., ecos_error_code: _Optional[str] = ...) -> None: ...
+
+class AcknowledgeRequest(_message.Message):
+    __slots__ = ("user_id", "up_to_sequence")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    UP_TO_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    up_to_sequence: int
+    def __init__(self, user_id: _Optional[str] = ..., up_to_sequence: _Optional[int] = ...) -> None: ...
+
+class AcknowledgeResponse(_message.Message):
+    __slots__ = ("removed",)
+    REMOVED_FIELD_NUMBER: _ClassVar[int]
+    removed: int
+    def __init__(self, removed: _Optional[int] = ...) -> None: ...

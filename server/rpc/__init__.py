@@ -1,0 +1,1 @@
+"""The gRPC wiring around the DSP core: translation and transport, no business rules."""
