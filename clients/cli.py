@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
+from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
 
+from dccsim.clients import logs
 from dccsim.server.core.baseline import Baseline
 from dccsim.server.core.dsp import Dsp
-from dccsim.server.core.fleet import example_fleet
+from dccsim.server.core.errors import InvalidField
+from dccsim.server.core.faults import FaultPlan
+from dccsim.server.core.fleet import Fleet, example_fleet
+from dccsim.server.core.fleet_file import parse_fleet
 from dccsim.server.core.scenario import run_mp105_scenario
+
+log = logging.getLogger("dccsim.cli")
+BASELINES = click.Choice([b.value for b in Baseline])
 
 
 @click.group()
@@ -78,3 +87,74 @@ def fleet(as_json: bool) -> None:
     for user in example.users:
         roles = ",".join(sorted(user.roles))
         click.echo(f"user {user.user_id} {user.name} roles={roles} DUIS {user.interface_version}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=50051, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--fleet",
+    "fleet_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Fleet file (YAML). Default: the embedded example fleet.",
+)
+@click.option("--seed", default=0, show_default=True, help="Seed for fault decisions and fleets.")
+@click.option("--baseline", type=BASELINES, default=Baseline.CURRENT.value, show_default=True)
+@click.option(
+    "--relaxed-counters",
+    is_flag=True,
+    help="Accept repeated RequestID counters (to replay fixed templates).",
+)
+@click.option(
+    "--log-level",
+    default="INFO",
+    show_default=True,
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+)
+@click.option(
+    "--log-format", default="json", show_default=True, type=click.Choice(["json", "text"])
+)
+def serve(
+    host: str,
+    port: int,
+    fleet_file: Path | None,
+    seed: int,
+    baseline: str,
+    relaxed_counters: bool,
+    log_level: str,
+    log_format: str,
+) -> None:
+    """Run the simulator as a gRPC server until SIGINT or SIGTERM."""
+    from dccsim.server.rpc.app import serve_forever, start_server  # grpc only when serving
+
+    logs.configure(log_level, log_format)
+    fleet = _load_fleet(fleet_file, seed)
+
+    def make_dsp() -> Dsp:
+        dsp = Dsp(
+            baseline=Baseline(baseline),
+            faults=FaultPlan(seed=seed),
+            strict_counters=not relaxed_counters,
+        )
+        fleet.load_into(dsp)
+        return dsp
+
+    running = start_server(make_dsp, address=f"{host}:{port}")
+    log.info(
+        "dccsim serving on %s:%d: %d devices, %d users, baseline %s",
+        host,
+        running.port,
+        len(fleet.devices),
+        len(fleet.users),
+        baseline,
+    )
+    serve_forever(running)
+
+
+def _load_fleet(path: Path | None, seed: int) -> Fleet:
+    if path is None:
+        return example_fleet()
+    try:
+        return parse_fleet(path.read_text(), seed=seed)
+    except InvalidField as error:
+        raise click.BadParameter(str(error), param_hint="--fleet") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -52,6 +53,17 @@ class Journal:
         for listener in self._listeners:
             listener(event)
         return event
+
+    @property
+    def last_sequence(self) -> int:
+        return self._sequence
+
+    def since(self, sequence: int) -> list[Event]:
+        """Events after `sequence` still held, oldest first."""
+        if not self._events:
+            return []
+        start = max(0, sequence - self._events[0].sequence + 1)
+        return list(itertools.islice(self._events, start, None))
 
     def events(self, kind: EventKind | None = None) -> list[Event]:
         return [e for e in self._events if kind is None or e.kind is kind]

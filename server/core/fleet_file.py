@@ -1,0 +1,210 @@
+"""Fleet files (YAML): users, registrations, CPL entries and devices, listed one by one or
+generated in bulk ("50,000 SMETS2 ESMEs of model X on firmware Y, 10% SMETS1").
+
+The format is documented in docs/fleet-file.md; examples/fleet.yaml is a small realistic fleet.
+A file is parsed completely before anything is loaded, so a bad file changes nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import yaml
+
+from dccsim.devices.kinds import DeviceType, SmetsVersion
+from dccsim.server.core.errors import InvalidField
+from dccsim.server.core.eui import parse_eui64
+from dccsim.server.core.fleet import Fleet
+from dccsim.server.core.records import (
+    CplEntry,
+    CplStatus,
+    DuisVersion,
+    Registration,
+    SmiRecord,
+    SmiStatus,
+    User,
+    UserRole,
+    UserStatus,
+)
+
+_DEFAULT_START = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+def parse_fleet(text: str, *, seed: int = 0) -> Fleet:
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise InvalidField("fleet", f"not valid YAML: {error}") from None
+    if document is None:
+        document = {}
+    if not isinstance(document, Mapping):
+        raise InvalidField("fleet", "a fleet file is a mapping of users, cpl, devices, ...")
+    unknown = set(document) - {"users", "registrations", "cpl", "devices", "generate"}
+    if unknown:
+        raise InvalidField("fleet", f"unknown sections: {sorted(unknown)}")
+    fleet = Fleet(
+        users=[_user(u, f"users[{i}]") for i, u in enumerate(_list(document, "users"))],
+        registrations=[
+            _registration(r, f"registrations[{i}]")
+            for i, r in enumerate(_list(document, "registrations"))
+        ],
+        cpl=[_cpl(c, f"cpl[{i}]") for i, c in enumerate(_list(document, "cpl"))],
+        devices=[_device(d, f"devices[{i}]") for i, d in enumerate(_list(document, "devices"))],
+    )
+    rng = random.Random(seed)
+    for i, block in enumerate(_list(document, "generate")):
+        _generate(fleet, _mapping(block, f"generate[{i}]"), f"generate[{i}]", rng)
+    ids = [d.device_id for d in fleet.devices]
+    if len(ids) != len(set(ids)):
+        raise InvalidField("devices", "device IDs must be unique")
+    return fleet
+
+
+def _list(document: Mapping[str, Any], key: str) -> list[Any]:
+    value = document.get(key) or []
+    if not isinstance(value, list):
+        raise InvalidField(key, "must be a list")
+    return value
+
+
+def _mapping(value: object, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise InvalidField(where, "must be a mapping")
+    return value
+
+
+def _required(item: Mapping[str, Any], key: str, where: str) -> Any:
+    if item.get(key) in (None, ""):
+        raise InvalidField(f"{where}.{key}", "is required")
+    return item[key]
+
+
+def _enum(enum_type: Any, value: object, field: str) -> Any:
+    try:
+        return enum_type(str(value))
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum_type)
+        raise InvalidField(field, f"{value!r} is not one of {allowed}") from None
+
+
+def _when(value: object, field: str) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidField(field, f"{value!r} is not an ISO 8601 date and time") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _user(raw: object, where: str) -> User:
+    item = _mapping(raw, where)
+    roles = item.get("roles") or []
+    if not isinstance(roles, list) or not roles:
+        raise InvalidField(f"{where}.roles", "a user needs a list of roles (IS, GS, ED, ...)")
+    return User(
+        user_id=parse_eui64(_required(item, "id", where), f"{where}.id"),
+        roles=frozenset(_enum(UserRole, r, f"{where}.roles") for r in roles),
+        status=UserStatus.SUSPENDED if item.get("suspended") else UserStatus.ACTIVE,
+        interface_version=_enum(DuisVersion, item.get("duis", "5.2"), f"{where}.duis"),
+        name=str(item.get("name", "")),
+    )
+
+
+def _registration(raw: object, where: str) -> Registration:
+    item = _mapping(raw, where)
+    end = item.get("end")
+    return Registration(
+        mpxn=str(_required(item, "mpxn", where)),
+        role=_enum(UserRole, _required(item, "role", where), f"{where}.role"),
+        user_id=parse_eui64(_required(item, "user", where), f"{where}.user"),
+        start=_when(item.get("start", _DEFAULT_START), f"{where}.start"),
+        end=_when(end, f"{where}.end") if end is not None else None,
+    )
+
+
+def _cpl(raw: object, where: str) -> CplEntry:
+    item = _mapping(raw, where)
+    return CplEntry(
+        manufacturer=str(_required(item, "manufacturer", where)),
+        model=str(_required(item, "model", where)),
+        firmware_version=str(_required(item, "firmware", where)),
+        status=_enum(CplStatus, item.get("status", "Current"), f"{where}.status"),
+    )
+
+
+def _device(raw: object, where: str) -> SmiRecord:
+    item = _mapping(raw, where)
+    device_type = _enum(DeviceType, _required(item, "type", where), f"{where}.type")
+    paired = item.get("gsme")
+    return SmiRecord(
+        device_id=parse_eui64(_required(item, "id", where), f"{where}.id"),
+        device_type=device_type,
+        smets=_enum(SmetsVersion, item.get("smets", "SMETS2"), f"{where}.smets"),
+        manufacturer=str(_required(item, "manufacturer", where)),
+        model=str(_required(item, "model", where)),
+        firmware_version=str(_required(item, "firmware", where)),
+        status=_enum(SmiStatus, item.get("status", "Commissioned"), f"{where}.status"),
+        mpxn=str(item["mpxn"]) if item.get("mpxn") is not None else None,
+        esme_variant=item.get("esme_variant"),
+        added_by=parse_eui64(item["added_by"], f"{where}.added_by")
+        if item.get("added_by")
+        else None,
+        uprn=int(item["uprn"]) if item.get("uprn") is not None else None,
+        paired_gsme=parse_eui64(paired, f"{where}.gsme") if paired else None,
+    )
+
+
+def _generate(fleet: Fleet, block: Mapping[str, Any], where: str, rng: random.Random) -> None:
+    """A bulk block: `count` devices of one type and model, each with its own MPxN registered to
+    the named supplier and network operator; `smets1_share` of them SMETS1."""
+    count = _required(block, "count", where)
+    if not isinstance(count, int) or count < 1:
+        raise InvalidField(f"{where}.count", "must be a positive whole number")
+    device_type = _enum(DeviceType, _required(block, "type", where), f"{where}.type")
+    share = float(block.get("smets1_share", 0.0))
+    if not 0.0 <= share <= 1.0:
+        raise InvalidField(f"{where}.smets1_share", "must be between 0 and 1")
+    prefix = str(_required(block, "id_prefix", where)).upper()
+    if len(prefix.split("-")) != 3:
+        raise InvalidField(f"{where}.id_prefix", "three octets, e.g. 00-DB-01")
+    parse_eui64(f"{prefix}-00-00-00-00-00", f"{where}.id_prefix")
+    if count > 2**40:
+        raise InvalidField(f"{where}.count", "too many devices for the ID prefix")
+    supplier = parse_eui64(_required(block, "supplier", where), f"{where}.supplier")
+    operator = block.get("network_operator")
+    operator = parse_eui64(operator, f"{where}.network_operator") if operator else None
+    manufacturer = str(_required(block, "manufacturer", where))
+    model = str(_required(block, "model", where))
+    firmware = str(_required(block, "firmware", where))
+    status = _enum(SmiStatus, block.get("status", "Commissioned"), f"{where}.status")
+    mpxn_base = int(block.get("mpxn_start", 3_000_000_000_000 if not device_type.is_gas else 0))
+    supplier_role = UserRole.GAS_SUPPLIER if device_type.is_gas else UserRole.IMPORT_SUPPLIER
+    operator_role = (
+        UserRole.GAS_TRANSPORTER if device_type.is_gas else UserRole.ELECTRICITY_DISTRIBUTOR
+    )
+    width = 10 if device_type.is_gas else 13
+    for n in range(count):
+        suffix = f"{n:010X}"
+        device_id = f"{prefix}-" + "-".join(suffix[i : i + 2] for i in range(0, 10, 2))
+        mpxn = f"{(mpxn_base + n) % 10**width:0{width}d}"
+        smets = SmetsVersion.SMETS1 if rng.random() < share else SmetsVersion.SMETS2
+        fleet.devices.append(
+            SmiRecord(
+                device_id,
+                device_type,
+                smets,
+                manufacturer,
+                model,
+                firmware,
+                status,
+                mpxn=mpxn,
+                added_by=supplier,
+            )
+        )
+        fleet.registrations.append(Registration(mpxn, supplier_role, supplier, _DEFAULT_START))
+        if operator is not None:
+            fleet.registrations.append(Registration(mpxn, operator_role, operator, _DEFAULT_START))

@@ -1,0 +1,95 @@
+"""Assemble and run the gRPC server: the dccsim services, health checking and reflection."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from concurrent import futures
+from dataclasses import dataclass
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from dccsim.server.core.dsp import Dsp
+from dccsim.server.rpc.host import DspHost
+from dccsim.server.rpc.services import ControlService, SupplierService
+from dccsim.v1 import control_pb2, control_pb2_grpc, supplier_pb2, supplier_pb2_grpc
+
+log = logging.getLogger("dccsim.server")
+
+SERVICE_NAMES = (
+    supplier_pb2.DESCRIPTOR.services_by_name["SupplierService"].full_name,
+    control_pb2.DESCRIPTOR.services_by_name["ControlService"].full_name,
+)
+# A firmware image may be 7.68 MB (10,240,000 base64 characters in DUIS).
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+# Each open delivery or event stream holds a worker thread; leave room for unary calls.
+DEFAULT_WORKERS = 64
+
+
+@dataclass
+class RunningServer:
+    server: grpc.Server
+    host: DspHost
+    port: int
+    health: health.HealthServicer
+
+    def stop(self, grace: float | None = 5.0) -> None:
+        """Stop taking calls, let in-flight ones finish, then stop the clock ticker. The DSP
+        (and so every outbox) stays in memory for as long as this process lives."""
+        for name in (*SERVICE_NAMES, ""):
+            self.health.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
+        self.host.stop()
+        self.server.stop(grace).wait()
+
+
+def start_server(
+    dsp_factory: Callable[[], Dsp],
+    *,
+    address: str = "127.0.0.1:0",
+    max_workers: int = DEFAULT_WORKERS,
+) -> RunningServer:
+    host = DspHost(dsp_factory())
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="dccsim-rpc"),
+        options=[
+            ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+        ],
+    )
+    supplier_pb2_grpc.add_SupplierServiceServicer_to_server(SupplierService(host), server)
+    control_pb2_grpc.add_ControlServiceServicer_to_server(
+        ControlService(host, dsp_factory=dsp_factory), server
+    )
+    health_servicer = health.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    reflection.enable_server_reflection(
+        (*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), server
+    )
+    port = server.add_insecure_port(address)
+    if port == 0:
+        raise OSError(f"cannot listen on {address}")
+    server.start()
+    host.start()
+    # SERVING once the fleet is loaded: the factory loaded it before the server started.
+    for name in (*SERVICE_NAMES, ""):
+        health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    return RunningServer(server, host, port, health_servicer)
+
+
+def serve_forever(running: RunningServer, *, grace: float = 5.0) -> None:
+    """Block until SIGINT or SIGTERM, then shut down gracefully."""
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: object) -> None:
+        log.info("received %s; finishing in-flight calls", signal.Signals(signum).name)
+        stop.set()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, request_stop)
+    stop.wait()
+    running.stop(grace)
+    log.info("stopped")

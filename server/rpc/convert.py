@@ -1,0 +1,369 @@
+"""Translation between dccsim.v1 messages and the core's records. No business rules: a value that
+cannot be translated raises the core's InvalidField, naming the field."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Generic, TypeVar
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from dccsim.devices.kinds import DeviceType, SmetsVersion
+from dccsim.server.core import messages as core_messages
+from dccsim.server.core import records, requests
+from dccsim.server.core.errors import InvalidField
+from dccsim.server.core.journal import Event
+from dccsim.server.core.matrix import CommandVariant
+from dccsim.server.core.outbox import OutboxEntry
+from dccsim.v1 import control_pb2, supplier_pb2, types_pb2
+
+E = TypeVar("E", bound=Enum)
+
+
+class _EnumMap(Generic[E]):
+    """Core enum <-> proto enum, pairing members by position (proto value 0 is UNSPECIFIED)."""
+
+    def __init__(self, core: type[E], proto_values: list[int]) -> None:
+        members = list(core)
+        if len(members) != len(proto_values):
+            raise AssertionError(f"{core.__name__} and its proto enum differ")
+        self._to_proto = dict(zip(members, proto_values, strict=True))
+        self._to_core = dict(zip(proto_values, members, strict=True))
+
+    def to_proto(self, value: E | None) -> int:
+        return 0 if value is None else self._to_proto[value]
+
+    def to_core(self, value: int, field: str, *, required: bool = True) -> E | None:
+        if value == 0 and not required:
+            return None
+        try:
+            return self._to_core[value]
+        except KeyError:
+            raise InvalidField(field, f"{value} is not a valid value") from None
+
+
+DEVICE_TYPES = _EnumMap(DeviceType, list(range(1, 9)))
+SMETS = _EnumMap(SmetsVersion, [1, 2])
+SMI_STATUSES = _EnumMap(records.SmiStatus, list(range(1, 10)))
+USER_ROLES = _EnumMap(records.UserRole, list(range(1, 8)))
+CPL_STATUSES = _EnumMap(records.CplStatus, [1, 2])
+
+
+def timestamp(when: datetime) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromDatetime(when)
+    return stamp
+
+
+def from_timestamp(stamp: Timestamp) -> datetime:
+    return stamp.ToDatetime(tzinfo=UTC)
+
+
+# -- requests ------------------------------------------------------------------------------------
+
+
+def service_request(message: supplier_pb2.SubmitRequest) -> requests.ServiceRequest:
+    request_id = requests.RequestId.parse(message.request_id, "request_id")
+    try:
+        variant = CommandVariant(message.command_variant)
+    except ValueError:
+        raise InvalidField("command_variant", f"{message.command_variant} is not 1-8") from None
+    return requests.ServiceRequest(
+        request_id=request_id,
+        srv=message.service_reference_variant,
+        command_variant=variant,
+        body=_body(message),
+        execution_datetime=from_timestamp(message.execution_datetime)
+        if message.HasField("execution_datetime")
+        else None,
+        user_role=USER_ROLES.to_core(message.user_role, "user_role", required=False),
+    )
+
+
+def _body(message: supplier_pb2.SubmitRequest) -> requests.RequestBody:
+    kind = message.WhichOneof("body")
+    match kind:
+        case None:
+            raise InvalidField("body", "a Service Request needs a body")
+        case "top_up_device":
+            return requests.TopUpDevice(message.top_up_device.utrn)
+        case "update_security_credentials_cos":
+            return requests.UpdateSecurityCredentialsCoS(
+                message.update_security_credentials_cos.import_mpxn
+            )
+        case "commission_device":
+            return requests.CommissionDevice()
+        case "read_inventory":
+            read = message.read_inventory
+            key = read.WhichOneof("key")
+            return requests.ReadInventory(
+                device_id=read.device_id if key == "device_id" else None,
+                mpxn=read.mpxn if key == "mpxn" else None,
+                uprn=read.uprn if key == "uprn" else None,
+            )
+        case "update_inventory":
+            return _update_inventory(message.update_inventory)
+        case "update_firmware":
+            update = message.update_firmware
+            return requests.UpdateFirmware(
+                update.image, update.firmware_version, tuple(update.device_ids)
+            )
+        case "read_firmware_version":
+            return requests.ReadFirmwareVersion()
+        case "activate_firmware":
+            return requests.ActivateFirmware(message.activate_firmware.firmware_hash)
+        case "request_wan_matrix":
+            wan = message.request_wan_matrix
+            return requests.RequestWanMatrix(
+                uprn=wan.uprn if wan.HasField("uprn") else None,
+                postcode=wan.postcode if wan.HasField("postcode") else None,
+                address_identifier=wan.address_identifier
+                if wan.HasField("address_identifier")
+                else None,
+            )
+        case "signed_pre_command":
+            return requests.SignedPreCommand(message.signed_pre_command.payload)
+        case _:
+            return requests.NoBody()
+
+
+def _update_inventory(update: supplier_pb2.UpdateInventory) -> requests.UpdateInventory:
+    change: requests.InventoryChange
+    match update.WhichOneof("change"):
+        case "new_status":
+            status = SMI_STATUSES.to_core(update.new_status, "body.change.new_status")
+            assert status is not None
+            change = requests.StatusChange(status)
+        case "device_details":
+            d = update.device_details
+            change = requests.DeviceDetailsChange(
+                manufacturer=d.manufacturer if d.HasField("manufacturer") else None,
+                model=d.model if d.HasField("model") else None,
+                smets=SMETS.to_core(d.smets, "body.change.smets", required=False),
+                firmware_version=d.firmware_version if d.HasField("firmware_version") else None,
+                esme_variant=d.esme_variant if d.HasField("esme_variant") else None,
+            )
+        case "delete_device":
+            change = requests.DeleteDevice()
+        case "import_mpxn":
+            change = requests.MpxnChange(update.import_mpxn)
+        case _:
+            raise InvalidField("body.change", "UpdateInventory needs a change")
+    return requests.UpdateInventory(update.device_id, change)
+
+
+# -- answers -------------------------------------------------------------------------------------
+
+
+def submit_response(answer: core_messages.SyncAnswer) -> supplier_pb2.SubmitResponse:
+    response = supplier_pb2.SubmitResponse(
+        request_id=str(answer.request_id),
+        service_reference_variant=answer.srv,
+        response_code=answer.code,
+        detail=answer.detail,
+    )
+    match answer.body:
+        case core_messages.PreCommand(gbcs_version=version, payload=payload):
+            response.pre_command.gbcs_version = version
+            response.pre_command.payload = payload
+        case core_messages.LocalCommand(payload=payload):
+            response.local_command.payload = payload
+        case core_messages.InventoryResult(devices=devices, cpl_status=statuses):
+            response.inventory.devices.extend(device(r) for r in devices)
+            response.inventory.cpl_status.extend(s or "" for s in statuses)
+        case core_messages.UpdateFirmwareWarnings() as w:
+            warnings = response.update_firmware_warnings
+            warnings.invalid_device_ids.extend(w.invalid_device_ids)
+            warnings.not_commissioned.extend(w.not_commissioned)
+            warnings.not_applicable_firmware.extend(w.not_applicable_firmware)
+            warnings.other_request_in_progress.extend(w.other_request_in_progress)
+        case core_messages.WanMatrixResult(coverage=coverage):
+            response.wan_matrix.coverage.extend(
+                supplier_pb2.WanCoverage(
+                    csp_region=c.csp_region,
+                    coverage_available=c.coverage_available,
+                    wan_technology=c.wan_technology,
+                    connectivity_likelihood=c.connectivity_likelihood,
+                )
+                for c in coverage
+            )
+    return response
+
+
+def delivery(entry: OutboxEntry) -> supplier_pb2.Delivery:
+    out = supplier_pb2.Delivery(sequence=entry.sequence, user_id=entry.recipient)
+    match entry.message:
+        case core_messages.ServiceResponse() as r:
+            response = out.service_response
+            response.request_id = str(r.request_id)
+            response.response_id = r.response_id
+            response.service_reference_variant = r.srv
+            response.response_code = r.code
+            response.device_id = r.device_id
+            response.issued_at.CopyFrom(timestamp(r.issued_at))
+            match r.body:
+                case core_messages.FirmwareVersionRead(firmware_version=v, gsme_firmware_version=g):
+                    response.firmware_version_read.firmware_version = v
+                    if g is not None:
+                        response.firmware_version_read.gsme_firmware_version = g
+                case core_messages.FirmwareActivation(code=code, firmware_version=v):
+                    response.firmware_activation.activate_image_response_code = code or ""
+                    if v is not None:
+                        response.firmware_activation.firmware_version = v
+        case core_messages.DeviceAlertMessage() as a:
+            alert = out.device_alert
+            alert.device_id = a.device_id
+            alert.message_code = a.message_code
+            alert.alert_code = a.alert_code
+            alert.issued_at.CopyFrom(timestamp(a.issued_at))
+            if a.firmware_version is not None:
+                alert.firmware_version = a.firmware_version
+            alert.request_id = str(a.request_id) if a.request_id else ""
+        case core_messages.DccAlertMessage() as a:
+            alert = out.dcc_alert
+            alert.dcc_alert_code = a.code
+            alert.device_id = a.device_id
+            alert.issued_at.CopyFrom(timestamp(a.issued_at))
+            match a.body:
+                case core_messages.DeviceStatusChange(restored=restored):
+                    alert.device_status_change.restored = restored
+                case core_messages.FirmwareVersionMismatch() as m:
+                    alert.firmware_version_mismatch.device_type = DEVICE_TYPES.to_proto(
+                        m.device_type
+                    )
+                    alert.firmware_version_mismatch.smi_version = m.smi_version
+                    alert.firmware_version_mismatch.device_version = m.device_version
+                case core_messages.ChangeOfSupplier(request_id=rid, ecos_error_code=code):
+                    alert.change_of_supplier.request_id = str(rid)
+                    if code is not None:
+                        alert.change_of_supplier.ecos_error_code = code
+    return out
+
+
+# -- records -------------------------------------------------------------------------------------
+
+
+def device(record: records.SmiRecord) -> types_pb2.Device:
+    return types_pb2.Device(
+        device_id=record.device_id,
+        device_type=DEVICE_TYPES.to_proto(record.device_type),
+        smets=SMETS.to_proto(record.smets),
+        manufacturer=record.manufacturer,
+        model=record.model,
+        firmware_version=record.firmware_version,
+        status=SMI_STATUSES.to_proto(record.status),
+        mpxn=record.mpxn or "",
+        esme_variant=record.esme_variant or "",
+        added_by=record.added_by or "",
+        uprn=record.uprn or 0,
+        status_before_suspension=SMI_STATUSES.to_proto(record.status_before_suspension),
+        paired_gsme=record.paired_gsme or "",
+    )
+
+
+def smi_record(message: types_pb2.Device) -> records.SmiRecord:
+    device_type = DEVICE_TYPES.to_core(message.device_type, "device_type")
+    smets = SMETS.to_core(message.smets, "smets")
+    status = SMI_STATUSES.to_core(message.status, "status")
+    assert device_type is not None and smets is not None and status is not None
+    for name in ("manufacturer", "model", "firmware_version"):
+        if not getattr(message, name):
+            raise InvalidField(name, "is required")
+    return records.SmiRecord(
+        device_id=message.device_id,
+        device_type=device_type,
+        smets=smets,
+        manufacturer=message.manufacturer,
+        model=message.model,
+        firmware_version=message.firmware_version,
+        status=status,
+        mpxn=message.mpxn or None,
+        esme_variant=message.esme_variant or None,
+        added_by=message.added_by or None,
+        uprn=message.uprn or None,
+        status_before_suspension=SMI_STATUSES.to_core(
+            message.status_before_suspension, "status_before_suspension", required=False
+        ),
+        paired_gsme=message.paired_gsme.upper() or None,
+    )
+
+
+def user(message: types_pb2.User) -> records.User:
+    roles = frozenset(USER_ROLES.to_core(r, "roles") for r in message.roles)
+    if not roles:
+        raise InvalidField("roles", "a user needs at least one role")
+    try:
+        version = records.DuisVersion(message.interface_version or "5.2")
+    except ValueError:
+        raise InvalidField("interface_version", f"{message.interface_version!r} unknown") from None
+    return records.User(
+        user_id=message.user_id,
+        roles=roles,  # type: ignore[arg-type]
+        status=records.UserStatus.SUSPENDED if message.suspended else records.UserStatus.ACTIVE,
+        interface_version=version,
+        name=message.name,
+    )
+
+
+def user_message(record: records.User) -> types_pb2.User:
+    return types_pb2.User(
+        user_id=record.user_id,
+        roles=sorted(USER_ROLES.to_proto(r) for r in record.roles),
+        suspended=record.status is records.UserStatus.SUSPENDED,
+        interface_version=record.interface_version,
+        name=record.name,
+    )
+
+
+def registration(message: control_pb2.Registration) -> records.Registration:
+    role = USER_ROLES.to_core(message.role, "role")
+    assert role is not None
+    if not message.mpxn:
+        raise InvalidField("mpxn", "is required")
+    if not message.HasField("start"):
+        raise InvalidField("start", "is required")
+    return records.Registration(
+        mpxn=message.mpxn,
+        role=role,
+        user_id=message.user_id,
+        start=from_timestamp(message.start),
+        end=from_timestamp(message.end) if message.HasField("end") else None,
+    )
+
+
+def cpl_entry(message: types_pb2.CplEntry) -> records.CplEntry:
+    status = CPL_STATUSES.to_core(message.status, "status")
+    assert status is not None
+    for name in ("manufacturer", "model", "firmware_version"):
+        if not getattr(message, name):
+            raise InvalidField(name, "is required")
+    if message.image_hash and len(message.image_hash) != 32:
+        raise InvalidField("image_hash", "an image hash is 32 bytes (SHA-256)")
+    return records.CplEntry(
+        message.manufacturer,
+        message.model,
+        message.firmware_version,
+        status,
+        message.image_hash or None,
+    )
+
+
+def cpl_message(entry: records.CplEntry) -> types_pb2.CplEntry:
+    return types_pb2.CplEntry(
+        manufacturer=entry.manufacturer,
+        model=entry.model,
+        firmware_version=entry.firmware_version,
+        status=CPL_STATUSES.to_proto(entry.status),
+        image_hash=entry.image_hash or b"",
+    )
+
+
+def event(record: Event) -> control_pb2.Event:
+    return control_pb2.Event(
+        sequence=record.sequence,
+        at=timestamp(record.at),
+        kind=record.kind,
+        summary=record.summary,
+        details=dict(record.details),
+    )

@@ -1,0 +1,52 @@
+"""How core exceptions become gRPC statuses (documented in the README's error mapping).
+
+DUIS response codes are never errors here: they travel in SubmitResponse.response_code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
+
+from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
+
+log = logging.getLogger(__name__)
+
+
+def _status(code: int, message: str, detail: object | None = None) -> grpc.Status:
+    status = status_pb2.Status(code=code, message=message)
+    if detail is not None:
+        packed = any_pb2.Any()
+        packed.Pack(detail)
+        status.details.append(packed)
+    return rpc_status.to_status(status)
+
+
+def invalid_argument(error: InvalidField) -> grpc.Status:
+    violation = error_details_pb2.BadRequest.FieldViolation(
+        field=error.field, description=error.reason
+    )
+    return _status(
+        code_pb2.INVALID_ARGUMENT,
+        str(error),
+        error_details_pb2.BadRequest(field_violations=[violation]),
+    )
+
+
+@contextlib.contextmanager
+def translated_errors(context: grpc.ServicerContext) -> Iterator[None]:
+    """Answer a core exception with its gRPC status; let nothing else escape as UNKNOWN."""
+    try:
+        yield
+    except InvalidField as error:
+        context.abort_with_status(invalid_argument(error))
+    except NotFound as error:
+        context.abort_with_status(_status(code_pb2.NOT_FOUND, str(error)))
+    except NotSimulated as error:
+        context.abort_with_status(_status(code_pb2.UNIMPLEMENTED, str(error)))

@@ -1,0 +1,202 @@
+"""The gRPC servicers: translate, call the core under the host's lock, translate back."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+
+from dccsim.server.core.dsp import Dsp
+from dccsim.server.core.errors import InvalidField, NotFound
+from dccsim.server.core.eui import parse_eui64
+from dccsim.server.core.fleet_file import parse_fleet
+from dccsim.server.rpc import convert
+from dccsim.server.rpc.errors import translated_errors
+from dccsim.server.rpc.host import DspHost
+from dccsim.v1 import control_pb2, control_pb2_grpc, supplier_pb2, supplier_pb2_grpc
+
+log = logging.getLogger("dccsim.rpc")
+_STREAM_WAKE_SECONDS = 0.5  # how often an idle stream checks that its client is still there
+
+
+class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
+    def __init__(self, host: DspHost) -> None:
+        self._host = host
+
+    def Submit(self, request, context):
+        with translated_errors(context):
+            service_request = convert.service_request(request)
+            with self._host.lock:
+                answer = self._host.dsp.submit(service_request)
+            log.info(
+                "submit %s SRV %s CV %d -> %s",
+                answer.request_id,
+                answer.srv,
+                service_request.command_variant,
+                answer.code,
+            )
+            return convert.submit_response(answer)
+
+    def Subscribe(self, request, context) -> Iterator[supplier_pb2.Delivery]:
+        with translated_errors(context):
+            user_id = self._known_user(request.user_id)
+        after = request.after_sequence
+        log.info("subscribe %s after %d", user_id, after)
+        while context.is_active() and not self._host.stopping:
+            with self._host.lock:
+                entries = self._host.dsp.pending(user_id, after)
+                if not entries:
+                    self._host.changed.wait(_STREAM_WAKE_SECONDS)
+                    continue
+            for entry in entries:
+                yield convert.delivery(entry)
+                after = entry.sequence
+
+    def Acknowledge(self, request, context):
+        with translated_errors(context):
+            user_id = self._known_user(request.user_id)
+            with self._host.lock:
+                removed = self._host.dsp.acknowledge(user_id, request.up_to_sequence)
+            return supplier_pb2.AcknowledgeResponse(removed=removed)
+
+    def _known_user(self, user_id: str) -> str:
+        canonical = parse_eui64(user_id, "user_id")
+        with self._host.lock:
+            if canonical not in self._host.dsp.state.users:
+                raise NotFound("user", canonical)
+        return canonical
+
+
+class ControlService(control_pb2_grpc.ControlServiceServicer):
+    def __init__(self, host: DspHost, *, dsp_factory: Callable[[], Dsp]) -> None:
+        self._host = host
+        self._dsp_factory = dsp_factory
+
+    @property
+    def _dsp(self) -> Dsp:
+        return self._host.dsp
+
+    def LoadFleet(self, request, context):
+        with translated_errors(context):
+            fleet = parse_fleet(request.fleet_yaml)  # parse fully before anything changes
+            dsp = self._dsp_factory()
+            fleet.load_into(dsp)
+            self._host.replace(dsp)
+            log.info("fleet loaded: %d devices", len(fleet.devices))
+            return control_pb2.LoadFleetResponse(
+                users=len(fleet.users),
+                registrations=len(fleet.registrations),
+                cpl_entries=len(fleet.cpl),
+                devices=len(fleet.devices),
+            )
+
+    def PutUser(self, request, context):
+        with translated_errors(context):
+            user = convert.user(request)
+            with self._host.lock:
+                self._dsp.add_user(user)
+            return convert.user_message(user)
+
+    def PutRegistration(self, request, context):
+        with translated_errors(context):
+            registration = convert.registration(request)
+            with self._host.lock:
+                self._dsp.add_registration(registration)
+            return request
+
+    def PutDevice(self, request, context):
+        with translated_errors(context):
+            record = convert.smi_record(request)
+            with self._host.lock:
+                self._dsp.add_device(record)
+                return convert.device(self._dsp.device_record(record.device_id))
+
+    def GetDevice(self, request, context):
+        with translated_errors(context), self._host.lock:
+            return convert.device(self._dsp.device_record(request.device_id))
+
+    def ListDevices(self, request, context):
+        with translated_errors(context):
+            status = convert.SMI_STATUSES.to_core(request.status, "status", required=False)
+            device_type = convert.DEVICE_TYPES.to_core(
+                request.device_type, "device_type", required=False
+            )
+            with self._host.lock:
+                records = [
+                    r
+                    for r in self._dsp.state.smi
+                    if (status is None or r.status is status)
+                    and (device_type is None or r.device_type is device_type)
+                ]
+            if request.limit:
+                records = records[: request.limit]
+            return control_pb2.ListDevicesResponse(devices=[convert.device(r) for r in records])
+
+    def PutCplEntry(self, request, context):
+        with translated_errors(context):
+            entry = convert.cpl_entry(request)
+            with self._host.lock:
+                suspended = self._dsp.put_cpl_entry(entry)
+            return control_pb2.PutCplEntryResponse(
+                entry=convert.cpl_message(entry), devices_suspended=suspended
+            )
+
+    def ListCpl(self, request, context):
+        with self._host.lock:
+            entries = [convert.cpl_message(e) for e in self._dsp.state.cpl]
+        return control_pb2.ListCplResponse(entries=entries)
+
+    def RestoreDevice(self, request, context):
+        with translated_errors(context):
+            if not request.actor:
+                raise InvalidField("actor", "an administrative restore names who did it")
+            with self._host.lock:
+                record = self._dsp.restore_device(
+                    request.device_id, actor=request.actor, reason=request.reason
+                )
+            return convert.device(record)
+
+    def GetClock(self, request, context):
+        with self._host.lock:
+            return self._clock_state()
+
+    def SetClock(self, request, context):
+        with translated_errors(context), self._host.lock:
+            match request.WhichOneof("change"):
+                case "advance":
+                    delta = request.advance.ToTimedelta()
+                    if delta < timedelta(0):
+                        raise InvalidField("advance", "virtual time only moves forward")
+                    self._dsp.advance(delta)
+                case "rate":
+                    if request.rate < 0:
+                        raise InvalidField("rate", "the clock rate cannot be negative")
+                    self._dsp.clock.accelerate(request.rate)
+                case "set_to":
+                    when = convert.from_timestamp(request.set_to)
+                    if when < self._dsp.now():
+                        raise InvalidField("set_to", "virtual time only moves forward")
+                    self._dsp.advance(when - self._dsp.now())
+                case _:
+                    raise InvalidField("change", "say how to change the clock")
+            return self._clock_state()
+
+    def _clock_state(self) -> control_pb2.ClockState:
+        return control_pb2.ClockState(
+            now=convert.timestamp(self._dsp.now()),
+            rate=self._dsp.clock.rate,
+            pending_actions=len(self._dsp.state.scheduler),
+        )
+
+    def StreamEvents(self, request, context) -> Iterator[control_pb2.Event]:
+        with self._host.lock:
+            after = self._dsp.journal.last_sequence
+        while context.is_active() and not self._host.stopping:
+            with self._host.lock:
+                events = self._dsp.journal.since(after)
+                if not events:
+                    self._host.changed.wait(_STREAM_WAKE_SECONDS)
+                    continue
+            for event in events:
+                yield convert.event(event)
+                after = event.sequence
