@@ -6,6 +6,7 @@ import dataclasses
 import json
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -19,6 +20,10 @@ from dccsim.server.core.faults import FaultPlan
 from dccsim.server.core.fleet import Fleet, example_fleet
 from dccsim.server.core.fleet_file import parse_fleet
 from dccsim.server.core.scenario import run_mp105_scenario
+
+if TYPE_CHECKING:  # grpc is imported only by the commands that talk to a server
+    from dccsim.clients.client import Client
+    from dccsim.v1.supplier_pb2 import Delivery
 
 log = logging.getLogger("dccsim.cli")
 BASELINES = click.Choice([b.value for b in Baseline])
@@ -158,3 +163,246 @@ def _load_fleet(path: Path | None, seed: int) -> Fleet:
         return parse_fleet(path.read_text(), seed=seed)
     except InvalidField as error:
         raise click.BadParameter(str(error), param_hint="--fleet") from None
+
+
+# -- commands that talk to a running server -----------------------------------------------------
+
+_server_option = click.option(
+    "--server",
+    default="127.0.0.1:50051",
+    show_default=True,
+    envvar="DCCSIM_SERVER",
+    help="Address of a running `dccsim serve`.",
+)
+
+
+def _client(server: str) -> Client:
+    from dccsim.clients.client import Client
+
+    return Client(server)
+
+
+def _fail(error: Exception) -> None:
+    field = getattr(error, "field", None)
+    raise click.ClickException(f"{error} (field: {field})" if field else str(error))
+
+
+@main.command()
+@_server_option
+@click.argument("srv")
+@click.option("--user", required=True, help="Originator EUI-64.")
+@click.option("--target", help="Device EUI-64 (default: the DCC ACB, for non-device SRs).")
+@click.option(
+    "--cv",
+    type=click.IntRange(1, 8),
+    default=1,
+    show_default=True,
+    help="Command Variant. With --sign, CV 4 is sent and its PreCommand signed (CV 5).",
+)
+@click.option("--sign", is_flag=True, help="Critical SR: the two-leg CV 4 -> CV 5 flow.")
+@click.option(
+    "--body",
+    "body_json",
+    default="{}",
+    help="Body as JSON, e.g. '{\"read_firmware_version\": {}}'.",
+)
+@click.option("--counter", type=int, help="RequestID counter (default: milliseconds now).")
+@click.option("--json", "as_json", is_flag=True)
+def send(
+    server: str,
+    srv: str,
+    user: str,
+    target: str | None,
+    cv: int,
+    sign: bool,
+    body_json: str,
+    counter: int | None,
+    as_json: bool,
+) -> None:
+    """Send one Service Request and print the synchronous answer."""
+    from google.protobuf import json_format
+
+    from dccsim.clients.client import ACB_ID, DccsimError
+
+    try:
+        body = json.loads(body_json)
+    except json.JSONDecodeError as error:
+        raise click.BadParameter(f"not JSON: {error}", param_hint="--body") from None
+    with _client(server) as dcc:
+        try:
+            if sign:
+                answer = dcc.send_critical(srv, user=user, target=target or ACB_ID, body=body)
+            else:
+                answer = dcc.send(
+                    srv, user=user, target=target or ACB_ID, cv=cv, body=body, counter=counter
+                )
+        except (DccsimError, ValueError, TypeError, json_format.ParseError) as error:
+            _fail(error)
+    if as_json:
+        click.echo(json_format.MessageToJson(answer.message))
+    else:
+        detail = f" ({answer.detail})" if answer.detail else ""
+        click.echo(f"{answer.request_id} SRV {answer.srv} -> {answer.code}{detail}")
+
+
+@main.command()
+@_server_option
+@click.option("--user", required=True, help="Whose messages to watch.")
+@click.option("--after", default=0, show_default=True, help="Resume after this sequence.")
+@click.option(
+    "--ack/--no-ack",
+    default=False,
+    show_default=True,
+    help="Acknowledge each message once printed.",
+)
+@click.option("--count", type=int, help="Stop after this many messages.")
+@click.option("--timeout", type=float, help="Stop after this many seconds.")
+@click.option("--json", "as_json", is_flag=True)
+def watch(
+    server: str,
+    user: str,
+    after: int,
+    ack: bool,
+    count: int | None,
+    timeout: float | None,
+    as_json: bool,
+) -> None:
+    """Print a user's responses and alerts as they arrive."""
+    from google.protobuf import json_format
+
+    from dccsim.clients.client import DccsimError
+
+    seen = 0
+    with _client(server) as dcc:
+        try:
+            for delivery in dcc.deliveries(user, after=after, timeout=timeout):
+                click.echo(
+                    json_format.MessageToJson(delivery, indent=None)
+                    if as_json
+                    else describe_delivery(delivery)
+                )
+                if ack:
+                    dcc.acknowledge(user, delivery.sequence)
+                seen += 1
+                if count is not None and seen >= count:
+                    break
+        except DccsimError as error:
+            _fail(error)
+
+
+def describe_delivery(delivery: Delivery) -> str:
+    kind = delivery.WhichOneof("message")
+    if kind == "service_response":
+        r = delivery.service_response
+        body = r.WhichOneof("body")
+        extra = f" {body}={getattr(r, body)}".replace("\n", " ").strip() if body else ""
+        return f"#{delivery.sequence} response {r.request_id} {r.response_code}{extra}"
+    if kind == "device_alert":
+        a = delivery.device_alert
+        return (
+            f"#{delivery.sequence} device alert 0x{a.alert_code:04X} "
+            f"(message 0x{a.message_code:04X}) from {a.device_id}"
+        )
+    a = delivery.dcc_alert
+    return f"#{delivery.sequence} DCC alert {a.dcc_alert_code} for {a.device_id}"
+
+
+@main.command()
+@_server_option
+@click.option("--status", help="Only devices in this SMI status, e.g. Suspended.")
+@click.option("--json", "as_json", is_flag=True)
+def devices(server: str, status: str | None, as_json: bool) -> None:
+    """List the SMI's devices."""
+    from google.protobuf import json_format
+
+    from dccsim.v1 import types_pb2
+
+    wanted = 0
+    if status:
+        name = (
+            "SMI_STATUS_"
+            + "".join(f"_{c}" if c.isupper() and i else c for i, c in enumerate(status)).upper()
+        )
+        try:
+            wanted = types_pb2.SmiStatus.Value(name)
+        except ValueError:
+            raise click.BadParameter(f"unknown status {status!r}", param_hint="--status") from None
+    with _client(server) as dcc:
+        found = dcc.devices(status=wanted)
+    if as_json:
+        click.echo(json.dumps([json_format.MessageToDict(d) for d in found], indent=2))
+        return
+    table = Table(title=f"{len(found)} device(s)")
+    for column in ("device", "type", "firmware", "status", "MPxN"):
+        table.add_column(column)
+    for d in found:
+        table.add_row(
+            d.device_id,
+            types_pb2.DeviceType.Name(d.device_type).removeprefix("DEVICE_TYPE_"),
+            d.firmware_version,
+            types_pb2.SmiStatus.Name(d.status).removeprefix("SMI_STATUS_"),
+            d.mpxn,
+        )
+    Console().print(table)
+
+
+@main.command()
+@_server_option
+@click.option(
+    "--remove",
+    nargs=3,
+    metavar="MANUFACTURER MODEL VERSION",
+    help="Mark a CPL entry Removed (suspends its devices).",
+)
+@click.option("--json", "as_json", is_flag=True)
+def cpl(server: str, remove: tuple[str, str, str] | None, as_json: bool) -> None:
+    """Show the Central Products List, or mark an entry Removed."""
+    from google.protobuf import json_format
+
+    from dccsim.clients.client import DccsimError
+    from dccsim.v1 import types_pb2
+
+    with _client(server) as dcc:
+        if remove:
+            try:
+                result = dcc.set_cpl_status(*remove, types_pb2.CPL_STATUS_REMOVED)
+            except DccsimError as error:
+                _fail(error)
+            click.echo(f"marked Removed; {result.devices_suspended} device(s) suspended")
+            return
+        entries = dcc.cpl()
+    if as_json:
+        click.echo(json.dumps([json_format.MessageToDict(e) for e in entries], indent=2))
+        return
+    for e in entries:
+        status = types_pb2.CplStatus.Name(e.status).removeprefix("CPL_STATUS_").title()
+        click.echo(f"{e.manufacturer} {e.model} {e.firmware_version} {status}")
+
+
+@main.command()
+@_server_option
+@click.option("--advance", type=float, help="Move virtual time forward by this many seconds.")
+@click.option(
+    "--rate", type=float, help="Run virtual time at this multiple of real time (0 freezes)."
+)
+@click.option("--json", "as_json", is_flag=True)
+def clock(server: str, advance: float | None, rate: float | None, as_json: bool) -> None:
+    """Show or change the simulator's virtual clock."""
+    from datetime import timedelta
+
+    from dccsim.clients.client import DccsimError
+
+    with _client(server) as dcc:
+        try:
+            state = dcc.clock()
+            if advance is not None:
+                state = dcc.advance(timedelta(seconds=advance))
+            if rate is not None:
+                state = dcc.set_clock_rate(rate)
+        except DccsimError as error:
+            _fail(error)
+    now = state.now.ToDatetime().isoformat() + "Z"
+    if as_json:
+        click.echo(json.dumps({"now": now, "rate": state.rate, "pending": state.pending_actions}))
+    else:
+        click.echo(f"{now} rate {state.rate:g}x, {state.pending_actions} future-dated action(s)")

@@ -138,11 +138,11 @@ def _cpl(raw: object, where: str) -> CplEntry:
 
 def _device(raw: object, where: str) -> SmiRecord:
     item = _mapping(raw, where)
-    device_type = _enum(DeviceType, _required(item, "type", where), f"{where}.type")
+    device_id = parse_eui64(_required(item, "id", where), f"{where}.id")
     paired = item.get("gsme")
     return SmiRecord(
-        device_id=parse_eui64(_required(item, "id", where), f"{where}.id"),
-        device_type=device_type,
+        device_id=device_id,
+        device_type=_enum(DeviceType, _required(item, "type", where), f"{where}.type"),
         smets=_enum(SmetsVersion, item.get("smets", "SMETS2"), f"{where}.smets"),
         manufacturer=str(_required(item, "manufacturer", where)),
         model=str(_required(item, "model", where)),

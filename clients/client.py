@@ -1,0 +1,396 @@
+"""A Python client for a running dccsim server, synchronous (`Client`) and asyncio
+(`AsyncClient`).
+
+    with Client("127.0.0.1:50051") as dcc:
+        answer = dcc.read_firmware_version(user=SUPPLIER, device="00-DB-12-34-56-78-90-A0")
+        for delivery in dcc.deliveries(SUPPLIER):
+            ...
+
+DUIS response codes come back as data (`Answer.code`); malformed input raises `InvalidRequest`
+naming the field, an unknown user or device `NotFoundError`, an unsimulated SRV `NotSimulatedError`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Any, Self
+
+import grpc
+from google.protobuf import duration_pb2
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+
+from dccsim.v1 import (
+    control_pb2,
+    control_pb2_grpc,
+    supplier_pb2,
+    supplier_pb2_grpc,
+    types_pb2,
+)
+
+DEFAULT_TARGET = "127.0.0.1:50051"
+ACB_ID = "90-B3-D5-1F-30-00-00-02"
+CRITICAL_SIGNED = 5
+
+
+class DccsimError(Exception):
+    """A call the simulator refused (as opposed to a DUIS error code, which is an answer)."""
+
+
+class InvalidRequest(DccsimError):
+    def __init__(self, message: str, field: str | None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotFoundError(DccsimError):
+    pass
+
+
+class NotSimulatedError(DccsimError):
+    pass
+
+
+def _translate(error: grpc.RpcError) -> Exception:
+    code = error.code() if isinstance(error, grpc.Call) else None
+    message = error.details() if isinstance(error, grpc.Call) else str(error)
+    if code is grpc.StatusCode.INVALID_ARGUMENT:
+        field = None
+        status = rpc_status.from_call(error) if isinstance(error, grpc.Call) else None
+        for detail in status.details if status else ():
+            bad = error_details_pb2.BadRequest()
+            if detail.Unpack(bad) and bad.field_violations:
+                field = bad.field_violations[0].field
+        return InvalidRequest(message, field)
+    if code is grpc.StatusCode.NOT_FOUND:
+        return NotFoundError(message)
+    if code is grpc.StatusCode.UNIMPLEMENTED:
+        return NotSimulatedError(message)
+    return error
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The synchronous answer to a Service Request."""
+
+    request_id: str
+    srv: str
+    code: str
+    detail: str
+    message: supplier_pb2.SubmitResponse
+
+    @classmethod
+    def of(cls, response: supplier_pb2.SubmitResponse) -> Answer:
+        return cls(
+            response.request_id,
+            response.service_reference_variant,
+            response.response_code,
+            response.detail,
+            response,
+        )
+
+
+def build_request(
+    srv: str,
+    *,
+    user: str,
+    target: str,
+    counter: int,
+    cv: int,
+    body: dict[str, Any],
+    execute_at: datetime | None = None,
+) -> supplier_pb2.SubmitRequest:
+    """`body` maps one SubmitRequest body field to its message or a dict of its fields, e.g.
+    {"read_firmware_version": {}}."""
+    request = supplier_pb2.SubmitRequest(
+        request_id=f"{user}:{target}:{counter}",
+        service_reference_variant=srv,
+        command_variant=cv,
+        **body,
+    )
+    if execute_at is not None:
+        request.execution_datetime.FromDatetime(execute_at)
+    return request
+
+
+class _Counters:
+    """RequestID counters: milliseconds since the epoch, as DCC Boxed uses, never repeating."""
+
+    def __init__(self) -> None:
+        self._next = itertools.count(time.time_ns() // 1_000_000)
+
+    def __call__(self) -> int:
+        return next(self._next)
+
+
+def _signed_leg(first: supplier_pb2.SubmitRequest, pre: supplier_pb2.SubmitResponse):
+    return supplier_pb2.SubmitRequest(
+        request_id=first.request_id,
+        service_reference_variant=first.service_reference_variant,
+        command_variant=CRITICAL_SIGNED,
+        signed_pre_command=supplier_pb2.SignedPreCommand(payload=pre.pre_command.payload),
+    )
+
+
+class Client:
+    def __init__(
+        self, target: str = DEFAULT_TARGET, *, channel: grpc.Channel | None = None
+    ) -> None:
+        self._own_channel = channel is None
+        self.channel = channel or grpc.insecure_channel(target)
+        self.supplier = supplier_pb2_grpc.SupplierServiceStub(self.channel)
+        self.control = control_pb2_grpc.ControlServiceStub(self.channel)
+        self.next_counter = _Counters()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: tuple[type[BaseException], BaseException, TracebackType]) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._own_channel:
+            self.channel.close()
+
+    def _call(self, method: Callable[[Any], Any], request: Any) -> Any:
+        try:
+            return method(request)
+        except grpc.RpcError as error:
+            raise _translate(error) from None
+
+    # -- Service Requests ---------------------------------------------------------------------
+
+    def submit(self, request: supplier_pb2.SubmitRequest) -> Answer:
+        return Answer.of(self._call(self.supplier.Submit, request))
+
+    def send(
+        self,
+        srv: str,
+        *,
+        user: str,
+        target: str,
+        cv: int,
+        body: dict[str, Any],
+        counter: int | None = None,
+        execute_at: datetime | None = None,
+    ) -> Answer:
+        """One Service Request. For a critical SR sent with CV 4, the PreCommand comes back;
+        use `send_critical` to have the client return it signed (CV 5)."""
+        return self.submit(
+            build_request(
+                srv,
+                user=user,
+                target=target,
+                cv=cv,
+                body=body,
+                counter=counter or self.next_counter(),
+                execute_at=execute_at,
+            )
+        )
+
+    def send_critical(
+        self,
+        srv: str,
+        *,
+        user: str,
+        target: str,
+        body: dict[str, Any],
+        execute_at: datetime | None = None,
+    ) -> Answer:
+        """The two-leg critical flow: CV 4 for the PreCommand, then CV 5 with it signed."""
+        first = build_request(
+            srv,
+            user=user,
+            target=target,
+            cv=4,
+            body=body,
+            counter=self.next_counter(),
+            execute_at=execute_at,
+        )
+        pre = self._call(self.supplier.Submit, first)
+        if not pre.HasField("pre_command"):
+            return Answer.of(pre)
+        return self.submit(_signed_leg(first, pre))
+
+    def read_firmware_version(self, *, user: str, device: str) -> Answer:
+        return self.send("11.2", user=user, target=device, cv=1, body={"read_firmware_version": {}})
+
+    def update_firmware(
+        self, *, user: str, image: bytes, version: str, devices: list[str]
+    ) -> Answer:
+        body = {
+            "update_firmware": {"image": image, "firmware_version": version, "device_ids": devices}
+        }
+        return self.send("11.1", user=user, target=ACB_ID, cv=8, body=body)
+
+    def activate_firmware(
+        self, *, user: str, device: str, image_hash: bytes, execute_at: datetime | None = None
+    ) -> Answer:
+        return self.send_critical(
+            "11.3",
+            user=user,
+            target=device,
+            body={"activate_firmware": {"firmware_hash": image_hash}},
+            execute_at=execute_at,
+        )
+
+    # -- deliveries ---------------------------------------------------------------------------
+
+    def deliveries(
+        self, user: str, *, after: int = 0, timeout: float | None = None
+    ) -> Iterator[supplier_pb2.Delivery]:
+        """The user's messages in order, starting after `after`; blocks for new ones."""
+        call = self.supplier.Subscribe(
+            supplier_pb2.SubscribeRequest(user_id=user, after_sequence=after), timeout=timeout
+        )
+        try:
+            yield from call
+        except grpc.RpcError as error:
+            if error.code() is grpc.StatusCode.DEADLINE_EXCEEDED:
+                return
+            raise _translate(error) from None
+        finally:
+            call.cancel()
+
+    def acknowledge(self, user: str, up_to: int) -> int:
+        request = supplier_pb2.AcknowledgeRequest(user_id=user, up_to_sequence=up_to)
+        return self._call(self.supplier.Acknowledge, request).removed
+
+    # -- control ------------------------------------------------------------------------------
+
+    def load_fleet(self, fleet_yaml: str) -> control_pb2.LoadFleetResponse:
+        return self._call(
+            self.control.LoadFleet, control_pb2.LoadFleetRequest(fleet_yaml=fleet_yaml)
+        )
+
+    def device(self, device_id: str) -> types_pb2.Device:
+        return self._call(self.control.GetDevice, control_pb2.GetDeviceRequest(device_id=device_id))
+
+    def devices(
+        self, *, status: int = 0, device_type: int = 0, limit: int = 0
+    ) -> list[types_pb2.Device]:
+        request = control_pb2.ListDevicesRequest(
+            status=status, device_type=device_type, limit=limit
+        )
+        return list(self._call(self.control.ListDevices, request).devices)
+
+    def cpl(self) -> list[types_pb2.CplEntry]:
+        return list(self._call(self.control.ListCpl, control_pb2.ListCplRequest()).entries)
+
+    def set_cpl_status(
+        self, manufacturer: str, model: str, version: str, status: int
+    ) -> control_pb2.PutCplEntryResponse:
+        entry = types_pb2.CplEntry(
+            manufacturer=manufacturer, model=model, firmware_version=version, status=status
+        )
+        return self._call(self.control.PutCplEntry, entry)
+
+    def clock(self) -> control_pb2.ClockState:
+        return self._call(self.control.GetClock, control_pb2.GetClockRequest())
+
+    def advance(self, delta: timedelta) -> control_pb2.ClockState:
+        duration = duration_pb2.Duration()
+        duration.FromTimedelta(delta)
+        return self._call(self.control.SetClock, control_pb2.SetClockRequest(advance=duration))
+
+    def set_clock_rate(self, rate: float) -> control_pb2.ClockState:
+        return self._call(self.control.SetClock, control_pb2.SetClockRequest(rate=rate))
+
+
+class AsyncClient:
+    """The asyncio twin of `Client` for Service Requests and deliveries."""
+
+    def __init__(self, target: str = DEFAULT_TARGET) -> None:
+        self.channel = grpc.aio.insecure_channel(target)
+        self.supplier = supplier_pb2_grpc.SupplierServiceStub(self.channel)
+        self.control = control_pb2_grpc.ControlServiceStub(self.channel)
+        self.next_counter = _Counters()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.channel.close()
+
+    async def submit(self, request: supplier_pb2.SubmitRequest) -> Answer:
+        try:
+            return Answer.of(await self.supplier.Submit(request))
+        except grpc.RpcError as error:
+            raise _translate(error) from None
+
+    async def send(
+        self,
+        srv: str,
+        *,
+        user: str,
+        target: str,
+        cv: int,
+        body: dict[str, Any],
+        counter: int | None = None,
+        execute_at: datetime | None = None,
+    ) -> Answer:
+        return await self.submit(
+            build_request(
+                srv,
+                user=user,
+                target=target,
+                cv=cv,
+                body=body,
+                counter=counter or self.next_counter(),
+                execute_at=execute_at,
+            )
+        )
+
+    async def send_critical(
+        self,
+        srv: str,
+        *,
+        user: str,
+        target: str,
+        body: dict[str, Any],
+        execute_at: datetime | None = None,
+    ) -> Answer:
+        first = build_request(
+            srv,
+            user=user,
+            target=target,
+            cv=4,
+            body=body,
+            counter=self.next_counter(),
+            execute_at=execute_at,
+        )
+        pre = (await self.submit(first)).message
+        if not pre.HasField("pre_command"):
+            return Answer.of(pre)
+        return await self.submit(_signed_leg(first, pre))
+
+    async def read_firmware_version(self, *, user: str, device: str) -> Answer:
+        return await self.send(
+            "11.2", user=user, target=device, cv=1, body={"read_firmware_version": {}}
+        )
+
+    async def deliveries(
+        self, user: str, *, after: int = 0
+    ) -> AsyncIterator[supplier_pb2.Delivery]:
+        call = self.supplier.Subscribe(
+            supplier_pb2.SubscribeRequest(user_id=user, after_sequence=after)
+        )
+        try:
+            async for delivery in call:
+                yield delivery
+        except grpc.RpcError as error:
+            raise _translate(error) from None
+        finally:
+            call.cancel()
+
+    async def acknowledge(self, user: str, up_to: int) -> int:
+        request = supplier_pb2.AcknowledgeRequest(user_id=user, up_to_sequence=up_to)
+        try:
+            return (await self.supplier.Acknowledge(request)).removed
+        except grpc.RpcError as error:
+            raise _translate(error) from None
