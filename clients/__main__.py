@@ -1,0 +1,5 @@
+"""`python -m dccsim.clients` runs the dccsim command-line tool."""
+
+from dccsim.clients.cli import main
+
+main()
