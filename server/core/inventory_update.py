@@ -119,6 +119,8 @@ def _update_details(
     user_id: str,
     now: datetime,
 ) -> InventoryUpdateOutcome:
+    if details.esme_variant is not None and record.device_type is not DeviceType.ESME:
+        return _refuse(ResponseCode.E080407, "an ESME Variant applies to ESMEs only")
     if record.status is SmiStatus.PENDING:  # INV-03
         if not is_adder:
             return _refuse(ResponseCode.E4, "while Pending only the adder may update details")
