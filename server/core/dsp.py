@@ -132,7 +132,7 @@ class Dsp:
         Raises InvalidField for malformed input and NotSimulated for an SRV dccsim does not
         serve; in both cases nothing has changed.
         """
-        definition = validate(request)
+        request, definition = validate(request)
         self.run_due()
         signed = isinstance(request.body, SignedPreCommand)
         if signed:
@@ -199,6 +199,11 @@ class Dsp:
         if pending is None or pending.payload != request.body.payload:
             raise InvalidField(
                 "body.payload", "matches no PreCommand issued for this RequestID (send CV 4 first)"
+            )
+        if request.srv != pending.request.srv:
+            raise InvalidField(
+                "service_reference_variant",
+                f"the PreCommand for this RequestID was issued for SRV {pending.request.srv}",
             )
         return replace(
             pending.request,

@@ -8,6 +8,7 @@ code where one exists) knowing that nothing was queued, changed or consumed.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
 from dccsim.server.core.errors import InvalidField
@@ -16,12 +17,15 @@ from dccsim.server.core.matrix import SERVICE_MATRIX, CommandVariant, ServiceDef
 from dccsim.server.core.records import ESME_VARIANTS, SmiStatus
 from dccsim.server.core.requests import (
     BODY_TYPES,
+    MAX_COUNTER,
     MAX_FIRMWARE_IMAGE_BYTES,
     ActivateFirmware,
+    DeleteDevice,
     DeviceDetailsChange,
     MpxnChange,
     NoBody,
     ReadInventory,
+    RequestId,
     RequestWanMatrix,
     ServiceRequest,
     SignedPreCommand,
@@ -51,8 +55,10 @@ def service_definition(srv: object) -> ServiceDefinition:
     return definition
 
 
-def validate(request: ServiceRequest) -> ServiceDefinition:
-    """Check a request's shape; return its matrix definition or raise InvalidField."""
+def validate(request: ServiceRequest) -> tuple[ServiceRequest, ServiceDefinition]:
+    """Check a request's shape; return it in canonical form (upper-case EUIs) with its matrix
+    definition, or raise InvalidField."""
+    request = replace(request, request_id=_canonical_request_id(request.request_id))
     definition = service_definition(request.srv)
     if not isinstance(request.command_variant, CommandVariant):
         raise InvalidField("command_variant", f"{request.command_variant!r} is not 1-8")
@@ -61,14 +67,28 @@ def validate(request: ServiceRequest) -> ServiceDefinition:
     if isinstance(body, SignedPreCommand):
         if not body.payload:
             raise InvalidField("body.payload", "a signed pre-command needs its payload")
-        return definition
+        return request, definition
     expected = BODY_TYPES.get(request.srv, NoBody)
     if not isinstance(body, expected):
         raise InvalidField(
             "body", f"SRV {request.srv} takes a {expected.__name__} body, not {type(body).__name__}"
         )
     _check_body(body)
-    return definition
+    return request, definition
+
+
+def _canonical_request_id(request_id: object) -> RequestId:
+    """A RequestId built in code skips RequestId.parse, so check it the same way here."""
+    if not isinstance(request_id, RequestId):
+        raise InvalidField("request_id", f"{request_id!r} is not a RequestId")
+    counter = request_id.counter
+    if not isinstance(counter, int) or isinstance(counter, bool) or not 0 <= counter <= MAX_COUNTER:
+        raise InvalidField("request_id.counter", f"{counter!r} is not an unsigned 64-bit counter")
+    return RequestId(
+        parse_eui64(request_id.originator, "request_id.originator"),
+        parse_eui64(request_id.target, "request_id.target"),
+        counter,
+    )
 
 
 def _check_execution_datetime(request: ServiceRequest, definition: ServiceDefinition) -> None:
@@ -149,8 +169,12 @@ def _check_inventory_change(change: object) -> None:
                     raise InvalidField(f"body.change.{name}", "must be 1 to 30 characters")
         case MpxnChange(import_mpxn=mpxn):
             _check_mpxn(mpxn, "body.change.import_mpxn")
+        case DeleteDevice():
+            pass  # carries nothing
         case _:
-            pass  # DeleteDevice carries nothing
+            raise InvalidField(
+                "body.change", "UpdateInventory needs a status, details, delete or MPxN change"
+            )
 
 
 def _check_mpxn(mpxn: object, field: str) -> None:

@@ -16,8 +16,16 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def test_serve_logs_json_answers_health_and_stops_on_sigterm() -> None:
-    command = [sys.executable, "-m", "dccsim.clients", "serve", "--port", "0",
-               "--fleet", str(EXAMPLES / "fleet.yaml")]
+    command = [
+        sys.executable,
+        "-m",
+        "dccsim.clients",
+        "serve",
+        "--port",
+        "0",
+        "--fleet",
+        str(EXAMPLES / "fleet.yaml"),
+    ]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stderr is not None
@@ -27,7 +35,8 @@ def test_serve_logs_json_answers_health_and_stops_on_sigterm() -> None:
         assert "206 devices" in first["message"]
         with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
             response = health_pb2_grpc.HealthStub(channel).Check(
-                health_pb2.HealthCheckRequest(), timeout=5)
+                health_pb2.HealthCheckRequest(), timeout=5
+            )
         assert response.status == health_pb2.HealthCheckResponse.SERVING
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=15) == 0
