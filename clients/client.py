@@ -268,6 +268,10 @@ class Client:
             self.control.LoadFleet, control_pb2.LoadFleetRequest(fleet_yaml=fleet_yaml)
         )
 
+    def reset(self) -> int:
+        """Return the server to its starting fleet; returns how many devices it holds."""
+        return self._call(self.control.Reset, control_pb2.ResetRequest()).devices
+
     def device(self, device_id: str) -> types_pb2.Device:
         return self._call(self.control.GetDevice, control_pb2.GetDeviceRequest(device_id=device_id))
 

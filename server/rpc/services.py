@@ -90,6 +90,12 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
                 devices=len(fleet.devices),
             )
 
+    def Reset(self, request, context):
+        dsp = self._dsp_factory()
+        self._host.replace(dsp)
+        log.info("reset to the starting fleet: %d devices", len(dsp.state.smi))
+        return control_pb2.ResetResponse(devices=len(dsp.state.smi))
+
     def PutUser(self, request, context):
         with translated_errors(context):
             user = convert.user(request)

@@ -233,10 +233,20 @@ def test_bad_input_is_invalid_argument_naming_the_field_and_changes_nothing(
 
 
 @pytest.mark.spec("BAD-02")
-def test_garbage_bytes_are_refused_and_the_server_keeps_serving(channel, supplier) -> None:
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"\xff\xff\xff\xff garbage",
+        # field 3 (command_variant, a varint) sent as a length-delimited string: a wrong type
+        b"\x1a\x04five",
+        # field 1 (request_id) claiming 100 bytes but carrying 3
+        b"\x0a\x64abc",
+    ],
+)
+def test_garbage_bytes_are_refused_and_the_server_keeps_serving(channel, supplier, payload) -> None:
     raw = channel.unary_unary("/dccsim.v1.SupplierService/Submit")
     with pytest.raises(grpc.RpcError) as caught:
-        raw(b"\xff\xff\xff\xff garbage")
+        raw(payload)
     assert caught.value.code() in (grpc.StatusCode.INTERNAL, grpc.StatusCode.INVALID_ARGUMENT)
     ok = submit(
         supplier,
@@ -302,6 +312,39 @@ def test_concurrent_clients_on_the_same_device_lose_no_request(
     accepted = codes.count("I99")
     assert accepted >= 50 and set(codes) <= {"I99", "E1000"}
     assert len(server.host.dsp.pending(SUPPLIER_A)) == accepted
+
+
+def test_reset_returns_to_the_starting_fleet(server: RunningServer, supplier, control) -> None:
+    control.PutCplEntry(
+        types_pb2.CplEntry(
+            manufacturer="DCCSIM",
+            model="ESME-S2",
+            firmware_version="0100",
+            status=types_pb2.CPL_STATUS_REMOVED,
+        )
+    )
+    submit(
+        supplier,
+        f"{SUPPLIER_A}:{ESME}:7",
+        "11.2",
+        1,
+        read_firmware_version=supplier_pb2.ReadFirmwareVersion(),
+    )
+    assert control.Reset(control_pb2.ResetRequest()).devices == 6
+    device = control.GetDevice(control_pb2.GetDeviceRequest(device_id=ESME))
+    assert device.status == types_pb2.SMI_STATUS_COMMISSIONED
+    assert server.host.dsp.state.outboxes.snapshot() == {}
+    # A fresh DSP: counters start again, so the same RequestID is accepted.
+    assert (
+        submit(
+            supplier,
+            f"{SUPPLIER_A}:{ESME}:7",
+            "11.2",
+            1,
+            read_firmware_version=supplier_pb2.ReadFirmwareVersion(),
+        ).response_code
+        == "I99"
+    )
 
 
 def test_control_clock_and_listing(control) -> None:

@@ -43,6 +43,16 @@ class LoadFleetResponse(_message.Message):
     devices: int
     def __init__(self, users: _Optional[int] = ..., registrations: _Optional[int] = ..., cpl_entries: _Optional[int] = ..., devices: _Optional[int] = ...) -> None: ...
 
+class ResetRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ResetResponse(_message.Message):
+    __slots__ = ("devices",)
+    DEVICES_FIELD_NUMBER: _ClassVar[int]
+    devices: int
+    def __init__(self, devices: _Optional[int] = ...) -> None: ...
+
 class GetDeviceRequest(_message.Message):
     __slots__ = ("device_id",)
     DEVICE_ID_FIELD_NUMBER: _ClassVar[int]

@@ -40,6 +40,11 @@ class ControlServiceStub:
                 request_serializer=dccsim_dot_v1_dot_control__pb2.LoadFleetRequest.SerializeToString,
                 response_deserializer=dccsim_dot_v1_dot_control__pb2.LoadFleetResponse.FromString,
                 _registered_method=True)
+        self.Reset = channel.unary_unary(
+                '/dccsim.v1.ControlService/Reset',
+                request_serializer=dccsim_dot_v1_dot_control__pb2.ResetRequest.SerializeToString,
+                response_deserializer=dccsim_dot_v1_dot_control__pb2.ResetResponse.FromString,
+                _registered_method=True)
         self.PutUser = channel.unary_unary(
                 '/dccsim.v1.ControlService/PutUser',
                 request_serializer=dccsim_dot_v1_dot_types__pb2.User.SerializeToString,
@@ -102,6 +107,13 @@ class ControlServiceServicer:
 
     def LoadFleet(self, request, context):
         """Replace the whole simulator state with the fleet described by a fleet file (YAML).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Reset(self, request, context):
+        """Back to the state the server started with: its fleet, a fresh clock, empty outboxes.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -184,6 +196,11 @@ def add_ControlServiceServicer_to_server(servicer, server):
                     servicer.LoadFleet,
                     request_deserializer=dccsim_dot_v1_dot_control__pb2.LoadFleetRequest.FromString,
                     response_serializer=dccsim_dot_v1_dot_control__pb2.LoadFleetResponse.SerializeToString,
+            ),
+            'Reset': grpc.unary_unary_rpc_method_handler(
+                    servicer.Reset,
+                    request_deserializer=dccsim_dot_v1_dot_control__pb2.ResetRequest.FromString,
+                    response_serializer=dccsim_dot_v1_dot_control__pb2.ResetResponse.SerializeToString,
             ),
             'PutUser': grpc.unary_unary_rpc_method_handler(
                     servicer.PutUser,
@@ -268,6 +285,33 @@ class ControlService:
             '/dccsim.v1.ControlService/LoadFleet',
             dccsim_dot_v1_dot_control__pb2.LoadFleetRequest.SerializeToString,
             dccsim_dot_v1_dot_control__pb2.LoadFleetResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Reset(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dccsim.v1.ControlService/Reset',
+            dccsim_dot_v1_dot_control__pb2.ResetRequest.SerializeToString,
+            dccsim_dot_v1_dot_control__pb2.ResetResponse.FromString,
             options,
             channel_credentials,
             insecure,
