@@ -6,7 +6,6 @@ DUIS response codes are never errors here: they travel in SubmitResponse.respons
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import Iterator
 
 import grpc
@@ -15,8 +14,6 @@ from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
-
-log = logging.getLogger(__name__)
 
 
 def _status(code: int, message: str, detail: object | None = None) -> grpc.Status:

@@ -15,7 +15,6 @@ class DspHost:
     def __init__(self, dsp: Dsp, *, tick_seconds: float = 0.05) -> None:
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
-        self._event_listeners: list[threading.Condition] = []
         self._tick_seconds = tick_seconds
         self._stopping = threading.Event()
         self._ticker: threading.Thread | None = None
