@@ -19,6 +19,9 @@ class ResponseCode(StrEnum):
     E12 = "E12"  # SRV / Command Variant combination invalid
     E17 = "E17"  # not available for local delivery
     E19 = "E19"  # device does not exist
+    E20 = "E20"  # communications failure: unable to communicate with the device
+    E21 = "E21"  # communications failure: no response received from the device
+    E30 = "E30"  # time-out of a future-dated command
     # Decision (REQ-02): DUIS gives E1000 no public meaning; dccsim answers a replayed or
     # non-increasing RequestID counter with it, so it cannot be mistaken for a documented code.
     E1000 = "E1000"

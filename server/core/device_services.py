@@ -1,18 +1,20 @@
-"""Stage 3 and 4 for device SRs: send the command to the device, pass its answer through the
+"""Stages 3 and 4 for device SRs: send the command to the device, pass its answer through the
 fault plan, process it into the SMI, and deliver it to the user.
 
-A device always does the work it was sent; a fault only decides whether the DSP hears of it
-(DEV-07).
+A device always does the work it was sent (DEV-07) unless a rule makes it unreachable; a fault
+otherwise only decides whether, when and how often the DSP hears of it. What the DSP makes of an
+answer (`on_heard`) runs once, when the DSP hears it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from dccsim.devices.device import DeviceAlert, SimulatedDevice
 from dccsim.devices.kinds import DeviceType
 from dccsim.server.core.codes import DccAlertCode, ResponseCode
-from dccsim.server.core.faults import FaultAction, FaultStage, FaultTarget
+from dccsim.server.core.faults import FaultAction, FaultDecision, FaultStage, FaultTarget
 from dccsim.server.core.firmware_processing import (
     FirmwareOutcome,
     process_activation,
@@ -26,97 +28,114 @@ from dccsim.server.core.messages import (
     DeviceAlertMessage,
     FirmwareActivation,
     FirmwareVersionRead,
+    OutboundMessage,
     ResponseBody,
     ServiceResponse,
 )
 from dccsim.server.core.records import SmiRecord, SmiStatus
-from dccsim.server.core.requests import (
-    ActivateFirmware,
-    RequestId,
-    ServiceRequest,
-    TopUpDevice,
-)
+from dccsim.server.core.requests import ActivateFirmware, RequestId, ServiceRequest, TopUpDevice
 from dccsim.server.core.state import DspState
 
 # 11.2 responses from these device types reconcile the SMI (FW-06); a GPF's never restore (FW-07).
 _FW_READ_PROCESSED = frozenset({DeviceType.ESME, DeviceType.GSME, DeviceType.CHF})
 
 
-def fault_target(
-    stage: FaultStage, srv: str, device: SimulatedDevice, request_id: str
-) -> FaultTarget:
-    return FaultTarget(stage, srv, device.device_id, device.device_type, device.smets, request_id)
+def _nothing() -> None:
+    pass
+
+
+def decide(
+    state: DspState, stage: FaultStage, srv: str, device: SimulatedDevice, rid: RequestId
+) -> FaultDecision | None:
+    target = FaultTarget(stage, srv, device.device_id, device.device_type, device.smets, str(rid))
+    decision = state.faults.decide(target, state.now())
+    if decision is not None:
+        state.journal.record(
+            state.now(),
+            EventKind.FAULT,
+            f"{_VERBS[decision.action]} SRV {srv} {_NOUNS[stage]}",
+            request=rid,
+            device=device.device_id,
+            rule=decision.rule_id,
+        )
+    return decision
+
+
+_VERBS = {
+    FaultAction.DROP: "dropped",
+    FaultAction.DELAY: "delayed",
+    FaultAction.DUPLICATE: "duplicated",
+    FaultAction.UNREACHABLE: "device unreachable for",
+    FaultAction.ERROR_CODE: "error code injected into",
+    FaultAction.FAIL_VERIFICATION: "failed image verification for",
+}
+_NOUNS = {
+    FaultStage.ACKNOWLEDGEMENT: "acknowledgement",
+    FaultStage.DEVICE_RESPONSE: "response",
+    FaultStage.DEVICE_ALERT: "device alert",
+}
+
+
+def deliver_heard(
+    state: DspState,
+    recipient: str,
+    message: OutboundMessage,
+    decision: FaultDecision | None,
+    on_heard: Callable[[], None] = _nothing,
+) -> None:
+    """Deliver what the DSP heard, as the fault decision says: drop it, delay it, send it twice,
+    or swap a response's code. `on_heard` (the SMI processing) runs once, when it is heard,
+    and not at all when the response carries an injected error code."""
+    action = decision.action if decision is not None else None
+    match action:
+        case FaultAction.DROP:
+            return
+        case FaultAction.DELAY:
+            assert decision is not None and decision.rule.delay is not None
+            state.scheduler.at(
+                state.now() + decision.rule.delay,
+                lambda: deliver_heard(
+                    state, recipient, replace(message, issued_at=state.now()), None, on_heard
+                ),
+                label=f"delayed {type(message).__name__}",
+            )
+            return
+        case FaultAction.ERROR_CODE if isinstance(message, ServiceResponse):
+            assert decision is not None and decision.rule.error_code is not None
+            code = ResponseCode(decision.rule.error_code)
+            state.deliver(recipient, replace(message, code=code, body=None))
+            return
+    state.deliver(recipient, message)
+    if action is FaultAction.DUPLICATE:
+        state.deliver(recipient, message)
+    on_heard()
 
 
 def execute(state: DspState, request: ServiceRequest) -> None:
     """Send an authorised device SR to its device now."""
-    device_id = request.request_id.target
-    device = state.network.get(device_id)
+    rid = request.request_id
+    device = state.network.get(rid.target)
     if device is None:  # the SMI holds a record with no simulated device behind it
         state.journal.record(
-            state.now(), EventKind.DECISION, "no simulated device", device=device_id
+            state.now(), EventKind.DECISION, "no simulated device", device=rid.target
         )
+        return
+    decision = decide(state, FaultStage.DEVICE_RESPONSE, request.srv, device, rid)
+    if decision is not None and decision.action is FaultAction.UNREACHABLE:
+        # The command never reaches the device: the DSP tells the user it could not (E20).
+        state.deliver(rid.originator, _response(state, request, device, None, ResponseCode.E20))
         return
     state.journal.record(
         state.now(),
         EventKind.DEVICE_COMMAND,
-        f"SRV {request.srv} to {device_id}",
-        request=request.request_id,
+        f"SRV {request.srv} to {device.device_id}",
+        request=rid,
         srv=request.srv,
     )
-    match request.srv:
-        case "2.2":
-            assert isinstance(request.body, TopUpDevice)
-            device.top_up(request.body.utrn)
-            _respond(state, request, device, None)
-        case "6.23":
-            _change_of_supplier(state, request, device)
-        case "8.1.1":
-            device.set_clock()
-            if _respond(state, request, device, None):
-                record = state.smi.get(device_id)
-                if record is not None and record.status is SmiStatus.INSTALLED_NOT_COMMISSIONED:
-                    state.store(
-                        replace(
-                            record,
-                            status=SmiStatus.COMMISSIONED,
-                            date_commissioned=state.now().date(),
-                        ),
-                        "8.1.1 commissioned the device",
-                    )
-        case "11.2":
-            _read_firmware(state, request, device)
-        case "11.3":
-            _activate_firmware(state, request, device)
-        case _:  # pragma: no cover - only served SRVs are dispatched here
-            raise AssertionError(f"SRV {request.srv} is not a served device SR")
-
-
-def _respond(
-    state: DspState, request: ServiceRequest, device: SimulatedDevice, body: ResponseBody | None
-) -> bool:
-    """Deliver the device's response unless a fault drops it; True if the DSP heard it."""
-    rid = request.request_id
-    target = fault_target(FaultStage.DEVICE_RESPONSE, request.srv, device, str(rid))
-    action = state.faults.decide(target, state.now())
-    if action is FaultAction.DROP:
-        state.journal.record(
-            state.now(),
-            EventKind.FAULT,
-            f"dropped SRV {request.srv} response",
-            request=rid,
-            device=device.device_id,
-        )
-        return False
-    response = ServiceResponse(
-        request_id=rid,
-        response_id=response_id(device.device_id, rid),
-        srv=request.srv,
-        code=ResponseCode.I0,
-        device_id=device.device_id,
-        issued_at=state.now(),
-        body=body,
-    )
+    body, on_heard = _run_on_device(state, request, device)
+    if body is _NO_RESPONSE:
+        return
+    assert not isinstance(body, _NoResponse)
     state.journal.record(
         state.now(),
         EventKind.DEVICE_RESPONSE,
@@ -124,8 +143,55 @@ def _respond(
         request=rid,
         device=device.device_id,
     )
-    state.deliver(rid.originator, response)
-    return True
+    deliver_heard(
+        state, rid.originator, _response(state, request, device, body), decision, on_heard
+    )
+
+
+class _NoResponse:
+    """The request produced no device response (the ECoS party refused it first)."""
+
+
+_NO_RESPONSE = _NoResponse()
+_Outcome = tuple[ResponseBody | _NoResponse | None, Callable[[], None]]
+
+
+def _run_on_device(state: DspState, request: ServiceRequest, device: SimulatedDevice) -> _Outcome:
+    """The device does the work; returns the response body and what the DSP does on hearing it."""
+    match request.srv:
+        case "2.2":
+            assert isinstance(request.body, TopUpDevice)
+            device.top_up(request.body.utrn)
+            return None, _nothing
+        case "6.23":
+            return _change_of_supplier(state, request, device)
+        case "8.1.1":
+            device.set_clock()
+            return None, lambda: _commissioned(state, device.device_id)
+        case "11.2":
+            return _read_firmware(state, device)
+        case "11.3":
+            return _activate_firmware(state, request, device)
+    raise AssertionError(f"SRV {request.srv} is not a served device SR")  # pragma: no cover
+
+
+def _response(
+    state: DspState,
+    request: ServiceRequest,
+    device: SimulatedDevice,
+    body: ResponseBody | None,
+    code: ResponseCode = ResponseCode.I0,
+) -> ServiceResponse:
+    rid = request.request_id
+    return ServiceResponse(
+        request_id=rid,
+        response_id=response_id(device.device_id, rid),
+        srv=request.srv,
+        code=code,
+        device_id=device.device_id,
+        issued_at=state.now(),
+        body=body,
+    )
 
 
 def response_id(device_id: str, rid: RequestId) -> str:
@@ -139,38 +205,41 @@ def _apply(state: DspState, outcome: FirmwareOutcome, before: SmiRecord, why: st
     state.raise_alerts(outcome.record, outcome.alerts)
 
 
-def _read_firmware(state: DspState, request: ServiceRequest, device: SimulatedDevice) -> None:
-    reading = device.read_firmware_version()
-    body = FirmwareVersionRead(reading.firmware_version, reading.gsme_firmware_version)
-    if not _respond(state, request, device, body):
-        return
-    record = state.smi.get(device.device_id)
-    if record is None:
-        return
-    if device.device_type is DeviceType.GPF:
-        gsme = state.smi.get(record.paired_gsme) if record.paired_gsme else None
-        if gsme is not None:
-            _apply(
-                state,
-                process_gpf_reading(gsme, reading.gsme_firmware_version),
-                gsme,
-                "GPF 11.2 response",
-            )
-    elif device.device_type in _FW_READ_PROCESSED:
-        _apply(
-            state,
-            process_reported_version(record, reading.firmware_version, state.cpl),
-            record,
-            "11.2 response",
+def _commissioned(state: DspState, device_id: str) -> None:
+    record = state.smi.get(device_id)
+    if record is not None and record.status is SmiStatus.INSTALLED_NOT_COMMISSIONED:
+        state.store(
+            replace(record, status=SmiStatus.COMMISSIONED, date_commissioned=state.now().date()),
+            "8.1.1 commissioned the device",
         )
 
 
-def _activate_firmware(state: DspState, request: ServiceRequest, device: SimulatedDevice) -> None:
+def _read_firmware(state: DspState, device: SimulatedDevice) -> _Outcome:
+    reading = device.read_firmware_version()
+
+    def on_heard() -> None:
+        record = state.smi.get(device.device_id)
+        if record is None:
+            return
+        if device.device_type is DeviceType.GPF:
+            gsme = state.smi.get(record.paired_gsme) if record.paired_gsme else None
+            if gsme is not None:
+                outcome = process_gpf_reading(gsme, reading.gsme_firmware_version)
+                _apply(state, outcome, gsme, "GPF 11.2 response")
+        elif device.device_type in _FW_READ_PROCESSED:
+            outcome = process_reported_version(record, reading.firmware_version, state.cpl)
+            _apply(state, outcome, record, "11.2 response")
+
+    return FirmwareVersionRead(reading.firmware_version, reading.gsme_firmware_version), on_heard
+
+
+def _activate_firmware(
+    state: DspState, request: ServiceRequest, device: SimulatedDevice
+) -> _Outcome:
     assert isinstance(request.body, ActivateFirmware)
     if request.is_cancellation:
         result = device.cancel_firmware_activation()
-        _respond(state, request, device, FirmwareActivation(result.code, None))
-        return
+        return FirmwareActivation(result.code, None), _nothing
     when = request.execution_datetime
     if when is not None and when > state.now():
         result = device.activate_firmware(request.body.firmware_hash, execute_at=when)
@@ -179,20 +248,18 @@ def _activate_firmware(state: DspState, request: ServiceRequest, device: Simulat
             lambda: run_scheduled_activation(state, device.device_id, request.request_id),
             label=f"11.3 activation on {device.device_id}",
         )
-    else:
-        result = device.activate_firmware(request.body.firmware_hash)
-    if not _respond(
-        state, request, device, FirmwareActivation(result.code, result.firmware_version)
-    ):
-        return
-    if result.accepted_for_later:
-        return
-    record = state.smi.get(device.device_id)
-    if record is not None:
-        outcome = process_activation(
-            record, result.code, result.firmware_version, state.cpl, state.baseline
-        )
-        _apply(state, outcome, record, "11.3 response")
+        return FirmwareActivation(None, None), _nothing
+    result = device.activate_firmware(request.body.firmware_hash)
+
+    def on_heard() -> None:
+        record = state.smi.get(device.device_id)
+        if record is not None:
+            outcome = process_activation(
+                record, result.code, result.firmware_version, state.cpl, state.baseline
+            )
+            _apply(state, outcome, record, "11.3 response")
+
+    return FirmwareActivation(result.code, result.firmware_version), on_heard
 
 
 def run_scheduled_activation(state: DspState, device_id: str, rid: RequestId) -> None:
@@ -203,37 +270,25 @@ def run_scheduled_activation(state: DspState, device_id: str, rid: RequestId) ->
     alert = device.run_due_activation(state.now())
     if alert is None:  # cancelled meanwhile
         return
-    if not deliver_device_alert(state, alert, rid, decide_alert_fault(state, device, "11.3", rid)):
-        return
-    record = state.smi.get(device_id)
-    if record is not None:
-        _apply(
-            state,
-            process_reported_version(record, alert.firmware_version, state.cpl),
-            record,
-            f"future-dated activation alert {alert.alert_code:#06X}",
-        )
 
+    def on_heard() -> None:
+        record = state.smi.get(device_id)
+        if record is not None:
+            outcome = process_reported_version(record, alert.firmware_version, state.cpl)
+            _apply(state, outcome, record, f"future-dated activation alert {alert.alert_code:#06X}")
 
-def decide_alert_fault(
-    state: DspState, device: SimulatedDevice, srv: str, rid: RequestId
-) -> FaultAction | None:
-    target = fault_target(FaultStage.DEVICE_ALERT, srv, device, str(rid))
-    return state.faults.decide(target, state.now())
+    decision = decide(state, FaultStage.DEVICE_ALERT, "11.3", device, rid)
+    deliver_device_alert(state, alert, rid, decision, on_heard)
 
 
 def deliver_device_alert(
-    state: DspState, alert: DeviceAlert, rid: RequestId, action: FaultAction | None
-) -> bool:
-    """Deliver a device alert to the user whose request caused it, unless `action` drops it."""
-    if action is FaultAction.DROP:
-        state.journal.record(
-            state.now(),
-            EventKind.FAULT,
-            f"dropped alert {alert.alert_code:#06X}",
-            device=alert.device_id,
-        )
-        return False
+    state: DspState,
+    alert: DeviceAlert,
+    rid: RequestId,
+    decision: FaultDecision | None,
+    on_heard: Callable[[], None] = _nothing,
+) -> None:
+    """Deliver a device alert to the user whose request caused it, as the fault decision says."""
     message = DeviceAlertMessage(
         device_id=alert.device_id,
         message_code=alert.message_code,
@@ -249,30 +304,31 @@ def deliver_device_alert(
         device=alert.device_id,
         message_code=f"{alert.message_code:#06X}",
     )
-    state.deliver(rid.originator, message)
-    return True
+    deliver_heard(state, rid.originator, message, decision, on_heard)
 
 
-def _change_of_supplier(state: DspState, request: ServiceRequest, device: SimulatedDevice) -> None:
+def _change_of_supplier(
+    state: DspState, request: ServiceRequest, device: SimulatedDevice
+) -> _Outcome:
     """6.23: the ECoS party processes the request before it reaches the device. A refusal
     programmed through the control API raises N26 to the requester instead (ALERT-02)."""
     rid = request.request_id
     error_code = state.ecos_failures.pop(device.device_id, None)
-    if error_code is not None:
-        alert = DccAlertMessage(
-            DccAlertCode.CHANGE_OF_SUPPLIER_FAILED,
-            device.device_id,
-            state.now(),
-            ChangeOfSupplier(rid, error_code),
-        )
-        state.journal.record(
-            state.now(),
-            EventKind.DCC_ALERT,
-            "N26: ECoS party refused 6.23",
-            request=rid,
-            ecos_error_code=error_code,
-        )
-        state.deliver(rid.originator, alert)
-        return
-    device.replace_supplier_credentials(rid.originator)
-    _respond(state, request, device, None)
+    if error_code is None:
+        device.replace_supplier_credentials(rid.originator)
+        return None, _nothing
+    alert = DccAlertMessage(
+        DccAlertCode.CHANGE_OF_SUPPLIER_FAILED,
+        device.device_id,
+        state.now(),
+        ChangeOfSupplier(rid, error_code),
+    )
+    state.journal.record(
+        state.now(),
+        EventKind.DCC_ALERT,
+        "N26: ECoS party refused 6.23",
+        request=rid,
+        ecos_error_code=error_code,
+    )
+    state.deliver(rid.originator, alert)
+    return _NO_RESPONSE, _nothing

@@ -21,7 +21,7 @@ from dccsim.server.core.clock import VirtualClock
 from dccsim.server.core.codes import REPLAYED_COUNTER, DccAlertCode, ResponseCode
 from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
 from dccsim.server.core.eui import parse_eui64
-from dccsim.server.core.faults import FaultPlan
+from dccsim.server.core.faults import FaultPlan, FaultStage
 from dccsim.server.core.firmware_processing import AlertIntent
 from dccsim.server.core.journal import EventKind, Journal
 from dccsim.server.core.matrix import SERVED_SRVS, CommandVariant, ServiceDefinition
@@ -233,7 +233,15 @@ class Dsp:
             )
         else:
             device_services.execute(self.state, request)
-        return SyncAnswer(rid, request.srv, ResponseCode.I99)
+        device = self.state.network.get(rid.target)
+        lost = (
+            device is not None
+            and device_services.decide(
+                self.state, FaultStage.ACKNOWLEDGEMENT, request.srv, device, rid
+            )
+            is not None
+        )  # DROP is the only action at this stage
+        return SyncAnswer(rid, request.srv, ResponseCode.I99, acknowledgement_lost=lost)
 
     # -- the clock ----------------------------------------------------------------------------
 

@@ -6,8 +6,8 @@ import zlib
 
 from dccsim.devices.firmware import FirmwareImage
 from dccsim.server.core.codes import ResponseCode
-from dccsim.server.core.device_services import decide_alert_fault, deliver_device_alert
-from dccsim.server.core.faults import FaultAction
+from dccsim.server.core.device_services import decide, deliver_device_alert
+from dccsim.server.core.faults import FaultAction, FaultStage
 from dccsim.server.core.inventory_update import update_inventory
 from dccsim.server.core.journal import EventKind
 from dccsim.server.core.messages import (
@@ -118,8 +118,9 @@ def distribute_firmware(state: DspState, request: ServiceRequest) -> SyncAnswer:
             continue
         recipients.append(device)
     for device in recipients:
-        action = decide_alert_fault(state, device, "11.1", request.request_id)
-        alert = device.receive_image(image, verifies=action is not FaultAction.FAIL_VERIFICATION)
+        decision = decide(state, FaultStage.DEVICE_ALERT, "11.1", device, request.request_id)
+        failing = decision is not None and decision.action is FaultAction.FAIL_VERIFICATION
+        alert = device.receive_image(image, verifies=not failing)
         state.journal.record(
             now,
             EventKind.DEVICE_COMMAND,
@@ -128,7 +129,7 @@ def distribute_firmware(state: DspState, request: ServiceRequest) -> SyncAnswer:
             version=image.version,
         )
         if alert is not None:
-            deliver_device_alert(state, alert, request.request_id, action)
+            deliver_device_alert(state, alert, request.request_id, decision)
     warnings = UpdateFirmwareWarnings(
         tuple(invalid), tuple(not_commissioned), tuple(not_applicable), tuple(in_progress)
     )

@@ -10,10 +10,11 @@ from __future__ import annotations
 import itertools
 import random
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from dccsim.devices.kinds import DeviceType, SmetsVersion
+from dccsim.server.core.errors import InvalidField
 
 
 class FaultStage(StrEnum):
@@ -24,7 +25,31 @@ class FaultStage(StrEnum):
 
 class FaultAction(StrEnum):
     DROP = "drop"  # the device did the work; the DSP never hears of it (DEV-07)
+    DELAY = "delay"  # the DSP hears of it `delay` later in virtual time
+    DUPLICATE = "duplicate"  # the user receives the message twice (processed once)
+    UNREACHABLE = "unreachable"  # the command never reaches the device: E20 to the user
+    ERROR_CODE = "error-code"  # the device did the work; the response carries `error_code`
     FAIL_VERIFICATION = "fail-verification"  # 11.1: the device's image check fails (0x8F1C)
+
+
+# Which actions make sense at which stage.
+STAGE_ACTIONS = {
+    FaultStage.ACKNOWLEDGEMENT: frozenset({FaultAction.DROP}),
+    FaultStage.DEVICE_RESPONSE: frozenset(
+        {
+            FaultAction.DROP,
+            FaultAction.DELAY,
+            FaultAction.DUPLICATE,
+            FaultAction.UNREACHABLE,
+            FaultAction.ERROR_CODE,
+        }
+    ),
+    FaultStage.DEVICE_ALERT: frozenset(
+        {FaultAction.DROP, FaultAction.DELAY, FaultAction.DUPLICATE, FaultAction.FAIL_VERIFICATION}
+    ),
+}
+# Error codes a rule may put in a device's response: DUIS's communication failures and time-out.
+INJECTABLE_ERROR_CODES = frozenset({"E20", "E21", "E30"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +62,33 @@ class FaultRule:
     device_ids: frozenset[str] | None = None
     probability: float = 1.0
     first_n: int | None = None
+    # Active only inside this window of virtual time (either end open when None).
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    delay: timedelta | None = None  # DELAY
+    error_code: str | None = None  # ERROR_CODE
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.probability <= 1.0:
-            raise ValueError("probability must be between 0 and 1")
+            raise InvalidField("probability", "must be between 0 and 1")
         if self.first_n is not None and self.first_n < 0:
-            raise ValueError("first_n cannot be negative")
+            raise InvalidField("first_n", "cannot be negative")
+        if self.action not in STAGE_ACTIONS[self.stage]:
+            raise InvalidField("action", f"{self.action} does not apply at stage {self.stage}")
+        if self.action is FaultAction.DELAY and (self.delay is None or self.delay <= timedelta(0)):
+            raise InvalidField("delay", "a delay rule needs a positive delay")
+        if self.action is FaultAction.ERROR_CODE and self.error_code not in INJECTABLE_ERROR_CODES:
+            allowed = ", ".join(sorted(INJECTABLE_ERROR_CODES))
+            raise InvalidField("error_code", f"{self.error_code!r} is not one of {allowed}")
+        for name in ("window_start", "window_end"):
+            when = getattr(self, name)
+            if when is not None and when.tzinfo is None:
+                raise InvalidField(name, "must be timezone-aware")
+
+    def active_at(self, when: datetime) -> bool:
+        return (self.window_start is None or self.window_start <= when) and (
+            self.window_end is None or when < self.window_end
+        )
 
     def selects(self, message: FaultTarget) -> bool:
         return (
@@ -72,6 +118,7 @@ class FaultDecision:
     rule_id: int
     action: FaultAction
     target: FaultTarget
+    rule: FaultRule
 
 
 @dataclass(slots=True)
@@ -103,11 +150,12 @@ class FaultPlan:
     def rules(self) -> dict[int, FaultRule]:
         return {rule_id: active.rule for rule_id, active in self._rules.items()}
 
-    def decide(self, target: FaultTarget, at: datetime) -> FaultAction | None:
-        """The action for this message, or None to let it through. The first firing rule wins."""
+    def decide(self, target: FaultTarget, at: datetime) -> FaultDecision | None:
+        """The decision for this message, or None to let it through. The first firing rule
+        wins; rules are tried in the order they were added."""
         for active in self._rules.values():
             rule = active.rule
-            if not rule.selects(target):
+            if not rule.selects(target) or not rule.active_at(at):
                 continue
             active.matched += 1
             if rule.first_n is not None and active.matched > rule.first_n:
@@ -116,6 +164,7 @@ class FaultPlan:
             # random sequence that other rules see.
             if rule.probability < 1.0 and self._random.random() >= rule.probability:
                 continue
-            self.decisions.append(FaultDecision(at, active.rule_id, rule.action, target))
-            return rule.action
+            decision = FaultDecision(at, active.rule_id, rule.action, target, rule)
+            self.decisions.append(decision)
+            return decision
         return None

@@ -87,6 +87,9 @@ class SyncAnswer:
     code: ResponseCode
     body: SyncBody | None = None
     detail: str = ""  # why, for a person reading a log; not part of DUIS
+    # Fault injection: the request was accepted and acted on, but this answer never reaches
+    # the user (a transport would fail the call).
+    acknowledgement_lost: bool = False
 
 
 # -- asynchronous messages ----------------------------------------------------------------------

@@ -6,6 +6,8 @@ import logging
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
+import grpc
+
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.errors import InvalidField, NotFound
 from dccsim.server.core.eui import parse_eui64
@@ -28,6 +30,9 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
             service_request = convert.service_request(request)
             with self._host.lock:
                 answer = self._host.dsp.submit(service_request)
+            if answer.acknowledgement_lost:
+                log.info("submit %s: acknowledgement lost (fault injection)", answer.request_id)
+                context.abort(grpc.StatusCode.UNAVAILABLE, "acknowledgement lost (fault injection)")
             log.info(
                 "submit %s SRV %s CV %d -> %s",
                 answer.request_id,
