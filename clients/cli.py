@@ -16,7 +16,7 @@ from dccsim.clients import logs
 from dccsim.server.core.baseline import Baseline
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.errors import InvalidField
-from dccsim.server.core.faults import FaultPlan
+from dccsim.server.core.faults import FaultAction, FaultPlan, FaultRule
 from dccsim.server.core.fleet import Fleet, example_fleet
 from dccsim.server.core.fleet_file import parse_fleet
 from dccsim.server.core.scenario import run_mp105_scenario
@@ -106,6 +106,15 @@ def fleet(as_json: bool) -> None:
 @click.option("--seed", default=0, show_default=True, help="Seed for fault decisions and fleets.")
 @click.option("--baseline", type=BASELINES, default=Baseline.CURRENT.value, show_default=True)
 @click.option(
+    "--lose-activation-responses",
+    "loss",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    show_default=True,
+    help="Share of 11.3 Activate Firmware responses to lose; the devices still activate. "
+    "Real life: about 0.2.",
+)
+@click.option(
     "--relaxed-counters",
     is_flag=True,
     help="Accept repeated RequestID counters (to replay fixed templates).",
@@ -125,6 +134,7 @@ def serve(
     fleet_file: Path | None,
     seed: int,
     baseline: str,
+    loss: float,
     relaxed_counters: bool,
     log_level: str,
     log_format: str,
@@ -142,6 +152,8 @@ def serve(
             strict_counters=not relaxed_counters,
         )
         fleet.load_into(dsp)
+        if loss > 0:
+            dsp.faults.add(FaultRule(FaultAction.DROP, srv="11.3", probability=loss))
         return dsp
 
     running = start_server(make_dsp, address=f"{host}:{port}")

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from dccsim.devices.kinds import DeviceType, SmetsVersion
 from dccsim.server.core.dsp import Dsp
+from dccsim.server.core.faults import FaultRule
 from dccsim.server.core.records import (
     CplEntry,
     DuisVersion,
@@ -46,6 +47,7 @@ class Fleet:
     registrations: list[Registration] = field(default_factory=list)
     cpl: list[CplEntry] = field(default_factory=list)
     devices: list[SmiRecord] = field(default_factory=list)
+    faults: list[FaultRule] = field(default_factory=list)
 
     def load_into(self, dsp: Dsp) -> None:
         for user in self.users:
@@ -57,6 +59,8 @@ class Fleet:
         # GSMEs first, so that a GPF can be paired with its GSME as it is added.
         for record in sorted(self.devices, key=lambda r: r.device_type is not DeviceType.GSME):
             dsp.add_device(record)
+        for rule in self.faults:
+            dsp.faults.add(rule)
 
 
 def example_model(device_type: DeviceType) -> str:

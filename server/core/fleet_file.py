@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import yaml
@@ -17,6 +17,7 @@ import yaml
 from dccsim.devices.kinds import DeviceType, SmetsVersion
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.eui import parse_eui64
+from dccsim.server.core.faults import FaultAction, FaultRule, FaultStage
 from dccsim.server.core.fleet import Fleet
 from dccsim.server.core.records import (
     CplEntry,
@@ -42,7 +43,7 @@ def parse_fleet(text: str, *, seed: int = 0) -> Fleet:
         document = {}
     if not isinstance(document, Mapping):
         raise InvalidField("fleet", "a fleet file is a mapping of users, cpl, devices, ...")
-    unknown = set(document) - {"users", "registrations", "cpl", "devices", "generate"}
+    unknown = set(document) - {"users", "registrations", "cpl", "devices", "generate", "faults"}
     if unknown:
         raise InvalidField("fleet", f"unknown sections: {sorted(unknown)}")
     fleet = Fleet(
@@ -53,6 +54,7 @@ def parse_fleet(text: str, *, seed: int = 0) -> Fleet:
         ],
         cpl=[_cpl(c, f"cpl[{i}]") for i, c in enumerate(_list(document, "cpl"))],
         devices=[_device(d, f"devices[{i}]") for i, d in enumerate(_list(document, "devices"))],
+        faults=[_fault(f, f"faults[{i}]") for i, f in enumerate(_list(document, "faults"))],
     )
     rng = random.Random(seed)
     for i, block in enumerate(_list(document, "generate")):
@@ -156,6 +158,58 @@ def _device(raw: object, where: str) -> SmiRecord:
         uprn=int(item["uprn"]) if item.get("uprn") is not None else None,
         paired_gsme=parse_eui64(paired, f"{where}.gsme") if paired else None,
     )
+
+
+def _fault(raw: object, where: str) -> FaultRule:
+    item = _mapping(raw, where)
+    known = {
+        "action",
+        "stage",
+        "srv",
+        "device_type",
+        "smets",
+        "device_ids",
+        "probability",
+        "first_n",
+        "window_start",
+        "window_end",
+        "delay_seconds",
+        "error_code",
+    }
+    if unknown := set(item) - known:
+        raise InvalidField(where, f"unknown keys: {sorted(unknown)}")
+    device_ids = item.get("device_ids")
+    try:
+        return FaultRule(
+            action=_enum(FaultAction, _required(item, "action", where), f"{where}.action"),
+            stage=_enum(FaultStage, item.get("stage", "device-response"), f"{where}.stage"),
+            srv=str(item["srv"]) if item.get("srv") is not None else None,
+            device_type=_enum(DeviceType, item["device_type"], f"{where}.device_type")
+            if item.get("device_type")
+            else None,
+            smets=_enum(SmetsVersion, item["smets"], f"{where}.smets")
+            if item.get("smets")
+            else None,
+            device_ids=frozenset(parse_eui64(d, f"{where}.device_ids") for d in device_ids)
+            if device_ids
+            else None,
+            probability=float(item.get("probability", 1.0)),
+            first_n=int(item["first_n"]) if item.get("first_n") is not None else None,
+            window_start=_when(item["window_start"], f"{where}.window_start")
+            if item.get("window_start")
+            else None,
+            window_end=_when(item["window_end"], f"{where}.window_end")
+            if item.get("window_end")
+            else None,
+            delay=timedelta(seconds=float(item["delay_seconds"]))
+            if item.get("delay_seconds") is not None
+            else None,
+            error_code=item.get("error_code"),
+        )
+    except InvalidField as error:
+        raise InvalidField(f"{where}.{error.field}", error.reason) from None
+    except (TypeError, ValueError) as error:
+        raise InvalidField(where, str(error)) from None
 
 
 def _generate(fleet: Fleet, block: Mapping[str, Any], where: str, rng: random.Random) -> None:

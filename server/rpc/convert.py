@@ -10,9 +10,10 @@ from typing import Generic, TypeVar
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from dccsim.devices.kinds import DeviceType, SmetsVersion
+from dccsim.server.core import faults, records, requests
 from dccsim.server.core import messages as core_messages
-from dccsim.server.core import records, requests
 from dccsim.server.core.errors import InvalidField
+from dccsim.server.core.eui import parse_eui64
 from dccsim.server.core.journal import Event
 from dccsim.server.core.matrix import CommandVariant
 from dccsim.server.core.outbox import OutboxEntry
@@ -366,4 +367,70 @@ def event(record: Event) -> control_pb2.Event:
         kind=record.kind,
         summary=record.summary,
         details=dict(record.details),
+    )
+
+
+# -- fault rules ---------------------------------------------------------------------------------
+
+
+def fault_rule(message: control_pb2.FaultRule) -> faults.FaultRule:
+    action = _str_enum(faults.FaultAction, message.action, "action")
+    stage = _str_enum(faults.FaultStage, message.stage or "device-response", "stage")
+    return faults.FaultRule(
+        action=action,
+        stage=stage,
+        srv=message.srv or None,
+        device_type=DEVICE_TYPES.to_core(message.device_type, "device_type", required=False),
+        smets=SMETS.to_core(message.smets, "smets", required=False),
+        device_ids=frozenset(parse_eui64(d, "device_ids") for d in message.device_ids) or None,
+        probability=message.probability if message.HasField("probability") else 1.0,
+        first_n=message.first_n if message.HasField("first_n") else None,
+        window_start=from_timestamp(message.window_start)
+        if message.HasField("window_start")
+        else None,
+        window_end=from_timestamp(message.window_end) if message.HasField("window_end") else None,
+        delay=message.delay.ToTimedelta() if message.HasField("delay") else None,
+        error_code=message.error_code or None,
+    )
+
+
+def _str_enum(enum_type: type[E], value: str, field: str) -> E:
+    try:
+        return enum_type(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum_type)
+        raise InvalidField(field, f"{value!r} is not one of {allowed}") from None
+
+
+def fault_rule_entry(rule_id: int, rule: faults.FaultRule) -> control_pb2.FaultRuleEntry:
+    message = control_pb2.FaultRule(
+        action=rule.action,
+        stage=rule.stage,
+        srv=rule.srv or "",
+        device_type=DEVICE_TYPES.to_proto(rule.device_type),
+        smets=SMETS.to_proto(rule.smets),
+        device_ids=sorted(rule.device_ids or ()),
+        probability=rule.probability,
+        error_code=rule.error_code or "",
+    )
+    if rule.first_n is not None:
+        message.first_n = rule.first_n
+    if rule.window_start is not None:
+        message.window_start.CopyFrom(timestamp(rule.window_start))
+    if rule.window_end is not None:
+        message.window_end.CopyFrom(timestamp(rule.window_end))
+    if rule.delay is not None:
+        message.delay.FromTimedelta(rule.delay)
+    return control_pb2.FaultRuleEntry(rule_id=rule_id, rule=message)
+
+
+def fault_decision(decision: faults.FaultDecision) -> control_pb2.FaultDecision:
+    return control_pb2.FaultDecision(
+        at=timestamp(decision.at),
+        rule_id=decision.rule_id,
+        action=decision.action,
+        stage=decision.target.stage,
+        srv=decision.target.srv,
+        device_id=decision.target.device_id,
+        request_id=decision.target.request_id,
     )

@@ -211,3 +211,34 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
             for event in events:
                 yield convert.event(event)
                 after = event.sequence
+
+    def AddFaultRule(self, request, context):
+        with translated_errors(context):
+            rule = convert.fault_rule(request)
+            with self._host.lock:
+                rule_id = self._dsp.faults.add(rule)
+            log.info("fault rule %d added: %s", rule_id, rule)
+            return convert.fault_rule_entry(rule_id, rule)
+
+    def ListFaultRules(self, request, context):
+        with self._host.lock:
+            rules = self._dsp.faults.rules()
+        return control_pb2.ListFaultRulesResponse(
+            rules=[convert.fault_rule_entry(rule_id, rule) for rule_id, rule in rules.items()]
+        )
+
+    def RemoveFaultRule(self, request, context):
+        with translated_errors(context), self._host.lock:
+            try:
+                self._dsp.faults.remove(request.rule_id)
+            except KeyError:
+                raise NotFound("fault rule", str(request.rule_id)) from None
+            log.info("fault rule %d removed", request.rule_id)
+            return control_pb2.RemoveFaultRuleResponse()
+
+    def ListFaultDecisions(self, request, context):
+        with self._host.lock:
+            decisions = list(self._dsp.faults.decisions)
+        return control_pb2.ListFaultDecisionsResponse(
+            decisions=[convert.fault_decision(d) for d in decisions]
+        )

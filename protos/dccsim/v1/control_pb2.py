@@ -27,7 +27,7 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17\x64\x63\x63sim/v1/control.proto\x12\tdccsim.v1\x1a\x15\x64\x63\x63sim/v1/types.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa4\x01\n\x0cRegistration\x12\x0c\n\x04mpxn\x18\x01 \x01(\t\x12!\n\x04role\x18\x02 \x01(\x0e\x32\x13.dccsim.v1.UserRole\x12\x0f\n\x07user_id\x18\x03 \x01(\t\x12)\n\x05start\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\'\n\x03\x65nd\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"&\n\x10LoadFleetRequest\x12\x12\n\nfleet_yaml\x18\x01 \x01(\t\"_\n\x11LoadFleetResponse\x12\r\n\x05users\x18\x01 \x01(\r\x12\x15\n\rregistrations\x18\x02 \x01(\r\x12\x13\n\x0b\x63pl_entries\x18\x03 \x01(\r\x12\x0f\n\x07\x64\x65vices\x18\x04 \x01(\r\"\x0e\n\x0cResetRequest\" \n\rResetResponse\x12\x0f\n\x07\x64\x65vices\x18\x01 \x01(\r\"%\n\x10GetDeviceRequest\x12\x11\n\tdevice_id\x18\x01 \x01(\t\"u\n\x12ListDevicesRequest\x12$\n\x06status\x18\x01 \x01(\x0e\x32\x14.dccsim.v1.SmiStatus\x12*\n\x0b\x64\x65vice_type\x18\x02 \x01(\x0e\x32\x15.dccsim.v1.DeviceType\x12\r\n\x05limit\x18\x03 \x01(\r\"9\n\x13ListDevicesResponse\x12\"\n\x07\x64\x65vices\x18\x01 \x03(\x0b\x32\x11.dccsim.v1.Device\"T\n\x13PutCplEntryResponse\x12\"\n\x05\x65ntry\x18\x01 \x01(\x0b\x32\x13.dccsim.v1.CplEntry\x12\x19\n\x11\x64\x65vices_suspended\x18\x02 \x01(\r\"\x10\n\x0eListCplRequest\"7\n\x0fListCplResponse\x12$\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x13.dccsim.v1.CplEntry\"H\n\x14RestoreDeviceRequest\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\x11\n\x0fGetClockRequest\"\x87\x01\n\x0fSetClockRequest\x12,\n\x07\x61\x64vance\x18\x01 \x01(\x0b\x32\x19.google.protobuf.DurationH\x00\x12\x0e\n\x04rate\x18\x02 \x01(\x01H\x00\x12,\n\x06set_to\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampH\x00\x42\x08\n\x06\x63hange\"\\\n\nClockState\x12\'\n\x03now\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04rate\x18\x02 \x01(\x01\x12\x17\n\x0fpending_actions\x18\x03 \x01(\r\"\x15\n\x13StreamEventsRequest\"\xc0\x01\n\x05\x45vent\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12&\n\x02\x61t\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x0f\n\x07summary\x18\x04 \x01(\t\x12.\n\x07\x64\x65tails\x18\x05 \x03(\x0b\x32\x1d.dccsim.v1.Event.DetailsEntry\x1a.\n\x0c\x44\x65tailsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x32\xd1\x06\n\x0e\x43ontrolService\x12\x46\n\tLoadFleet\x12\x1b.dccsim.v1.LoadFleetRequest\x1a\x1c.dccsim.v1.LoadFleetResponse\x12:\n\x05Reset\x12\x17.dccsim.v1.ResetRequest\x1a\x18.dccsim.v1.ResetResponse\x12+\n\x07PutUser\x12\x0f.dccsim.v1.User\x1a\x0f.dccsim.v1.User\x12\x43\n\x0fPutRegistration\x12\x17.dccsim.v1.Registration\x1a\x17.dccsim.v1.Registration\x12\x31\n\tPutDevice\x12\x11.dccsim.v1.Device\x1a\x11.dccsim.v1.Device\x12;\n\tGetDevice\x12\x1b.dccsim.v1.GetDeviceRequest\x1a\x11.dccsim.v1.Device\x12L\n\x0bListDevices\x12\x1d.dccsim.v1.ListDevicesRequest\x1a\x1e.dccsim.v1.ListDevicesResponse\x12\x42\n\x0bPutCplEntry\x12\x13.dccsim.v1.CplEntry\x1a\x1e.dccsim.v1.PutCplEntryResponse\x12@\n\x07ListCpl\x12\x19.dccsim.v1.ListCplRequest\x1a\x1a.dccsim.v1.ListCplResponse\x12\x43\n\rRestoreDevice\x12\x1f.dccsim.v1.RestoreDeviceRequest\x1a\x11.dccsim.v1.Device\x12=\n\x08GetClock\x12\x1a.dccsim.v1.GetClockRequest\x1a\x15.dccsim.v1.ClockState\x12=\n\x08SetClock\x12\x1a.dccsim.v1.SetClockRequest\x1a\x15.dccsim.v1.ClockState\x12\x42\n\x0cStreamEvents\x12\x1e.dccsim.v1.StreamEventsRequest\x1a\x10.dccsim.v1.Event0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17\x64\x63\x63sim/v1/control.proto\x12\tdccsim.v1\x1a\x15\x64\x63\x63sim/v1/types.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8b\x03\n\tFaultRule\x12\x0e\n\x06\x61\x63tion\x18\x01 \x01(\t\x12\r\n\x05stage\x18\x02 \x01(\t\x12\x0b\n\x03srv\x18\x03 \x01(\t\x12*\n\x0b\x64\x65vice_type\x18\x04 \x01(\x0e\x32\x15.dccsim.v1.DeviceType\x12&\n\x05smets\x18\x05 \x01(\x0e\x32\x17.dccsim.v1.SmetsVersion\x12\x12\n\ndevice_ids\x18\x06 \x03(\t\x12\x18\n\x0bprobability\x18\x07 \x01(\x01H\x00\x88\x01\x01\x12\x14\n\x07\x66irst_n\x18\x08 \x01(\rH\x01\x88\x01\x01\x12\x30\n\x0cwindow_start\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nwindow_end\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12(\n\x05\x64\x65lay\x18\x0b \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x12\n\nerror_code\x18\x0c \x01(\tB\x0e\n\x0c_probabilityB\n\n\x08_first_n\"E\n\x0e\x46\x61ultRuleEntry\x12\x0f\n\x07rule_id\x18\x01 \x01(\r\x12\"\n\x04rule\x18\x02 \x01(\x0b\x32\x14.dccsim.v1.FaultRule\"\x17\n\x15ListFaultRulesRequest\"B\n\x16ListFaultRulesResponse\x12(\n\x05rules\x18\x01 \x03(\x0b\x32\x19.dccsim.v1.FaultRuleEntry\")\n\x16RemoveFaultRuleRequest\x12\x0f\n\x07rule_id\x18\x01 \x01(\r\"\x19\n\x17RemoveFaultRuleResponse\"\x1b\n\x19ListFaultDecisionsRequest\"\x9b\x01\n\rFaultDecision\x12&\n\x02\x61t\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07rule_id\x18\x02 \x01(\r\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12\r\n\x05stage\x18\x04 \x01(\t\x12\x0b\n\x03srv\x18\x05 \x01(\t\x12\x11\n\tdevice_id\x18\x06 \x01(\t\x12\x12\n\nrequest_id\x18\x07 \x01(\t\"I\n\x1aListFaultDecisionsResponse\x12+\n\tdecisions\x18\x01 \x03(\x0b\x32\x18.dccsim.v1.FaultDecision\"\xa4\x01\n\x0cRegistration\x12\x0c\n\x04mpxn\x18\x01 \x01(\t\x12!\n\x04role\x18\x02 \x01(\x0e\x32\x13.dccsim.v1.UserRole\x12\x0f\n\x07user_id\x18\x03 \x01(\t\x12)\n\x05start\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\'\n\x03\x65nd\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"&\n\x10LoadFleetRequest\x12\x12\n\nfleet_yaml\x18\x01 \x01(\t\"_\n\x11LoadFleetResponse\x12\r\n\x05users\x18\x01 \x01(\r\x12\x15\n\rregistrations\x18\x02 \x01(\r\x12\x13\n\x0b\x63pl_entries\x18\x03 \x01(\r\x12\x0f\n\x07\x64\x65vices\x18\x04 \x01(\r\"\x0e\n\x0cResetRequest\" \n\rResetResponse\x12\x0f\n\x07\x64\x65vices\x18\x01 \x01(\r\"%\n\x10GetDeviceRequest\x12\x11\n\tdevice_id\x18\x01 \x01(\t\"u\n\x12ListDevicesRequest\x12$\n\x06status\x18\x01 \x01(\x0e\x32\x14.dccsim.v1.SmiStatus\x12*\n\x0b\x64\x65vice_type\x18\x02 \x01(\x0e\x32\x15.dccsim.v1.DeviceType\x12\r\n\x05limit\x18\x03 \x01(\r\"9\n\x13ListDevicesResponse\x12\"\n\x07\x64\x65vices\x18\x01 \x03(\x0b\x32\x11.dccsim.v1.Device\"T\n\x13PutCplEntryResponse\x12\"\n\x05\x65ntry\x18\x01 \x01(\x0b\x32\x13.dccsim.v1.CplEntry\x12\x19\n\x11\x64\x65vices_suspended\x18\x02 \x01(\r\"\x10\n\x0eListCplRequest\"7\n\x0fListCplResponse\x12$\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x13.dccsim.v1.CplEntry\"H\n\x14RestoreDeviceRequest\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\x11\n\x0fGetClockRequest\"\x87\x01\n\x0fSetClockRequest\x12,\n\x07\x61\x64vance\x18\x01 \x01(\x0b\x32\x19.google.protobuf.DurationH\x00\x12\x0e\n\x04rate\x18\x02 \x01(\x01H\x00\x12,\n\x06set_to\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampH\x00\x42\x08\n\x06\x63hange\"\\\n\nClockState\x12\'\n\x03now\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04rate\x18\x02 \x01(\x01\x12\x17\n\x0fpending_actions\x18\x03 \x01(\r\"\x15\n\x13StreamEventsRequest\"\xc0\x01\n\x05\x45vent\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12&\n\x02\x61t\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x0f\n\x07summary\x18\x04 \x01(\t\x12.\n\x07\x64\x65tails\x18\x05 \x03(\x0b\x32\x1d.dccsim.v1.Event.DetailsEntry\x1a.\n\x0c\x44\x65tailsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x32\xa6\t\n\x0e\x43ontrolService\x12\x46\n\tLoadFleet\x12\x1b.dccsim.v1.LoadFleetRequest\x1a\x1c.dccsim.v1.LoadFleetResponse\x12:\n\x05Reset\x12\x17.dccsim.v1.ResetRequest\x1a\x18.dccsim.v1.ResetResponse\x12+\n\x07PutUser\x12\x0f.dccsim.v1.User\x1a\x0f.dccsim.v1.User\x12\x43\n\x0fPutRegistration\x12\x17.dccsim.v1.Registration\x1a\x17.dccsim.v1.Registration\x12\x31\n\tPutDevice\x12\x11.dccsim.v1.Device\x1a\x11.dccsim.v1.Device\x12;\n\tGetDevice\x12\x1b.dccsim.v1.GetDeviceRequest\x1a\x11.dccsim.v1.Device\x12L\n\x0bListDevices\x12\x1d.dccsim.v1.ListDevicesRequest\x1a\x1e.dccsim.v1.ListDevicesResponse\x12\x42\n\x0bPutCplEntry\x12\x13.dccsim.v1.CplEntry\x1a\x1e.dccsim.v1.PutCplEntryResponse\x12@\n\x07ListCpl\x12\x19.dccsim.v1.ListCplRequest\x1a\x1a.dccsim.v1.ListCplResponse\x12\x43\n\rRestoreDevice\x12\x1f.dccsim.v1.RestoreDeviceRequest\x1a\x11.dccsim.v1.Device\x12=\n\x08GetClock\x12\x1a.dccsim.v1.GetClockRequest\x1a\x15.dccsim.v1.ClockState\x12=\n\x08SetClock\x12\x1a.dccsim.v1.SetClockRequest\x1a\x15.dccsim.v1.ClockState\x12\x42\n\x0cStreamEvents\x12\x1e.dccsim.v1.StreamEventsRequest\x1a\x10.dccsim.v1.Event0\x01\x12?\n\x0c\x41\x64\x64\x46\x61ultRule\x12\x14.dccsim.v1.FaultRule\x1a\x19.dccsim.v1.FaultRuleEntry\x12U\n\x0eListFaultRules\x12 .dccsim.v1.ListFaultRulesRequest\x1a!.dccsim.v1.ListFaultRulesResponse\x12X\n\x0fRemoveFaultRule\x12!.dccsim.v1.RemoveFaultRuleRequest\x1a\".dccsim.v1.RemoveFaultRuleResponse\x12\x61\n\x12ListFaultDecisions\x12$.dccsim.v1.ListFaultDecisionsRequest\x1a%.dccsim.v1.ListFaultDecisionsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,42 +36,60 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_EVENT_DETAILSENTRY']._loaded_options = None
   _globals['_EVENT_DETAILSENTRY']._serialized_options = b'8\001'
-  _globals['_REGISTRATION']._serialized_start=127
-  _globals['_REGISTRATION']._serialized_end=291
-  _globals['_LOADFLEETREQUEST']._serialized_start=293
-  _globals['_LOADFLEETREQUEST']._serialized_end=331
-  _globals['_LOADFLEETRESPONSE']._serialized_start=333
-  _globals['_LOADFLEETRESPONSE']._serialized_end=428
-  _globals['_RESETREQUEST']._serialized_start=430
-  _globals['_RESETREQUEST']._serialized_end=444
-  _globals['_RESETRESPONSE']._serialized_start=446
-  _globals['_RESETRESPONSE']._serialized_end=478
-  _globals['_GETDEVICEREQUEST']._serialized_start=480
-  _globals['_GETDEVICEREQUEST']._serialized_end=517
-  _globals['_LISTDEVICESREQUEST']._serialized_start=519
-  _globals['_LISTDEVICESREQUEST']._serialized_end=636
-  _globals['_LISTDEVICESRESPONSE']._serialized_start=638
-  _globals['_LISTDEVICESRESPONSE']._serialized_end=695
-  _globals['_PUTCPLENTRYRESPONSE']._serialized_start=697
-  _globals['_PUTCPLENTRYRESPONSE']._serialized_end=781
-  _globals['_LISTCPLREQUEST']._serialized_start=783
-  _globals['_LISTCPLREQUEST']._serialized_end=799
-  _globals['_LISTCPLRESPONSE']._serialized_start=801
-  _globals['_LISTCPLRESPONSE']._serialized_end=856
-  _globals['_RESTOREDEVICEREQUEST']._serialized_start=858
-  _globals['_RESTOREDEVICEREQUEST']._serialized_end=930
-  _globals['_GETCLOCKREQUEST']._serialized_start=932
-  _globals['_GETCLOCKREQUEST']._serialized_end=949
-  _globals['_SETCLOCKREQUEST']._serialized_start=952
-  _globals['_SETCLOCKREQUEST']._serialized_end=1087
-  _globals['_CLOCKSTATE']._serialized_start=1089
-  _globals['_CLOCKSTATE']._serialized_end=1181
-  _globals['_STREAMEVENTSREQUEST']._serialized_start=1183
-  _globals['_STREAMEVENTSREQUEST']._serialized_end=1204
-  _globals['_EVENT']._serialized_start=1207
-  _globals['_EVENT']._serialized_end=1399
-  _globals['_EVENT_DETAILSENTRY']._serialized_start=1353
-  _globals['_EVENT_DETAILSENTRY']._serialized_end=1399
-  _globals['_CONTROLSERVICE']._serialized_start=1402
-  _globals['_CONTROLSERVICE']._serialized_end=2251
+  _globals['_FAULTRULE']._serialized_start=127
+  _globals['_FAULTRULE']._serialized_end=522
+  _globals['_FAULTRULEENTRY']._serialized_start=524
+  _globals['_FAULTRULEENTRY']._serialized_end=593
+  _globals['_LISTFAULTRULESREQUEST']._serialized_start=595
+  _globals['_LISTFAULTRULESREQUEST']._serialized_end=618
+  _globals['_LISTFAULTRULESRESPONSE']._serialized_start=620
+  _globals['_LISTFAULTRULESRESPONSE']._serialized_end=686
+  _globals['_REMOVEFAULTRULEREQUEST']._serialized_start=688
+  _globals['_REMOVEFAULTRULEREQUEST']._serialized_end=729
+  _globals['_REMOVEFAULTRULERESPONSE']._serialized_start=731
+  _globals['_REMOVEFAULTRULERESPONSE']._serialized_end=756
+  _globals['_LISTFAULTDECISIONSREQUEST']._serialized_start=758
+  _globals['_LISTFAULTDECISIONSREQUEST']._serialized_end=785
+  _globals['_FAULTDECISION']._serialized_start=788
+  _globals['_FAULTDECISION']._serialized_end=943
+  _globals['_LISTFAULTDECISIONSRESPONSE']._serialized_start=945
+  _globals['_LISTFAULTDECISIONSRESPONSE']._serialized_end=1018
+  _globals['_REGISTRATION']._serialized_start=1021
+  _globals['_REGISTRATION']._serialized_end=1185
+  _globals['_LOADFLEETREQUEST']._serialized_start=1187
+  _globals['_LOADFLEETREQUEST']._serialized_end=1225
+  _globals['_LOADFLEETRESPONSE']._serialized_start=1227
+  _globals['_LOADFLEETRESPONSE']._serialized_end=1322
+  _globals['_RESETREQUEST']._serialized_start=1324
+  _globals['_RESETREQUEST']._serialized_end=1338
+  _globals['_RESETRESPONSE']._serialized_start=1340
+  _globals['_RESETRESPONSE']._serialized_end=1372
+  _globals['_GETDEVICEREQUEST']._serialized_start=1374
+  _globals['_GETDEVICEREQUEST']._serialized_end=1411
+  _globals['_LISTDEVICESREQUEST']._serialized_start=1413
+  _globals['_LISTDEVICESREQUEST']._serialized_end=1530
+  _globals['_LISTDEVICESRESPONSE']._serialized_start=1532
+  _globals['_LISTDEVICESRESPONSE']._serialized_end=1589
+  _globals['_PUTCPLENTRYRESPONSE']._serialized_start=1591
+  _globals['_PUTCPLENTRYRESPONSE']._serialized_end=1675
+  _globals['_LISTCPLREQUEST']._serialized_start=1677
+  _globals['_LISTCPLREQUEST']._serialized_end=1693
+  _globals['_LISTCPLRESPONSE']._serialized_start=1695
+  _globals['_LISTCPLRESPONSE']._serialized_end=1750
+  _globals['_RESTOREDEVICEREQUEST']._serialized_start=1752
+  _globals['_RESTOREDEVICEREQUEST']._serialized_end=1824
+  _globals['_GETCLOCKREQUEST']._serialized_start=1826
+  _globals['_GETCLOCKREQUEST']._serialized_end=1843
+  _globals['_SETCLOCKREQUEST']._serialized_start=1846
+  _globals['_SETCLOCKREQUEST']._serialized_end=1981
+  _globals['_CLOCKSTATE']._serialized_start=1983
+  _globals['_CLOCKSTATE']._serialized_end=2075
+  _globals['_STREAMEVENTSREQUEST']._serialized_start=2077
+  _globals['_STREAMEVENTSREQUEST']._serialized_end=2098
+  _globals['_EVENT']._serialized_start=2101
+  _globals['_EVENT']._serialized_end=2293
+  _globals['_EVENT_DETAILSENTRY']._serialized_start=2247
+  _globals['_EVENT_DETAILSENTRY']._serialized_end=2293
+  _globals['_CONTROLSERVICE']._serialized_start=2296
+  _globals['_CONTROLSERVICE']._serialized_end=3486
 # @@protoc_insertion_point(module_scope)

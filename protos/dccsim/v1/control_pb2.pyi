@@ -11,6 +11,90 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class FaultRule(_message.Message):
+    __slots__ = ("action", "stage", "srv", "device_type", "smets", "device_ids", "probability", "first_n", "window_start", "window_end", "delay", "error_code")
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    STAGE_FIELD_NUMBER: _ClassVar[int]
+    SRV_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SMETS_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_IDS_FIELD_NUMBER: _ClassVar[int]
+    PROBABILITY_FIELD_NUMBER: _ClassVar[int]
+    FIRST_N_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_START_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_END_FIELD_NUMBER: _ClassVar[int]
+    DELAY_FIELD_NUMBER: _ClassVar[int]
+    ERROR_CODE_FIELD_NUMBER: _ClassVar[int]
+    action: str
+    stage: str
+    srv: str
+    device_type: _types_pb2.DeviceType
+    smets: _types_pb2.SmetsVersion
+    device_ids: _containers.RepeatedScalarFieldContainer[str]
+    probability: float
+    first_n: int
+    window_start: _timestamp_pb2.Timestamp
+    window_end: _timestamp_pb2.Timestamp
+    delay: _duration_pb2.Duration
+    error_code: str
+    def __init__(self, action: _Optional[str] = ..., stage: _Optional[str] = ..., srv: _Optional[str] = ..., device_type: _Optional[_Union[_types_pb2.DeviceType, str]] = ..., smets: _Optional[_Union[_types_pb2.SmetsVersion, str]] = ..., device_ids: _Optional[_Iterable[str]] = ..., probability: _Optional[float] = ..., first_n: _Optional[int] = ..., window_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_end: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., delay: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., error_code: _Optional[str] = ...) -> None: ...
+
+class FaultRuleEntry(_message.Message):
+    __slots__ = ("rule_id", "rule")
+    RULE_ID_FIELD_NUMBER: _ClassVar[int]
+    RULE_FIELD_NUMBER: _ClassVar[int]
+    rule_id: int
+    rule: FaultRule
+    def __init__(self, rule_id: _Optional[int] = ..., rule: _Optional[_Union[FaultRule, _Mapping]] = ...) -> None: ...
+
+class ListFaultRulesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListFaultRulesResponse(_message.Message):
+    __slots__ = ("rules",)
+    RULES_FIELD_NUMBER: _ClassVar[int]
+    rules: _containers.RepeatedCompositeFieldContainer[FaultRuleEntry]
+    def __init__(self, rules: _Optional[_Iterable[_Union[FaultRuleEntry, _Mapping]]] = ...) -> None: ...
+
+class RemoveFaultRuleRequest(_message.Message):
+    __slots__ = ("rule_id",)
+    RULE_ID_FIELD_NUMBER: _ClassVar[int]
+    rule_id: int
+    def __init__(self, rule_id: _Optional[int] = ...) -> None: ...
+
+class RemoveFaultRuleResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListFaultDecisionsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class FaultDecision(_message.Message):
+    __slots__ = ("at", "rule_id", "action", "stage", "srv", "device_id", "request_id")
+    AT_FIELD_NUMBER: _ClassVar[int]
+    RULE_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    STAGE_FIELD_NUMBER: _ClassVar[int]
+    SRV_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    at: _timestamp_pb2.Timestamp
+    rule_id: int
+    action: str
+    stage: str
+    srv: str
+    device_id: str
+    request_id: str
+    def __init__(self, at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., rule_id: _Optional[int] = ..., action: _Optional[str] = ..., stage: _Optional[str] = ..., srv: _Optional[str] = ..., device_id: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class ListFaultDecisionsResponse(_message.Message):
+    __slots__ = ("decisions",)
+    DECISIONS_FIELD_NUMBER: _ClassVar[int]
+    decisions: _containers.RepeatedCompositeFieldContainer[FaultDecision]
+    def __init__(self, decisions: _Optional[_Iterable[_Union[FaultDecision, _Mapping]]] = ...) -> None: ...
+
 class Registration(_message.Message):
     __slots__ = ("mpxn", "role", "user_id", "start", "end")
     MPXN_FIELD_NUMBER: _ClassVar[int]

@@ -100,6 +100,26 @@ class ControlServiceStub:
                 request_serializer=dccsim_dot_v1_dot_control__pb2.StreamEventsRequest.SerializeToString,
                 response_deserializer=dccsim_dot_v1_dot_control__pb2.Event.FromString,
                 _registered_method=True)
+        self.AddFaultRule = channel.unary_unary(
+                '/dccsim.v1.ControlService/AddFaultRule',
+                request_serializer=dccsim_dot_v1_dot_control__pb2.FaultRule.SerializeToString,
+                response_deserializer=dccsim_dot_v1_dot_control__pb2.FaultRuleEntry.FromString,
+                _registered_method=True)
+        self.ListFaultRules = channel.unary_unary(
+                '/dccsim.v1.ControlService/ListFaultRules',
+                request_serializer=dccsim_dot_v1_dot_control__pb2.ListFaultRulesRequest.SerializeToString,
+                response_deserializer=dccsim_dot_v1_dot_control__pb2.ListFaultRulesResponse.FromString,
+                _registered_method=True)
+        self.RemoveFaultRule = channel.unary_unary(
+                '/dccsim.v1.ControlService/RemoveFaultRule',
+                request_serializer=dccsim_dot_v1_dot_control__pb2.RemoveFaultRuleRequest.SerializeToString,
+                response_deserializer=dccsim_dot_v1_dot_control__pb2.RemoveFaultRuleResponse.FromString,
+                _registered_method=True)
+        self.ListFaultDecisions = channel.unary_unary(
+                '/dccsim.v1.ControlService/ListFaultDecisions',
+                request_serializer=dccsim_dot_v1_dot_control__pb2.ListFaultDecisionsRequest.SerializeToString,
+                response_deserializer=dccsim_dot_v1_dot_control__pb2.ListFaultDecisionsResponse.FromString,
+                _registered_method=True)
 
 
 class ControlServiceServicer:
@@ -189,6 +209,32 @@ class ControlServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AddFaultRule(self, request, context):
+        """Fault injection (FAULT-01..04): rules can be added, listed and removed while running, and
+        every decision a rule made can be listed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListFaultRules(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemoveFaultRule(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListFaultDecisions(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ControlServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -256,6 +302,26 @@ def add_ControlServiceServicer_to_server(servicer, server):
                     servicer.StreamEvents,
                     request_deserializer=dccsim_dot_v1_dot_control__pb2.StreamEventsRequest.FromString,
                     response_serializer=dccsim_dot_v1_dot_control__pb2.Event.SerializeToString,
+            ),
+            'AddFaultRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddFaultRule,
+                    request_deserializer=dccsim_dot_v1_dot_control__pb2.FaultRule.FromString,
+                    response_serializer=dccsim_dot_v1_dot_control__pb2.FaultRuleEntry.SerializeToString,
+            ),
+            'ListFaultRules': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListFaultRules,
+                    request_deserializer=dccsim_dot_v1_dot_control__pb2.ListFaultRulesRequest.FromString,
+                    response_serializer=dccsim_dot_v1_dot_control__pb2.ListFaultRulesResponse.SerializeToString,
+            ),
+            'RemoveFaultRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveFaultRule,
+                    request_deserializer=dccsim_dot_v1_dot_control__pb2.RemoveFaultRuleRequest.FromString,
+                    response_serializer=dccsim_dot_v1_dot_control__pb2.RemoveFaultRuleResponse.SerializeToString,
+            ),
+            'ListFaultDecisions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListFaultDecisions,
+                    request_deserializer=dccsim_dot_v1_dot_control__pb2.ListFaultDecisionsRequest.FromString,
+                    response_serializer=dccsim_dot_v1_dot_control__pb2.ListFaultDecisionsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -609,6 +675,114 @@ class ControlService:
             '/dccsim.v1.ControlService/StreamEvents',
             dccsim_dot_v1_dot_control__pb2.StreamEventsRequest.SerializeToString,
             dccsim_dot_v1_dot_control__pb2.Event.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddFaultRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dccsim.v1.ControlService/AddFaultRule',
+            dccsim_dot_v1_dot_control__pb2.FaultRule.SerializeToString,
+            dccsim_dot_v1_dot_control__pb2.FaultRuleEntry.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListFaultRules(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dccsim.v1.ControlService/ListFaultRules',
+            dccsim_dot_v1_dot_control__pb2.ListFaultRulesRequest.SerializeToString,
+            dccsim_dot_v1_dot_control__pb2.ListFaultRulesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveFaultRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dccsim.v1.ControlService/RemoveFaultRule',
+            dccsim_dot_v1_dot_control__pb2.RemoveFaultRuleRequest.SerializeToString,
+            dccsim_dot_v1_dot_control__pb2.RemoveFaultRuleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListFaultDecisions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dccsim.v1.ControlService/ListFaultDecisions',
+            dccsim_dot_v1_dot_control__pb2.ListFaultDecisionsRequest.SerializeToString,
+            dccsim_dot_v1_dot_control__pb2.ListFaultDecisionsResponse.FromString,
             options,
             channel_credentials,
             insecure,
