@@ -1,0 +1,194 @@
+"""Firmware campaigns (CAMP-01): roll new firmware across a fleet the way a supplier would,
+through the public gRPC API only.
+
+    distribute (11.1) -> collect receipts -> activate (11.3, two-leg) -> retry 11.3 where no
+    response came -> read 11.2 for the rest -> classify every device from the SMI
+
+Every step is an ordinary client call, so the campaign measures what a supplier's own rollout
+would see, faults included.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from dccsim.clients.client import Client
+from dccsim.v1 import supplier_pb2, types_pb2
+
+# How long to wait, in wall time, for more deliveries once none have arrived.
+DEFAULT_IDLE_SECONDS = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignPlan:
+    user: str
+    devices: tuple[str, ...]
+    version: str
+    image: bytes
+    retries: int = 1
+    read_remaining: bool = True
+
+
+@dataclass
+class CampaignReport:
+    baseline: str
+    devices: int
+    final_states: dict[str, int] = field(default_factory=dict)
+    requests_by_srv: dict[str, int] = field(default_factory=dict)
+    alerts_by_code: dict[str, int] = field(default_factory=dict)
+    activation_responses_missing: int = 0
+    virtual_seconds: float = 0.0
+    wall_seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+COMMISSIONED_ON_NEW = "Commissioned on the new firmware"
+STILL_SUSPENDED = "still Suspended"
+UNKNOWN = "unknown"
+FINAL_STATES = (COMMISSIONED_ON_NEW, STILL_SUSPENDED, UNKNOWN)
+
+Progress = Callable[[str, int], None]  # (phase description, devices done in this step)
+
+
+def _no_progress(description: str, advance: int) -> None:
+    pass
+
+
+class Campaign:
+    def __init__(
+        self,
+        client: Client,
+        plan: CampaignPlan,
+        *,
+        baseline: str = "",
+        idle_seconds: float = DEFAULT_IDLE_SECONDS,
+        progress: Progress = _no_progress,
+    ) -> None:
+        self.client = client
+        self.plan = plan
+        self.idle_seconds = idle_seconds
+        self.progress = progress
+        self.report = CampaignReport(baseline=baseline, devices=len(plan.devices))
+        self._requests: Counter[str] = Counter()
+        self._alerts: Counter[str] = Counter()
+        self._last_sequence = 0
+
+    def run(self) -> CampaignReport:
+        started_wall = time.monotonic()
+        started_virtual = self._virtual_now()
+        image_hash = hashlib.sha256(self.plan.image).digest()
+
+        self._distribute()
+        self._drain()  # receipts
+        silent, confirmed = self._activate(self.plan.devices, image_hash, "activating (11.3)")
+        for attempt in range(1, self.plan.retries + 1):
+            if not silent:
+                break
+            silent, again = self._activate(sorted(silent), image_hash, f"retry {attempt} of 11.3")
+            confirmed |= again
+        self.report.activation_responses_missing = len(silent)
+        # Read every device whose activation no response confirmed: lost responses, and
+        # answers without the new version (a SMETS1 retry reports none).
+        unconfirmed = sorted(set(self.plan.devices) - confirmed)
+        if self.plan.read_remaining and unconfirmed:
+            self._read(unconfirmed)
+        self._classify()
+
+        self.report.requests_by_srv = dict(sorted(self._requests.items()))
+        self.report.alerts_by_code = dict(sorted(self._alerts.items()))
+        self.report.virtual_seconds = (self._virtual_now() - started_virtual).total_seconds()
+        self.report.wall_seconds = round(time.monotonic() - started_wall, 3)
+        return self.report
+
+    # -- steps ----------------------------------------------------------------------------------
+
+    def _distribute(self) -> None:
+        devices = list(self.plan.devices)
+        for start in range(0, len(devices), 50_000):  # DUIS caps a DeviceIDList at 50,000 IDs
+            chunk = devices[start : start + 50_000]
+            self.client.update_firmware(
+                user=self.plan.user, image=self.plan.image, version=self.plan.version, devices=chunk
+            )
+            self._requests["11.1"] += 1
+            self.progress("distributing (11.1)", len(chunk))
+
+    def _activate(
+        self, devices: Iterable[str], image_hash: bytes, label: str
+    ) -> tuple[set[str], set[str]]:
+        """Send 11.3 to each device. Returns the devices that sent no response at all, and
+        those whose response carried the new firmware version."""
+        waiting: dict[str, str] = {}
+        for device in devices:
+            answer = self.client.activate_firmware(
+                user=self.plan.user, device=device, image_hash=image_hash
+            )
+            self._requests["11.3"] += 1
+            if answer.code == "I99":
+                waiting[answer.request_id] = device
+            self.progress(label, 1)
+        answered = {
+            r.request_id: r.firmware_activation.firmware_version
+            for r in self._drain()
+            if r.service_reference_variant == "11.3"
+        }
+        silent = {device for rid, device in waiting.items() if rid not in answered}
+        confirmed = {
+            device for rid, device in waiting.items() if answered.get(rid) == self.plan.version
+        }
+        return silent, confirmed
+
+    def _read(self, devices: Iterable[str]) -> None:
+        for device in devices:
+            self.client.read_firmware_version(user=self.plan.user, device=device)
+            self._requests["11.2"] += 1
+            self.progress("reading (11.2)", 1)
+        self._drain()
+
+    def _classify(self) -> None:
+        states: Counter[str] = Counter({state: 0 for state in FINAL_STATES})
+        for device in self.plan.devices:
+            record = self.client.device(device)
+            if record.status == types_pb2.SMI_STATUS_SUSPENDED:
+                states[STILL_SUSPENDED] += 1
+            elif (
+                record.status == types_pb2.SMI_STATUS_COMMISSIONED
+                and record.firmware_version == self.plan.version
+            ):
+                states[COMMISSIONED_ON_NEW] += 1
+            else:
+                states[UNKNOWN] += 1
+            self.progress("checking the SMI", 1)
+        self.report.final_states = dict(states)
+
+    # -- deliveries ---------------------------------------------------------------------------
+
+    def _drain(self) -> list[supplier_pb2.ServiceResponse]:
+        """Read everything queued for the user until a whole pass brings nothing new (each
+        pass ends at its deadline); count alerts; acknowledge what was read."""
+        responses = []
+        while True:
+            before = self._last_sequence
+            for delivery in self.client.deliveries(
+                self.plan.user, after=self._last_sequence, timeout=self.idle_seconds
+            ):
+                self._last_sequence = delivery.sequence
+                kind = delivery.WhichOneof("message")
+                if kind == "service_response":
+                    responses.append(delivery.service_response)
+                elif kind == "device_alert":
+                    self._alerts[f"0x{delivery.device_alert.alert_code:04X}"] += 1
+                else:
+                    self._alerts[delivery.dcc_alert.dcc_alert_code] += 1
+            if self._last_sequence == before:
+                return responses
+            self.client.acknowledge(self.plan.user, self._last_sequence)
+
+    def _virtual_now(self) -> datetime:
+        return self.client.clock().now.ToDatetime()

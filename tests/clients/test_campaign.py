@@ -1,0 +1,109 @@
+"""Firmware campaigns (CAMP-01) through the gRPC API of an in-process server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dccsim.clients.campaign import (
+    COMMISSIONED_ON_NEW,
+    STILL_SUSPENDED,
+    UNKNOWN,
+    Campaign,
+    CampaignPlan,
+    CampaignReport,
+)
+from dccsim.clients.cli import CAMPAIGN_SUPPLIER, campaign_fleet_yaml, main
+from dccsim.clients.client import Client
+from dccsim.server.core.baseline import Baseline
+from dccsim.server.core.dsp import Dsp
+from dccsim.server.core.faults import FaultAction, FaultPlan, FaultRule
+from dccsim.server.core.fleet_file import parse_fleet
+from dccsim.server.rpc.app import start_server
+from dccsim.v1 import types_pb2
+
+
+def run(baseline: Baseline, *, devices: int, loss: float, seed: int) -> CampaignReport:
+    fleet = parse_fleet(campaign_fleet_yaml(devices, 0.1), seed=seed)
+
+    def make_dsp() -> Dsp:
+        dsp = Dsp(baseline=baseline, faults=FaultPlan(seed=seed))
+        fleet.load_into(dsp)
+        dsp.faults.add(FaultRule(FaultAction.DROP, srv="11.3", probability=loss))
+        return dsp
+
+    running = start_server(make_dsp, max_workers=8)
+    try:
+        with Client(f"127.0.0.1:{running.port}") as dcc:
+            dcc.set_cpl_status("DCCSIM", "ESME-S2", "0100", types_pb2.CPL_STATUS_REMOVED)
+            plan = CampaignPlan(
+                CAMPAIGN_SUPPLIER,
+                tuple(d.device_id for d in fleet.devices),
+                "0200",
+                b"test campaign image",
+            )
+            return Campaign(dcc, plan, baseline=baseline, idle_seconds=0.1).run()
+    finally:
+        running.stop(grace=None)
+
+
+@pytest.mark.spec("CAMP-01", "FAULT-03", "AUTH-11")
+def test_current_baseline_leaves_none_suspended_and_pre_mp105_about_the_lost_share() -> None:
+    devices = 400
+    current = run(Baseline.CURRENT, devices=devices, loss=0.2, seed=3)
+    pre = run(Baseline.PRE_MP105, devices=devices, loss=0.2, seed=3)
+
+    assert current.final_states == {COMMISSIONED_ON_NEW: devices, STILL_SUSPENDED: 0, UNKNOWN: 0}
+    # Binomial(400, 0.2) has mean 80 and sd 8: stay within 5 sd.
+    stuck = pre.final_states[STILL_SUSPENDED]
+    assert 40 <= stuck <= 120
+    assert pre.final_states[COMMISSIONED_ON_NEW] == devices - stuck
+    # Same seed, same faults: the same activations were lost under both baselines.
+    assert pre.requests_by_srv["11.3"] == current.requests_by_srv["11.3"]
+    assert current.alerts_by_code["N28"] == devices  # every device was suspended first
+    assert current.alerts_by_code["N29"] == devices
+
+
+@pytest.mark.spec("CAMP-01", "FAULT-02")
+def test_the_same_seed_gives_an_identical_report() -> None:
+    first = run(Baseline.CURRENT, devices=150, loss=0.3, seed=9).as_dict()
+    again = run(Baseline.CURRENT, devices=150, loss=0.3, seed=9).as_dict()
+    first.pop("wall_seconds")
+    again.pop("wall_seconds")
+    assert first == again
+
+
+@pytest.mark.spec("CAMP-01")
+def test_campaign_command_compares_baselines_as_json_and_html(tmp_path: Path) -> None:
+    chart = tmp_path / "campaign.html"
+    result = CliRunner().invoke(
+        main,
+        [
+            "campaign",
+            "--devices",
+            "120",
+            "--compare-baselines",
+            "--json",
+            "--html",
+            str(chart),
+            "--seed",
+            "4",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    current, pre = json.loads(result.output)
+    assert (current["baseline"], pre["baseline"]) == ("current", "pre-MP105")
+    assert current["final_states"][STILL_SUSPENDED] == 0
+    assert pre["final_states"][STILL_SUSPENDED] > 0
+    page = chart.read_text()
+    assert page.startswith("<!doctype html>") and "<svg" in page and "pre-MP105" in page
+
+
+def test_campaign_table_for_a_person() -> None:
+    result = CliRunner().invoke(main, ["campaign", "--devices", "50", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Firmware campaign over 50 devices" in result.output
+    assert "Commissioned on the new firmware" in result.output
