@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from dccsim.clients.client import Client
 from dccsim.v1 import supplier_pb2, types_pb2
@@ -32,6 +32,9 @@ class CampaignPlan:
     image: bytes
     retries: int = 1
     read_remaining: bool = True
+    # Future-dated activation: execute this long after sending; the campaign then advances the
+    # virtual clock and collects the devices' 0x00CA alerts (0x8F66 carries the new version).
+    execute_after: timedelta | None = None
 
 
 @dataclass
@@ -93,6 +96,8 @@ class Campaign:
                 break
             silent, again = self._activate(sorted(silent), image_hash, f"retry {attempt} of 11.3")
             confirmed |= again
+        if self.plan.execute_after is not None:
+            confirmed |= self._await_future_dated_activations()
         self.report.activation_responses_missing = len(silent)
         # Read every device whose activation no response confirmed: lost responses, and
         # answers without the new version (a SMETS1 retry reports none).
@@ -124,25 +129,44 @@ class Campaign:
     ) -> tuple[set[str], set[str]]:
         """Send 11.3 to each device. Returns the devices that sent no response at all, and
         those whose response carried the new firmware version."""
+        execute_at = (
+            self._virtual_now() + self.plan.execute_after
+            if self.plan.execute_after is not None
+            else None
+        )
         waiting: dict[str, str] = {}
         for device in devices:
             answer = self.client.activate_firmware(
-                user=self.plan.user, device=device, image_hash=image_hash
+                user=self.plan.user, device=device, image_hash=image_hash, execute_at=execute_at
             )
             self._requests["11.3"] += 1
             if answer.code == "I99":
                 waiting[answer.request_id] = device
             self.progress(label, 1)
         answered = {
-            r.request_id: r.firmware_activation.firmware_version
-            for r in self._drain()
-            if r.service_reference_variant == "11.3"
+            d.service_response.request_id: d.service_response.firmware_activation.firmware_version
+            for d in self._drain()
+            if d.WhichOneof("message") == "service_response"
+            and d.service_response.service_reference_variant == "11.3"
         }
         silent = {device for rid, device in waiting.items() if rid not in answered}
         confirmed = {
             device for rid, device in waiting.items() if answered.get(rid) == self.plan.version
         }
         return silent, confirmed
+
+    def _await_future_dated_activations(self) -> set[str]:
+        """Run the clock past the execution time; return the devices whose 0x8F66 alert
+        reported the new version."""
+        assert self.plan.execute_after is not None
+        self.client.advance(self.plan.execute_after)
+        return {
+            d.device_alert.device_id
+            for d in self._drain()
+            if d.WhichOneof("message") == "device_alert"
+            and d.device_alert.alert_code == 0x8F66
+            and d.device_alert.firmware_version == self.plan.version
+        }
 
     def _read(self, devices: Iterable[str]) -> None:
         for device in devices:
@@ -169,25 +193,24 @@ class Campaign:
 
     # -- deliveries ---------------------------------------------------------------------------
 
-    def _drain(self) -> list[supplier_pb2.ServiceResponse]:
+    def _drain(self) -> list[supplier_pb2.Delivery]:
         """Read everything queued for the user until a whole pass brings nothing new (each
         pass ends at its deadline); count alerts; acknowledge what was read."""
-        responses = []
+        received = []
         while True:
             before = self._last_sequence
             for delivery in self.client.deliveries(
                 self.plan.user, after=self._last_sequence, timeout=self.idle_seconds
             ):
                 self._last_sequence = delivery.sequence
+                received.append(delivery)
                 kind = delivery.WhichOneof("message")
-                if kind == "service_response":
-                    responses.append(delivery.service_response)
-                elif kind == "device_alert":
+                if kind == "device_alert":
                     self._alerts[f"0x{delivery.device_alert.alert_code:04X}"] += 1
-                else:
+                elif kind == "dcc_alert":
                     self._alerts[delivery.dcc_alert.dcc_alert_code] += 1
             if self._last_sequence == before:
-                return responses
+                return received
             self.client.acknowledge(self.plan.user, self._last_sequence)
 
     def _virtual_now(self) -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -474,6 +475,13 @@ generate:
     help="How often to retry 11.3 where no response came.",
 )
 @click.option("--no-read", is_flag=True, help="Skip the final 11.2 reads.")
+@click.option(
+    "--future-dated",
+    "execute_after",
+    type=click.FloatRange(min=1),
+    metavar="SECONDS",
+    help="Activate future-dated, this many virtual seconds after sending.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report(s) as JSON.")
 @click.option(
     "--html",
@@ -490,6 +498,7 @@ def campaign(
     compare_baselines: bool,
     retries: int,
     no_read: bool,
+    execute_after: float | None,
     as_json: bool,
     html_path: Path | None,
 ) -> None:
@@ -549,6 +558,7 @@ def campaign(
                     b"dccsim campaign image 0200",
                     retries,
                     not no_read,
+                    timedelta(seconds=execute_after) if execute_after is not None else None,
                 )
                 reports.append(Campaign(dcc, plan, baseline=chosen, progress=progress).run())
         finally:
@@ -561,3 +571,45 @@ def campaign(
         html_path.write_text(report_html(reports))
         if not as_json:
             click.echo(f"chart written to {html_path}")
+
+
+@main.command()
+@_server_option
+@click.option(
+    "--add",
+    "add_json",
+    metavar="JSON",
+    help='Add a rule, e.g. \'{"action": "drop", "srv": "11.3", "probability": 0.2}\'.',
+)
+@click.option("--remove", "remove_id", type=int, metavar="RULE_ID", help="Remove a rule.")
+@click.option("--decisions", is_flag=True, help="List every decision the rules made.")
+@click.option("--json", "as_json", is_flag=True, help="JSON (an export of rules or decisions).")
+def faults(
+    server: str, add_json: str | None, remove_id: int | None, decisions: bool, as_json: bool
+) -> None:
+    """List, add and remove fault rules, or export their decisions."""
+    from google.protobuf import json_format
+
+    from dccsim.clients.client import DccsimError
+    from dccsim.v1 import control_pb2
+
+    with _client(server) as dcc:
+        try:
+            if add_json is not None:
+                rule_id = dcc.add_fault_rule(json_format.Parse(add_json, control_pb2.FaultRule()))
+                click.echo(f"rule {rule_id} added")
+                return
+            if remove_id is not None:
+                dcc.remove_fault_rule(remove_id)
+                click.echo(f"rule {remove_id} removed")
+                return
+            rows = dcc.fault_decisions() if decisions else dcc.fault_rules()
+        except json_format.ParseError as error:
+            raise click.BadParameter(str(error), param_hint="--add") from None
+        except DccsimError as error:
+            _fail(error)
+    if as_json:
+        click.echo(json.dumps([json_format.MessageToDict(r) for r in rows], indent=2))
+        return
+    for row in rows:
+        click.echo(json_format.MessageToJson(row, indent=None))

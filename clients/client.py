@@ -294,6 +294,23 @@ class Client:
         )
         return self._call(self.control.PutCplEntry, entry)
 
+    def add_fault_rule(self, rule: control_pb2.FaultRule) -> int:
+        return self._call(self.control.AddFaultRule, rule).rule_id
+
+    def remove_fault_rule(self, rule_id: int) -> None:
+        self._call(
+            self.control.RemoveFaultRule, control_pb2.RemoveFaultRuleRequest(rule_id=rule_id)
+        )
+
+    def fault_rules(self) -> list[control_pb2.FaultRuleEntry]:
+        return list(
+            self._call(self.control.ListFaultRules, control_pb2.ListFaultRulesRequest()).rules
+        )
+
+    def fault_decisions(self) -> list[control_pb2.FaultDecision]:
+        request = control_pb2.ListFaultDecisionsRequest()
+        return list(self._call(self.control.ListFaultDecisions, request).decisions)
+
     def clock(self) -> control_pb2.ClockState:
         return self._call(self.control.GetClock, control_pb2.GetClockRequest())
 

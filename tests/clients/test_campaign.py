@@ -107,3 +107,15 @@ def test_campaign_table_for_a_person() -> None:
     assert result.exit_code == 0, result.output
     assert "Firmware campaign over 50 devices" in result.output
     assert "Commissioned on the new firmware" in result.output
+
+
+@pytest.mark.spec("CAMP-01", "FW-08", "REQ-07")
+def test_a_future_dated_campaign_is_completed_by_the_activation_alerts() -> None:
+    result = CliRunner().invoke(
+        main, ["campaign", "--devices", "80", "--future-dated", "600", "--json", "--seed", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    (report,) = json.loads(result.output)
+    assert report["final_states"][COMMISSIONED_ON_NEW] == 80
+    assert report["alerts_by_code"]["0x8F66"] == 80
+    assert report["virtual_seconds"] == 600

@@ -142,3 +142,24 @@ def test_serve_lose_activation_responses_flag(tmp_path) -> None:
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=15)
+
+
+@pytest.mark.spec("FAULT-02", "FAULT-04")
+def test_faults_command_adds_lists_exports_and_removes(server: RunningServer, supplier) -> None:
+    from click.testing import CliRunner
+
+    from dccsim.clients.cli import main
+
+    address = ["--server", f"127.0.0.1:{server.port}"]
+    runner = CliRunner()
+    added = runner.invoke(main, ["faults", *address, "--add", '{"action": "drop", "srv": "11.2"}'])
+    assert added.output.strip() == "rule 1 added"
+    assert _read(supplier, 1) == "I99"
+    exported = json.loads(runner.invoke(main, ["faults", *address, "--decisions", "--json"]).output)
+    assert [(d["ruleId"], d["action"], d["srv"]) for d in exported] == [(1, "drop", "11.2")]
+    bad = runner.invoke(main, ["faults", *address, "--add", '{"action": "explode"}'])
+    assert bad.exit_code == 1 and "field: action" in bad.output
+    assert runner.invoke(main, ["faults", *address, "--remove", "1"]).output.strip() == (
+        "rule 1 removed"
+    )
+    assert json.loads(runner.invoke(main, ["faults", *address, "--json"]).output) == []
