@@ -308,7 +308,11 @@ def describe_delivery(delivery: Delivery) -> str:
     if kind == "service_response":
         r = delivery.service_response
         body = r.WhichOneof("body")
-        extra = f" {body}={getattr(r, body)}".replace("\n", " ").strip() if body else ""
+        extra = ""
+        if body:
+            from google.protobuf import text_format
+
+            extra = f" {body} {{{text_format.MessageToString(getattr(r, body), as_one_line=True)}}}"
         return f"#{delivery.sequence} response {r.request_id} {r.response_code}{extra}"
     if kind == "device_alert":
         a = delivery.device_alert
