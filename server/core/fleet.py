@@ -25,6 +25,10 @@ from dccsim.server.core.records import (
 SUPPLIER_A = "90-B3-D5-1F-30-01-00-00"
 SUPPLIER_B = "90-B3-D5-1F-30-03-00-00"
 NETWORK_OPERATOR = "90-B3-D5-1F-30-02-00-00"
+# The public CS08 template (11.2 to the PPMID) is sent from the EUI that is also the DCC Access
+# Control Broker's. Decision: the example fleet has it as an Other User, the least privilege that
+# may send 11.2, so the template runs unchanged.
+TEMPLATE_OTHER_USER = "90-B3-D5-1F-30-00-00-02"
 EXAMPLE_MPAN = "1100000000001"
 EXAMPLE_MPRN = "2100000001"
 EXAMPLE_MANUFACTURER = "DCCSIM"
@@ -87,6 +91,12 @@ def example_fleet() -> Fleet:
             frozenset({UserRole.ELECTRICITY_DISTRIBUTOR, UserRole.GAS_TRANSPORTER}),
             interface_version=DuisVersion.V5_2,
             name="Network Operator",
+        ),
+        User(
+            TEMPLATE_OTHER_USER,
+            frozenset({UserRole.OTHER_USER}),
+            interface_version=DuisVersion.V5_2,
+            name="Template Other User",
         ),
     ]
     registrations = [

@@ -259,7 +259,7 @@ def test_fw01_same_retry_under_pre_mp105_leaves_the_device_suspended(pre_mp105_s
     )
     record = sim.record(ESME)
     assert (record.status, record.firmware_version) == (SmiStatus.SUSPENDED, EXAMPLE_FIRMWARE)
-    assert _all_users_alert_codes(sim) == {SUPPLIER_A: [], SUPPLIER_B: [], NETWORK_OPERATOR: []}
+    assert _all_users_alert_codes(sim) == {user: [] for user in sim.dsp.state.users}
 
 
 # -- FW-02: a Current CPL match sets the version and restores -------------------------------
@@ -384,7 +384,7 @@ def test_fw02_commissioned_device_activation_updates_version_without_alerts(sim:
         SmiStatus.COMMISSIONED,
         EXAMPLE_NEW_FIRMWARE,
     )
-    assert _all_users_alert_codes(sim) == {SUPPLIER_A: [], SUPPLIER_B: [], NETWORK_OPERATOR: []}
+    assert _all_users_alert_codes(sim) == {user: [] for user in sim.dsp.state.users}
 
 
 # -- FW-03: a Removed CPL match updates but does not suspend ---------------------------------
@@ -532,7 +532,7 @@ def test_fw05_smets1_retry_without_version_changes_nothing(sim: Sim) -> None:
     assert response.body == FirmwareActivation(ActivateImageResponseCode.ACTIVATION_FAILURE, None)
     assert sim.record(smets1) == before
     assert before.status is SmiStatus.SUSPENDED
-    assert _all_users_alert_codes(sim) == {SUPPLIER_A: [], SUPPLIER_B: [], NETWORK_OPERATOR: []}
+    assert _all_users_alert_codes(sim) == {user: [] for user in sim.dsp.state.users}
 
 
 # -- FW-06: 11.2 from ESME, GSME and CHF is processed; from PPMID and HCALCS it is not ---------
@@ -605,7 +605,7 @@ def test_fw06_read_of_the_recorded_version_changes_nothing(sim: Sim, device_id: 
     assert sim.read_firmware(device_id).code is ResponseCode.I99
 
     assert sim.record(device_id) == before
-    assert _all_users_alert_codes(sim) == {SUPPLIER_A: [], SUPPLIER_B: [], NETWORK_OPERATOR: []}
+    assert _all_users_alert_codes(sim) == {user: [] for user in sim.dsp.state.users}
 
 
 @pytest.mark.spec("FW-06")
@@ -624,7 +624,7 @@ def test_fw06_read_from_ppmid_or_hcalcs_is_not_processed(sim: Sim, device_id: st
     assert response.body == FirmwareVersionRead(EXAMPLE_NEW_FIRMWARE, None)
     assert sim.record(device_id) == before
     assert before.status is SmiStatus.SUSPENDED
-    assert _all_users_alert_codes(sim) == {SUPPLIER_A: [], SUPPLIER_B: [], NETWORK_OPERATOR: []}
+    assert _all_users_alert_codes(sim) == {user: [] for user in sim.dsp.state.users}
 
 
 # -- FW-07: a GPF's report never restores the GSME --------------------------------------------
@@ -683,7 +683,7 @@ def test_fw07_gpf_read_matching_the_smi_raises_nothing(sim: Sim) -> None:
     [response] = _responses(sim, "11.2")
     assert response.body == FirmwareVersionRead(EXAMPLE_FIRMWARE, EXAMPLE_FIRMWARE)
     assert sim.record(GSME) == gsme_before
-    assert _all_users_alert_codes(sim) == {SUPPLIER_A: [], SUPPLIER_B: [], NETWORK_OPERATOR: []}
+    assert _all_users_alert_codes(sim) == {user: [] for user in sim.dsp.state.users}
 
 
 # -- FW-08: future-dated activation alerts ------------------------------------------------------
@@ -775,7 +775,7 @@ def test_fw08_hash_mismatch_at_execution_raises_0x8f67_and_changes_nothing(sim: 
         )
     ]
     assert sim.record(ESME) == before
-    assert _all_users_alert_codes(sim) == {SUPPLIER_A: [], SUPPLIER_B: [], NETWORK_OPERATOR: []}
+    assert _all_users_alert_codes(sim) == {user: [] for user in sim.dsp.state.users}
 
 
 @pytest.mark.spec("FW-08", "FW-01", "FW-02")

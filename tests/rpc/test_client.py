@@ -143,7 +143,7 @@ def test_cli_send_reports_a_bad_field_clearly(address: str) -> None:
 def test_load_fleet_through_the_control_api(address: str) -> None:
     with Client(address) as dcc:
         loaded = dcc.load_fleet((EXAMPLES / "fleet.yaml").read_text())
-        assert (loaded.users, loaded.devices) == (3, 206)
+        assert (loaded.users, loaded.devices) == (4, 206)
         assert len(dcc.devices(device_type=types_pb2.DEVICE_TYPE_ESME)) == 201
         with pytest.raises(InvalidRequest) as caught:
             dcc.load_fleet("devices: [{id: bad}]")
