@@ -116,6 +116,14 @@ def fleet(as_json: bool) -> None:
     "Real life: about 0.2.",
 )
 @click.option(
+    "--duis-xsd",
+    "duis_xsd",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Strict mode: validate every DUIS document in and out against this official schema "
+    "(give the 5.1 and the 5.3a schema to cover users on either). Repeatable.",
+)
+@click.option(
     "--relaxed-counters",
     is_flag=True,
     help="Accept repeated RequestID counters (to replay fixed templates).",
@@ -136,6 +144,7 @@ def serve(
     seed: int,
     baseline: str,
     loss: float,
+    duis_xsd: tuple[Path, ...],
     relaxed_counters: bool,
     log_level: str,
     log_format: str,
@@ -157,7 +166,15 @@ def serve(
             dsp.faults.add(FaultRule(FaultAction.DROP, srv="11.3", probability=loss))
         return dsp
 
-    running = start_server(make_dsp, address=f"{host}:{port}")
+    schemas = None
+    if duis_xsd:
+        from dccsim.server.duis import DuisSchemas
+
+        try:
+            schemas = DuisSchemas(duis_xsd)
+        except (OSError, ValueError) as error:
+            raise click.BadParameter(str(error), param_hint="--duis-xsd") from None
+    running = start_server(make_dsp, address=f"{host}:{port}", duis_schemas=schemas)
     log.info(
         "dccsim serving on %s:%d: %d devices, %d users, baseline %s",
         host,

@@ -14,15 +14,25 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from dccsim.server.core.dsp import Dsp
+from dccsim.server.duis import DuisSchemas
+from dccsim.server.rpc.duis_service import DuisGatewayService
 from dccsim.server.rpc.host import DspHost
 from dccsim.server.rpc.services import ControlService, SupplierService
-from dccsim.v1 import control_pb2, control_pb2_grpc, supplier_pb2, supplier_pb2_grpc
+from dccsim.v1 import (
+    control_pb2,
+    control_pb2_grpc,
+    duis_pb2,
+    duis_pb2_grpc,
+    supplier_pb2,
+    supplier_pb2_grpc,
+)
 
 log = logging.getLogger("dccsim.server")
 
 SERVICE_NAMES = (
     supplier_pb2.DESCRIPTOR.services_by_name["SupplierService"].full_name,
     control_pb2.DESCRIPTOR.services_by_name["ControlService"].full_name,
+    duis_pb2.DESCRIPTOR.services_by_name["DuisGateway"].full_name,
 )
 # A firmware image may be 7.68 MB (10,240,000 base64 characters in DUIS).
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
@@ -51,6 +61,7 @@ def start_server(
     *,
     address: str = "127.0.0.1:0",
     max_workers: int = DEFAULT_WORKERS,
+    duis_schemas: DuisSchemas | None = None,
 ) -> RunningServer:
     host = DspHost(dsp_factory())
     server = grpc.server(
@@ -63,6 +74,9 @@ def start_server(
     supplier_pb2_grpc.add_SupplierServiceServicer_to_server(SupplierService(host), server)
     control_pb2_grpc.add_ControlServiceServicer_to_server(
         ControlService(host, dsp_factory=dsp_factory), server
+    )
+    duis_pb2_grpc.add_DuisGatewayServicer_to_server(
+        DuisGatewayService(host, schemas=duis_schemas), server
     )
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

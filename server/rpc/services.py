@@ -18,7 +18,15 @@ from dccsim.server.rpc.host import DspHost
 from dccsim.v1 import control_pb2, control_pb2_grpc, supplier_pb2, supplier_pb2_grpc
 
 log = logging.getLogger("dccsim.rpc")
-_STREAM_WAKE_SECONDS = 0.5  # how often an idle stream checks that its client is still there
+STREAM_WAKE_SECONDS = 0.5  # how often an idle stream checks that its client is still there
+
+
+def known_user(host: DspHost, user_id: str) -> str:
+    canonical = parse_eui64(user_id, "user_id")
+    with host.lock:
+        if canonical not in host.dsp.state.users:
+            raise NotFound("user", canonical)
+    return canonical
 
 
 class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
@@ -44,14 +52,14 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
 
     def Subscribe(self, request, context) -> Iterator[supplier_pb2.Delivery]:
         with translated_errors(context):
-            user_id = self._known_user(request.user_id)
+            user_id = known_user(self._host, request.user_id)
         after = request.after_sequence
         log.info("subscribe %s after %d", user_id, after)
         while context.is_active() and not self._host.stopping:
             with self._host.lock:
                 entries = self._host.dsp.pending(user_id, after)
                 if not entries:
-                    self._host.changed.wait(_STREAM_WAKE_SECONDS)
+                    self._host.changed.wait(STREAM_WAKE_SECONDS)
                     continue
             for entry in entries:
                 yield convert.delivery(entry)
@@ -59,17 +67,10 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
 
     def Acknowledge(self, request, context):
         with translated_errors(context):
-            user_id = self._known_user(request.user_id)
+            user_id = known_user(self._host, request.user_id)
             with self._host.lock:
                 removed = self._host.dsp.acknowledge(user_id, request.up_to_sequence)
             return supplier_pb2.AcknowledgeResponse(removed=removed)
-
-    def _known_user(self, user_id: str) -> str:
-        canonical = parse_eui64(user_id, "user_id")
-        with self._host.lock:
-            if canonical not in self._host.dsp.state.users:
-                raise NotFound("user", canonical)
-        return canonical
 
 
 class ControlService(control_pb2_grpc.ControlServiceServicer):
@@ -206,7 +207,7 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
             with self._host.lock:
                 events = self._dsp.journal.since(after)
                 if not events:
-                    self._host.changed.wait(_STREAM_WAKE_SECONDS)
+                    self._host.changed.wait(STREAM_WAKE_SECONDS)
                     continue
             for event in events:
                 yield convert.event(event)
