@@ -255,6 +255,8 @@ class Dsp:
 
     def advance(self, delta: timedelta) -> int:
         """Move virtual time forward, running due actions at their own times, in order."""
+        if delta < timedelta(0):
+            raise InvalidField("advance", "virtual time only moves forward")
         target = self.now() + delta
         ran = 0
         while (due := self.state.scheduler.next_due()) is not None and due <= target:
@@ -263,6 +265,19 @@ class Dsp:
             ran += self.run_due()
         self.clock.set(max(target, self.now()))
         return ran + self.run_due()
+
+    def advance_to(self, when: datetime) -> int:
+        if when.tzinfo is None:
+            raise InvalidField("set_to", "must be timezone-aware")
+        if when < self.now():
+            raise InvalidField("set_to", "virtual time only moves forward")
+        return self.advance(when - self.now())
+
+    def set_clock_rate(self, rate: float) -> None:
+        """Run virtual time at `rate` x real time; 0 freezes it."""
+        if not rate >= 0:  # also refuses NaN
+            raise InvalidField("rate", "the clock rate cannot be negative")
+        self.clock.accelerate(rate)
 
     # -- control: the fleet, the CPL and the users ---------------------------------------------
 
@@ -322,6 +337,8 @@ class Dsp:
 
     def restore_device(self, device_id: str, *, actor: str, reason: str) -> SmiRecord:
         """CPL-02's administrative reset: lift a suspension by hand. Audited in the journal."""
+        if not actor:
+            raise InvalidField("actor", "an administrative restore names who did it")
         record = self.device_record(device_id)
         if record.status is not SmiStatus.SUSPENDED:
             raise InvalidField("device_id", f"device is {record.status}, not Suspended")
