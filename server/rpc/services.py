@@ -165,6 +165,11 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
                 )
             return convert.device(record)
 
+    def ProgramEcosFailure(self, request, context):
+        with translated_errors(context), self._host.lock:
+            self._dsp.program_ecos_failure(request.device_id, request.ecos_error_code)
+            return control_pb2.ProgramEcosFailureResponse()
+
     def GetClock(self, request, context):
         with self._host.lock:
             return self._clock_state()

@@ -374,3 +374,29 @@ def test_health_is_serving_and_reflection_lists_the_services(channel) -> None:
         "dccsim.v1.ControlService",
         "grpc.health.v1.Health",
     } <= names
+
+
+@pytest.mark.spec("ALERT-02", "VER-01")
+def test_programmed_ecos_failure_raises_n26_over_grpc(
+    server: RunningServer, supplier, control
+) -> None:
+    control.ProgramEcosFailure(
+        control_pb2.ProgramEcosFailureRequest(device_id=ESME, ecos_error_code="E01")
+    )
+    answer = submit(
+        supplier,
+        f"{SUPPLIER_A}:{ESME}:1",
+        "6.23",
+        1,
+        update_security_credentials_cos={"import_mpxn": "1100000000001"},
+    )
+    assert answer.response_code == "I99"
+    (delivery,) = drain(supplier, SUPPLIER_A, 1)
+    alert = delivery.dcc_alert
+    assert (alert.dcc_alert_code, alert.change_of_supplier.ecos_error_code) == ("N26", "E01")
+    with pytest.raises(grpc.RpcError) as caught:
+        control.ProgramEcosFailure(
+            control_pb2.ProgramEcosFailureRequest(device_id=ESME, ecos_error_code="E1")
+        )
+    assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    assert bad_request_field(caught.value) == "ecos_error_code"

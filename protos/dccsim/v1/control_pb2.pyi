@@ -187,6 +187,18 @@ class RestoreDeviceRequest(_message.Message):
     reason: str
     def __init__(self, device_id: _Optional[str] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
+class ProgramEcosFailureRequest(_message.Message):
+    __slots__ = ("device_id", "ecos_error_code")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    ECOS_ERROR_CODE_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    ecos_error_code: str
+    def __init__(self, device_id: _Optional[str] = ..., ecos_error_code: _Optional[str] = ...) -> None: ...
+
+class ProgramEcosFailureResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class GetClockRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...

@@ -85,6 +85,11 @@ class ControlServiceStub:
                 request_serializer=dccsim_dot_v1_dot_control__pb2.RestoreDeviceRequest.SerializeToString,
                 response_deserializer=dccsim_dot_v1_dot_types__pb2.Device.FromString,
                 _registered_method=True)
+        self.ProgramEcosFailure = channel.unary_unary(
+                '/dccsim.v1.ControlService/ProgramEcosFailure',
+                request_serializer=dccsim_dot_v1_dot_control__pb2.ProgramEcosFailureRequest.SerializeToString,
+                response_deserializer=dccsim_dot_v1_dot_control__pb2.ProgramEcosFailureResponse.FromString,
+                _registered_method=True)
         self.GetClock = channel.unary_unary(
                 '/dccsim.v1.ControlService/GetClock',
                 request_serializer=dccsim_dot_v1_dot_control__pb2.GetClockRequest.SerializeToString,
@@ -190,6 +195,13 @@ class ControlServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ProgramEcosFailure(self, request, context):
+        """Make the ECoS party refuse the next 6.23 for a device: the requester gets N26 (ALERT-02).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetClock(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -287,6 +299,11 @@ def add_ControlServiceServicer_to_server(servicer, server):
                     servicer.RestoreDevice,
                     request_deserializer=dccsim_dot_v1_dot_control__pb2.RestoreDeviceRequest.FromString,
                     response_serializer=dccsim_dot_v1_dot_types__pb2.Device.SerializeToString,
+            ),
+            'ProgramEcosFailure': grpc.unary_unary_rpc_method_handler(
+                    servicer.ProgramEcosFailure,
+                    request_deserializer=dccsim_dot_v1_dot_control__pb2.ProgramEcosFailureRequest.FromString,
+                    response_serializer=dccsim_dot_v1_dot_control__pb2.ProgramEcosFailureResponse.SerializeToString,
             ),
             'GetClock': grpc.unary_unary_rpc_method_handler(
                     servicer.GetClock,
@@ -594,6 +611,33 @@ class ControlService:
             '/dccsim.v1.ControlService/RestoreDevice',
             dccsim_dot_v1_dot_control__pb2.RestoreDeviceRequest.SerializeToString,
             dccsim_dot_v1_dot_types__pb2.Device.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ProgramEcosFailure(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dccsim.v1.ControlService/ProgramEcosFailure',
+            dccsim_dot_v1_dot_control__pb2.ProgramEcosFailureRequest.SerializeToString,
+            dccsim_dot_v1_dot_control__pb2.ProgramEcosFailureResponse.FromString,
             options,
             channel_credentials,
             insecure,
