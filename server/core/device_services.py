@@ -47,6 +47,8 @@ def _nothing() -> None:
 def decide(
     state: DspState, stage: FaultStage, srv: str, device: SimulatedDevice, rid: RequestId
 ) -> FaultDecision | None:
+    if not state.faults.active:
+        return None
     target = FaultTarget(stage, srv, device.device_id, device.device_type, device.smets, str(rid))
     decision = state.faults.decide(target, state.now())
     if decision is not None:

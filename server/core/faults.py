@@ -150,6 +150,11 @@ class FaultPlan:
     def rules(self) -> dict[int, FaultRule]:
         return {rule_id: active.rule for rule_id, active in self._rules.items()}
 
+    @property
+    def active(self) -> bool:
+        """Whether any rule is set: the hot path skips fault work entirely when none is."""
+        return bool(self._rules)
+
     def decide(self, target: FaultTarget, at: datetime) -> FaultDecision | None:
         """The decision for this message, or None to let it through. The first firing rule
         wins; rules are tried in the order they were added."""

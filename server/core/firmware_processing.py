@@ -36,9 +36,11 @@ def process_reported_version(record: SmiRecord, reported: str | None, cpl: Cpl) 
         return FirmwareOutcome(record)  # FW-05
     entry = cpl.get(record.manufacturer, record.model, reported)
     if entry is not None and entry.status is CplStatus.CURRENT:  # FW-02
-        updated = replace(record, firmware_version=reported)
         if record.status is not SmiStatus.SUSPENDED:
-            return FirmwareOutcome(updated)
+            if reported == record.firmware_version:
+                return FirmwareOutcome(record)  # the usual read: nothing to change
+            return FirmwareOutcome(replace(record, firmware_version=reported))
+        updated = replace(record, firmware_version=reported)
         restored = updated.restored()
         alert = AlertIntent(
             DccAlertCode.DEVICE_RESTORED,

@@ -58,7 +58,9 @@ def service_definition(srv: object) -> ServiceDefinition:
 def validate(request: ServiceRequest) -> tuple[ServiceRequest, ServiceDefinition]:
     """Check a request's shape; return it in canonical form (upper-case EUIs) with its matrix
     definition, or raise InvalidField."""
-    request = replace(request, request_id=_canonical_request_id(request.request_id))
+    canonical = _canonical_request_id(request.request_id)
+    if canonical != request.request_id:
+        request = replace(request, request_id=canonical)
     definition = service_definition(request.srv)
     if not isinstance(request.command_variant, CommandVariant):
         raise InvalidField("command_variant", f"{request.command_variant!r} is not 1-8")
