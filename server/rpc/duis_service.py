@@ -12,8 +12,8 @@ from dccsim.server.core.records import DuisVersion
 from dccsim.server.duis import DuisSchemas, build_outbox_message, build_sync_answer, parse_request
 from dccsim.server.rpc.errors import translated_errors
 from dccsim.server.rpc.host import DspHost
-from dccsim.server.rpc.services import STREAM_WAKE_SECONDS, known_user
-from dccsim.v1 import duis_pb2, duis_pb2_grpc, supplier_pb2
+from dccsim.server.rpc.services import acknowledge, known_user
+from dccsim.v1 import duis_pb2, duis_pb2_grpc
 
 log = logging.getLogger("dccsim.duis")
 
@@ -40,26 +40,17 @@ class DuisGatewayService(duis_pb2_grpc.DuisGatewayServicer):
     def Subscribe(self, request, context) -> Iterator[duis_pb2.DuisDelivery]:
         with translated_errors(context):
             user_id = known_user(self._host, request.user_id)
-        after = request.after_sequence
-        while context.is_active() and not self._host.stopping:
-            with self._host.lock:
-                entries = self._host.dsp.pending(user_id, after)
-                if not entries:
-                    self._host.changed.wait(STREAM_WAKE_SECONDS)
-                    continue
-                version = self._version(user_id, DuisVersion.V5_2)
-            for entry in entries:
-                document = build_outbox_message(entry.message, version, recipient=user_id)
-                self._check_outgoing(document, version, context)
-                yield duis_pb2.DuisDelivery(sequence=entry.sequence, xml=document)
-                after = entry.sequence
+        with self._host.lock:
+            version = self._version(user_id, DuisVersion.V5_2)
+        for entry in self._host.follow(
+            context, lambda dsp, after: dsp.pending(user_id, after), request.after_sequence
+        ):
+            document = build_outbox_message(entry.message, version, recipient=user_id)
+            self._check_outgoing(document, version, context)
+            yield duis_pb2.DuisDelivery(sequence=entry.sequence, xml=document)
 
     def Acknowledge(self, request, context):
-        with translated_errors(context):
-            user_id = known_user(self._host, request.user_id)
-            with self._host.lock:
-                removed = self._host.dsp.acknowledge(user_id, request.up_to_sequence)
-            return supplier_pb2.AcknowledgeResponse(removed=removed)
+        return acknowledge(self._host, request, context)
 
     def _version(self, user_id: str, fallback: DuisVersion) -> DuisVersion:
         """VER-01: answer each user in its own interface version; an unknown originator (E1)

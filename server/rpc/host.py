@@ -5,10 +5,27 @@ future-dated work while the virtual clock is running."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
+from typing import Protocol, TypeVar
 
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.journal import Event
 from dccsim.server.core.outbox import OutboxEntry
+
+# How often an idle stream checks that its client is still there.
+STREAM_WAKE_SECONDS = 0.5
+
+
+class _Sequenced(Protocol):
+    @property
+    def sequence(self) -> int: ...
+
+
+T = TypeVar("T", bound=_Sequenced)
+
+
+class _Call(Protocol):
+    def is_active(self) -> bool: ...
 
 
 class DspHost:
@@ -37,6 +54,22 @@ class DspHost:
             self.dsp = dsp
             self._attach(dsp)
             self.changed.notify_all()
+
+    def follow(
+        self, context: _Call, fetch: Callable[[Dsp, int], list[T]], after: int
+    ) -> Iterator[T]:
+        """Yield what `fetch(dsp, after)` returns, oldest first, waiting for more whenever
+        there is none, until the client hangs up or the server stops. Every stream (outbox
+        deliveries, typed or DUIS, and the event journal) is this loop."""
+        while context.is_active() and not self.stopping:
+            with self.lock:
+                items = fetch(self.dsp, after)
+                if not items:
+                    self.changed.wait(STREAM_WAKE_SECONDS)
+                    continue
+            for item in items:
+                yield item
+                after = item.sequence
 
     # -- the clock ticker ---------------------------------------------------------------------
 

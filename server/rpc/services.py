@@ -17,7 +17,6 @@ from dccsim.server.rpc.host import DspHost
 from dccsim.v1 import control_pb2, control_pb2_grpc, supplier_pb2, supplier_pb2_grpc
 
 log = logging.getLogger("dccsim.rpc")
-STREAM_WAKE_SECONDS = 0.5  # how often an idle stream checks that its client is still there
 
 
 def known_user(host: DspHost, user_id: str) -> str:
@@ -26,6 +25,15 @@ def known_user(host: DspHost, user_id: str) -> str:
         if canonical not in host.dsp.state.users:
             raise NotFound("user", canonical)
     return canonical
+
+
+def acknowledge(host: DspHost, request, context) -> supplier_pb2.AcknowledgeResponse:
+    """Acknowledge, shared by SupplierService and DuisGateway: one outbox, two wire forms."""
+    with translated_errors(context):
+        user_id = known_user(host, request.user_id)
+        with host.lock:
+            removed = host.dsp.acknowledge(user_id, request.up_to_sequence)
+        return supplier_pb2.AcknowledgeResponse(removed=removed)
 
 
 class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
@@ -52,24 +60,14 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
     def Subscribe(self, request, context) -> Iterator[supplier_pb2.Delivery]:
         with translated_errors(context):
             user_id = known_user(self._host, request.user_id)
-        after = request.after_sequence
-        log.info("subscribe %s after %d", user_id, after)
-        while context.is_active() and not self._host.stopping:
-            with self._host.lock:
-                entries = self._host.dsp.pending(user_id, after)
-                if not entries:
-                    self._host.changed.wait(STREAM_WAKE_SECONDS)
-                    continue
-            for entry in entries:
-                yield convert.delivery(entry)
-                after = entry.sequence
+        log.info("subscribe %s after %d", user_id, request.after_sequence)
+        for entry in self._host.follow(
+            context, lambda dsp, after: dsp.pending(user_id, after), request.after_sequence
+        ):
+            yield convert.delivery(entry)
 
     def Acknowledge(self, request, context):
-        with translated_errors(context):
-            user_id = known_user(self._host, request.user_id)
-            with self._host.lock:
-                removed = self._host.dsp.acknowledge(user_id, request.up_to_sequence)
-            return supplier_pb2.AcknowledgeResponse(removed=removed)
+        return acknowledge(self._host, request, context)
 
 
 class ControlService(control_pb2_grpc.ControlServiceServicer):
@@ -196,16 +194,9 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
 
     def StreamEvents(self, request, context) -> Iterator[control_pb2.Event]:
         with self._host.lock:
-            after = self._dsp.journal.last_sequence
-        while context.is_active() and not self._host.stopping:
-            with self._host.lock:
-                events = self._dsp.journal.since(after)
-                if not events:
-                    self._host.changed.wait(STREAM_WAKE_SECONDS)
-                    continue
-            for event in events:
-                yield convert.event(event)
-                after = event.sequence
+            start = self._dsp.journal.last_sequence
+        for event in self._host.follow(context, lambda dsp, after: dsp.journal.since(after), start):
+            yield convert.event(event)
 
     def AddFaultRule(self, request, context):
         with translated_errors(context):
