@@ -4,14 +4,19 @@ fault plan, process it into the SMI, and deliver it to the user.
 A device always does the work it was sent (DEV-07) unless a rule makes it unreachable; a fault
 otherwise only decides whether, when and how often the DSP hears of it. What the DSP makes of an
 answer (`on_heard`) runs once, when the DSP hears it.
+
+Work held for later (a delayed response, a future-dated activation) is a `functools.partial` of a
+module-level function, never a closure, so that the whole DSP state can be pickled into a snapshot.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
-from dccsim.devices.device import DeviceAlert, SimulatedDevice
+from dccsim.devices.device import DeviceAlert, FirmwareReading, SimulatedDevice
+from dccsim.devices.firmware import ActivateImageResponseCode
 from dccsim.devices.kinds import DeviceType
 from dccsim.server.core.codes import DccAlertCode, ResponseCode
 from dccsim.server.core.faults import FaultAction, FaultDecision, FaultStage, FaultTarget
@@ -96,9 +101,7 @@ def deliver_heard(
             assert decision is not None and decision.rule.delay is not None
             state.scheduler.at(
                 state.now() + decision.rule.delay,
-                lambda: deliver_heard(
-                    state, recipient, replace(message, issued_at=state.now()), None, on_heard
-                ),
+                partial(_deliver_delayed, state, recipient, message, on_heard),
                 label=f"delayed {type(message).__name__}",
             )
             return
@@ -111,6 +114,12 @@ def deliver_heard(
     if action is FaultAction.DUPLICATE:
         state.deliver(recipient, message)
     on_heard()
+
+
+def _deliver_delayed(
+    state: DspState, recipient: str, message: OutboundMessage, on_heard: Callable[[], None]
+) -> None:
+    deliver_heard(state, recipient, replace(message, issued_at=state.now()), None, on_heard)
 
 
 def execute(state: DspState, request: ServiceRequest) -> None:
@@ -169,7 +178,7 @@ def _run_on_device(state: DspState, request: ServiceRequest, device: SimulatedDe
             return _change_of_supplier(state, request, device)
         case "8.1.1":
             device.set_clock()
-            return None, lambda: _commissioned(state, device.device_id)
+            return None, partial(_commissioned, state, device.device_id)
         case "11.2":
             return _read_firmware(state, device)
         case "11.3":
@@ -218,21 +227,24 @@ def _commissioned(state: DspState, device_id: str) -> None:
 
 def _read_firmware(state: DspState, device: SimulatedDevice) -> _Outcome:
     reading = device.read_firmware_version()
-
-    def on_heard() -> None:
-        record = state.smi.get(device.device_id)
-        if record is None:
-            return
-        if device.device_type is DeviceType.GPF:
-            gsme = state.smi.get(record.paired_gsme) if record.paired_gsme else None
-            if gsme is not None:
-                outcome = process_gpf_reading(gsme, reading.gsme_firmware_version)
-                _apply(state, outcome, gsme, "GPF 11.2 response")
-        elif device.device_type in _FW_READ_PROCESSED:
-            outcome = process_reported_version(record, reading.firmware_version, state.cpl)
-            _apply(state, outcome, record, "11.2 response")
-
+    on_heard = partial(_firmware_read_heard, state, device.device_id, device.device_type, reading)
     return FirmwareVersionRead(reading.firmware_version, reading.gsme_firmware_version), on_heard
+
+
+def _firmware_read_heard(
+    state: DspState, device_id: str, device_type: DeviceType, reading: FirmwareReading
+) -> None:
+    record = state.smi.get(device_id)
+    if record is None:
+        return
+    if device_type is DeviceType.GPF:
+        gsme = state.smi.get(record.paired_gsme) if record.paired_gsme else None
+        if gsme is not None:
+            outcome = process_gpf_reading(gsme, reading.gsme_firmware_version)
+            _apply(state, outcome, gsme, "GPF 11.2 response")
+    elif device_type in _FW_READ_PROCESSED:
+        outcome = process_reported_version(record, reading.firmware_version, state.cpl)
+        _apply(state, outcome, record, "11.2 response")
 
 
 def _activate_firmware(
@@ -247,21 +259,27 @@ def _activate_firmware(
         result = device.activate_firmware(request.body.firmware_hash, execute_at=when)
         state.scheduler.at(
             when,
-            lambda: run_scheduled_activation(state, device.device_id, request.request_id),
+            partial(run_scheduled_activation, state, device.device_id, request.request_id),
             label=f"11.3 activation on {device.device_id}",
         )
         return FirmwareActivation(None, None), _nothing
     result = device.activate_firmware(request.body.firmware_hash)
-
-    def on_heard() -> None:
-        record = state.smi.get(device.device_id)
-        if record is not None:
-            outcome = process_activation(
-                record, result.code, result.firmware_version, state.cpl, state.baseline
-            )
-            _apply(state, outcome, record, "11.3 response")
-
+    on_heard = partial(
+        _activation_heard, state, device.device_id, result.code, result.firmware_version
+    )
     return FirmwareActivation(result.code, result.firmware_version), on_heard
+
+
+def _activation_heard(
+    state: DspState,
+    device_id: str,
+    code: ActivateImageResponseCode | None,
+    firmware_version: str | None,
+) -> None:
+    record = state.smi.get(device_id)
+    if record is not None:
+        outcome = process_activation(record, code, firmware_version, state.cpl, state.baseline)
+        _apply(state, outcome, record, "11.3 response")
 
 
 def run_scheduled_activation(state: DspState, device_id: str, rid: RequestId) -> None:
@@ -272,15 +290,16 @@ def run_scheduled_activation(state: DspState, device_id: str, rid: RequestId) ->
     alert = device.run_due_activation(state.now())
     if alert is None:  # cancelled meanwhile
         return
-
-    def on_heard() -> None:
-        record = state.smi.get(device_id)
-        if record is not None:
-            outcome = process_reported_version(record, alert.firmware_version, state.cpl)
-            _apply(state, outcome, record, f"future-dated activation alert {alert.alert_code:#06X}")
-
     decision = decide(state, FaultStage.DEVICE_ALERT, "11.3", device, rid)
+    on_heard = partial(_activation_alert_heard, state, device_id, alert)
     deliver_device_alert(state, alert, rid, decision, on_heard)
+
+
+def _activation_alert_heard(state: DspState, device_id: str, alert: DeviceAlert) -> None:
+    record = state.smi.get(device_id)
+    if record is not None:
+        outcome = process_reported_version(record, alert.firmware_version, state.cpl)
+        _apply(state, outcome, record, f"future-dated activation alert {alert.alert_code:#06X}")
 
 
 def deliver_device_alert(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 
 from dccsim.devices.device import SimulatedDevice
 from dccsim.server.core import device_services, dsp_services
@@ -228,7 +229,7 @@ class Dsp:
         if when is not None and when > self.now() and request.srv not in _DEVICE_HOLDS_FUTURE_DATED:
             self.state.scheduler.at(
                 when,
-                lambda: device_services.execute(self.state, request),
+                partial(device_services.execute, self.state, request),
                 label=f"SRV {request.srv} {rid}",
             )
         else:

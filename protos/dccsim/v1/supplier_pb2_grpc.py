@@ -49,6 +49,21 @@ class SupplierServiceStub:
                 request_serializer=dccsim_dot_v1_dot_supplier__pb2.AcknowledgeRequest.SerializeToString,
                 response_deserializer=dccsim_dot_v1_dot_supplier__pb2.AcknowledgeResponse.FromString,
                 _registered_method=True)
+        self.SubmitBatch = channel.unary_unary(
+                '/dccsim.v1.SupplierService/SubmitBatch',
+                request_serializer=dccsim_dot_v1_dot_supplier__pb2.SubmitBatchRequest.SerializeToString,
+                response_deserializer=dccsim_dot_v1_dot_supplier__pb2.SubmitBatchResponse.FromString,
+                _registered_method=True)
+        self.SubmitStream = channel.stream_stream(
+                '/dccsim.v1.SupplierService/SubmitStream',
+                request_serializer=dccsim_dot_v1_dot_supplier__pb2.SubmitRequest.SerializeToString,
+                response_deserializer=dccsim_dot_v1_dot_supplier__pb2.SubmitResult.FromString,
+                _registered_method=True)
+        self.SubscribeBatches = channel.unary_stream(
+                '/dccsim.v1.SupplierService/SubscribeBatches',
+                request_serializer=dccsim_dot_v1_dot_supplier__pb2.SubscribeBatchesRequest.SerializeToString,
+                response_deserializer=dccsim_dot_v1_dot_supplier__pb2.DeliveryBatch.FromString,
+                _registered_method=True)
 
 
 class SupplierServiceServicer:
@@ -77,6 +92,28 @@ class SupplierServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SubmitBatch(self, request, context):
+        """Bulk work (campaigns, load tests). Many Service Requests in one call, run in order; each is
+        answered on its own, so a malformed item gets an error result and the others still run.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubmitStream(self, request_iterator, context):
+        """The same as a bidirectional stream: one result per request, in the order sent.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubscribeBatches(self, request, context):
+        """Subscribe, with the messages already queued grouped into batches of up to `max_batch`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SupplierServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -94,6 +131,21 @@ def add_SupplierServiceServicer_to_server(servicer, server):
                     servicer.Acknowledge,
                     request_deserializer=dccsim_dot_v1_dot_supplier__pb2.AcknowledgeRequest.FromString,
                     response_serializer=dccsim_dot_v1_dot_supplier__pb2.AcknowledgeResponse.SerializeToString,
+            ),
+            'SubmitBatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitBatch,
+                    request_deserializer=dccsim_dot_v1_dot_supplier__pb2.SubmitBatchRequest.FromString,
+                    response_serializer=dccsim_dot_v1_dot_supplier__pb2.SubmitBatchResponse.SerializeToString,
+            ),
+            'SubmitStream': grpc.stream_stream_rpc_method_handler(
+                    servicer.SubmitStream,
+                    request_deserializer=dccsim_dot_v1_dot_supplier__pb2.SubmitRequest.FromString,
+                    response_serializer=dccsim_dot_v1_dot_supplier__pb2.SubmitResult.SerializeToString,
+            ),
+            'SubscribeBatches': grpc.unary_stream_rpc_method_handler(
+                    servicer.SubscribeBatches,
+                    request_deserializer=dccsim_dot_v1_dot_supplier__pb2.SubscribeBatchesRequest.FromString,
+                    response_serializer=dccsim_dot_v1_dot_supplier__pb2.DeliveryBatch.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -177,6 +229,87 @@ class SupplierService:
             '/dccsim.v1.SupplierService/Acknowledge',
             dccsim_dot_v1_dot_supplier__pb2.AcknowledgeRequest.SerializeToString,
             dccsim_dot_v1_dot_supplier__pb2.AcknowledgeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitBatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dccsim.v1.SupplierService/SubmitBatch',
+            dccsim_dot_v1_dot_supplier__pb2.SubmitBatchRequest.SerializeToString,
+            dccsim_dot_v1_dot_supplier__pb2.SubmitBatchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitStream(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(
+            request_iterator,
+            target,
+            '/dccsim.v1.SupplierService/SubmitStream',
+            dccsim_dot_v1_dot_supplier__pb2.SubmitRequest.SerializeToString,
+            dccsim_dot_v1_dot_supplier__pb2.SubmitResult.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubscribeBatches(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/dccsim.v1.SupplierService/SubscribeBatches',
+            dccsim_dot_v1_dot_supplier__pb2.SubscribeBatchesRequest.SerializeToString,
+            dccsim_dot_v1_dot_supplier__pb2.DeliveryBatch.FromString,
             options,
             channel_credentials,
             insecure,
