@@ -10,9 +10,11 @@ A rejected request changes nothing: every check runs before the first change is 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
+from types import MappingProxyType
 
 from dccsim.devices.device import SimulatedDevice
 from dccsim.server.core import device_services, dsp_services
@@ -100,6 +102,16 @@ class Dsp:
 
     def now(self) -> datetime:
         return self.state.now()
+
+    @property
+    def counters(self) -> Mapping[tuple[str, str], int]:
+        """The highest RequestID counter accepted per (originator, target) (REQ-02)."""
+        return MappingProxyType(self._counters)
+
+    @property
+    def pending_pre_commands(self) -> frozenset[RequestId]:
+        """RequestIDs whose CV 4 PreCommand awaits its signed CV 5/6/7 leg (REQ-05)."""
+        return frozenset(self._pre_commands)
 
     def device_record(self, device_id: str) -> SmiRecord:
         record = self.state.smi.get(parse_eui64(device_id, "device_id"))
