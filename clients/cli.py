@@ -21,6 +21,8 @@ from dccsim.server.core.faults import FaultAction, FaultPlan, FaultRule
 from dccsim.server.core.fleet import Fleet, example_fleet
 from dccsim.server.core.fleet_file import parse_fleet
 from dccsim.server.core.scenario import run_mp105_scenario
+from dccsim.server.store import StateFile, StateFileError
+from dccsim.server.store.state_file import DEFAULT_SNAPSHOT_EVERY, Synchronous
 
 if TYPE_CHECKING:  # grpc is imported only by the commands that talk to a server
     from dccsim.clients.client import Client
@@ -28,6 +30,8 @@ if TYPE_CHECKING:  # grpc is imported only by the commands that talk to a server
 
 log = logging.getLogger("dccsim.cli")
 BASELINES = click.Choice([b.value for b in Baseline])
+# In the working directory, so that a restart in the same place carries on.
+DEFAULT_STATE_FILE = Path("dccsim-state.sqlite3")
 
 
 @click.group()
@@ -137,6 +141,32 @@ def fleet(as_json: bool) -> None:
 @click.option(
     "--log-format", default="json", show_default=True, type=click.Choice(["json", "text"])
 )
+@click.option(
+    "--state",
+    "state_path",
+    default=DEFAULT_STATE_FILE,
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="State file (SQLite). Every change is written to it before it is acknowledged; a "
+    "restart carries on from it. When it already holds a state, the fleet options are ignored.",
+)
+@click.option("--in-memory", is_flag=True, help="Keep no state file: a throwaway run.")
+@click.option("--fresh", is_flag=True, help="Delete the state file first and start from the fleet.")
+@click.option(
+    "--sync",
+    default="full",
+    show_default=True,
+    type=click.Choice(["full", "normal"]),
+    help="full: an acknowledged change survives power loss. normal: it survives a crash of "
+    "dccsim; the last moments before a power loss may be lost.",
+)
+@click.option(
+    "--snapshot-every",
+    default=DEFAULT_SNAPSHOT_EVERY,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Snapshot the state after this many changes (bounds the replay at restart).",
+)
 def serve(
     host: str,
     port: int,
@@ -148,6 +178,11 @@ def serve(
     relaxed_counters: bool,
     log_level: str,
     log_format: str,
+    state_path: Path,
+    in_memory: bool,
+    fresh: bool,
+    sync: Synchronous,
+    snapshot_every: int,
 ) -> None:
     """Run the simulator as a gRPC server until SIGINT or SIGTERM."""
     from dccsim.server.rpc.app import serve_forever, start_server  # grpc only when serving
@@ -174,16 +209,31 @@ def serve(
             schemas = DuisSchemas(duis_xsd)
         except (OSError, ValueError) as error:
             raise click.BadParameter(str(error), param_hint="--duis-xsd") from None
-    running = start_server(make_dsp, address=f"{host}:{port}", duis_schemas=schemas)
-    log.info(
-        "dccsim serving on %s:%d: %d devices, %d users, baseline %s",
-        host,
-        running.port,
-        len(fleet.devices),
-        len(fleet.users),
-        baseline,
+    state_file = None
+    if not in_memory:
+        if fresh:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{state_path}{suffix}").unlink(missing_ok=True)
+        try:
+            state_file = StateFile(state_path, synchronous=sync, snapshot_every=snapshot_every)
+        except StateFileError as error:
+            raise click.BadParameter(str(error), param_hint="--state") from None
+    running = start_server(
+        make_dsp, address=f"{host}:{port}", duis_schemas=schemas, state_file=state_file
     )
-    serve_forever(running)
+
+    def announce() -> None:
+        log.info(
+            "dccsim serving on %s:%d: %d devices, %d users, baseline %s, state %s",
+            host,
+            running.port,
+            len(running.host.dsp.state.smi),
+            len(running.host.dsp.state.users),
+            running.host.dsp.baseline,
+            "in memory" if state_file is None else state_file.path,
+        )
+
+    serve_forever(running, announce=announce)
 
 
 def _load_fleet(path: Path | None, seed: int) -> Fleet:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import heapq
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -13,7 +14,12 @@ DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 class VirtualClock:
-    """Virtual time = anchor + (real time since anchoring) x rate. Rate 0 is a frozen clock."""
+    """Virtual time = anchor + (real time since anchoring) x rate. Rate 0 is a frozen clock.
+
+    While `pinned()`, time stands still at one instant: the server pins it around each command
+    so that everything one request does happens at the same moment, and so that replaying the
+    command at that recorded instant does exactly the same.
+    """
 
     def __init__(
         self,
@@ -28,6 +34,17 @@ class VirtualClock:
         self._anchor_virtual = start
         self._anchor_real = monotonic()
         self._rate = rate
+        self._pinned: datetime | None = None
+
+    # A snapshot holds virtual time and rate; the real-time anchor means nothing in another
+    # process, so a restored clock carries on from the instant it was saved at.
+    def __getstate__(self) -> dict[str, object]:
+        return {"now": self.now(), "rate": self._rate}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        now, rate = state["now"], state["rate"]
+        assert isinstance(now, datetime) and isinstance(rate, int | float)
+        self.__init__(now, rate=float(rate))  # type: ignore[misc]
 
     @property
     def rate(self) -> float:
@@ -37,7 +54,25 @@ class VirtualClock:
     def frozen(self) -> bool:
         return self._rate == 0.0
 
+    @contextmanager
+    def pinned(self, at: datetime | None = None) -> Iterator[datetime]:
+        """Hold time still (at `at`, or now) until the block ends; re-entrant."""
+        if self._pinned is not None:
+            yield self._pinned
+            return
+        if at is not None:
+            self.set(at)
+        self._pinned = at or self.now()
+        try:
+            yield self._pinned
+        finally:
+            # Real time went on meanwhile, so the running clock is already at or past the
+            # pinned instant: time never runs backwards.
+            self._pinned = None
+
     def now(self) -> datetime:
+        if self._pinned is not None:
+            return self._pinned
         if self._rate == 0.0:
             return self._anchor_virtual
         elapsed = self._monotonic() - self._anchor_real
@@ -48,6 +83,8 @@ class VirtualClock:
             raise ValueError("the clock needs a timezone-aware time")
         self._anchor_virtual = when
         self._anchor_real = self._monotonic()
+        if self._pinned is not None:
+            self._pinned = when
 
     def advance(self, delta: timedelta) -> None:
         if delta < timedelta(0):

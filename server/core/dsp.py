@@ -128,8 +128,8 @@ class Dsp:
     def outbox(self, user_id: str) -> Outbox:
         return self.state.outboxes.for_user(parse_eui64(user_id, "user_id"))
 
-    def pending(self, user_id: str, after: int = 0) -> list[OutboxEntry]:
-        return self.outbox(user_id).pending(after)
+    def pending(self, user_id: str, after: int = 0, limit: int | None = None) -> list[OutboxEntry]:
+        return self.outbox(user_id).pending(after, limit)
 
     def acknowledge(self, user_id: str, up_to: int) -> int:
         try:
@@ -366,6 +366,12 @@ class Dsp:
             reason=reason,
         )
         return restored
+
+    def remove_fault_rule(self, rule_id: int) -> None:
+        try:
+            self.faults.remove(rule_id)
+        except KeyError:
+            raise NotFound("fault rule", str(rule_id)) from None
 
     def program_ecos_failure(self, device_id: str, ecos_error_code: str) -> None:
         """Make the ECoS party refuse the next 6.23 for a device (N26, ALERT-02)."""

@@ -7,6 +7,7 @@ everything after what it last acknowledged, so nothing is lost and nothing ackno
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,8 +48,13 @@ class Outbox:
 
     def pending(self, after: int = 0, limit: int | None = None) -> list[OutboxEntry]:
         """Unacknowledged entries with a sequence above `after`, oldest first."""
-        selected = [e for e in self._entries if e.sequence > after]
-        return selected if limit is None else selected[:limit]
+        # The entries are numbered without gaps from the oldest unacknowledged one, so the
+        # first wanted is found by arithmetic, not by a scan of the whole backlog.
+        if not self._entries:
+            return []
+        start = max(0, after - self._entries[0].sequence + 1)
+        stop = None if limit is None else start + limit
+        return list(itertools.islice(self._entries, start, stop))
 
     def acknowledge(self, up_to: int) -> int:
         """Acknowledge every entry up to and including `up_to`; return how many were removed."""

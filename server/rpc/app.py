@@ -18,6 +18,7 @@ from dccsim.server.duis import DuisSchemas
 from dccsim.server.rpc.duis_service import DuisGatewayService
 from dccsim.server.rpc.host import DspHost
 from dccsim.server.rpc.services import ControlService, SupplierService
+from dccsim.server.store import StateFile
 from dccsim.v1 import (
     control_pb2,
     control_pb2_grpc,
@@ -48,12 +49,13 @@ class RunningServer:
     health: health.HealthServicer
 
     def stop(self, grace: float | None = 5.0) -> None:
-        """Stop taking calls, let in-flight ones finish, then stop the clock ticker. The DSP
-        (and so every outbox) stays in memory for as long as this process lives."""
+        """Stop taking calls, end the streams, let in-flight calls finish, then write a final
+        snapshot to the state file (if any) and close it."""
         for name in (*SERVICE_NAMES, ""):
             self.health.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
         self.host.stop()
         self.server.stop(grace).wait()
+        self.host.close()
 
 
 def start_server(
@@ -62,8 +64,11 @@ def start_server(
     address: str = "127.0.0.1:0",
     max_workers: int = DEFAULT_WORKERS,
     duis_schemas: DuisSchemas | None = None,
+    state_file: StateFile | None = None,
 ) -> RunningServer:
-    host = DspHost(dsp_factory())
+    """Serve a DSP: the one the state file holds, if it holds one, else a new one from the
+    factory (recorded in the state file as its starting point)."""
+    host = DspHost(_starting_dsp(dsp_factory, state_file), state_file=state_file)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="dccsim-rpc"),
         options=[
@@ -94,8 +99,31 @@ def start_server(
     return RunningServer(server, host, port, health_servicer)
 
 
-def serve_forever(running: RunningServer, *, grace: float = 5.0) -> None:
-    """Block until SIGINT or SIGTERM, then shut down gracefully."""
+def _starting_dsp(dsp_factory: Callable[[], Dsp], state_file: StateFile | None) -> Dsp:
+    if state_file is None:
+        return dsp_factory()
+    restored = state_file.restore()
+    if restored is None:
+        dsp = dsp_factory()
+        state_file.snapshot(dsp)  # written as soon as the writer starts
+        log.info("state file %s: new, starting from the fleet", state_file.path)
+        return dsp
+    log.info(
+        "state file %s: restored %d devices from snapshot %d and %d commands in %.2f s",
+        state_file.path,
+        len(restored.dsp.state.smi),
+        restored.snapshot_seq,
+        restored.replayed,
+        restored.seconds,
+    )
+    return restored.dsp
+
+
+def serve_forever(
+    running: RunningServer, *, announce: Callable[[], None] = lambda: None, grace: float = 5.0
+) -> None:
+    """Block until SIGINT or SIGTERM, then shut down gracefully. `announce` runs once the
+    signals are handled, so whoever reads the announcement can stop the server at once."""
     stop = threading.Event()
 
     def request_stop(signum: int, _frame: object) -> None:
@@ -104,6 +132,7 @@ def serve_forever(running: RunningServer, *, grace: float = 5.0) -> None:
 
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, request_stop)
+    announce()
     stop.wait()
     running.stop(grace)
     log.info("stopped")

@@ -7,10 +7,11 @@ from collections.abc import Iterator
 
 import grpc
 
+from dccsim.server.core import commands
 from dccsim.server.core.eui import parse_eui64
 from dccsim.server.core.records import DuisVersion
 from dccsim.server.duis import DuisSchemas, build_outbox_message, build_sync_answer, parse_request
-from dccsim.server.rpc.errors import translated_errors
+from dccsim.server.rpc.errors import ACKNOWLEDGEMENT_LOST, translated_errors
 from dccsim.server.rpc.host import DspHost
 from dccsim.server.rpc.services import acknowledge, known_user
 from dccsim.v1 import duis_pb2, duis_pb2_grpc
@@ -26,12 +27,12 @@ class DuisGatewayService(duis_pb2_grpc.DuisGatewayServicer):
     def Submit(self, request, context):
         with translated_errors(context):
             parsed = parse_request(request.xml, schema=self._schemas)
+            answer = self._host.run_one(commands.Submit(parsed.request))
             with self._host.lock:
-                answer = self._host.dsp.submit(parsed.request)
                 now = self._host.dsp.now()
                 version = self._version(parsed.request.request_id.originator, parsed.schema_version)
             if answer.acknowledgement_lost:
-                context.abort(grpc.StatusCode.UNAVAILABLE, "acknowledgement lost (fault injection)")
+                context.abort(grpc.StatusCode.UNAVAILABLE, ACKNOWLEDGEMENT_LOST)
             document = build_sync_answer(answer, version, at=now)
             self._check_outgoing(document, version, context)
             log.info("DUIS %s SRV %s -> %s", answer.request_id, answer.srv, answer.code)

@@ -14,6 +14,10 @@ from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
+from dccsim.v1 import supplier_pb2
+
+# The message of the UNAVAILABLE a lost acknowledgement (fault injection) answers with.
+ACKNOWLEDGEMENT_LOST = "acknowledgement lost (fault injection)"
 
 
 def _status(code: int, message: str, detail: object | None = None) -> grpc.Status:
@@ -34,6 +38,19 @@ def invalid_argument(error: InvalidField) -> grpc.Status:
         str(error),
         error_details_pb2.BadRequest(field_violations=[violation]),
     )
+
+
+def submit_error(error: InvalidField | NotFound | NotSimulated) -> supplier_pb2.SubmitError:
+    """The error `translated_errors` would raise, as one item of a batch or stream."""
+    match error:
+        case InvalidField():
+            return supplier_pb2.SubmitError(
+                code="INVALID_ARGUMENT", message=str(error), field=error.field
+            )
+        case NotFound():
+            return supplier_pb2.SubmitError(code="NOT_FOUND", message=str(error))
+        case NotSimulated():
+            return supplier_pb2.SubmitError(code="UNIMPLEMENTED", message=str(error))
 
 
 @contextlib.contextmanager

@@ -1,19 +1,23 @@
 """The DSP as the server holds it: one lock around the core (which is single-threaded by design),
-a condition that wakes delivery streams when a message is queued, and a ticker that runs
-future-dated work while the virtual clock is running."""
+the state file that records every command, a condition that wakes delivery streams when
+something has changed, and a ticker that runs future-dated work while the virtual clock runs."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from typing import Protocol, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol, TypeVar
 
+from dccsim.server.core.commands import Command, RunDue
 from dccsim.server.core.dsp import Dsp
-from dccsim.server.core.journal import Event
-from dccsim.server.core.outbox import OutboxEntry
+from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
+from dccsim.server.store import StateFile
 
 # How often an idle stream checks that its client is still there.
 STREAM_WAKE_SECONDS = 0.5
+# What a command may raise having changed nothing; anything else is a bug and propagates.
+REJECTIONS = (InvalidField, NotFound, NotSimulated)
+Rejection = InvalidField | NotFound | NotSimulated
 
 
 class _Sequenced(Protocol):
@@ -29,60 +33,136 @@ class _Call(Protocol):
 
 
 class DspHost:
-    def __init__(self, dsp: Dsp, *, tick_seconds: float = 0.05) -> None:
+    def __init__(
+        self, dsp: Dsp, *, state_file: StateFile | None = None, tick_seconds: float = 0.05
+    ) -> None:
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self._tick_seconds = tick_seconds
         self._stopping = threading.Event()
         self._ticker: threading.Thread | None = None
+        self._state_file = state_file
         self.dsp = dsp
-        self._attach(dsp)
 
-    def _attach(self, dsp: Dsp) -> None:
-        dsp.state.outboxes.subscribe(self._on_delivery)
-        dsp.journal.subscribe(self._on_event)
+    # -- changing the state -------------------------------------------------------------------
 
-    def _on_delivery(self, entry: OutboxEntry) -> None:
-        self.changed.notify_all()  # called with the lock held, from inside the core
+    def run(self, commands: Sequence[Command]) -> list[Any | Rejection]:
+        """Apply commands in order, under the lock and at one pinned virtual instant; record each
+        one that took effect; return once they are durable. Each outcome is the command's result,
+        or the rejection it raised (a rejected command changed nothing and is not recorded)."""
+        outcomes: list[Any | Rejection] = []
+        with self.lock:
+            dsp = self.dsp
+            recorded = 0
+            with dsp.clock.pinned():
+                recorded += self._run_due(dsp)
+                for command in commands:
+                    recorded += self._run_due(dsp)  # an earlier command may have made work due
+                    at = dsp.now()
+                    try:
+                        outcomes.append(command.apply(dsp))
+                    except REJECTIONS as rejection:
+                        outcomes.append(rejection)
+                        continue
+                    recorded += self._record(at, command)
+            if not recorded:
+                return outcomes
+            self.changed.notify_all()
+            mark = self._durable_mark(dsp)
+        if self._state_file is not None:
+            self._state_file.wait_durable(mark)
+        return outcomes
 
-    def _on_event(self, event: Event) -> None:
-        self.changed.notify_all()
+    def run_one(self, command: Command) -> Any:
+        """Apply one command; raise its rejection, if any."""
+        (outcome,) = self.run((command,))
+        if isinstance(outcome, REJECTIONS):
+            raise outcome
+        return outcome
+
+    def _run_due(self, dsp: Dsp) -> int:
+        due = dsp.state.scheduler.next_due()
+        if due is None or due > dsp.now():
+            return 0
+        at = dsp.now()
+        dsp.run_due()
+        return self._record(at, RunDue())
+
+    def _record(self, at, command: Command) -> int:
+        if self._state_file is not None:
+            self._state_file.append(at, command)
+        return 1
+
+    def _durable_mark(self, dsp: Dsp) -> int:
+        """The sequence to wait for; takes a snapshot first when one is due (lock held)."""
+        if self._state_file is None:
+            return 0
+        if self._state_file.snapshot_due:
+            self._state_file.snapshot(dsp)
+        return self._state_file.appended
 
     def replace(self, dsp: Dsp) -> None:
-        """Swap in a new DSP (LoadFleet); streams pick it up on their next wake-up."""
+        """Swap in a new DSP (LoadFleet, Reset); streams pick it up on their next wake-up."""
         with self.lock:
             self.dsp = dsp
-            self._attach(dsp)
+            if self._state_file is not None:
+                self._state_file.snapshot(dsp)
             self.changed.notify_all()
+        if self._state_file is not None:
+            self._state_file.flush()
+
+    # -- reading ------------------------------------------------------------------------------
 
     def follow(
         self, context: _Call, fetch: Callable[[Dsp, int], list[T]], after: int
     ) -> Iterator[T]:
+        """`follow_batches`, one item at a time."""
+        for items in self.follow_batches(context, fetch, after):
+            yield from items
+
+    def follow_batches(
+        self, context: _Call, fetch: Callable[[Dsp, int], list[T]], after: int
+    ) -> Iterator[list[T]]:
         """Yield what `fetch(dsp, after)` returns, oldest first, waiting for more whenever
         there is none, until the client hangs up or the server stops. Every stream (outbox
-        deliveries, typed or DUIS, and the event journal) is this loop."""
+        deliveries, typed or DUIS, and the event journal) is this loop. Nothing is yielded
+        before the command that produced it is durable: a message a client has seen is never
+        lost or renumbered by a crash."""
         while context.is_active() and not self.stopping:
             with self.lock:
                 items = fetch(self.dsp, after)
                 if not items:
                     self.changed.wait(STREAM_WAKE_SECONDS)
                     continue
-            for item in items:
-                yield item
-                after = item.sequence
+                mark = self._state_file.appended if self._state_file is not None else 0
+            if self._state_file is not None:
+                self._state_file.wait_durable(mark)
+            yield items
+            after = items[-1].sequence
 
-    # -- the clock ticker ---------------------------------------------------------------------
+    # -- the clock ticker and stopping ---------------------------------------------------------
 
     def start(self) -> None:
+        if self._state_file is not None:
+            self._state_file.start()
         self._ticker = threading.Thread(target=self._tick, name="dccsim-clock", daemon=True)
         self._ticker.start()
 
     def stop(self) -> None:
+        """End the streams and stop the ticker."""
         self._stopping.set()
         with self.lock:
             self.changed.notify_all()
         if self._ticker is not None:
             self._ticker.join(timeout=2)
+
+    def close(self) -> None:
+        """After the last call: write a final snapshot (so the next start replays nothing) and
+        close the state file."""
+        if self._state_file is not None:
+            with self.lock:
+                self._state_file.snapshot(self.dsp)
+            self._state_file.close()
 
     @property
     def stopping(self) -> bool:
@@ -90,6 +170,5 @@ class DspHost:
 
     def _tick(self) -> None:
         while not self._stopping.wait(self._tick_seconds):
-            with self.lock:
-                if not self.dsp.clock.frozen:
-                    self.dsp.run_due()
+            if not self.dsp.clock.frozen:
+                self.run(())

@@ -1,19 +1,24 @@
-"""The gRPC servicers: translate, call the core under the host's lock, translate back."""
+"""The gRPC servicers: translate a call into core commands, run them on the host, translate back."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+import queue
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 
 import grpc
 
+from dccsim.server.core import commands
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.errors import InvalidField, NotFound
 from dccsim.server.core.eui import parse_eui64
 from dccsim.server.core.fleet_file import parse_fleet
+from dccsim.server.core.messages import SyncAnswer
 from dccsim.server.rpc import convert
-from dccsim.server.rpc.errors import translated_errors
-from dccsim.server.rpc.host import DspHost
+from dccsim.server.rpc.errors import ACKNOWLEDGEMENT_LOST, submit_error, translated_errors
+from dccsim.server.rpc.host import REJECTIONS, DspHost, Rejection
 from dccsim.v1 import control_pb2, control_pb2_grpc, supplier_pb2, supplier_pb2_grpc
 
 log = logging.getLogger("dccsim.rpc")
@@ -31,9 +36,13 @@ def acknowledge(host: DspHost, request, context) -> supplier_pb2.AcknowledgeResp
     """Acknowledge, shared by SupplierService and DuisGateway: one outbox, two wire forms."""
     with translated_errors(context):
         user_id = known_user(host, request.user_id)
-        with host.lock:
-            removed = host.dsp.acknowledge(user_id, request.up_to_sequence)
+        removed = host.run_one(commands.Acknowledge(user_id, request.up_to_sequence))
         return supplier_pb2.AcknowledgeResponse(removed=removed)
+
+
+# Most submissions one SubmitStream call runs together; the rest wait for the next round.
+STREAM_BATCH = 1000
+DEFAULT_DELIVERY_BATCH = 500
 
 
 class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
@@ -42,20 +51,37 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
 
     def Submit(self, request, context):
         with translated_errors(context):
-            service_request = convert.service_request(request)
-            with self._host.lock:
-                answer = self._host.dsp.submit(service_request)
+            answer = self._host.run_one(commands.Submit(convert.service_request(request)))
+            _log_answer(answer)
             if answer.acknowledgement_lost:
-                log.info("submit %s: acknowledgement lost (fault injection)", answer.request_id)
-                context.abort(grpc.StatusCode.UNAVAILABLE, "acknowledgement lost (fault injection)")
-            log.info(
-                "submit %s SRV %s CV %d -> %s",
-                answer.request_id,
-                answer.srv,
-                service_request.command_variant,
-                answer.code,
-            )
+                context.abort(grpc.StatusCode.UNAVAILABLE, ACKNOWLEDGEMENT_LOST)
             return convert.submit_response(answer)
+
+    def SubmitBatch(self, request, context):
+        return supplier_pb2.SubmitBatchResponse(results=self._submit_all(request.requests))
+
+    def SubmitStream(self, request_iterator, context) -> Iterator[supplier_pb2.SubmitResult]:
+        # Whatever has arrived while the previous round ran goes through as one round: a busy
+        # stream gets a batch's throughput, an idle one a unary call's latency.
+        for messages in _rounds(request_iterator, STREAM_BATCH):
+            yield from self._submit_all(messages)
+
+    def _submit_all(
+        self, messages: Iterable[supplier_pb2.SubmitRequest]
+    ) -> list[supplier_pb2.SubmitResult]:
+        """Each message answered on its own, in order; malformed ones change nothing."""
+        submits: list[commands.Submit | InvalidField] = []
+        for message in messages:
+            try:
+                submits.append(commands.Submit(convert.service_request(message)))
+            except InvalidField as error:
+                submits.append(error)
+        ran = iter(self._host.run([c for c in submits if isinstance(c, commands.Submit)]))
+        outcomes = [c if isinstance(c, InvalidField) else next(ran) for c in submits]
+        # One line per round at INFO; each request's at DEBUG (a log line costs more than
+        # the request itself).
+        log.info("submitted %d in one round: %s", len(outcomes), _tally(outcomes))
+        return [_submit_result(outcome) for outcome in outcomes]
 
     def Subscribe(self, request, context) -> Iterator[supplier_pb2.Delivery]:
         with translated_errors(context):
@@ -66,8 +92,77 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
         ):
             yield convert.delivery(entry)
 
+    def SubscribeBatches(self, request, context) -> Iterator[supplier_pb2.DeliveryBatch]:
+        with translated_errors(context):
+            user_id = known_user(self._host, request.user_id)
+        limit = request.max_batch or DEFAULT_DELIVERY_BATCH
+        log.info("subscribe %s after %d in batches of %d", user_id, request.after_sequence, limit)
+        for entries in self._host.follow_batches(
+            context, lambda dsp, after: dsp.pending(user_id, after, limit), request.after_sequence
+        ):
+            yield supplier_pb2.DeliveryBatch(deliveries=[convert.delivery(e) for e in entries])
+
     def Acknowledge(self, request, context):
         return acknowledge(self._host, request, context)
+
+
+def _log_answer(answer: SyncAnswer, level: int = logging.INFO) -> None:
+    if answer.acknowledgement_lost:
+        log.log(level, "submit %s: acknowledgement lost (fault injection)", answer.request_id)
+    log.log(level, "submit %s SRV %s -> %s", answer.request_id, answer.srv, answer.code)
+
+
+def _submit_result(outcome: SyncAnswer | Rejection) -> supplier_pb2.SubmitResult:
+    if isinstance(outcome, REJECTIONS):
+        return supplier_pb2.SubmitResult(error=submit_error(outcome))
+    _log_answer(outcome, logging.DEBUG)
+    if outcome.acknowledgement_lost:
+        return supplier_pb2.SubmitResult(
+            error=supplier_pb2.SubmitError(code="UNAVAILABLE", message=ACKNOWLEDGEMENT_LOST)
+        )
+    return supplier_pb2.SubmitResult(response=convert.submit_response(outcome))
+
+
+def _tally(outcomes: Iterable[SyncAnswer | Rejection]) -> str:
+    counts = Counter(
+        type(o).__name__ if isinstance(o, REJECTIONS) else str(o.code) for o in outcomes
+    )
+    return ", ".join(f"{name} x{count}" for name, count in counts.most_common())
+
+
+_END = object()
+
+
+def _rounds(iterator: Iterator[object], most: int) -> Iterator[list]:
+    """Group a request stream into rounds: block for one message, then take whatever else has
+    already arrived (up to `most`). A reader thread keeps receiving while a round runs."""
+    arrived: queue.Queue[object] = queue.Queue()
+
+    def receive() -> None:
+        try:
+            for message in iterator:
+                arrived.put(message)
+        except grpc.RpcError:  # the client went away; the stream ends
+            pass
+        finally:
+            arrived.put(_END)
+
+    threading.Thread(target=receive, name="dccsim-stream-reader", daemon=True).start()
+    while True:
+        first = arrived.get()
+        if first is _END:
+            return
+        batch = [first]
+        while len(batch) < most:
+            try:
+                message = arrived.get_nowait()
+            except queue.Empty:
+                break
+            if message is _END:
+                yield batch
+                return
+            batch.append(message)
+        yield batch
 
 
 class ControlService(control_pb2_grpc.ControlServiceServicer):
@@ -84,7 +179,7 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
             fleet = parse_fleet(request.fleet_yaml)  # parse fully before anything changes
             dsp = self._dsp_factory()
             fleet.load_into(dsp)
-            self._host.replace(dsp)
+            self._host.replace(dsp)  # a new starting point: the state file snapshots it
             log.info("fleet loaded: %d devices", len(fleet.devices))
             return control_pb2.LoadFleetResponse(
                 users=len(fleet.users),
@@ -102,23 +197,18 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
     def PutUser(self, request, context):
         with translated_errors(context):
             user = convert.user(request)
-            with self._host.lock:
-                self._dsp.add_user(user)
+            self._host.run_one(commands.AddUser(user))
             return convert.user_message(user)
 
     def PutRegistration(self, request, context):
         with translated_errors(context):
-            registration = convert.registration(request)
-            with self._host.lock:
-                self._dsp.add_registration(registration)
+            self._host.run_one(commands.AddRegistration(convert.registration(request)))
             return request
 
     def PutDevice(self, request, context):
         with translated_errors(context):
-            record = convert.smi_record(request)
-            with self._host.lock:
-                self._dsp.add_device(record)
-                return convert.device(self._dsp.device_record(record.device_id))
+            record = self._host.run_one(commands.AddDevice(convert.smi_record(request)))
+            return convert.device(record)
 
     def GetDevice(self, request, context):
         with translated_errors(context), self._host.lock:
@@ -144,8 +234,7 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
     def PutCplEntry(self, request, context):
         with translated_errors(context):
             entry = convert.cpl_entry(request)
-            with self._host.lock:
-                suspended = self._dsp.put_cpl_entry(entry)
+            suspended = self._host.run_one(commands.PutCplEntry(entry))
             return control_pb2.PutCplEntryResponse(
                 entry=convert.cpl_message(entry), devices_suspended=suspended
             )
@@ -157,15 +246,16 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
 
     def RestoreDevice(self, request, context):
         with translated_errors(context):
-            with self._host.lock:
-                record = self._dsp.restore_device(
-                    request.device_id, actor=request.actor, reason=request.reason
-                )
+            record = self._host.run_one(
+                commands.RestoreDevice(request.device_id, request.actor, request.reason)
+            )
             return convert.device(record)
 
     def ProgramEcosFailure(self, request, context):
-        with translated_errors(context), self._host.lock:
-            self._dsp.program_ecos_failure(request.device_id, request.ecos_error_code)
+        with translated_errors(context):
+            self._host.run_one(
+                commands.ProgramEcosFailure(request.device_id, request.ecos_error_code)
+            )
             return control_pb2.ProgramEcosFailureResponse()
 
     def GetClock(self, request, context):
@@ -173,17 +263,19 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
             return self._clock_state()
 
     def SetClock(self, request, context):
-        with translated_errors(context), self._host.lock:
+        with translated_errors(context):
             match request.WhichOneof("change"):
                 case "advance":
-                    self._dsp.advance(request.advance.ToTimedelta())
+                    command = commands.Advance(request.advance.ToTimedelta())
                 case "rate":
-                    self._dsp.set_clock_rate(request.rate)
+                    command = commands.SetClockRate(request.rate)
                 case "set_to":
-                    self._dsp.advance_to(convert.from_timestamp(request.set_to))
+                    command = commands.AdvanceTo(convert.from_timestamp(request.set_to))
                 case _:
                     raise InvalidField("change", "say how to change the clock")
-            return self._clock_state()
+            self._host.run_one(command)
+            with self._host.lock:
+                return self._clock_state()
 
     def _clock_state(self) -> control_pb2.ClockState:
         return control_pb2.ClockState(
@@ -201,8 +293,7 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
     def AddFaultRule(self, request, context):
         with translated_errors(context):
             rule = convert.fault_rule(request)
-            with self._host.lock:
-                rule_id = self._dsp.faults.add(rule)
+            rule_id = self._host.run_one(commands.AddFaultRule(rule))
             log.info("fault rule %d added: %s", rule_id, rule)
             return convert.fault_rule_entry(rule_id, rule)
 
@@ -214,11 +305,8 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
         )
 
     def RemoveFaultRule(self, request, context):
-        with translated_errors(context), self._host.lock:
-            try:
-                self._dsp.faults.remove(request.rule_id)
-            except KeyError:
-                raise NotFound("fault rule", str(request.rule_id)) from None
+        with translated_errors(context):
+            self._host.run_one(commands.RemoveFaultRule(request.rule_id))
             log.info("fault rule %d removed", request.rule_id)
             return control_pb2.RemoveFaultRuleResponse()
 

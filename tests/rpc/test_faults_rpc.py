@@ -120,6 +120,7 @@ def test_serve_lose_activation_responses_flag(tmp_path) -> None:
         "1.0",
         "--log-format",
         "json",
+        "--in-memory",
     ]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     try:

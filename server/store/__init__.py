@@ -1,0 +1,5 @@
+"""Durable state: the DSP's command log and snapshots in an embedded SQLite database."""
+
+from dccsim.server.store.state_file import StateFile, StateFileError
+
+__all__ = ["StateFile", "StateFileError"]

@@ -1,0 +1,265 @@
+"""The state file: an SQLite database holding a snapshot of the DSP and every command applied since.
+
+Why a command log and not tables of records: the core is deterministic (see
+`dccsim.server.core.commands`), so `(instant, command)` pairs in order are a complete record of
+every change -- SMI, CPL, users, registrations, counters, device firmware, outboxes, fault
+decisions -- at the cost of one small row per change. A snapshot (the whole `Dsp`, pickled) bounds
+how much a restart has to replay; once it is written, the commands it covers are deleted.
+
+Group commit: the server appends commands while holding its lock, which only queues them; one
+writer thread writes whatever has queued in a single transaction, then tells waiters how far the
+file is durable. A caller answers its client only after its command is durable, so an
+acknowledged request is never lost, and many concurrent requests share one fsync.
+
+The file is trusted input (it is pickled Python objects): open only state files you wrote.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from dccsim.server.core.commands import Command
+from dccsim.server.core.dsp import Dsp
+
+log = logging.getLogger("dccsim.store")
+
+FORMAT = "dccsim-state/1"
+# Snapshot after this many commands: a restart then replays at most this many.
+DEFAULT_SNAPSHOT_EVERY = 100_000
+Synchronous = Literal["full", "normal"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS snapshots (
+    through_seq INTEGER PRIMARY KEY,  -- the last command the snapshot includes
+    taken_at TEXT NOT NULL,           -- virtual time
+    state BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS commands (
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,               -- for a person reading the file with sqlite3
+    command BLOB NOT NULL             -- pickled (instant, command)
+);
+"""
+
+
+class StateFileError(RuntimeError):
+    """The state file cannot be read, replayed or written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    dsp: Dsp
+    snapshot_seq: int
+    replayed: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class _PendingCommand:
+    seq: int
+    at: datetime
+    command: Command
+
+
+@dataclass(frozen=True, slots=True)
+class _PendingSnapshot:
+    through_seq: int
+    taken_at: datetime
+    state: bytes
+
+
+class StateFile:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        synchronous: Synchronous = "full",
+        snapshot_every: int = DEFAULT_SNAPSHOT_EVERY,
+    ) -> None:
+        self.path = path
+        self.snapshot_every = snapshot_every
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # FULL: a commit survives power loss. NORMAL (WAL): it survives a crash of the
+            # process; the last commits before a power loss may be lost.
+            self._db.execute(f"PRAGMA synchronous={synchronous.upper()}")
+            self._db.executescript(_SCHEMA)
+            self._check_format()
+        except sqlite3.DatabaseError as error:
+            raise StateFileError(f"{path}: {error}") from None
+        self._cond = threading.Condition()
+        self._queue: list[_PendingCommand | _PendingSnapshot] = []
+        self._seq = self._durable = self._last_seq()
+        self._since_snapshot = 0
+        self._failure: BaseException | None = None
+        self._closing = False
+        self._writer: threading.Thread | None = None
+
+    def _check_format(self) -> None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        if row is None:
+            self._db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
+        elif row[0] != FORMAT:
+            raise StateFileError(f"{self.path} is {row[0]!r}; this dccsim reads {FORMAT!r}")
+
+    def _last_seq(self) -> int:
+        (commands,) = self._db.execute("SELECT max(seq) FROM commands").fetchone()
+        (snapshot,) = self._db.execute("SELECT max(through_seq) FROM snapshots").fetchone()
+        return max(commands or 0, snapshot or 0)
+
+    # -- starting up --------------------------------------------------------------------------
+
+    def restore(self) -> Restored | None:
+        """The DSP as the file last recorded it, or None for a new file. Call before start()."""
+        started = time.perf_counter()
+        row = self._db.execute(
+            "SELECT through_seq, state FROM snapshots ORDER BY through_seq DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        snapshot_seq, blob = row
+        dsp = pickle.loads(blob)
+        replayed = 0
+        for seq, kind, command_blob in self._db.execute(
+            "SELECT seq, kind, command FROM commands WHERE seq > ? ORDER BY seq", (snapshot_seq,)
+        ):
+            at, command = pickle.loads(command_blob)
+            try:
+                with dsp.clock.pinned(at):
+                    command.apply(dsp)
+            except Exception as error:
+                raise StateFileError(
+                    f"{self.path}: command {seq} ({kind}) did not replay: {error}"
+                ) from error
+            replayed += 1
+        self._since_snapshot = replayed
+        return Restored(dsp, snapshot_seq, replayed, time.perf_counter() - started)
+
+    def start(self) -> None:
+        """Start the writer thread."""
+        self._writer = threading.Thread(target=self._write_loop, name="dccsim-store", daemon=True)
+        self._writer.start()
+
+    # -- while serving (the caller holds the server's lock) ------------------------------------
+
+    def append(self, at: datetime, command: Command) -> int:
+        """Queue a command that has just been applied; return its sequence number."""
+        self._raise_if_failed()
+        with self._cond:
+            if self._closing:
+                raise StateFileError(f"{self.path} is closed")
+            self._seq += 1
+            self._queue.append(_PendingCommand(self._seq, at, command))
+            self._since_snapshot += 1
+            self._cond.notify()
+            return self._seq
+
+    @property
+    def appended(self) -> int:
+        return self._seq
+
+    @property
+    def snapshot_due(self) -> bool:
+        return self._since_snapshot >= self.snapshot_every
+
+    def snapshot(self, dsp: Dsp) -> None:
+        """Queue a snapshot of `dsp` as it is now: it covers every command appended so far, which
+        the writer then deletes. Also how a replaced DSP (a fleet load, a reset) is recorded."""
+        self._raise_if_failed()
+        state = pickle.dumps(dsp, protocol=pickle.HIGHEST_PROTOCOL)
+        with self._cond:
+            if self._closing:
+                raise StateFileError(f"{self.path} is closed")
+            self._queue.append(_PendingSnapshot(self._seq, dsp.now(), state))
+            self._since_snapshot = 0
+            self._cond.notify()
+
+    # -- waiting (without the server's lock) ---------------------------------------------------
+
+    def wait_durable(self, seq: int) -> None:
+        """Return once everything up to `seq` is committed to the file."""
+        with self._cond:
+            while self._durable < seq and self._failure is None:
+                self._cond.wait()
+        self._raise_if_failed()
+
+    def flush(self) -> None:
+        """Wait until everything queued so far, snapshots included, is in the file."""
+        with self._cond:
+            while self._queue and self._failure is None:
+                self._cond.wait()
+            mark = self._seq
+        self.wait_durable(mark)
+
+    def close(self) -> None:
+        """Write what is queued, stop the writer and close the file."""
+        with self._cond:
+            self._closing = True
+            self._cond.notify()
+        if self._writer is not None:
+            self._writer.join()
+        self._db.close()
+
+    def _raise_if_failed(self) -> None:
+        if self._failure is not None:
+            raise StateFileError(f"{self.path}: cannot write: {self._failure}")
+
+    # -- the writer thread ---------------------------------------------------------------------
+
+    def _write_loop(self) -> None:
+        while True:
+            with self._cond:
+                while not self._queue and not self._closing:
+                    self._cond.wait()
+                if not self._queue:
+                    return
+                batch, self._queue = self._queue, []
+            try:
+                self._write(batch)
+            except (sqlite3.Error, OSError, pickle.PicklingError) as error:
+                log.critical("state file %s: cannot write: %s", self.path, error)
+                with self._cond:
+                    self._failure = error
+                    self._cond.notify_all()
+                return
+            with self._cond:
+                self._durable = max(self._durable, max(_seq_of(item) for item in batch))
+                self._cond.notify_all()
+
+    def _write(self, batch: list[_PendingCommand | _PendingSnapshot]) -> None:
+        db = self._db
+        db.execute("BEGIN")
+        try:
+            commands = []
+            for item in batch:
+                if isinstance(item, _PendingCommand):
+                    blob = pickle.dumps((item.at, item.command), protocol=pickle.HIGHEST_PROTOCOL)
+                    commands.append((item.seq, type(item.command).__name__, blob))
+                    continue
+                db.executemany("INSERT INTO commands VALUES (?, ?, ?)", commands)
+                commands = []
+                db.execute(
+                    "INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?)",
+                    (item.through_seq, item.taken_at.isoformat(), item.state),
+                )
+                db.execute("DELETE FROM commands WHERE seq <= ?", (item.through_seq,))
+                db.execute("DELETE FROM snapshots WHERE through_seq < ?", (item.through_seq,))
+            db.executemany("INSERT INTO commands VALUES (?, ?, ?)", commands)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+
+def _seq_of(item: _PendingCommand | _PendingSnapshot) -> int:
+    return item.seq if isinstance(item, _PendingCommand) else item.through_seq

@@ -1,0 +1,245 @@
+"""The state file: what is written, what a restart restores, and that replay is exact."""
+
+from __future__ import annotations
+
+import itertools
+import pickle
+import random
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from dccsim.devices.kinds import DeviceType
+from dccsim.server.core import commands
+from dccsim.server.core.dsp import Dsp
+from dccsim.server.core.errors import InvalidField
+from dccsim.server.core.faults import FaultAction, FaultRule, FaultStage
+from dccsim.server.core.fingerprint import fingerprint
+from dccsim.server.core.fleet import EXAMPLE_DEVICE_IDS, example_fleet
+from dccsim.server.core.matrix import CommandVariant
+from dccsim.server.core.records import CplEntry, CplStatus
+from dccsim.server.core.requests import (
+    ActivateFirmware,
+    ReadFirmwareVersion,
+    ReadInventory,
+    RequestId,
+    ServiceRequest,
+    SignedPreCommand,
+    UpdateFirmware,
+)
+from dccsim.server.rpc.host import DspHost
+from dccsim.server.store import StateFile, StateFileError
+from tests.conftest import (
+    EXAMPLE_MANUFACTURER,
+    NEW_IMAGE,
+    NEW_IMAGE_HASH,
+    SUPPLIER_A,
+    example_model,
+)
+
+DEVICES = [EXAMPLE_DEVICE_IDS[t] for t in (DeviceType.ESME, DeviceType.GSME, DeviceType.CHF)]
+ACB = "90-B3-D5-1F-30-00-00-02"
+
+
+def example_dsp() -> Dsp:
+    dsp = Dsp()
+    example_fleet().load_into(dsp)
+    return dsp
+
+
+def open_host(path: Path, **options: object) -> DspHost:
+    """What `start_server` does with a state file, without the gRPC server."""
+    state_file = StateFile(path, **options)
+    restored = state_file.restore()
+    dsp = restored.dsp if restored is not None else example_dsp()
+    if restored is None:
+        state_file.snapshot(dsp)
+    host = DspHost(dsp, state_file=state_file)
+    host.start()
+    return host
+
+
+def crash(host: DspHost) -> None:
+    """Stop as a SIGKILL would: what is durable stays, no final snapshot."""
+    host.stop()
+    host._state_file._closing = True  # let the writer finish what it was given, then stop
+    with host._state_file._cond:
+        host._state_file._cond.notify()
+    host._state_file._writer.join()
+    host._state_file._db.close()
+
+
+class Workload:
+    """A seeded random mix of everything a supplier and a test harness do."""
+
+    def __init__(self, host: DspHost, seed: int) -> None:
+        self.host = host
+        self.random = random.Random(seed)
+        self.counter = itertools.count(1_000)
+
+    def request(self, srv: str, body, target: str, cv=CommandVariant.NON_CRITICAL_REMOTE, **kw):
+        rid = RequestId(SUPPLIER_A, target, next(self.counter))
+        return ServiceRequest(rid, srv, cv, body, **kw)
+
+    def step(self) -> None:
+        device = self.random.choice(DEVICES)
+        match self.random.randrange(10):
+            case 0:
+                update = UpdateFirmware(NEW_IMAGE, "0200", (device,))
+                self.submit(self.request("11.1", update, ACB, CommandVariant.NON_DEVICE))
+            case 1 | 2:
+                self.activate(device, future=self.random.random() < 0.3)
+            case 3 | 4:
+                self.submit(self.request("11.2", ReadFirmwareVersion(), device))
+            case 5:
+                self.submit(
+                    self.request(
+                        "8.2", ReadInventory(device_id=device), ACB, CommandVariant.NON_DEVICE
+                    )
+                )
+            case 6:
+                pending = self.host.dsp.pending(SUPPLIER_A)
+                if pending:
+                    up_to = self.random.choice(pending).sequence
+                    self.host.run_one(commands.Acknowledge(SUPPLIER_A, up_to))
+            case 7:
+                minutes = self.random.choice([1, 30, 120])
+                self.host.run_one(commands.Advance(timedelta(minutes=minutes)))
+            case 8:
+                device_type = self.random.choice([DeviceType.ESME, DeviceType.GSME])
+                status = self.random.choice([CplStatus.REMOVED, CplStatus.CURRENT])
+                version = self.random.choice(["0100", "0200"])
+                entry = CplEntry(EXAMPLE_MANUFACTURER, example_model(device_type), version, status)
+                self.host.run_one(commands.PutCplEntry(entry))
+            case 9:
+                # A running clock: held work falls due between commands, and every command
+                # happens at its own instant.
+                rate = self.random.choice([0.0, 600_000.0])
+                self.host.run_one(commands.SetClockRate(rate))
+
+    def submit(self, request: ServiceRequest):
+        return self.host.run_one(commands.Submit(request))
+
+    def activate(self, device: str, *, future: bool) -> None:
+        when = self.host.dsp.now() + timedelta(hours=1) if future else None
+        first = self.request(
+            "11.3",
+            ActivateFirmware(NEW_IMAGE_HASH),
+            device,
+            CommandVariant.CRITICAL_TRANSFORM,
+            execution_datetime=when,
+        )
+        pre = self.submit(first)
+        if pre.body is not None:
+            signed = SignedPreCommand(pre.body.payload)
+            cv = CommandVariant.CRITICAL_SIGNED_REMOTE
+            self.submit(ServiceRequest(first.request_id, "11.3", cv, signed))
+
+
+def faulty(host: DspHost) -> None:
+    """The rules that make replay hardest: random draws, held (delayed) work, duplicates."""
+    for rule in (
+        FaultRule(FaultAction.DROP, srv="11.3", probability=0.2),
+        FaultRule(FaultAction.DELAY, srv="11.2", probability=0.3, delay=timedelta(minutes=45)),
+        FaultRule(FaultAction.DUPLICATE, stage=FaultStage.DEVICE_ALERT, probability=0.5),
+    ):
+        host.run_one(commands.AddFaultRule(rule))
+
+
+@pytest.mark.parametrize("snapshot_every", [1_000_000, 25])
+def test_a_restart_after_a_crash_restores_exactly_the_state_before_it(
+    tmp_path, snapshot_every
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    host = open_host(path, snapshot_every=snapshot_every)
+    faulty(host)
+    workload = Workload(host, seed=7)
+    for _ in range(400):
+        workload.step()
+    assert host.dsp.faults.decisions, "the workload should trip the fault rules"
+    assert len(host.dsp.state.scheduler), "and leave future-dated work held"
+    before = fingerprint(host.dsp)
+    crash(host)
+
+    restarted = open_host(path)
+    assert fingerprint(restarted.dsp) == before
+    # ... and it carries on exactly as the original would have.
+    Workload(restarted, seed=8).step()
+    restarted.stop()
+    restarted.close()
+
+
+def test_snapshots_bound_the_replay(tmp_path) -> None:
+    path = tmp_path / "state.sqlite3"
+    host = open_host(path, snapshot_every=25)
+    workload = Workload(host, seed=1)
+    for _ in range(200):
+        workload.step()
+    host._state_file.flush()
+    with sqlite3.connect(path) as db:
+        (commands_held,) = db.execute("SELECT count(*) FROM commands").fetchone()
+        (snapshots,) = db.execute("SELECT count(*) FROM snapshots").fetchone()
+    assert commands_held <= 25 + 10  # at most one interval (a step may be a few commands)
+    assert snapshots == 1
+    crash(host)
+    restored = StateFile(path).restore()
+    assert restored is not None and restored.replayed == commands_held
+
+
+def test_a_rejected_command_is_not_written_and_changes_nothing(tmp_path) -> None:
+    path = tmp_path / "state.sqlite3"
+    host = open_host(path)
+    before = fingerprint(host.dsp)
+    appended = host._state_file.appended
+    rid = RequestId(SUPPLIER_A, DEVICES[0], 5)
+    bad = ServiceRequest(rid, "99.9", CommandVariant.NON_CRITICAL_REMOTE, ReadFirmwareVersion())
+    outcomes = host.run([commands.Submit(bad), commands.Acknowledge(SUPPLIER_A, 10**6)])
+    assert all(isinstance(o, InvalidField) for o in outcomes)
+    assert host._state_file.appended == appended
+    assert fingerprint(host.dsp) == before
+    host.stop()
+    host.close()
+
+
+def test_acknowledged_means_durable(tmp_path) -> None:
+    """`run` returns only when the file holds the command: read it from a second connection."""
+    path = tmp_path / "state.sqlite3"
+    host = open_host(path)
+    workload = Workload(host, seed=3)
+    workload.submit(workload.request("11.2", ReadFirmwareVersion(), DEVICES[0]))
+    with sqlite3.connect(path) as db:
+        kinds = [k for (k,) in db.execute("SELECT kind FROM commands ORDER BY seq")]
+    assert kinds == ["Submit"]
+    host.stop()
+    host.close()
+
+
+def test_a_state_file_of_another_format_is_refused(tmp_path) -> None:
+    path = tmp_path / "state.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("INSERT INTO meta VALUES ('format', 'something-else/9')")
+    with pytest.raises(StateFileError, match="something-else/9"):
+        StateFile(path)
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path) -> None:
+    path = tmp_path / "state.sqlite3"
+    path.write_bytes(b"not a database" * 100)
+    with pytest.raises(StateFileError, match=r"state\.sqlite3"):
+        StateFile(path)
+
+
+def test_a_command_that_no_longer_replays_is_reported_with_its_place(tmp_path) -> None:
+    path = tmp_path / "state.sqlite3"
+    host = open_host(path)
+    host.run_one(commands.Advance(timedelta(hours=1)))
+    crash(host)
+    with sqlite3.connect(path) as db:  # tamper: a clock change back in time cannot apply
+        at, _ = pickle.loads(db.execute("SELECT command FROM commands").fetchone()[0])
+        tampered = pickle.dumps((at, commands.Advance(timedelta(hours=-1))))
+        db.execute("UPDATE commands SET command = ?", (tampered,))
+    with pytest.raises(StateFileError, match=r"command 1 \(Advance\) did not replay"):
+        StateFile(path).restore()
