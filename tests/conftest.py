@@ -37,6 +37,9 @@ from dccsim.server.core.requests import (
     UpdateFirmware,
 )
 
+# The `serve` fixture: `dccsim serve` in a child process.
+pytest_plugins = ["tests.processes"]
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 ESME = EXAMPLE_DEVICE_IDS[DeviceType.ESME]

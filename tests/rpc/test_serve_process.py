@@ -3,15 +3,9 @@ a state file that the next start carries on from."""
 
 from __future__ import annotations
 
-import json
-import re
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import grpc
-import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from dccsim.clients.client import Client
@@ -20,55 +14,6 @@ from dccsim.v1 import types_pb2
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ESME = "00-DB-12-34-56-78-90-A0"
 SUPPLIER_A = "90-B3-D5-1F-30-01-00-00"
-
-
-class Served:
-    """`dccsim serve` in a child process, and the JSON log lines it has written so far."""
-
-    def __init__(self, *args: str) -> None:
-        command = [sys.executable, "-m", "dccsim.clients", "serve", "--port", "0", *args]
-        self.process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-        self.lines: list[dict] = []
-        while True:
-            line = self._read()
-            if match := re.search(r"serving on [\d.]+:(\d+)", line["message"]):
-                self.port = int(match.group(1))
-                self.serving = line
-                return
-
-    def _read(self) -> dict:
-        assert self.process.stderr is not None
-        text = self.process.stderr.readline()
-        if not text:
-            raise AssertionError(f"dccsim serve exited: {self.lines}")
-        line = json.loads(text)
-        self.lines.append(line)
-        return line
-
-    def terminate(self) -> list[dict]:
-        self.process.send_signal(signal.SIGTERM)
-        assert self.process.wait(timeout=15) == 0
-        assert self.process.stderr is not None
-        self.lines += [json.loads(t) for t in self.process.stderr.read().splitlines() if t]
-        return self.lines
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-
-
-@pytest.fixture
-def serve():
-    started: list[Served] = []
-
-    def start(*args: str) -> Served:
-        started.append(Served(*args))
-        return started[-1]
-
-    yield start
-    for served in started:
-        served.kill()
 
 
 def test_serve_logs_json_answers_health_and_stops_on_sigterm(serve, tmp_path) -> None:
