@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from dccsim.devices.kinds import SmetsVersion
 from dccsim.server.core.baseline import Baseline
@@ -122,14 +123,26 @@ def _resolve_role(
     """The role the user acts in: the one named, or the best of the user's roles for this SR."""
     if request.user_role is not None:
         return request.user_role if request.user_role in user.roles else None
-    eligible = [r for r in _ROLE_PREFERENCE if r in user.roles and r in definition.roles]
-    if record is not None:
-        fuel_roles = roles_for_fuel(record.device_type)
+    fuel_roles = roles_for_fuel(record.device_type) if record is not None else None
+    roles = user.roles if type(user.roles) is frozenset else frozenset(user.roles)  # hashable
+    return _best_role(roles, definition.roles, fuel_roles)
+
+
+# The choice depends only on these three sets, of which there are few (role sets x SRVs x fuels),
+# so it is worked out once per combination rather than on every request.
+@lru_cache(maxsize=4096)
+def _best_role(
+    user_roles: frozenset[UserRole],
+    srv_roles: frozenset[UserRole],
+    fuel_roles: frozenset[UserRole] | None,
+) -> UserRole | None:
+    eligible = [r for r in _ROLE_PREFERENCE if r in user_roles and r in srv_roles]
+    if fuel_roles is not None:
         eligible.sort(key=lambda r: r not in fuel_roles)
     if eligible:
         return eligible[0]
     # None of the user's roles may send this SRV: answer E2 in the user's first role.
-    return next(r for r in _ROLE_PREFERENCE if r in user.roles) if user.roles else None
+    return next(r for r in _ROLE_PREFERENCE if r in user_roles) if user_roles else None
 
 
 def _plus_24_months(day: date) -> date:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from functools import partial
 
 from dccsim.devices.device import DeviceAlert, FirmwareReading, SimulatedDevice
@@ -93,12 +94,16 @@ def deliver_heard(
     """Deliver what the DSP heard, as the fault decision says: drop it, delay it, send it twice,
     or swap a response's code. `on_heard` (the SMI processing) runs once, when it is heard,
     and not at all when the response carries an injected error code."""
-    action = decision.action if decision is not None else None
+    if decision is None:  # the usual case: no fault
+        state.deliver(recipient, message)
+        on_heard()
+        return
+    action = decision.action
     match action:
         case FaultAction.DROP:
             return
         case FaultAction.DELAY:
-            assert decision is not None and decision.rule.delay is not None
+            assert decision.rule.delay is not None
             state.scheduler.at(
                 state.now() + decision.rule.delay,
                 partial(_deliver_delayed, state, recipient, message, on_heard),
@@ -106,7 +111,7 @@ def deliver_heard(
             )
             return
         case FaultAction.ERROR_CODE if isinstance(message, ServiceResponse):
-            assert decision is not None and decision.rule.error_code is not None
+            assert decision.rule.error_code is not None
             code = ResponseCode(decision.rule.error_code)
             state.deliver(recipient, replace(message, code=code, body=None))
             return
@@ -125,19 +130,19 @@ def _deliver_delayed(
 def execute(state: DspState, request: ServiceRequest) -> None:
     """Send an authorised device SR to its device now."""
     rid = request.request_id
+    now = state.now()  # one instant for the whole exchange
     device = state.network.get(rid.target)
     if device is None:  # the SMI holds a record with no simulated device behind it
-        state.journal.record(
-            state.now(), EventKind.DECISION, "no simulated device", device=rid.target
-        )
+        state.journal.record(now, EventKind.DECISION, "no simulated device", device=rid.target)
         return
     decision = decide(state, FaultStage.DEVICE_RESPONSE, request.srv, device, rid)
     if decision is not None and decision.action is FaultAction.UNREACHABLE:
         # The command never reaches the device: the DSP tells the user it could not (E20).
-        state.deliver(rid.originator, _response(state, request, device, None, ResponseCode.E20))
+        response = _response(request, device, None, now, ResponseCode.E20)
+        state.deliver(rid.originator, response)
         return
     state.journal.record(
-        state.now(),
+        now,
         EventKind.DEVICE_COMMAND,
         f"SRV {request.srv} to {device.device_id}",
         request=rid,
@@ -148,15 +153,13 @@ def execute(state: DspState, request: ServiceRequest) -> None:
         return
     assert not isinstance(body, _NoResponse)
     state.journal.record(
-        state.now(),
+        now,
         EventKind.DEVICE_RESPONSE,
         f"SRV {request.srv} response",
         request=rid,
         device=device.device_id,
     )
-    deliver_heard(
-        state, rid.originator, _response(state, request, device, body), decision, on_heard
-    )
+    deliver_heard(state, rid.originator, _response(request, device, body, now), decision, on_heard)
 
 
 class _NoResponse:
@@ -169,7 +172,11 @@ _Outcome = tuple[ResponseBody | _NoResponse | None, Callable[[], None]]
 
 def _run_on_device(state: DspState, request: ServiceRequest, device: SimulatedDevice) -> _Outcome:
     """The device does the work; returns the response body and what the DSP does on hearing it."""
-    match request.srv:
+    match request.srv:  # the most frequent first
+        case "11.2":
+            return _read_firmware(state, device)
+        case "11.3":
+            return _activate_firmware(state, request, device)
         case "2.2":
             assert isinstance(request.body, TopUpDevice)
             device.top_up(request.body.utrn)
@@ -179,18 +186,14 @@ def _run_on_device(state: DspState, request: ServiceRequest, device: SimulatedDe
         case "8.1.1":
             device.set_clock()
             return None, partial(_commissioned, state, device.device_id)
-        case "11.2":
-            return _read_firmware(state, device)
-        case "11.3":
-            return _activate_firmware(state, request, device)
     raise AssertionError(f"SRV {request.srv} is not a served device SR")  # pragma: no cover
 
 
 def _response(
-    state: DspState,
     request: ServiceRequest,
     device: SimulatedDevice,
     body: ResponseBody | None,
+    issued_at: datetime,
     code: ResponseCode = ResponseCode.I0,
 ) -> ServiceResponse:
     rid = request.request_id
@@ -200,7 +203,7 @@ def _response(
         srv=request.srv,
         code=code,
         device_id=device.device_id,
-        issued_at=state.now(),
+        issued_at=issued_at,
         body=body,
     )
 
@@ -213,7 +216,8 @@ def response_id(device_id: str, rid: RequestId) -> str:
 def _apply(state: DspState, outcome: FirmwareOutcome, before: SmiRecord, why: str) -> None:
     if outcome.record is not before:
         state.store(outcome.record, why)
-    state.raise_alerts(outcome.record, outcome.alerts)
+    if outcome.alerts:
+        state.raise_alerts(outcome.record, outcome.alerts)
 
 
 def _commissioned(state: DspState, device_id: str) -> None:

@@ -1,14 +1,18 @@
-"""The event journal: every request, decision, device exchange and alert the simulator records."""
+"""The event journal: every request, decision, device exchange and alert the simulator records.
+
+Recording is on the hot path (several events per request) and most events are never read, so the
+journal keeps each event as a plain tuple of what the caller passed and builds the `Event`, with
+its details formatted as strings, only when a reader asks for it.
+"""
 
 from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from types import MappingProxyType
 
 
 class EventKind(StrEnum):
@@ -23,36 +27,67 @@ class EventKind(StrEnum):
     CONTROL = "control"
 
 
+class EventDetails(Mapping[str, str]):
+    """An event's details, read-only. Values are kept as recorded and formatted with `str` when
+    read: callers pass immutable values (strings, numbers, enums, frozen records), so formatting
+    later gives the same text as formatting at once, without paying for it on every request."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: Mapping[str, object] | None = None) -> None:
+        self._raw: Mapping[str, object] = raw if raw is not None else {}
+
+    def __getitem__(self, key: str) -> str:
+        return str(self._raw[key])
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __repr__(self) -> str:
+        return f"EventDetails({dict(self)!r})"
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     sequence: int
     at: datetime
     kind: EventKind
     summary: str
-    details: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    details: Mapping[str, str] = field(default_factory=EventDetails)
+
+
+# (sequence, at, kind, summary, details as passed): what the journal holds per event.
+_Raw = tuple[int, datetime, EventKind, str, dict[str, object]]
+
+
+def _event(raw: _Raw) -> Event:
+    sequence, at, kind, summary, details = raw
+    return Event(sequence, at, kind, summary, EventDetails(details))
 
 
 class Journal:
     """A bounded in-memory record (oldest events fall off) with live listeners."""
 
     def __init__(self, capacity: int = 100_000) -> None:
-        self._events: deque[Event] = deque(maxlen=capacity)
+        self._events: deque[_Raw] = deque(maxlen=capacity)
         self._sequence = 0
         self._listeners: list[Callable[[Event], None]] = []
 
-    def record(self, at: datetime, kind: EventKind, summary: str, **details: object) -> Event:
+    def record(self, at: datetime, kind: EventKind, summary: str, **details: object) -> None:
+        """Record an event. `details` values must be immutable: they are formatted when read."""
         self._sequence += 1
-        event = Event(
-            self._sequence,
-            at,
-            kind,
-            summary,
-            MappingProxyType({k: str(v) for k, v in details.items()}),
-        )
-        self._events.append(event)
-        for listener in self._listeners:
-            listener(event)
-        return event
+        raw = (self._sequence, at, kind, summary, details)
+        self._events.append(raw)
+        if self._listeners:
+            event = _event(raw)
+            for listener in self._listeners:
+                listener(event)
 
     @property
     def last_sequence(self) -> int:
@@ -62,11 +97,11 @@ class Journal:
         """Events after `sequence` still held, oldest first."""
         if not self._events:
             return []
-        start = max(0, sequence - self._events[0].sequence + 1)
-        return list(itertools.islice(self._events, start, None))
+        start = max(0, sequence - self._events[0][0] + 1)
+        return [_event(raw) for raw in itertools.islice(self._events, start, None)]
 
     def events(self, kind: EventKind | None = None) -> list[Event]:
-        return [e for e in self._events if kind is None or e.kind is kind]
+        return [_event(raw) for raw in self._events if kind is None or raw[2] is kind]
 
     def subscribe(self, listener: Callable[[Event], None]) -> None:
         self._listeners.append(listener)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from dccsim.devices.kinds import DeviceType, SmetsVersion
 
@@ -174,8 +175,11 @@ class CplStatus(StrEnum):
         return "Active" if self is CplStatus.CURRENT else "Withdrawn"
 
 
-@dataclass(frozen=True, slots=True)
-class CplKey:
+class CplKey(NamedTuple):
+    """What a CPL entry is about. A named tuple rather than a dataclass: it is hashed on every
+    SMI change and every firmware report, and a tuple hashes and compares in C. A plain
+    (manufacturer, model, firmware_version) tuple finds the same dictionary entry."""
+
     manufacturer: str
     model: str
     firmware_version: str

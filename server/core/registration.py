@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 
 from dccsim.devices.kinds import DeviceType
@@ -32,16 +31,23 @@ _GAS_ROLES = frozenset(
 )
 
 
+_FUEL_ROLES = {t: _GAS_ROLES if t.is_gas else _ELECTRICITY_ROLES for t in DeviceType}
+
+
 def roles_for_fuel(device_type: DeviceType) -> frozenset[UserRole]:
-    return _GAS_ROLES if device_type.is_gas else _ELECTRICITY_ROLES
+    return _FUEL_ROLES[device_type]
 
 
 class RegistrationData:
     def __init__(self) -> None:
-        self._by_mpxn: dict[str, list[Registration]] = defaultdict(list)
+        # A tuple per MPxN, not a list: an MPxN has a few registrations (a supplier and a network
+        # operator, a change of supplier now and then), and a million-MPxN fleet saves the lists'
+        # spare capacity. Order matters: the first party registered is the responsible one.
+        self._by_mpxn: dict[str, tuple[Registration, ...]] = {}
 
     def add(self, registration: Registration) -> None:
-        self._by_mpxn[registration.mpxn].append(registration)
+        mpxn = registration.mpxn
+        self._by_mpxn[mpxn] = (*self._by_mpxn.get(mpxn, ()), registration)
 
     def all(self) -> list[Registration]:
         return [r for periods in self._by_mpxn.values() for r in periods]
@@ -53,7 +59,12 @@ class RegistrationData:
         return [r.user_id for r in self._by_mpxn.get(mpxn, ()) if r.role is role and r.covers(when)]
 
     def is_registered(self, mpxn: str | None, role: UserRole, user_id: str, when: datetime) -> bool:
-        return user_id in self.parties(mpxn, role, when)
+        if mpxn is None:
+            return False
+        for r in self._by_mpxn.get(mpxn, ()):  # a loop, not parties(): this is on every request
+            if r.user_id == user_id and r.role is role and r.covers(when):
+                return True
+        return False
 
     def responsible_supplier(
         self, device_type: DeviceType, mpxn: str | None, when: datetime
