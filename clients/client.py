@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -56,6 +56,10 @@ class NotSimulatedError(DccsimError):
     pass
 
 
+class AcknowledgementLost(DccsimError):
+    """Fault injection lost the acknowledgement; the request itself ran."""
+
+
 def _translate(error: grpc.RpcError) -> Exception:
     code = error.code() if isinstance(error, grpc.Call) else None
     message = error.details() if isinstance(error, grpc.Call) else str(error)
@@ -72,6 +76,20 @@ def _translate(error: grpc.RpcError) -> Exception:
     if code is grpc.StatusCode.UNIMPLEMENTED:
         return NotSimulatedError(message)
     return error
+
+
+def _refusal(error: supplier_pb2.SubmitError) -> DccsimError:
+    """One refused item of a batch, as the exception a unary Submit would have raised."""
+    match error.code:
+        case "INVALID_ARGUMENT":
+            return InvalidRequest(error.message, error.field or None)
+        case "NOT_FOUND":
+            return NotFoundError(error.message)
+        case "UNIMPLEMENTED":
+            return NotSimulatedError(error.message)
+        case "UNAVAILABLE":
+            return AcknowledgementLost(error.message)
+    return DccsimError(f"{error.code}: {error.message}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +257,18 @@ class Client:
             execute_at=execute_at,
         )
 
+    def submit_batch(
+        self, requests: Iterable[supplier_pb2.SubmitRequest]
+    ) -> list[Answer | DccsimError]:
+        """Many Service Requests in one call, run in order. Each gets its own outcome: an
+        Answer, or the DccsimError a unary Submit would have raised (returned, not raised)."""
+        batch = supplier_pb2.SubmitBatchRequest(requests=requests)
+        response = self._call(self.supplier.SubmitBatch, batch)
+        return [
+            Answer.of(result.response) if result.HasField("response") else _refusal(result.error)
+            for result in response.results
+        ]
+
     # -- deliveries ---------------------------------------------------------------------------
 
     def deliveries(
@@ -250,6 +280,26 @@ class Client:
         )
         try:
             yield from call
+        except grpc.RpcError as error:
+            if error.code() is grpc.StatusCode.DEADLINE_EXCEEDED:
+                return
+            raise _translate(error) from None
+        finally:
+            call.cancel()
+
+    def delivery_batches(
+        self, user: str, *, after: int = 0, max_batch: int = 500, timeout: float | None = None
+    ) -> Iterator[list[supplier_pb2.Delivery]]:
+        """`deliveries`, grouped: each list holds what was already queued, up to `max_batch`."""
+        call = self.supplier.SubscribeBatches(
+            supplier_pb2.SubscribeBatchesRequest(
+                user_id=user, after_sequence=after, max_batch=max_batch
+            ),
+            timeout=timeout,
+        )
+        try:
+            for batch in call:
+                yield list(batch.deliveries)
         except grpc.RpcError as error:
             if error.code() is grpc.StatusCode.DEADLINE_EXCEEDED:
                 return
