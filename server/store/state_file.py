@@ -3,7 +3,8 @@
 Why a command log and not tables of records: the core is deterministic (see
 `dccsim.server.core.commands`), so `(instant, command)` pairs in order are a complete record of
 every change -- SMI, CPL, users, registrations, counters, device firmware, outboxes, fault
-decisions -- at the cost of one small row per change. A snapshot (the whole `Dsp`, pickled) bounds
+decisions -- at the cost of about 80 bytes per change. The commands of one commit go into one row,
+pickled together: a batch pickles for a quarter of the CPU time of the same commands one by one. A snapshot (the whole `Dsp`, pickled) bounds
 how much a restart has to replay; once it is written, the commands it covers are deleted.
 
 Group commit: the server appends commands while holding its lock, which only queues them; one
@@ -16,22 +17,30 @@ The file is trusted input (it is pickled Python objects): open only state files 
 
 from __future__ import annotations
 
+import copyreg
+import dataclasses
+import io
 import logging
+import operator
+from collections import Counter
 import pickle
 import sqlite3
 import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Literal
 
+from dccsim.server.core import commands, faults, messages, records, requests
 from dccsim.server.core.commands import Command
 from dccsim.server.core.dsp import Dsp
 
 log = logging.getLogger("dccsim.store")
 
-FORMAT = "dccsim-state/1"
+FORMAT = "dccsim-state/2"
 # Snapshot after this many commands: a restart then replays at most this many.
 DEFAULT_SNAPSHOT_EVERY = 100_000
 Synchronous = Literal["full", "normal"]
@@ -44,11 +53,52 @@ CREATE TABLE IF NOT EXISTS snapshots (
     state BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS commands (
-    seq INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL,               -- for a person reading the file with sqlite3
-    command BLOB NOT NULL             -- pickled (instant, command)
+    first_seq INTEGER PRIMARY KEY,
+    last_seq INTEGER NOT NULL,
+    kinds TEXT NOT NULL,              -- e.g. "Submit x998, RunDue x2", for a person reading it
+    commands BLOB NOT NULL            -- a pickled list of (instant, command), first_seq onwards
 );
 """
+
+
+def _by_fields(cls: type) -> Callable[[object], tuple[type, tuple[object, ...]]]:
+    names = [f.name for f in dataclasses.fields(cls)]
+    if not names:
+        return lambda obj: (cls, ())
+    get = operator.attrgetter(*names)
+    if len(names) == 1:  # attrgetter of one name returns the value, not a 1-tuple
+        return lambda obj: (cls, (get(obj),))
+    return lambda obj: (cls, get(obj))
+
+
+def _frozen_records(*modules: ModuleType) -> dict[type, Callable]:
+    """Pickle each frozen dataclass of these modules as (class, field values): its __init__
+    rebuilds it exactly. Four times faster to write than pickle's default for slotted
+    dataclasses, and seven times faster to read back."""
+    table: dict[type, Callable] = {}
+    for module in modules:
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and value.__module__ == module.__name__
+                and dataclasses.is_dataclass(value)
+                and value.__dataclass_params__.frozen  # type: ignore[attr-defined]
+                and not hasattr(value, "__post_init__")
+                and all(f.init for f in dataclasses.fields(value))
+            ):
+                table[value] = _by_fields(value)
+    return table
+
+
+_DISPATCH = copyreg.dispatch_table | _frozen_records(commands, requests, records, messages, faults)
+
+
+def _dumps(value: object) -> bytes:
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(value)
+    return buffer.getvalue()
 
 
 class StateFileError(RuntimeError):
@@ -113,7 +163,7 @@ class StateFile:
             raise StateFileError(f"{self.path} is {row[0]!r}; this dccsim reads {FORMAT!r}")
 
     def _last_seq(self) -> int:
-        (commands,) = self._db.execute("SELECT max(seq) FROM commands").fetchone()
+        (commands,) = self._db.execute("SELECT max(last_seq) FROM commands").fetchone()
         (snapshot,) = self._db.execute("SELECT max(through_seq) FROM snapshots").fetchone()
         return max(commands or 0, snapshot or 0)
 
@@ -130,18 +180,20 @@ class StateFile:
         snapshot_seq, blob = row
         dsp = pickle.loads(blob)
         replayed = 0
-        for seq, kind, command_blob in self._db.execute(
-            "SELECT seq, kind, command FROM commands WHERE seq > ? ORDER BY seq", (snapshot_seq,)
+        for first_seq, blob in self._db.execute(
+            "SELECT first_seq, commands FROM commands WHERE first_seq > ? ORDER BY first_seq",
+            (snapshot_seq,),
         ):
-            at, command = pickle.loads(command_blob)
-            try:
-                with dsp.clock.pinned(at):
-                    command.apply(dsp)
-            except Exception as error:
-                raise StateFileError(
-                    f"{self.path}: command {seq} ({kind}) did not replay: {error}"
-                ) from error
-            replayed += 1
+            for seq, (at, command) in enumerate(pickle.loads(blob), start=first_seq):
+                try:
+                    with dsp.clock.pinned(at):
+                        command.apply(dsp)
+                except Exception as error:
+                    kind = type(command).__name__
+                    raise StateFileError(
+                        f"{self.path}: command {seq} ({kind}) did not replay: {error}"
+                    ) from error
+                replayed += 1
         self._since_snapshot = replayed
         return Restored(dsp, snapshot_seq, replayed, time.perf_counter() - started)
 
@@ -176,7 +228,7 @@ class StateFile:
         """Queue a snapshot of `dsp` as it is now: it covers every command appended so far, which
         the writer then deletes. Also how a replaced DSP (a fleet load, a reset) is recorded."""
         self._raise_if_failed()
-        state = pickle.dumps(dsp, protocol=pickle.HIGHEST_PROTOCOL)
+        state = _dumps(dsp)
         with self._cond:
             if self._closing:
                 raise StateFileError(f"{self.path} is closed")
@@ -240,25 +292,39 @@ class StateFile:
         db = self._db
         db.execute("BEGIN")
         try:
-            commands = []
+            run: list[_PendingCommand] = []
             for item in batch:
                 if isinstance(item, _PendingCommand):
-                    blob = pickle.dumps((item.at, item.command), protocol=pickle.HIGHEST_PROTOCOL)
-                    commands.append((item.seq, type(item.command).__name__, blob))
+                    run.append(item)
                     continue
-                db.executemany("INSERT INTO commands VALUES (?, ?, ?)", commands)
-                commands = []
+                self._write_commands(run)  # a run of commands never straddles a snapshot
+                run = []
                 db.execute(
                     "INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?)",
                     (item.through_seq, item.taken_at.isoformat(), item.state),
                 )
-                db.execute("DELETE FROM commands WHERE seq <= ?", (item.through_seq,))
+                db.execute("DELETE FROM commands WHERE last_seq <= ?", (item.through_seq,))
                 db.execute("DELETE FROM snapshots WHERE through_seq < ?", (item.through_seq,))
-            db.executemany("INSERT INTO commands VALUES (?, ?, ?)", commands)
+            self._write_commands(run)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    def _write_commands(self, run: list[_PendingCommand]) -> None:
+        if not run:
+            return
+        blob = _dumps([(c.at, c.command) for c in run])
+        kinds = Counter(type(c.command).__name__ for c in run)
+        self._db.execute(
+            "INSERT INTO commands VALUES (?, ?, ?, ?)",
+            (
+                run[0].seq,
+                run[-1].seq,
+                ", ".join(f"{kind} x{count}" for kind, count in kinds.most_common()),
+                blob,
+            ),
+        )
 
 
 def _seq_of(item: _PendingCommand | _PendingSnapshot) -> int:
