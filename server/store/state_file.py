@@ -3,9 +3,10 @@
 Why a command log and not tables of records: the core is deterministic (see
 `dccsim.server.core.commands`), so `(instant, command)` pairs in order are a complete record of
 every change -- SMI, CPL, users, registrations, counters, device firmware, outboxes, fault
-decisions -- at the cost of about 80 bytes per change. The commands of one commit go into one row,
-pickled together: a batch pickles for a quarter of the CPU time of the same commands one by one. A snapshot (the whole `Dsp`, pickled) bounds
-how much a restart has to replay; once it is written, the commands it covers are deleted.
+decisions -- at the cost of about 70 bytes per change. The commands of one commit go into one row,
+pickled together, which costs far less than pickling them one by one. A snapshot (the whole `Dsp`,
+pickled) bounds how much a restart has to replay; once it is written, the commands it covers are
+deleted.
 
 Group commit: the server appends commands while holding its lock, which only queues them; one
 writer thread writes whatever has queued in a single transaction, then tells waiters how far the
@@ -22,14 +23,14 @@ import dataclasses
 import io
 import logging
 import operator
-from collections import Counter
 import pickle
 import sqlite3
 import threading
 import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Literal
