@@ -108,3 +108,13 @@ class Journal:
 
     def unsubscribe(self, listener: Callable[[Event], None]) -> None:
         self._listeners.remove(listener)
+
+    # A snapshot of the DSP keeps the journal's numbering, so the event stream carries on after
+    # a restart, but not its events: they are for watching, not state, and a full journal
+    # would be most of a small fleet's snapshot.
+    def __getstate__(self) -> dict[str, int | None]:
+        return {"capacity": self._events.maxlen, "sequence": self._sequence}
+
+    def __setstate__(self, state: dict[str, int | None]) -> None:
+        self.__init__(state["capacity"] or 0)  # type: ignore[misc]
+        self._sequence = state["sequence"] or 0
