@@ -5,7 +5,8 @@ through the public gRPC API only.
     response came -> read 11.2 for the rest -> classify every device from the SMI
 
 Every step is an ordinary client call, so the campaign measures what a supplier's own rollout
-would see, faults included.
+would see, faults included. Requests to many devices go in batches (SubmitBatch), as a head-end
+doing bulk work would send them.
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
-from dccsim.clients.client import Client
+from dccsim.clients.client import Answer, Client, build_request
 from dccsim.v1 import supplier_pb2, types_pb2
 
 # How long to wait, in wall time, for more deliveries once none have arrived.
 DEFAULT_IDLE_SECONDS = 0.3
+# Requests per SubmitBatch call.
+BATCH_SIZE = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,14 +138,19 @@ class Campaign:
             else None
         )
         waiting: dict[str, str] = {}
-        for device in devices:
-            answer = self.client.activate_firmware(
-                user=self.plan.user, device=device, image_hash=image_hash, execute_at=execute_at
+        for chunk in _chunks(devices):
+            outcomes = self.client.send_critical_batch(
+                "11.3",
+                user=self.plan.user,
+                targets=chunk,
+                body={"activate_firmware": {"firmware_hash": image_hash}},
+                execute_at=execute_at,
             )
-            self._requests["11.3"] += 1
-            if answer.code == "I99":
-                waiting[answer.request_id] = device
-            self.progress(label, 1)
+            for device, outcome in zip(chunk, outcomes, strict=True):
+                if isinstance(outcome, Answer) and outcome.code == "I99":
+                    waiting[outcome.request_id] = device
+            self._requests["11.3"] += len(chunk)
+            self.progress(label, len(chunk))
         answered = {
             d.service_response.request_id: d.service_response.firmware_activation.firmware_version
             for d in self._drain()
@@ -169,10 +177,20 @@ class Campaign:
         }
 
     def _read(self, devices: Iterable[str]) -> None:
-        for device in devices:
-            self.client.read_firmware_version(user=self.plan.user, device=device)
-            self._requests["11.2"] += 1
-            self.progress("reading (11.2)", 1)
+        for chunk in _chunks(devices):
+            self.client.submit_batch(
+                build_request(
+                    "11.2",
+                    user=self.plan.user,
+                    target=device,
+                    counter=self.client.next_counter(),
+                    cv=1,
+                    body={"read_firmware_version": {}},
+                )
+                for device in chunk
+            )
+            self._requests["11.2"] += len(chunk)
+            self.progress("reading (11.2)", len(chunk))
         self._drain()
 
     def _classify(self) -> None:
@@ -215,3 +233,9 @@ class Campaign:
 
     def _virtual_now(self) -> datetime:
         return self.client.clock().now.ToDatetime()
+
+
+def _chunks(devices: Iterable[str]) -> Iterator[list[str]]:
+    devices = list(devices)
+    for start in range(0, len(devices), BATCH_SIZE):
+        yield devices[start : start + BATCH_SIZE]

@@ -269,6 +269,39 @@ class Client:
             for result in response.results
         ]
 
+    def send_critical_batch(
+        self,
+        srv: str,
+        *,
+        user: str,
+        targets: Iterable[str],
+        body: dict[str, Any],
+        execute_at: datetime | None = None,
+    ) -> list[Answer | DccsimError]:
+        """`send_critical` for many targets in two calls: every CV 4 leg in one batch, then every
+        signed leg in another. One outcome per target, in order."""
+        firsts = [
+            build_request(
+                srv,
+                user=user,
+                target=target,
+                cv=4,
+                body=body,
+                counter=self.next_counter(),
+                execute_at=execute_at,
+            )
+            for target in targets
+        ]
+        outcomes = self.submit_batch(firsts)
+        signed = {
+            index: _signed_leg(first, outcome.message)
+            for index, (first, outcome) in enumerate(zip(firsts, outcomes, strict=True))
+            if isinstance(outcome, Answer) and outcome.message.HasField("pre_command")
+        }
+        for index, outcome in zip(signed, self.submit_batch(signed.values()), strict=True):
+            outcomes[index] = outcome
+        return outcomes
+
     # -- deliveries ---------------------------------------------------------------------------
 
     def deliveries(

@@ -108,3 +108,16 @@ def test_a_lost_acknowledgement_is_an_item_error_and_the_request_still_ran(
         assert isinstance(outcome, AcknowledgementLost)
         delivered = next(dcc.delivery_batches(SUPPLIER_A, timeout=5))
     assert delivered[0].service_response.request_id == f"{SUPPLIER_A}:{ESME}:300"
+
+
+@pytest.mark.spec("REQ-05")
+def test_critical_requests_in_two_batches_sign_each_pre_command(server: RunningServer) -> None:
+    body = {"activate_firmware": {"firmware_hash": b"\x00" * 32}}
+    with Client(f"127.0.0.1:{server.port}") as dcc:
+        outcomes = dcc.send_critical_batch(
+            "11.3", user=SUPPLIER_A, targets=[ESME, "not-an-eui", GSME], body=body
+        )
+    esme, bad, gsme = outcomes
+    assert isinstance(esme, Answer) and esme.code == "I99"  # the signed CV 5 leg's answer
+    assert isinstance(bad, InvalidRequest)
+    assert isinstance(gsme, Answer) and gsme.code == "I99"
