@@ -1,0 +1,234 @@
+"""`dccsim bench`: an end-to-end load generator. N clients over M channels drive a `dccsim serve`
+child process (or a running server) with a Service Request mix, by unary calls, streams or
+batches, and in the same run drive an empty echo service set up the same way, so every headline
+figure can be read as a ratio to what gRPC alone costs on this machine.
+
+By default the server is pinned to CPU 0 and the load generator to CPU 1 (when there are two
+or more), so each side's CPU time is its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import grpc
+
+from dccsim.clients import bench_report, bench_servers
+from dccsim.clients.bench_load import LoadSpec, Mode, Target, Ticker, run_load
+from dccsim.clients.bench_traffic import (
+    DEFAULT_MIX,
+    LaneTraffic,
+    fleet_yaml,
+    interleave,
+    lanes_of,
+    parse_mix,
+    traffic_for,
+)
+from dccsim.server.rpc.app import DEFAULT_WORKERS
+
+# On the server each supplier's subscription holds a worker thread, and so does each client's
+# call (its unary call in flight, or its submit stream); of the DEFAULT_WORKERS threads keep 16
+# free for acknowledgements.
+MAX_STREAMS = DEFAULT_WORKERS - 16
+SERVER_CPU, CLIENT_CPU = 0, 1
+
+
+@dataclass(frozen=True, slots=True)
+class BenchConfig:
+    modes: tuple[Mode, ...] = ("unary",)
+    clients: int = 8
+    users: int = 1
+    channels: int = 2
+    duration: float | None = 5.0
+    requests: int | None = None
+    warmup: float = 1.0
+    mix: str = DEFAULT_MIX
+    devices: int = 1000
+    batch_size: int = 100
+    window: int = 32
+    server: str | None = None  # a running server; else `dccsim serve` is started
+    server_pid: int | None = None
+    server_args: tuple[str, ...] = ()
+    dccsim: bool = True
+    echo_processes: tuple[int, ...] = (1,)  # () for no echo baseline
+    pin: bool = True
+    drain_timeout: float = 10.0
+
+    def check(self) -> None:
+        """Raise ValueError naming the option at fault."""
+        parse_mix(self.mix)
+        if self.clients < 1:
+            raise ValueError("--clients must be at least 1")
+        if not 1 <= self.users <= self.clients:
+            raise ValueError("--users must be between 1 and --clients")
+        if self.clients + self.users > MAX_STREAMS:
+            raise ValueError(
+                f"--clients plus --users must be at most {MAX_STREAMS}: each client's call and "
+                f"each supplier's subscription holds one of the server's {DEFAULT_WORKERS} "
+                "worker threads"
+            )
+        if not 1 <= self.channels <= self.clients:
+            raise ValueError("--channels must be between 1 and --clients")
+        if self.devices < self.clients:
+            raise ValueError("--devices must be at least --clients (each drives its own)")
+        if (self.duration is None) == (self.requests is None):
+            raise ValueError("give one of --duration and --requests")
+        if self.server is None and self.server_pid is not None:
+            raise ValueError("--server-pid needs --server")
+        if self.server is not None and self.server_args:
+            raise ValueError("--server-arg applies to a server the bench starts, not --server")
+        if not self.dccsim and not self.echo_processes:
+            raise ValueError("nothing to measure: neither dccsim nor an echo baseline")
+        if any(p < 1 for p in self.echo_processes):
+            raise ValueError("--echo-processes must be at least 1")
+
+
+@dataclass(slots=True)
+class BenchReport:
+    machine: dict[str, Any]
+    config: dict[str, Any]
+    modes: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "machine": self.machine,
+            "config": self.config,
+            "modes": self.modes,
+            "targets": bench_report.targets(self.modes),
+        }
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "nproc": bench_servers.cpu_count(),
+        "cpu_model": model,
+        "platform": platform.platform(),
+        "python": sys.version.split()[0],
+        "grpcio": grpc.__version__,
+        "pid": os.getpid(),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+
+
+def run_bench(config: BenchConfig, tick: Ticker = lambda phase, done, total: None) -> BenchReport:
+    config.check()
+    return asyncio.run(_run(config, tick))
+
+
+async def _run(config: BenchConfig, tick: Ticker) -> BenchReport:
+    pinned = config.pin and bench_servers.cpu_count() >= 2
+    if pinned:
+        bench_servers.pin_this_process(CLIENT_CPU)
+    report = BenchReport(
+        machine(),
+        {**asdict(config), "pinned": pinned, "server_cpu": SERVER_CPU if pinned else None},
+    )
+    fleet_text = fleet_yaml(config.clients, config.users, config.devices)
+    lanes = lanes_of(fleet_text, config.clients)
+    users = list(dict.fromkeys(lane.user for lane in lanes))
+    cycle = interleave(parse_mix(config.mix))
+    spec = {
+        mode: LoadSpec(
+            mode,
+            config.channels,
+            config.duration,
+            config.requests,
+            config.warmup,
+            config.batch_size,
+            config.window,
+            config.drain_timeout,
+        )
+        for mode in config.modes
+    }
+
+    def traffic() -> list[LaneTraffic]:
+        # Counters start at the microseconds of the clock: above any a previous run used.
+        return traffic_for(lanes, cycle, time.time_ns() // 1000)
+
+    def labelled(name: str, mode: str) -> Ticker:
+        return lambda phase, done, total: tick(f"{name} {mode}: {phase}", done, total)
+
+    with tempfile.TemporaryDirectory(prefix="dccsim-bench-") as workdir:
+        if config.dccsim:
+            server, cpu = _dccsim_server(config, Path(workdir), fleet_text, pinned)
+            try:
+                for mode in config.modes:
+                    result = await run_load(
+                        Target(server_address(config, server), echo=False),
+                        traffic(),
+                        users,
+                        spec[mode],
+                        server_cpu=cpu,
+                        tick=labelled("dccsim", mode),
+                    )
+                    report.modes.setdefault(mode, {})["dccsim"] = bench_report.summarize(result)
+            finally:
+                if server is not None:
+                    server.stop()
+        for processes in config.echo_processes:
+            echo = bench_servers.start_echo(cpu=SERVER_CPU if pinned else None, processes=processes)
+            try:
+                for mode in config.modes:
+                    result = await run_load(
+                        Target(echo.address, echo=True),
+                        traffic(),
+                        users,
+                        spec[mode],
+                        server_cpu=echo.cpu_seconds,
+                        tick=labelled(echo.name, mode),
+                    )
+                    figures = report.modes.setdefault(mode, {})
+                    figures.setdefault("echo", {})[str(processes)] = bench_report.summarize(result)
+            finally:
+                echo.stop()
+    for figures in report.modes.values():
+        if "dccsim" in figures and figures.get("echo"):
+            baseline = next(iter(figures["echo"].values()))
+            figures["ratio"] = bench_report.ratio(figures["dccsim"], baseline)
+    return report
+
+
+def server_address(config: BenchConfig, server: bench_servers.ServerProcess | None) -> str:
+    if server is not None:
+        return server.address
+    assert config.server is not None
+    return config.server
+
+
+def _dccsim_server(
+    config: BenchConfig, workdir: Path, fleet_text: str, pinned: bool
+) -> tuple[bench_servers.ServerProcess | None, Callable[[], float] | None]:
+    """Start `dccsim serve` on the bench fleet, or load the fleet into a running server."""
+    if config.server is not None:
+        from dccsim.clients.client import Client
+
+        with Client(config.server) as dcc:
+            dcc.load_fleet(fleet_text)  # replaces the running server's state
+        pid = config.server_pid
+        return None, (lambda: bench_servers.cpu_seconds((pid,))) if pid is not None else None
+    fleet = workdir / "fleet.yaml"
+    fleet.write_text(fleet_text)
+    server = bench_servers.start_dccsim(
+        fleet,
+        workdir,
+        cpu=SERVER_CPU if pinned else None,
+        extra_args=config.server_args,
+    )
+    return server, server.cpu_seconds

@@ -1,0 +1,180 @@
+"""The servers `dccsim bench` measures, run as child processes: `dccsim serve` and the echo
+baseline (`dccsim.server.rpc.echo`), each optionally pinned to one CPU, with their CPU time read
+from /proc so the report can give server CPU per request."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+# Children are pinned by exec-ing them through this one-liner: the affinity is set before the
+# interpreter that becomes the server starts any thread, and exec keeps it (safer than a
+# preexec_fn in a parent that already runs gRPC threads).
+_PINNED_EXEC = (
+    "import os, sys; os.sched_setaffinity(0, {int(sys.argv[1])}); "
+    "os.execv(sys.argv[2], sys.argv[2:])"
+)
+_TICKS = os.sysconf("SC_CLK_TCK")
+READY_TIMEOUT = 60.0
+
+
+def cpu_count() -> int:
+    return len(os.sched_getaffinity(0))
+
+
+def pin_this_process(cpu: int) -> None:
+    """Pin every thread of this process (gRPC's included, if any) to `cpu`."""
+    for tid in os.listdir("/proc/self/task"):
+        with contextlib.suppress(ProcessLookupError):  # a thread that has just ended
+            os.sched_setaffinity(int(tid), {cpu})
+
+
+def cpu_seconds(pids: Sequence[int]) -> float:
+    """User plus system CPU time of these processes (all their threads) so far."""
+    total = 0
+    for pid in pids:
+        # The command name may hold spaces; the fields after it are fixed (proc(5)).
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / _TICKS
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class ServerProcess:
+    """A server child process; `pids` are the processes doing the serving (for CPU time)."""
+
+    name: str
+    process: subprocess.Popen
+    address: str
+    pids: tuple[int, ...]
+    log_path: Path | None = None
+    _closed: bool = field(default=False, repr=False)
+
+    def cpu_seconds(self) -> float:
+        return cpu_seconds(self.pids)
+
+    def log_tail(self, lines: int = 20) -> str:
+        if self.log_path is None or not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self, timeout: float = 15.0) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self.process.poll() is None:
+            self.process.terminate()  # SIGTERM: a graceful stop
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+def _command(argv: Sequence[str], cpu: int | None) -> list[str]:
+    if cpu is None:
+        return list(argv)
+    return [sys.executable, "-c", _PINNED_EXEC, str(cpu), *argv]
+
+
+def start_dccsim(
+    fleet: Path,
+    workdir: Path,
+    *,
+    cpu: int | None,
+    extra_args: Sequence[str] = (),
+) -> ServerProcess:
+    """`dccsim serve` on a free loopback port with the bench fleet and a state file in
+    `workdir`; `extra_args` come last, so they override these."""
+    port = free_port()
+    log_path = workdir / "dccsim-serve.log"
+    argv = [
+        sys.executable,
+        "-m",
+        "dccsim.clients",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--fleet",
+        str(fleet),
+        "--state",
+        str(workdir / "dccsim-state.sqlite3"),
+        *extra_args,
+    ]
+    with log_path.open("wb") as log:  # the child keeps its own descriptor
+        process = subprocess.Popen(
+            _command(argv, cpu), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+    server = ServerProcess("dccsim", process, f"127.0.0.1:{port}", (process.pid,), log_path)
+    try:
+        wait_serving(server)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def wait_serving(server: ServerProcess, timeout: float = READY_TIMEOUT) -> None:
+    """Poll the health service until the server says SERVING (whatever its log level)."""
+    deadline = time.monotonic() + timeout
+    with grpc.insecure_channel(server.address) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        while True:
+            if server.process.poll() is not None:
+                raise RuntimeError(
+                    f"{server.name} exited with {server.process.returncode}:\n{server.log_tail()}"
+                )
+            try:
+                status = stub.Check(health_pb2.HealthCheckRequest(), timeout=1.0).status
+                if status == health_pb2.HealthCheckResponse.SERVING:
+                    return
+            except grpc.RpcError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{server.name} not serving after {timeout:.0f} s")
+            time.sleep(0.1)
+
+
+def start_echo(*, cpu: int | None, processes: int = 1) -> ServerProcess:
+    """The echo baseline on a free port; it prints `echo serving on HOST:PORT pids ...` once
+    every process is ready."""
+    argv = [
+        sys.executable,
+        "-m",
+        "dccsim.server.rpc.echo",
+        "--port",
+        str(free_port()),
+        "--processes",
+        str(processes),
+    ]
+    process = subprocess.Popen(
+        _command(argv, cpu), stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline().split()
+    if line[:3] != ["echo", "serving", "on"]:
+        process.kill()
+        process.wait()
+        raise RuntimeError(f"the echo server did not start (exit {process.returncode})")
+    pids = tuple(int(p) for p in line[5].split(","))
+    return ServerProcess(f"echo x{processes}", process, line[3], pids)

@@ -1,0 +1,245 @@
+"""What `dccsim bench` sends: a Service Request mix, and each client's share of the fleet.
+
+Every client drives its own supplier and its own devices, one request after another in the
+order it sends them (one unary call, one stream, or one batch at a time), so each (originator,
+target) pair's RequestID counter rises in arrival order (REQ-02) without `--relaxed-counters`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import itertools
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from dccsim.v1 import supplier_pb2
+
+ACB_ID = "90-B3-D5-1F-30-00-00-02"  # the DCC Access Control Broker: non-device SRs' target
+NETWORK_OPERATOR = "90-B3-D5-1F-30-02-00-00"
+SIGNED_CV = 5
+_FIRMWARE_HASH = hashlib.sha256(b"dccsim bench: an image no device holds").digest()
+_READ_FIRMWARE = supplier_pb2.ReadFirmwareVersion()
+
+# One outgoing request: the message, its RequestID, and whether a Service Response for it will
+# be delivered to the supplier's outbox (a device SR acknowledged with I99).
+Outgoing = tuple[supplier_pb2.SubmitRequest, str, bool]
+_Builder = Callable[[str, str, int], Outgoing]
+
+
+def _read_firmware_version(user: str, device: str, counter: int) -> Outgoing:
+    rid = f"{user}:{device}:{counter}"
+    message = supplier_pb2.SubmitRequest(
+        request_id=rid,
+        service_reference_variant="11.2",
+        command_variant=1,
+        read_firmware_version=_READ_FIRMWARE,
+    )
+    return message, rid, True
+
+
+def _read_inventory(user: str, device: str, counter: int) -> Outgoing:
+    rid = f"{user}:{ACB_ID}:{counter}"
+    message = supplier_pb2.SubmitRequest(
+        request_id=rid,
+        service_reference_variant="8.2",
+        command_variant=8,
+        read_inventory=supplier_pb2.ReadInventory(device_id=device),
+    )
+    return message, rid, False  # answered synchronously (I0 with the inventory)
+
+
+def _activate_firmware(user: str, device: str, counter: int) -> Outgoing:
+    rid = f"{user}:{device}:{counter}"
+    message = supplier_pb2.SubmitRequest(
+        request_id=rid,
+        service_reference_variant="11.3",
+        command_variant=4,  # critical: the PreCommand comes back, then the signed leg (CV 5)
+        activate_firmware=supplier_pb2.ActivateFirmware(firmware_hash=_FIRMWARE_HASH),
+    )
+    return message, rid, False
+
+
+def _top_up(user: str, device: str, counter: int) -> Outgoing:
+    rid = f"{user}:{device}:{counter}"
+    message = supplier_pb2.SubmitRequest(
+        request_id=rid,
+        service_reference_variant="2.2",
+        command_variant=1,
+        top_up_device=supplier_pb2.TopUpDevice(utrn=f"{counter % 10**20:020d}"),
+    )
+    return message, rid, True
+
+
+BUILDERS: dict[str, _Builder] = {
+    "11.2": _read_firmware_version,
+    "8.2": _read_inventory,
+    "11.3": _activate_firmware,
+    "2.2": _top_up,
+}
+_NON_DEVICE = frozenset({_read_inventory})
+DEFAULT_MIX = "11.2=8,8.2=1,11.3=1"
+
+
+def parse_mix(text: str) -> dict[str, int]:
+    """'11.2=8,8.2=1' -> {'11.2': 8, '8.2': 1}; a bare SRV weighs 1. Raises ValueError."""
+    mix: dict[str, int] = {}
+    for part in text.split(","):
+        srv, _, weight = part.strip().partition("=")
+        if srv not in BUILDERS:
+            raise ValueError(
+                f"SRV {srv!r} is not one the bench sends; choose from {', '.join(BUILDERS)}"
+            )
+        if srv in mix:
+            raise ValueError(f"SRV {srv} appears twice")
+        try:
+            mix[srv] = int(weight) if weight else 1
+        except ValueError:
+            raise ValueError(f"weight {weight!r} of SRV {srv} is not a whole number") from None
+        if mix[srv] < 0:
+            raise ValueError(f"weight of SRV {srv} is negative")
+    if not any(mix.values()):
+        raise ValueError("the mix sends nothing")
+    return mix
+
+
+def interleave(mix: dict[str, int]) -> tuple[str, ...]:
+    """One cycle of the mix, spread out (smooth weighted round-robin): 11.2=2,8.2=1 gives
+    11.2, 8.2, 11.2 rather than 11.2, 11.2, 8.2."""
+    total = sum(mix.values())
+    current = dict.fromkeys(mix, 0)
+    cycle = []
+    for _ in range(total):
+        for srv, weight in mix.items():
+            current[srv] += weight
+        chosen = max(current, key=current.__getitem__)
+        current[chosen] -= total
+        cycle.append(chosen)
+    return tuple(cycle)
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    """One client's share: the supplier it sends as, and the devices only it addresses."""
+
+    user: str
+    devices: tuple[str, ...]
+
+
+class UserSequence:
+    """What the clients sending as one supplier share: its RequestID counter, and a lock that
+    admits one non-device SR (target: the ACB) at a time. Two clients' 8.2s in flight together
+    could arrive in either order, and the later counter arriving first would make the other a
+    replay (E1000); a device SR needs no lock, since only one client addresses each device."""
+
+    __slots__ = ("acb", "counter")
+
+    def __init__(self, first_counter: int) -> None:
+        self.counter = itertools.count(first_counter)
+        self.acb = asyncio.Lock()
+
+
+class LaneTraffic:
+    """The requests one client sends, in order. `answered` turns a CV 4 PreCommand into the
+    signed CV 5 leg, which goes out before the next new request. Take a counter only after
+    `needs_acb()`'s lock is held."""
+
+    __slots__ = ("_counter", "_cycle", "_devices", "_follow_ups", "_i", "_j", "_user", "acb")
+
+    def __init__(self, lane: Lane, cycle: Sequence[str], sequence: UserSequence) -> None:
+        self._user = lane.user
+        self._devices = lane.devices
+        self._cycle = [BUILDERS[srv] for srv in cycle]
+        self._counter = sequence.counter
+        self.acb = sequence.acb
+        self._i = 0
+        self._j = 0
+        self._follow_ups: deque[supplier_pb2.SubmitRequest] = deque()
+
+    def needs_acb(self) -> bool:
+        """Whether the next request is a non-device SR (send it holding `acb`)."""
+        return not self._follow_ups and self._cycle[self._i] in _NON_DEVICE
+
+    def next(self) -> Outgoing:
+        if self._follow_ups:
+            message = self._follow_ups.popleft()
+            return message, message.request_id, True
+        builder = self._cycle[self._i]
+        self._i = (self._i + 1) % len(self._cycle)
+        device = self._devices[self._j]
+        self._j = (self._j + 1) % len(self._devices)
+        return builder(self._user, device, next(self._counter))
+
+    def answered(
+        self, message: supplier_pb2.SubmitRequest, response: supplier_pb2.SubmitResponse
+    ) -> None:
+        if response.HasField("pre_command"):
+            self._follow_ups.append(
+                supplier_pb2.SubmitRequest(
+                    request_id=message.request_id,
+                    service_reference_variant=message.service_reference_variant,
+                    command_variant=SIGNED_CV,
+                    signed_pre_command=supplier_pb2.SignedPreCommand(
+                        payload=response.pre_command.payload
+                    ),
+                )
+            )
+
+
+def traffic_for(
+    lanes: Sequence[Lane], cycle: Sequence[str], first_counter: int
+) -> list[LaneTraffic]:
+    """Each lane's traffic; lanes of one supplier share its counter and ACB lock."""
+    sequences: dict[str, UserSequence] = {}
+    return [
+        LaneTraffic(lane, cycle, sequences.setdefault(lane.user, UserSequence(first_counter)))
+        for lane in lanes
+    ]
+
+
+def bench_users(users: int) -> list[str]:
+    return [f"90-B3-D5-1F-31-00-{i >> 8:02X}-{i & 0xFF:02X}" for i in range(users)]
+
+
+def _prefix(client: int) -> str:
+    return f"00-DC-{client:02X}"
+
+
+def fleet_yaml(clients: int, users: int, devices: int) -> str:
+    """A fleet of `users` suppliers and one block of SMETS2 ESMEs per client (devices split as
+    evenly as possible); client i sends as supplier i mod `users`, the Import Supplier of its
+    block."""
+    suppliers = bench_users(users)
+    lines = [
+        "users:",
+        *(
+            f"  - {{id: {u}, roles: [IS], name: Bench supplier {i}}}"
+            for i, u in enumerate(suppliers)
+        ),
+        f"  - {{id: {NETWORK_OPERATOR}, roles: [ED], name: Network operator}}",
+        "cpl:",
+        '  - {manufacturer: DCCSIM, model: ESME-S2, firmware: "0100"}',
+        "generate:",
+    ]
+    for i in range(clients):
+        count = devices // clients + (1 if i < devices % clients else 0)
+        lines.append(
+            f"  - {{count: {count}, type: ESME, manufacturer: DCCSIM, model: ESME-S2, "
+            f'firmware: "0100", id_prefix: {_prefix(i)}, supplier: {suppliers[i % users]}, '
+            f"network_operator: {NETWORK_OPERATOR}, mpxn_start: {3_000_000_000_000 + i * 10**7}}}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def lanes_of(fleet_text: str, clients: int) -> list[Lane]:
+    """Each client's supplier and devices, read back through dccsim's own fleet parser."""
+    from dccsim.server.core.fleet_file import parse_fleet
+
+    fleet = parse_fleet(fleet_text)
+    blocks: dict[str, list[str]] = {}
+    owner: dict[str, str] = {}
+    for device in fleet.devices:
+        blocks.setdefault(device.device_id[:8], []).append(device.device_id)
+        owner[device.device_id[:8]] = device.added_by
+    return [Lane(owner[_prefix(i)], tuple(blocks[_prefix(i)])) for i in range(clients)]

@@ -1,0 +1,187 @@
+"""`dccsim bench`: the mix, the echo baseline, and short end-to-end runs of every mode."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import grpc
+import pytest
+from click.testing import CliRunner
+
+from dccsim.clients import bench_servers
+from dccsim.clients.bench_report import latency_ms, percentile
+from dccsim.clients.bench_traffic import (
+    DEFAULT_MIX,
+    fleet_yaml,
+    interleave,
+    lanes_of,
+    parse_mix,
+    traffic_for,
+)
+from dccsim.clients.cli import BENCH_MIX, main
+from dccsim.server.core.dsp import Dsp
+from dccsim.server.rpc.app import RunningServer, start_server
+from dccsim.v1 import bench_pb2_grpc, supplier_pb2
+
+# Small and quick: a run measures a few hundred requests per mode.
+QUICK = ["--clients", "3", "--devices", "30", "--warmup", "0.2", "--no-pin", "--batch-size", "20"]
+QUICK += ["--drain-timeout", "5"]
+
+
+def test_mix_is_parsed_and_spread_out() -> None:
+    assert parse_mix("11.2=8,8.2=1,11.3") == {"11.2": 8, "8.2": 1, "11.3": 1}
+    assert interleave({"11.2": 2, "8.2": 1}) == ("11.2", "8.2", "11.2")
+    cycle = interleave(parse_mix(DEFAULT_MIX))
+    assert len(cycle) == 10 and cycle.count("11.2") == 8 and cycle.count("11.3") == 1
+    assert BENCH_MIX == DEFAULT_MIX  # the CLI's copy (it imports no gRPC at start)
+    for bad in ("11.9=1", "11.2=x", "11.2=1,11.2=2", "11.2=0", "11.2=-1"):
+        with pytest.raises(ValueError):
+            parse_mix(bad)
+
+
+def test_each_client_drives_its_own_devices_with_rising_counters() -> None:
+    lanes = lanes_of(fleet_yaml(clients=4, users=2, devices=10), clients=4)
+    assert [len(lane.devices) for lane in lanes] == [3, 3, 2, 2]
+    assert len({d for lane in lanes for d in lane.devices}) == 10
+    assert [lane.user for lane in lanes][:2] == [lanes[2].user, lanes[3].user]
+    traffics = traffic_for(lanes, interleave({"11.2": 1, "8.2": 1}), 100)
+    # Clients 0 and 2 send as one supplier: one counter between them, always rising.
+    sent = [traffics[i].next()[1] for i in (0, 2, 0, 2)]
+    assert [int(rid.rsplit(":", 1)[1]) for rid in sent] == [100, 101, 102, 103]
+    assert sent[0].split(":")[1] in lanes[0].devices  # 11.2 to its own device
+    assert sent[2].split(":")[1] == "90-B3-D5-1F-30-00-00-02"  # 8.2 to the ACB
+    assert traffics[1].next()[1].endswith(":100")  # the other supplier counts on its own
+    assert traffics[1].needs_acb() and not traffics[0].needs_acb()
+
+
+def test_percentiles_are_nearest_rank_and_ordered() -> None:
+    values = list(range(1, 101))
+    assert [percentile(values, p) for p in (50, 95, 99, 100)] == [50, 95, 99, 100]
+    figures = latency_ms([3_000_000, 1_000_000, 2_000_000])
+    assert figures is not None
+    assert figures["p50"] == 2.0 and figures["max"] == 3.0 and figures["mean"] == 2.0
+    assert latency_ms([]) is None
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_echo_server_answers_every_call_shape(processes: int) -> None:
+    echo = bench_servers.start_echo(cpu=None, processes=processes)
+    try:
+        assert len(echo.pids) == processes
+        request = supplier_pb2.SubmitRequest(request_id="a:b:1", service_reference_variant="11.2")
+        with grpc.insecure_channel(echo.address) as channel:
+            stub = bench_pb2_grpc.EchoServiceStub(channel)
+            answer = stub.Echo(request, timeout=5)
+            assert answer.response_code == "I99" and answer.request_id
+            results = list(stub.EchoStream(iter([request] * 3), timeout=5))
+            assert [r.response.response_code for r in results] == ["I99"] * 3
+            batch = stub.EchoBatch(supplier_pb2.SubmitBatchRequest(requests=[request] * 7))
+            assert len(batch.results) == 7
+        assert echo.cpu_seconds() >= 0
+    finally:
+        echo.stop()
+    assert echo.process.returncode == 0
+
+
+def test_every_mode_gives_a_sane_report_with_the_echo_ratio(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    result = CliRunner().invoke(
+        main,
+        [
+            "bench",
+            *QUICK,
+            "--mode",
+            "unary",
+            "--mode",
+            "stream",
+            "--mode",
+            "batch",
+            "--requests",
+            "240",
+            "--server-arg=--in-memory",
+            "--server-arg",
+            "--log-level=WARNING",
+            "--json",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "unary: all_delivered=yes" in result.output
+    report = json.loads(out.read_text())
+    assert report["machine"]["nproc"] >= 1 and report["machine"]["grpcio"] == grpc.__version__
+    assert report["config"]["clients"] == 3 and report["config"]["pinned"] is False
+    assert set(report["modes"]) == {"unary", "stream", "batch"}
+    for mode, figures in report["modes"].items():
+        for name, f in [("dccsim", figures["dccsim"]), ("echo", figures["echo"]["1"])]:
+            assert f["sent"] >= 240 and f["answered"] == f["sent"], (mode, name)
+            assert f["requests_per_second"] > 0 and f["server_cpu_seconds"] is not None
+            ack = f["ack_latency_ms"]
+            assert 0 < ack["p50"] <= ack["p95"] <= ack["p99"] <= ack["max"], (mode, name)
+        dccsim = figures["dccsim"]
+        # Every code an answer: I99 for the device SRs, I0 for 8.2 and the 11.3 PreCommands.
+        assert set(dccsim["codes"]) == {"I99", "I0"}, (mode, dccsim["codes"])
+        assert dccsim["awaited"] > 0 and dccsim["delivered"] == dccsim["awaited"], mode
+        assert dccsim["undelivered"] == 0
+        delivered = dccsim["delivered_latency_ms"]
+        assert 0 < delivered["p50"] <= delivered["p95"] <= delivered["p99"]
+        assert figures["echo"]["1"]["awaited"] == 0  # the echo service delivers nothing
+        assert figures["ratio"] == pytest.approx(
+            dccsim["requests_per_second"] / figures["echo"]["1"]["requests_per_second"],
+            rel=1e-2,
+        )
+        assert report["targets"][mode]["all_delivered"] is True
+
+
+@pytest.fixture
+def running() -> Iterator[RunningServer]:
+    server = start_server(Dsp, max_workers=64)
+    yield server
+    server.stop(grace=None)
+
+
+def test_a_running_server_gets_the_bench_fleet_and_is_measured(
+    running: RunningServer, tmp_path: Path
+) -> None:
+    out = tmp_path / "bench.json"
+    result = CliRunner().invoke(
+        main,
+        [
+            "bench",
+            *QUICK,
+            "--server",
+            f"127.0.0.1:{running.port}",
+            "--no-echo",
+            "--requests",
+            "100",
+            "--json",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(out.read_text())["modes"]["unary"]
+    assert "echo" not in figures and "ratio" not in figures
+    assert figures["dccsim"]["undelivered"] == 0 and figures["dccsim"]["answered"] >= 100
+    assert figures["dccsim"]["server_cpu_seconds"] is None  # no --server-pid
+    assert len(running.host.dsp.state.smi) == 30  # the bench fleet replaced the empty one
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--mix", "99.9=1"], "SRV '99.9'"),
+        (["--users", "4", "--clients", "2"], "--users must be between 1 and --clients"),
+        (["--clients", "48"], "at most 48"),
+        (["--devices", "2", "--clients", "3"], "--devices must be at least --clients"),
+        (["--duration", "1", "--requests", "10"], "not both"),
+        (["--no-echo", "--echo-only"], "exclude each other"),
+        (["--server-pid", "1"], "--server-pid needs --server"),
+        (["--server", "127.0.0.1:1", "--server-arg=--in-memory"], "--server-arg applies"),
+        (["--mode", "carrier-pigeon"], "carrier-pigeon"),
+    ],
+)
+def test_bad_options_are_clear_usage_errors(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, ["bench", *args])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
