@@ -12,5 +12,11 @@ FULL = os.environ.get("DCCSIM_BENCH_SCALE", "smoke") == "full"
 
 @pytest.fixture(scope="session")
 def scale() -> int:
-    """Devices in the large-fleet benchmarks."""
+    """Devices whose CPL entry is marked Removed (issue 6: 100,000 at full scale)."""
     return 100_000 if FULL else 2_000
+
+
+@pytest.fixture(scope="session")
+def fleet_scale() -> int:
+    """Devices in the fleet-load benchmark (issue 6: 1,000,000 at full scale)."""
+    return 1_000_000 if FULL else 2_000

@@ -1,6 +1,12 @@
 """pytest-benchmark suites for the DSP core (no gRPC): one core, in-process.
 
-DCCSIM_BENCH_SCALE=full python -m pytest benchmarks --benchmark-json benchmarks/results/core.json
+    DCCSIM_BENCH_SCALE=full python -m pytest benchmarks \
+        --benchmark-json benchmarks/results/core-full.json
+
+Issue 6's targets, read from a full-scale run (never asserted here: timings depend on the
+machine): >= 50,000 full 11.2 cycles per second (a mean under 20 us), CPL Removed over 100,000
+devices, and a 1,000,000-device fleet load under 30 s (its peak memory, under 2 GiB, is measured
+in a fresh process by benchmarks/fleet_load.py). benchmarks/soak.py checks that memory stays flat.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from dccsim.server.core.fleet import (
     EXAMPLE_DEVICE_IDS,
     EXAMPLE_FIRMWARE,
     EXAMPLE_MANUFACTURER,
+    NETWORK_OPERATOR,
     SUPPLIER_A,
     example_fleet,
     example_model,
@@ -43,12 +50,14 @@ def _example() -> Dsp:
 
 
 def _bulk_fleet_yaml(devices: int) -> str:
+    """One bulk block: each ESME with its own MPAN, registered to a supplier and a DNO."""
     return f"""
-users: [{{id: {SUPPLIER_A}, roles: [IS]}}]
+users: [{{id: {SUPPLIER_A}, roles: [IS]}}, {{id: {NETWORK_OPERATOR}, roles: [ED]}}]
 cpl: [{{manufacturer: M, model: X, firmware: "0100"}}]
 generate:
-  - {{count: {devices}, type: ESME, manufacturer: M, model: X, firmware: "0100",
-      id_prefix: 00-DB-09, supplier: {SUPPLIER_A}}}
+  - {{count: {devices}, type: ESME, smets1_share: 0.1, manufacturer: M, model: X,
+      firmware: "0100", id_prefix: 00-DB-09, supplier: {SUPPLIER_A},
+      network_operator: {NETWORK_OPERATOR}}}
 """
 
 
@@ -146,6 +155,7 @@ def test_read_inventory(benchmark) -> None:
 
 
 def test_mark_cpl_entry_removed(benchmark, scale: int) -> None:
+    """CPL-01 over `scale` devices: each suspended, its record replaced, an alert queued."""
     fleet = parse_fleet(_bulk_fleet_yaml(scale))
 
     def setup():
@@ -160,16 +170,19 @@ def test_mark_cpl_entry_removed(benchmark, scale: int) -> None:
     assert suspended == scale
 
 
-def test_fleet_load(benchmark, scale: int) -> None:
-    text = _bulk_fleet_yaml(scale)
+def test_fleet_load(benchmark, fleet_scale: int) -> None:
+    """Parse a generated fleet file and load it into a fresh Dsp; at full scale (1,000,000
+    devices) a single round."""
+    text = _bulk_fleet_yaml(fleet_scale)
 
     def load() -> Dsp:
         dsp = Dsp()
         parse_fleet(text).load_into(dsp)
         return dsp
 
-    dsp = benchmark.pedantic(load, rounds=3)
-    assert len(dsp.state.smi) == scale
+    rounds = 1 if fleet_scale >= 100_000 else 3
+    dsp = benchmark.pedantic(load, rounds=rounds, iterations=1)
+    assert len(dsp.state.smi) == fleet_scale
 
 
 def test_example_cpl_removal_is_counted() -> None:

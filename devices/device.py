@@ -6,7 +6,7 @@ a device and what to make of the answer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from dccsim.devices.codes import AlertCode, MessageCode, receipt_message_code
@@ -49,7 +49,9 @@ class SimulatedDevice:
     firmware: TwoStepFirmware
     # A GPF relays its GSME's firmware; it reads the version from the GSME it serves.
     gsme: SimulatedDevice | None = None
-    top_ups: list[str] = field(default_factory=list)
+    # UTRNs applied, oldest first. Most devices never see one: they share the empty tuple, and a
+    # list is made at the first top-up (an empty list per device is 56 bytes x the fleet).
+    top_ups: list[str] | tuple[()] = ()
     supplier_credentials: str | None = None
     clock_set: bool = False
 
@@ -133,6 +135,8 @@ class SimulatedDevice:
     # -- other commands the simulator serves ----------------------------------------------------
 
     def top_up(self, utrn: str) -> None:
+        if isinstance(self.top_ups, tuple):
+            self.top_ups = []
         self.top_ups.append(utrn)
 
     def set_clock(self) -> None:

@@ -18,7 +18,7 @@ from dccsim.devices.kinds import DeviceType, SmetsVersion
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.eui import parse_eui64
 from dccsim.server.core.faults import FaultAction, FaultRule, FaultStage
-from dccsim.server.core.fleet import Fleet
+from dccsim.server.core.fleet import Fleet, cyclic_gc_paused
 from dccsim.server.core.records import (
     CplEntry,
     CplStatus,
@@ -57,8 +57,9 @@ def parse_fleet(text: str, *, seed: int = 0) -> Fleet:
         faults=[_fault(f, f"faults[{i}]") for i, f in enumerate(_list(document, "faults"))],
     )
     rng = random.Random(seed)
-    for i, block in enumerate(_list(document, "generate")):
-        _generate(fleet, _mapping(block, f"generate[{i}]"), f"generate[{i}]", rng)
+    with cyclic_gc_paused():  # a block may make a million devices
+        for i, block in enumerate(_list(document, "generate")):
+            _generate(fleet, _mapping(block, f"generate[{i}]"), f"generate[{i}]", rng)
     ids = [d.device_id for d in fleet.devices]
     if len(ids) != len(set(ids)):
         raise InvalidField("devices", "device IDs must be unique")
@@ -243,7 +244,9 @@ def _generate(fleet: Fleet, block: Mapping[str, Any], where: str, rng: random.Ra
     width = 10 if device_type.is_gas else 13
     for n in range(count):
         suffix = f"{n:010X}"
-        device_id = f"{prefix}-" + "-".join(suffix[i : i + 2] for i in range(0, 10, 2))
+        device_id = (
+            f"{prefix}-{suffix[0:2]}-{suffix[2:4]}-{suffix[4:6]}-{suffix[6:8]}-{suffix[8:10]}"
+        )
         mpxn = f"{(mpxn_base + n) % 10**width:0{width}d}"
         smets = SmetsVersion.SMETS1 if rng.random() < share else SmetsVersion.SMETS2
         fleet.devices.append(

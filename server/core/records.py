@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from enum import StrEnum
+from operator import attrgetter
 from typing import NamedTuple
 
 from dccsim.devices.kinds import DeviceType, SmetsVersion
@@ -156,11 +157,24 @@ class SmiRecord:
         return CplKey(self.manufacturer, self.model, self.firmware_version)
 
     def suspended(self) -> SmiRecord:
-        return replace(self, status=SmiStatus.SUSPENDED, status_before_suspension=self.status)
+        return self.evolve(status=SmiStatus.SUSPENDED, status_before_suspension=self.status)
 
     def restored(self) -> SmiRecord:
         previous = self.status_before_suspension or SmiStatus.COMMISSIONED
-        return replace(self, status=previous, status_before_suspension=None)
+        return self.evolve(status=previous, status_before_suspension=None)
+
+    def evolve(self, **changes: object) -> SmiRecord:
+        """`dataclasses.replace(self, **changes)`, a quarter cheaper: marking a CPL entry Removed
+        makes a new record for every device of a model (100,000 of them in the benchmark)."""
+        values = list(_smi_values(self))
+        for name, value in changes.items():
+            values[_SMI_FIELD_INDEX[name]] = value
+        return SmiRecord(*values)
+
+
+_SMI_FIELD_NAMES = tuple(f.name for f in fields(SmiRecord))
+_SMI_FIELD_INDEX = {name: i for i, name in enumerate(_SMI_FIELD_NAMES)}
+_smi_values = attrgetter(*_SMI_FIELD_NAMES)  # every field's value at once, in order
 
 
 class CplStatus(StrEnum):

@@ -69,11 +69,18 @@ class RegistrationData:
     def responsible_supplier(
         self, device_type: DeviceType, mpxn: str | None, when: datetime
     ) -> str | None:
-        parties = self.parties(mpxn, supplier_role(device_type), when)
-        return parties[0] if parties else None
+        return self._first(mpxn, supplier_role(device_type), when)
 
     def network_operator(
         self, device_type: DeviceType, mpxn: str | None, when: datetime
     ) -> str | None:
-        parties = self.parties(mpxn, network_operator_role(device_type), when)
-        return parties[0] if parties else None
+        return self._first(mpxn, network_operator_role(device_type), when)
+
+    def _first(self, mpxn: str | None, role: UserRole, when: datetime) -> str | None:
+        """parties(...)[0] without the list: every DCC Alert asks for it."""
+        if mpxn is None:
+            return None
+        for r in self._by_mpxn.get(mpxn, ()):
+            if r.role is role and r.covers(when):
+                return r.user_id
+        return None

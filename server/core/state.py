@@ -94,23 +94,20 @@ class DspState:
         where the intent says so (N29)."""
         now = self.now()
         for intent in intents:
-            recipients = [
-                self.registrations.responsible_supplier(record.device_type, record.mpxn, now)
-            ]
+            supplier = self.registrations.responsible_supplier(record.device_type, record.mpxn, now)
+            recipients = () if supplier is None else (supplier,)
             if intent.to_network_operator:
-                recipients.append(
-                    self.registrations.network_operator(record.device_type, record.mpxn, now)
-                )
+                operator = self.registrations.network_operator(record.device_type, record.mpxn, now)
+                if operator is not None and operator != supplier:
+                    recipients = (*recipients, operator)
             message = DccAlertMessage(intent.code, record.device_id, now, intent.body)
-            delivered = []
-            for recipient in dict.fromkeys(r for r in recipients if r is not None):
+            for recipient in recipients:
                 self.deliver(recipient, message)
-                delivered.append(recipient)
             self.journal.record(
                 now,
                 EventKind.DCC_ALERT,
                 f"{intent.code} for {record.device_id}",
                 code=intent.code,
                 device=record.device_id,
-                recipients=",".join(delivered) or "none registered",
+                recipients=",".join(recipients) or "none registered",
             )

@@ -554,7 +554,7 @@ def test_non_critical_sr_needs_a_communicable_status(sim: Sim, status: SmiStatus
     else:
         assert answer.code is ResponseCode.E5
         assert answer.detail == f"SMI status {status} does not allow the SR"
-        assert sim.dsp.device(ESME).top_ups == []
+        assert list(sim.dsp.device(ESME).top_ups) == []
         assert sim.messages() == []
 
 
@@ -635,7 +635,7 @@ def test_suspended_device_rejects_ordinary_non_critical_srs(sim: Sim) -> None:
     assert _top_up(sim) is ResponseCode.E5
     assert _top_up(sim, cv=CV(2)) is ResponseCode.E5
     assert _top_up(sim, cv=CV(3)) is ResponseCode.E5
-    assert sim.dsp.device(ESME).top_ups == []
+    assert list(sim.dsp.device(ESME).top_ups) == []
 
 
 @pytest.mark.spec("AUTH-07")
@@ -827,7 +827,7 @@ def test_local_delivery_is_answered_with_the_command_and_not_executed(sim: Sim) 
     assert answer.code is ResponseCode.I0
     assert isinstance(answer.body, LocalCommand)
     assert answer.body.payload.startswith(b"DCCSIM-GBCS/2.2/")
-    assert sim.dsp.device(ESME).top_ups == []
+    assert list(sim.dsp.device(ESME).top_ups) == []
 
 
 @pytest.mark.spec("AUTH-09")
