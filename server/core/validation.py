@@ -40,6 +40,10 @@ from dccsim.server.core.requests import (
 )
 
 _UTRN = re.compile(r"[0-9]{20}")
+# Letters and digits only (spaces aside): what the postcode area is read from (12.1).
+_POSTCODE = re.compile(r"[A-Za-z0-9]{5,7}")
+# What XML 1.0 cannot hold: C0 controls but tab, LF and CR; surrogates; U+FFFE and U+FFFF.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _MAX_DEVICE_IDS = 50_000  # 1,199,999 characters of DeviceIDList hold 50,000 EUIs
 _STATUS_CHANGES = frozenset(
     {
@@ -173,7 +177,7 @@ def _check_body(body: object) -> None:
                 _check_uprn(uprn, "body.uprn")
             elif not postcode or not address:
                 raise InvalidField("body", "12.1 needs a UPRN, or a postcode and an address")
-            elif not isinstance(postcode, str) or not 5 <= len(postcode.replace(" ", "")) <= 7:
+            elif not _is_postcode(postcode):
                 raise InvalidField("body.postcode", f"{postcode!r} is not a UK postcode")
 
 
@@ -195,6 +199,7 @@ def _check_inventory_change(change: object) -> None:
                 value = getattr(details, name)
                 if value is not None and not 0 < len(value) <= 30:
                     raise InvalidField(f"body.change.{name}", "must be 1 to 30 characters")
+                check_xml_text(value, f"body.change.{name}")
         case MpxnChange(import_mpxn=mpxn):
             _check_mpxn(mpxn, "body.change.import_mpxn")
         case DeleteDevice():
@@ -210,6 +215,10 @@ def _check_mpxn(mpxn: object, field: str) -> None:
         raise InvalidField(field, f"{mpxn!r} is not an MPAN or MPRN (1-13 characters)")
 
 
+def _is_postcode(value: object) -> bool:
+    return isinstance(value, str) and _POSTCODE.fullmatch(value.replace(" ", "")) is not None
+
+
 def _check_uprn(uprn: object, field: str) -> None:
     if not isinstance(uprn, int) or isinstance(uprn, bool) or not 0 < uprn < 10**12:
         raise InvalidField(
@@ -220,3 +229,11 @@ def _check_uprn(uprn: object, field: str) -> None:
 def _check_firmware_version(version: object, field: str) -> None:
     if not isinstance(version, str) or not 1 <= len(version) <= 8:
         raise InvalidField(field, f"{version!r} is not a firmware version (1-8 characters)")
+    check_xml_text(version, field)
+
+
+def check_xml_text(value: object, field: str) -> None:
+    """Refuse text that no DUIS document can carry: once stored (a firmware version, a model...)
+    it would make every later answer or delivery that shows it fail."""
+    if isinstance(value, str) and _NOT_XML.search(value):
+        raise InvalidField(field, f"{value!r} holds a character XML cannot carry")

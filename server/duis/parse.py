@@ -102,8 +102,10 @@ _SIGNED_CVS = frozenset(
 )
 _STATUS_EXCEPT_CH = ("Pending", "InstalledNotCommissioned")
 _STATUS_CH = ("Commissioned", "Withdrawn", "InstalledNotCommissioned")
+# ASCII digits only: \d would also take other scripts' digits, which int() accepts.
 _DATETIME = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?"
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})?"
 )
 _HEX = re.compile(r"[0-9A-Fa-f]*")
 _DIGITS = re.compile(r"[0-9]+")
@@ -194,9 +196,11 @@ def _read_header(header: etree._Element) -> tuple[RequestId, CommandVariant, str
         path = "Header/PrecedingServiceRequestID"
         RequestId.parse(_text(element, path), path)
     cv_text = _text(parts["CommandVariant"][0], "Header/CommandVariant")
-    if _DIGITS.fullmatch(cv_text) is None or not 1 <= int(cv_text) <= 8:
+    # Compared as text: int() of thousands of digits (leading zeros included) raises ValueError.
+    cv_digit = cv_text.lstrip("0") if _DIGITS.fullmatch(cv_text) else ""
+    if len(cv_digit) != 1 or not "1" <= cv_digit <= "8":
         raise InvalidField("Header/CommandVariant", f"{cv_text!r} is not a Command Variant (1-8)")
-    cv = CommandVariant(int(cv_text))
+    cv = CommandVariant(int(cv_digit))
     srv = _text(parts["ServiceReferenceVariant"][0], "Header/ServiceReferenceVariant")
     if srv not in SERVICE_MATRIX:
         raise InvalidField(
@@ -580,9 +584,11 @@ def _unsigned(element: etree._Element, path: str) -> int:
 
 def _uprn(element: etree._Element, path: str) -> int:
     text = _text(element, path)
-    if _DIGITS.fullmatch(text) is None or len(text.lstrip("0")) > 12 or int(text) == 0:
+    # Leading zeros are stripped before int(): thousands of them would make int() raise.
+    significant = text.lstrip("0") if _DIGITS.fullmatch(text) else ""
+    if not 1 <= len(significant) <= 12:
         raise InvalidField(path, f"{text!r} is not a UPRN (a positive number of up to 12 digits)")
-    return int(text)
+    return int(significant)
 
 
 def _base64(element: etree._Element, path: str) -> bytes:
@@ -601,13 +607,12 @@ def _datetime(element: etree._Element, path: str) -> datetime:
     if match is None:
         raise InvalidField(path, f"{text!r} is not an xs:dateTime (YYYY-MM-DDThh:mm:ss[.s][Z])")
     year, month, day, hour, minute, second, fraction, zone = match.groups()
-    tz = UTC
-    if zone not in (None, "Z"):
-        sign = 1 if zone[0] == "+" else -1
-        offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
-        tz = timezone(sign * offset)
     micro = int((fraction or "0")[:6].ljust(6, "0"))
     try:
+        tz = UTC
+        if zone not in (None, "Z"):  # timezone() refuses an offset of 24 hours or more
+            sign = 1 if zone[0] == "+" else -1
+            tz = timezone(sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])))
         when = datetime(
             int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tz
         ).astimezone(UTC)

@@ -3,10 +3,11 @@ cannot be translated raises the core's InvalidField, naming the field."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Generic, TypeVar
 
+from google.protobuf.duration_pb2 import Duration
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from dccsim.devices.kinds import DeviceType, SmetsVersion
@@ -17,6 +18,7 @@ from dccsim.server.core.eui import parse_eui64
 from dccsim.server.core.journal import Event
 from dccsim.server.core.matrix import CommandVariant
 from dccsim.server.core.outbox import OutboxEntry
+from dccsim.server.core.validation import check_xml_text
 from dccsim.v1 import control_pb2, supplier_pb2, types_pb2
 
 E = TypeVar("E", bound=Enum)
@@ -57,8 +59,20 @@ def timestamp(when: datetime) -> Timestamp:
     return stamp
 
 
-def from_timestamp(stamp: Timestamp) -> datetime:
-    return stamp.ToDatetime(tzinfo=UTC)
+def from_timestamp(stamp: Timestamp, field: str = "timestamp") -> datetime:
+    # A Timestamp off the wire may hold any int64 seconds and int32 nanos; protobuf raises
+    # ValueError (or OverflowError) for what a datetime cannot hold.
+    try:
+        return stamp.ToDatetime(tzinfo=UTC)
+    except (ValueError, OverflowError) as error:
+        raise InvalidField(field, f"is not a valid timestamp: {error}") from None
+
+
+def from_duration(duration: Duration, field: str) -> timedelta:
+    try:
+        return duration.ToTimedelta()
+    except (ValueError, OverflowError) as error:
+        raise InvalidField(field, f"is not a valid duration: {error}") from None
 
 
 # -- requests ------------------------------------------------------------------------------------
@@ -75,7 +89,7 @@ def service_request(message: supplier_pb2.SubmitRequest) -> requests.ServiceRequ
         srv=message.service_reference_variant,
         command_variant=variant,
         body=_body(message),
-        execution_datetime=from_timestamp(message.execution_datetime)
+        execution_datetime=from_timestamp(message.execution_datetime, "execution_datetime")
         if message.HasField("execution_datetime")
         else None,
         user_role=USER_ROLES.to_core(message.user_role, "user_role", required=False),
@@ -271,6 +285,9 @@ def smi_record(message: types_pb2.Device) -> records.SmiRecord:
     for name in ("manufacturer", "model", "firmware_version"):
         if not getattr(message, name):
             raise InvalidField(name, "is required")
+    # What DUIS answers show (8.2) must be text XML can carry.
+    for name in ("manufacturer", "model", "firmware_version", "mpxn", "esme_variant"):
+        check_xml_text(getattr(message, name), name)
     return records.SmiRecord(
         device_id=message.device_id,
         device_type=device_type,
@@ -328,8 +345,8 @@ def registration(message: control_pb2.Registration) -> records.Registration:
         mpxn=message.mpxn,
         role=role,
         user_id=message.user_id,
-        start=from_timestamp(message.start),
-        end=from_timestamp(message.end) if message.HasField("end") else None,
+        start=from_timestamp(message.start, "start"),
+        end=from_timestamp(message.end, "end") if message.HasField("end") else None,
     )
 
 
@@ -339,6 +356,7 @@ def cpl_entry(message: types_pb2.CplEntry) -> records.CplEntry:
     for name in ("manufacturer", "model", "firmware_version"):
         if not getattr(message, name):
             raise InvalidField(name, "is required")
+        check_xml_text(getattr(message, name), name)  # a CPL version can become a device's
     if message.image_hash and len(message.image_hash) != 32:
         raise InvalidField("image_hash", "an image hash is 32 bytes (SHA-256)")
     return records.CplEntry(
@@ -385,11 +403,13 @@ def fault_rule(message: control_pb2.FaultRule) -> faults.FaultRule:
         device_ids=frozenset(parse_eui64(d, "device_ids") for d in message.device_ids) or None,
         probability=message.probability if message.HasField("probability") else 1.0,
         first_n=message.first_n if message.HasField("first_n") else None,
-        window_start=from_timestamp(message.window_start)
+        window_start=from_timestamp(message.window_start, "window_start")
         if message.HasField("window_start")
         else None,
-        window_end=from_timestamp(message.window_end) if message.HasField("window_end") else None,
-        delay=message.delay.ToTimedelta() if message.HasField("delay") else None,
+        window_end=from_timestamp(message.window_end, "window_end")
+        if message.HasField("window_end")
+        else None,
+        delay=from_duration(message.delay, "delay") if message.HasField("delay") else None,
         error_code=message.error_code or None,
     )
 
