@@ -122,8 +122,9 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "python": sys.version.split()[0],
         "grpcio": grpc.__version__,
-        "pid": os.getpid(),
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        # Anything else running on the machine skews the figures: the load average says so.
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -198,6 +199,7 @@ async def _run(config: BenchConfig, tick: Ticker) -> BenchReport:
                     figures.setdefault("echo", {})[str(processes)] = bench_report.summarize(result)
             finally:
                 echo.stop()
+    report.machine["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     for figures in report.modes.values():
         if "dccsim" in figures and figures.get("echo"):
             baseline = next(iter(figures["echo"].values()))

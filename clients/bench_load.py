@@ -62,6 +62,7 @@ class LoadResult:
     delivered: int = 0  # of the awaited, delivered before the drain ended
     deliveries_in_window: int = 0  # matched deliveries that arrived inside the window
     other_deliveries: int = 0  # alerts, and responses to requests sent before the window
+    delivery_batches: int = 0  # DeliveryBatch messages that arrived inside the window
     drain_seconds: float = 0.0
     ack_ns: list[int] = field(default_factory=list)
     delivered_ns: list[int] = field(default_factory=list)
@@ -283,6 +284,8 @@ async def _subscribe(channel: grpc.aio.Channel, user: str, window: _Window) -> N
     try:
         async for batch in call:
             now = _now()
+            if window.measuring:
+                window.result.delivery_batches += 1
             for delivery in batch.deliveries:
                 # An alert has no service_response: its request_id reads as "", never pending.
                 window.delivered(delivery.service_response.request_id, now)

@@ -50,6 +50,12 @@ def summarize(result: LoadResult) -> dict[str, Any]:
         "undelivered": result.undelivered,
         "deliveries_per_second": round(result.deliveries_in_window / seconds, 1),
         "other_deliveries": result.other_deliveries,
+        "delivery_batches": result.delivery_batches,
+        "deliveries_per_batch": (
+            round(result.deliveries_in_window / result.delivery_batches, 2)
+            if result.delivery_batches
+            else None
+        ),
         "drain_seconds": round(result.drain_seconds, 3),
         "ack_latency_ms": latency_ms(result.ack_ns),
         "delivered_latency_ms": latency_ms(result.delivered_ns),

@@ -17,12 +17,16 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-# Children are pinned by exec-ing them through this one-liner: the affinity is set before the
-# interpreter that becomes the server starts any thread, and exec keeps it (safer than a
-# preexec_fn in a parent that already runs gRPC threads).
-_PINNED_EXEC = (
-    "import os, sys; os.sched_setaffinity(0, {int(sys.argv[1])}); "
-    "os.execv(sys.argv[2], sys.argv[2:])"
+# Every child is exec'd through this one-liner: it asks the kernel to SIGTERM the child if the
+# bench dies (PR_SET_PDEATHSIG, kept across exec), so no server outlives a killed bench, and
+# pins it to a CPU before the interpreter that becomes the server starts any thread (safer than
+# a preexec_fn in a parent that already runs gRPC threads).
+_LAUNCH = (
+    "import ctypes, os, signal, sys; "
+    "ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM); "  # 1: PR_SET_PDEATHSIG
+    "os.getppid() == int(sys.argv[1]) or sys.exit('the bench has gone'); "
+    "sys.argv[2] and os.sched_setaffinity(0, {int(sys.argv[2])}); "
+    "os.execv(sys.argv[3], sys.argv[3:])"
 )
 _TICKS = os.sysconf("SC_CLK_TCK")
 READY_TIMEOUT = 60.0
@@ -90,9 +94,8 @@ class ServerProcess:
 
 
 def _command(argv: Sequence[str], cpu: int | None) -> list[str]:
-    if cpu is None:
-        return list(argv)
-    return [sys.executable, "-c", _PINNED_EXEC, str(cpu), *argv]
+    pin = "" if cpu is None else str(cpu)
+    return [sys.executable, "-c", _LAUNCH, str(os.getpid()), pin, *argv]
 
 
 def start_dccsim(
