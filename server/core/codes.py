@@ -29,6 +29,10 @@ class ResponseCode(StrEnum):
     E080407 = "E080407"  # 8.4: device not in SMI, or status not valid for the update (INV-05)
     W110101 = "W110101"  # 11.1 accepted with warnings (DSPUpdateFirmwareWarning)
 
+    @property
+    def is_error(self) -> bool:
+        return self.startswith("E")
+
 
 REPLAYED_COUNTER = ResponseCode.E1000
 

@@ -17,6 +17,7 @@ from functools import partial
 from types import MappingProxyType
 
 from dccsim.devices.device import SimulatedDevice
+from dccsim.devices.kinds import DeviceType
 from dccsim.server.core import device_services, dsp_services
 from dccsim.server.core.authorisation import authorise
 from dccsim.server.core.baseline import Baseline
@@ -44,6 +45,8 @@ from dccsim.server.core.state import DEFAULT_ACB_ID, DspState
 from dccsim.server.core.validation import validate
 
 GBCS_VERSION = "4.0"
+# Fast enough to run a year in a few seconds; much faster and a reading of the clock overflows.
+MAX_CLOCK_RATE = 10_000_000
 _NON_DEVICE_HANDLERS = {
     "8.2": dsp_services.read_inventory,
     "8.4": dsp_services.apply_inventory_update,
@@ -172,7 +175,18 @@ class Dsp:
             return self._answer(request, decision.code, decision.reason)
         if definition.srv not in SERVED_SRVS:
             raise NotSimulated(definition.srv, definition.name)
-        # From here on the request is accepted: consume the counter, then act.
+        if definition.non_device:
+            # The DSP answers these itself, and may refuse them (E080201, E080407): a refused
+            # request consumes no counter (REQ-02), so only a success is accepted.
+            answer = _NON_DEVICE_HANDLERS[definition.srv](self.state, request)
+            if not answer.code.is_error:
+                self._accept(request, signed, decision.role)
+            return answer
+        self._accept(request, signed, decision.role)
+        return self._device_request(request, definition)
+
+    def _accept(self, request: ServiceRequest, signed: bool, role: str | None) -> None:
+        """Consume the counter (or the pending PreCommand) of an accepted request."""
         if signed:
             del self._pre_commands[request.request_id]
         else:
@@ -184,11 +198,8 @@ class Dsp:
             f"SRV {request.srv} accepted",
             request=request.request_id,
             cv=int(request.command_variant),
-            role=decision.role,
+            role=role,
         )
-        if definition.non_device:
-            return _NON_DEVICE_HANDLERS[definition.srv](self.state, request)
-        return self._device_request(request, definition)
 
     def _answer(self, request: ServiceRequest, code: ResponseCode, reason: str) -> SyncAnswer:
         self.state.journal.record(
@@ -270,7 +281,10 @@ class Dsp:
         """Move virtual time forward, running due actions at their own times, in order."""
         if delta < timedelta(0):
             raise InvalidField("advance", "virtual time only moves forward")
-        target = self.now() + delta
+        try:
+            target = self.now() + delta
+        except OverflowError:
+            raise InvalidField("advance", "would take virtual time past the year 9999") from None
         ran = 0
         while (due := self.state.scheduler.next_due()) is not None and due <= target:
             if due > self.now():
@@ -288,8 +302,8 @@ class Dsp:
 
     def set_clock_rate(self, rate: float) -> None:
         """Run virtual time at `rate` x real time; 0 freezes it."""
-        if not rate >= 0:  # also refuses NaN
-            raise InvalidField("rate", "the clock rate cannot be negative")
+        if not 0 <= rate <= MAX_CLOCK_RATE:  # also refuses NaN
+            raise InvalidField("rate", f"the clock rate must be from 0 to {MAX_CLOCK_RATE:,}")
         self.clock.accelerate(rate)
 
     # -- control: the fleet, the CPL and the users ---------------------------------------------
@@ -305,6 +319,7 @@ class Dsp:
         """Add a device to the SMI and put a simulated device running its firmware on the WAN."""
         device_id = parse_eui64(record.device_id, "device.device_id")
         record = replace(record, device_id=device_id)
+        pair = self._gsme_to_pair(record)  # checked before anything changes
         device = SimulatedDevice.create(
             device_id,
             record.device_type,
@@ -315,9 +330,27 @@ class Dsp:
         )
         self.state.smi.put(record)
         self.state.network.add(device)
-        if record.paired_gsme is not None and record.paired_gsme in self.state.network:
-            self.state.network.pair_gpf(device_id, record.paired_gsme)
+        if pair is not None:
+            self.state.network.pair_gpf(device_id, pair)
         return device
+
+    def _gsme_to_pair(self, record: SmiRecord) -> str | None:
+        """The GSME a new GPF relays (DEV-06), if it is on the network yet; refuses a pairing
+        that cannot be."""
+        if record.paired_gsme is None:
+            return None
+        if record.device_type is not DeviceType.GPF:
+            raise InvalidField(
+                "paired_gsme", f"only a GPF pairs with a GSME, not a {record.device_type}"
+            )
+        gsme = self.state.network.get(record.paired_gsme)
+        if gsme is None:
+            return None  # the GSME may be added later
+        if gsme.device_type is not DeviceType.GSME:
+            raise InvalidField(
+                "paired_gsme", f"{record.paired_gsme} is a {gsme.device_type}, not a GSME"
+            )
+        return gsme.device_id
 
     def put_cpl_entry(self, entry: CplEntry) -> int:
         """Add or change a CPL entry. Marking one Removed suspends its devices (CPL-01);

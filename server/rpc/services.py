@@ -7,6 +7,7 @@ import queue
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from datetime import timedelta
 
 import grpc
 
@@ -104,6 +105,13 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
 
     def Acknowledge(self, request, context):
         return acknowledge(self._host, request, context)
+
+
+def _timedelta(duration) -> timedelta:
+    try:
+        return duration.ToTimedelta()
+    except OverflowError:
+        raise InvalidField("advance", "longer than virtual time can go") from None
 
 
 def _log_answer(answer: SyncAnswer, level: int = logging.INFO) -> None:
@@ -266,7 +274,7 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
         with translated_errors(context):
             match request.WhichOneof("change"):
                 case "advance":
-                    command = commands.Advance(request.advance.ToTimedelta())
+                    command = commands.Advance(_timedelta(request.advance))
                 case "rate":
                     command = commands.SetClockRate(request.rate)
                 case "set_to":
