@@ -18,10 +18,20 @@ from dccsim.v1 import supplier_pb2
 
 # The message of the UNAVAILABLE a lost acknowledgement (fault injection) answers with.
 ACKNOWLEDGEMENT_LOST = "acknowledgement lost (fault injection)"
+# A status travels in HTTP/2 trailers, which clients cap (gRPC's default: 8 KiB, counting the
+# percent-encoded message and the base64 details): a reason quoting a huge input would reach the
+# client as RESOURCE_EXHAUSTED instead of INVALID_ARGUMENT. Longer texts keep their two ends.
+MAX_STATUS_TEXT = 240
+
+
+def bounded(text: str, limit: int = MAX_STATUS_TEXT) -> str:
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 70]}…[{len(text):,} characters]…{text[-40:]}"
 
 
 def _status(code: int, message: str, detail: object | None = None) -> grpc.Status:
-    status = status_pb2.Status(code=code, message=message)
+    status = status_pb2.Status(code=code, message=bounded(message))
     if detail is not None:
         packed = any_pb2.Any()
         packed.Pack(detail)
@@ -31,7 +41,7 @@ def _status(code: int, message: str, detail: object | None = None) -> grpc.Statu
 
 def invalid_argument(error: InvalidField) -> grpc.Status:
     violation = error_details_pb2.BadRequest.FieldViolation(
-        field=error.field, description=error.reason
+        field=bounded(error.field), description=bounded(error.reason)
     )
     return _status(
         code_pb2.INVALID_ARGUMENT,
@@ -45,12 +55,12 @@ def submit_error(error: InvalidField | NotFound | NotSimulated) -> supplier_pb2.
     match error:
         case InvalidField():
             return supplier_pb2.SubmitError(
-                code="INVALID_ARGUMENT", message=str(error), field=error.field
+                code="INVALID_ARGUMENT", message=bounded(str(error)), field=bounded(error.field)
             )
         case NotFound():
-            return supplier_pb2.SubmitError(code="NOT_FOUND", message=str(error))
+            return supplier_pb2.SubmitError(code="NOT_FOUND", message=bounded(str(error)))
         case NotSimulated():
-            return supplier_pb2.SubmitError(code="UNIMPLEMENTED", message=str(error))
+            return supplier_pb2.SubmitError(code="UNIMPLEMENTED", message=bounded(str(error)))
 
 
 @contextlib.contextmanager

@@ -1,13 +1,11 @@
-"""What the fuzzers found, one test each.
-
-Fixed: each input is now refused with INVALID_ARGUMENT naming the field, and changes nothing.
-Known (outside this task's files, marked xfail): each test states the correct behaviour, so it
-starts passing the day the bug is fixed.
-"""
+"""What the fuzzers found, one test each: each input is now refused with INVALID_ARGUMENT naming
+the field (or answered), and changes nothing. The bugs in server/core/dsp.py and
+server/rpc/services.py were fixed there (commit f833598); the rest with this file."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import grpc
 import pytest
@@ -17,10 +15,11 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.fingerprint import fingerprint
 from dccsim.server.core.fleet import SUPPLIER_A, example_fleet
+from dccsim.server.rpc.app import start_server
 from dccsim.server.rpc.duis_service import DuisGatewayService
 from dccsim.server.rpc.host import DspHost
 from dccsim.server.rpc.services import ControlService, SupplierService
-from dccsim.v1 import control_pb2, duis_pb2, supplier_pb2, types_pb2
+from dccsim.v1 import control_pb2, duis_pb2, duis_pb2_grpc, supplier_pb2, types_pb2
 from tests.conftest import ESME, GPF, GSME
 from tests.duis.documents import request_xml
 from tests.fuzz.harness import Aborted, FakeContext, field_violations, fresh_host, still_dsp
@@ -232,13 +231,9 @@ def test_registration_start_out_of_range_is_refused_by_name() -> None:
     _refused(host, lambda: _control(host).PutRegistration(registration, FakeContext()), "start")
 
 
-# -- known, outside this task's files ------------------------------------------------------------
+# -- fixed in server/core/dsp.py and server/rpc/services.py ----------------------------------------
 
 
-@pytest.mark.xfail(
-    reason="server/core/dsp.py consumes the counter before the 8.2/8.4 handler answers E...",
-    strict=False,
-)
 @pytest.mark.spec("REQ-02", "INV-05")
 @pytest.mark.parametrize(
     ("body", "code"),
@@ -252,15 +247,15 @@ def test_registration_start_out_of_range_is_refused_by_name() -> None:
 )
 def test_non_device_error_codes_consume_no_counter(body: dict[str, object], code: str) -> None:
     """Decision (REQ-02): a rejected request consumes no counter; INV-05: E080407 changes
-    nothing. Today the counter is consumed before the handler decides on E080201/E080407/E4,
-    so the same RequestID resent after fixing the input gets E1000."""
+    nothing. Was: the counter was consumed before the handler decided on E080201/E080407/E4,
+    so the same RequestID resent after fixing the input got E1000."""
     host, _ = fresh_host()
-    sv = "8.2" if "read_inventory" in body else "8.4"
+    srv = "8.2" if "read_inventory" in body else "8.4"
     before = fingerprint(host.dsp)
     answer = _submit(
         host,
         request_id=f"{SUPPLIER_A}:{ACB}:5000",
-        service_reference_variant=sv,
+        service_reference_variant=srv,
         command_variant=8,
         **body,
     )
@@ -268,7 +263,6 @@ def test_non_device_error_codes_consume_no_counter(body: dict[str, object], code
     assert fingerprint(host.dsp) == before
 
 
-@pytest.mark.xfail(reason="SetClock: server/rpc/services.py and Dsp.advance", strict=False)
 @pytest.mark.spec("BAD-01", "BAD-02")
 @pytest.mark.parametrize(
     "advance",
@@ -276,19 +270,18 @@ def test_non_device_error_codes_consume_no_counter(body: dict[str, object], code
     ids=["past year 9999", "beyond a timedelta"],
 )
 def test_set_clock_advance_out_of_range_is_invalid_argument(advance: Duration) -> None:
-    """Today OverflowError escapes SetClock as UNKNOWN: from Dsp.advance (virtual time past
+    """Was OverflowError escaping SetClock as UNKNOWN: from Dsp.advance (virtual time past
     datetime.max) or from Duration.ToTimedelta in services.SetClock (no timedelta that long)."""
     host, _ = fresh_host()
     request = control_pb2.SetClockRequest(advance=advance)
     _refused(host, lambda: _control(host).SetClock(request, FakeContext()), "advance")
 
 
-@pytest.mark.xfail(reason="Dsp.set_clock_rate accepts infinity and huge rates", strict=False)
 @pytest.mark.spec("BAD-01", "BAD-02")
 @pytest.mark.parametrize("rate", [math.inf, 1e300])
 def test_set_clock_rate_that_breaks_the_clock_is_refused(rate: float) -> None:
-    """Today a rate of infinity (or 1e300) is accepted; from then on every reading of the clock
-    raises (OverflowError / ValueError), so every call fails: the server stops serving."""
+    """Was: a rate of infinity (or 1e300) was accepted, SetClock itself then failed as UNKNOWN
+    and so did every later reading of the clock: the server stopped serving."""
     dsp = Dsp()  # a real clock: time runs
     example_fleet().load_into(dsp)
     host = DspHost(dsp)
@@ -299,7 +292,6 @@ def test_set_clock_rate_that_breaks_the_clock_is_refused(rate: float) -> None:
     dsp.now()
 
 
-@pytest.mark.xfail(reason="Dsp.add_device pairs after changing the SMI and network", strict=False)
 @pytest.mark.spec("BAD-01", "BAD-02")
 @pytest.mark.parametrize(
     ("device_type", "device_id", "paired"),
@@ -311,7 +303,7 @@ def test_set_clock_rate_that_breaks_the_clock_is_refused(rate: float) -> None:
 def test_put_device_with_an_impossible_pairing_is_refused_and_changes_nothing(
     device_type: int, device_id: str, paired: str
 ) -> None:
-    """Today Dsp.add_device stores the record and the device, then DeviceNetwork.pair_gpf raises
+    """Was: Dsp.add_device stored the record and the device, then DeviceNetwork.pair_gpf raised
     ValueError (UNKNOWN over gRPC) with the SMI already changed."""
     host = DspHost(still_dsp())
     device = types_pb2.Device(
@@ -325,3 +317,45 @@ def test_put_device_with_an_impossible_pairing_is_refused_and_changes_nothing(
         paired_gsme=paired,
     )
     _refused(host, lambda: _control(host).PutDevice(device, FakeContext()), "paired_gsme")
+
+
+# -- fixed: gRPC status size ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def gateway() -> Iterator[duis_pb2_grpc.DuisGatewayStub]:
+    running = start_server(still_dsp, max_workers=4)
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{running.port}") as channel:
+            yield duis_pb2_grpc.DuisGatewayStub(channel)
+    finally:
+        running.stop(grace=None)
+
+
+@pytest.mark.spec("BAD-01")
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        ("A" * 5000, "PostCode"),  # a value quoted in the reason
+        ("\u4e2d" * 3000, "PostCode"),  # and one that percent-encoding makes 9 times longer
+        ("1", "X" * 5000),  # an element named in the field
+    ],
+    ids=["long value", "long non-ASCII value", "long element name"],
+)
+def test_a_refusal_quoting_a_huge_input_reaches_the_client_as_invalid_argument(
+    gateway: duis_pb2_grpc.DuisGatewayStub, value: str, name: str
+) -> None:
+    """Was RESOURCE_EXHAUSTED on the client ("received metadata size exceeds soft limit"): the
+    status message and BadRequest quoted the whole value, beyond gRPC's 8 KiB trailer limit."""
+    body = (
+        "<sr:RequestWANMatrix><sr:PartialAddress>"
+        f"<sr:{name}>{value}</sr:{name}><sr:AddressIdentifier>1</sr:AddressIdentifier>"
+        "</sr:PartialAddress></sr:RequestWANMatrix>"
+    )
+    document = request_xml("12.1", body, request_id=f"{SUPPLIER_A}:{ACB}:5000", cv=8)
+    with pytest.raises(grpc.RpcError) as refused:
+        gateway.Submit(duis_pb2.DuisDocument(xml=document), timeout=10)
+    assert refused.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    (violation,) = field_violations(tuple(refused.value.trailing_metadata()))
+    assert violation.field.startswith("Body/RequestWANMatrix/PartialAddress/")
+    assert "characters]" in violation.description + violation.field  # shortened, and says so

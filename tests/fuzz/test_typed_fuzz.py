@@ -7,8 +7,6 @@ still serves: its state can be read back through every API."""
 
 from __future__ import annotations
 
-import contextlib
-import math
 from collections.abc import Callable
 
 import pytest
@@ -16,11 +14,10 @@ from google.protobuf.duration_pb2 import Duration
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dccsim.devices.kinds import DeviceType
 from dccsim.server.core.fleet import SUPPLIER_A
 from dccsim.server.rpc.host import DspHost
 from dccsim.server.rpc.services import ControlService, SupplierService
-from dccsim.v1 import control_pb2, supplier_pb2, types_pb2
+from dccsim.v1 import control_pb2, supplier_pb2
 from tests.conftest import ESME, GSME
 from tests.fuzz.harness import (
     Answer,
@@ -156,38 +153,12 @@ def _still_serves(host: DspHost) -> None:
         )
     # A day later, held work has run and the DSP still serves.
     advance = control_pb2.SetClockRequest(advance=Duration(seconds=86_400))
-    if known_bug(host, "SetClock", advance) is None:
-        run_checked(
-            "control: SetClock (afterwards)",
-            host,
-            lambda: _method(host, "SetClock")(advance, FakeContext()),
-        )
-        render_everything(host.dsp)
-
-
-def known_bug(host: DspHost, name: str, request: object) -> str | None:
-    """Inputs that hit a bug outside this task's files (tests/fuzz/test_regressions.py proves
-    each): the fuzzer still sends them, accepts the known failure, and ends the example there,
-    since the DSP may be left broken. Once fixed, they pass the property like any other."""
-    if name == "SetClock":
-        assert isinstance(request, control_pb2.SetClockRequest)
-        change = request.WhichOneof("change")
-        if change == "rate" and math.isinf(request.rate):
-            return "SetClock rate infinity: accepted, then every clock reading fails"
-        if change == "advance":
-            try:
-                host.dsp.now() + request.advance.ToTimedelta()
-            except (ValueError, OverflowError):
-                return "SetClock advance: an invalid Duration or one past year 9999 escapes"
-    if name == "PutDevice":
-        assert isinstance(request, types_pb2.Device)
-        paired = host.dsp.state.network.get(request.paired_gsme.upper())
-        if paired is not None and (
-            request.device_type != types_pb2.DEVICE_TYPE_GPF
-            or paired.device_type is not DeviceType.GSME
-        ):
-            return "PutDevice pairing a non-GPF or a non-GSME: ValueError after the SMI changed"
-    return None
+    run_checked(
+        "control: SetClock (afterwards)",
+        host,
+        lambda: _method(host, "SetClock")(advance, FakeContext()),
+    )
+    render_everything(host.dsp)
 
 
 @pytest.mark.spec("BAD-01", "BAD-02")
@@ -198,10 +169,5 @@ def test_control_calls(calls: list[tuple[str, object]]) -> None:
     for name, request in calls:
         method = _method(host, name)
         call = lambda method=method, request=request: method(request, FakeContext())  # noqa: E731
-        if known_bug(host, name, request) is not None:
-            with contextlib.suppress(OverflowError, ValueError):
-                run_checked(f"control: {name} (known bug)", host, call)
-                host.dsp.now()
-            return
         run_checked(f"control: {name}", host, call)
     _still_serves(host)
