@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -88,7 +89,9 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(_child(args.devices)))
         return
     result = measure(args.devices)
-    result["command"] = "python benchmarks/fleet_load.py " + " ".join(sys.argv[1:])
+    result["command"] = " ".join(["python", "benchmarks/fleet_load.py", *sys.argv[1:]])
+    # Timings depend on what else the machine runs: the 1/5/15-minute load averages say.
+    result["load_average"] = [round(x, 2) for x in os.getloadavg()]
     text = json.dumps(result, indent=2)
     print(text)
     if not args.no_save:

@@ -219,7 +219,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     seconds = args.seconds if args.seconds is not None else (args.minutes or 10) * 60
     result = soak(seconds, args.sample_every, args.devices, args.faults)
-    result["command"] = "python benchmarks/soak.py " + " ".join(sys.argv[1:])
+    result["command"] = " ".join(["python", "benchmarks/soak.py", *sys.argv[1:]])
+    # Throughput depends on what else the machine runs: the 1/5/15-minute load averages say.
+    result["load_average"] = [round(x, 2) for x in os.getloadavg()]
     # One line for the samples, however many there are.
     samples = json.dumps(result.pop("samples"))
     text = json.dumps({**result, "samples": "@"}, indent=2).replace('"@"', samples)
