@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -128,10 +129,20 @@ class _ActiveRule:
     matched: int = 0
 
 
+# Decisions held for ListFaultDecisions. Bounded, like the journal, so that a long run under
+# heavy faults does not grow without end; the seed makes every decision reproducible (FAULT-02).
+DECISION_LOG_CAPACITY = 100_000
+
+
+def _decision_log() -> deque[FaultDecision]:
+    return deque(maxlen=DECISION_LOG_CAPACITY)
+
+
 @dataclass
 class FaultPlan:
     seed: int = 0
-    decisions: list[FaultDecision] = field(default_factory=list)
+    # The latest DECISION_LOG_CAPACITY decisions, oldest first.
+    decisions: deque[FaultDecision] = field(default_factory=_decision_log)
 
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
