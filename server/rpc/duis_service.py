@@ -35,7 +35,7 @@ class DuisGatewayService(duis_pb2_grpc.DuisGatewayServicer):
                 context.abort(grpc.StatusCode.UNAVAILABLE, ACKNOWLEDGEMENT_LOST)
             document = build_sync_answer(answer, version, at=now)
             self._check_outgoing(document, version, context)
-            log.info("DUIS %s SRV %s -> %s", answer.request_id, answer.srv, answer.code)
+            log.debug("DUIS %s SRV %s -> %s", answer.request_id, answer.srv, answer.code)
             return duis_pb2.DuisDocument(xml=document)
 
     def Subscribe(self, request, context) -> Iterator[duis_pb2.DuisDelivery]:

@@ -4,17 +4,26 @@ something has changed, and a ticker that runs future-dated work while the virtua
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol, TypeVar
 
 from dccsim.server.core.commands import Command, RunDue
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
+from dccsim.server.core.messages import SyncAnswer
 from dccsim.server.store import StateFile
+
+log = logging.getLogger("dccsim.traffic")
 
 # How often an idle stream checks that its client is still there.
 STREAM_WAKE_SECONDS = 0.5
+# How often the traffic summary is logged (when there was traffic). Each request is logged only
+# at DEBUG: at thousands a second, a log line per request would cost more than the request.
+SUMMARY_SECONDS = 10.0
 # What a command may raise having changed nothing; anything else is a bug and propagates.
 REJECTIONS = (InvalidField, NotFound, NotSimulated)
 Rejection = InvalidField | NotFound | NotSimulated
@@ -42,6 +51,8 @@ class DspHost:
         self._stopping = threading.Event()
         self._ticker: threading.Thread | None = None
         self._state_file = state_file
+        self._traffic: Counter[str] = Counter()
+        self._next_summary = time.monotonic() + SUMMARY_SECONDS
         self.dsp = dsp
 
     # -- changing the state -------------------------------------------------------------------
@@ -60,10 +71,17 @@ class DspHost:
                     recorded += self._run_due(dsp)  # an earlier command may have made work due
                     at = dsp.now()
                     try:
-                        outcomes.append(command.apply(dsp))
+                        outcome = command.apply(dsp)
                     except REJECTIONS as rejection:
                         outcomes.append(rejection)
+                        self._traffic[type(rejection).__name__] += 1
                         continue
+                    outcomes.append(outcome)
+                    self._traffic[
+                        str(outcome.code)
+                        if isinstance(outcome, SyncAnswer)
+                        else type(command).__name__
+                    ] += 1
                     recorded += self._record(at, command)
             if not recorded:
                 return outcomes
@@ -121,13 +139,22 @@ class DspHost:
             yield from items
 
     def follow_batches(
-        self, context: _Call, fetch: Callable[[Dsp, int], list[T]], after: int
+        self,
+        context: _Call,
+        fetch: Callable[[Dsp, int], list[T]],
+        after: int,
+        *,
+        fill: int = 0,
+        linger: float = 0.0,
     ) -> Iterator[list[T]]:
         """Yield what `fetch(dsp, after)` returns, oldest first, waiting for more whenever
         there is none, until the client hangs up or the server stops. Every stream (outbox
         deliveries, typed or DUIS, and the event journal) is this loop. Nothing is yielded
         before the command that produced it is durable: a message a client has seen is never
-        lost or renumbered by a crash."""
+        lost or renumbered by a crash.
+
+        With `linger`, a batch smaller than `fill` waits that long for more to queue: under
+        load, fewer and fuller stream messages (each costs the server far more than an item)."""
         while context.is_active() and not self.stopping:
             with self.lock:
                 items = fetch(self.dsp, after)
@@ -135,6 +162,13 @@ class DspHost:
                     self.changed.wait(STREAM_WAKE_SECONDS)
                     continue
                 mark = self._state_file.appended if self._state_file is not None else 0
+            if linger and len(items) < fill:
+                time.sleep(linger)
+                with self.lock:
+                    items = fetch(self.dsp, after)
+                    mark = self._state_file.appended if self._state_file is not None else 0
+                if not items:  # acknowledged meanwhile
+                    continue
             if self._state_file is not None:
                 self._state_file.wait_durable(mark)
             yield items
@@ -172,3 +206,19 @@ class DspHost:
         while not self._stopping.wait(self._tick_seconds):
             if not self.dsp.clock.frozen:
                 self.run(())
+            if time.monotonic() >= self._next_summary:
+                self._summarise()
+
+    def _summarise(self) -> None:
+        with self.lock:
+            traffic, self._traffic = self._traffic, Counter()
+            durable = self._state_file.appended if self._state_file is not None else None
+        self._next_summary = time.monotonic() + SUMMARY_SECONDS
+        if not traffic:
+            return
+        log.info(
+            "last %.0f s: %s%s",
+            SUMMARY_SECONDS,
+            ", ".join(f"{name} x{count}" for name, count in traffic.most_common()),
+            "" if durable is None else f"; state file at change {durable}",
+        )

@@ -44,6 +44,8 @@ def acknowledge(host: DspHost, request, context) -> supplier_pb2.AcknowledgeResp
 # Most submissions one SubmitStream call runs together; the rest wait for the next round.
 STREAM_BATCH = 1000
 DEFAULT_DELIVERY_BATCH = 500
+# How long a part-full delivery batch waits for more: a little latency for much less overhead.
+DELIVERY_LINGER_SECONDS = 0.002
 
 
 class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
@@ -53,7 +55,7 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
     def Submit(self, request, context):
         with translated_errors(context):
             answer = self._host.run_one(commands.Submit(convert.service_request(request)))
-            _log_answer(answer)
+            _log_answer(answer, logging.DEBUG)
             if answer.acknowledgement_lost:
                 context.abort(grpc.StatusCode.UNAVAILABLE, ACKNOWLEDGEMENT_LOST)
             return convert.submit_response(answer)
@@ -79,9 +81,7 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
                 submits.append(error)
         ran = iter(self._host.run([c for c in submits if isinstance(c, commands.Submit)]))
         outcomes = [c if isinstance(c, InvalidField) else next(ran) for c in submits]
-        # One line per round at INFO; each request's at DEBUG (a log line costs more than
-        # the request itself).
-        log.info("submitted %d in one round: %s", len(outcomes), _tally(outcomes))
+        log.debug("submitted %d in one round: %s", len(outcomes), _tally(outcomes))
         return [_submit_result(outcome) for outcome in outcomes]
 
     def Subscribe(self, request, context) -> Iterator[supplier_pb2.Delivery]:
@@ -99,7 +99,11 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
         limit = request.max_batch or DEFAULT_DELIVERY_BATCH
         log.info("subscribe %s after %d in batches of %d", user_id, request.after_sequence, limit)
         for entries in self._host.follow_batches(
-            context, lambda dsp, after: dsp.pending(user_id, after, limit), request.after_sequence
+            context,
+            lambda dsp, after: dsp.pending(user_id, after, limit),
+            request.after_sequence,
+            fill=limit,
+            linger=DELIVERY_LINGER_SECONDS,
         ):
             yield supplier_pb2.DeliveryBatch(deliveries=[convert.delivery(e) for e in entries])
 
@@ -114,7 +118,7 @@ def _timedelta(duration) -> timedelta:
         raise InvalidField("advance", "longer than virtual time can go") from None
 
 
-def _log_answer(answer: SyncAnswer, level: int = logging.INFO) -> None:
+def _log_answer(answer: SyncAnswer, level: int) -> None:
     if answer.acknowledgement_lost:
         log.log(level, "submit %s: acknowledgement lost (fault injection)", answer.request_id)
     log.log(level, "submit %s SRV %s -> %s", answer.request_id, answer.srv, answer.code)
