@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 import time
@@ -107,6 +108,40 @@ class BenchReport:
         }
 
 
+def _source_version() -> dict[str, Any] | None:
+    """The checkout the servers run from (commit, and files changed since) when it is a git
+    working tree: figures belong to a version of the code."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        changed = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(root),
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                "server",
+                "devices",
+                "clients",
+                "protos",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split("\n")
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return {"commit": commit, "changed": [line[3:] for line in changed if line]}
+
+
 def machine() -> dict[str, Any]:
     model = ""
     try:
@@ -125,6 +160,7 @@ def machine() -> dict[str, Any]:
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         # Anything else running on the machine skews the figures: the load average says so.
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "source": _source_version(),
     }
 
 

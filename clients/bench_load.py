@@ -20,6 +20,7 @@ from typing import Literal
 
 import grpc
 
+from dccsim.clients.bench_servers import machine_busy_seconds
 from dccsim.clients.bench_traffic import LaneTraffic
 from dccsim.v1 import bench_pb2_grpc, supplier_pb2, supplier_pb2_grpc
 
@@ -69,6 +70,7 @@ class LoadResult:
     codes: Counter[str] = field(default_factory=Counter)  # response codes and error codes
     server_cpu: float | None = None  # seconds, during the window
     client_cpu: float = 0.0
+    machine_cpu: float = 0.0  # every process on the machine, during the window
 
     @property
     def undelivered(self) -> int:
@@ -347,6 +349,7 @@ async def run_load(
         window.measuring = True
         cpu_before = server_cpu() if server_cpu else None
         client_before = _own_cpu()
+        machine_before = machine_busy_seconds()
         started = _now()
         if spec.requests is None:
             assert spec.duration is not None
@@ -359,6 +362,7 @@ async def run_load(
         result = window.result
         result.seconds = (_now() - started) / 1e9
         result.client_cpu = _own_cpu() - client_before
+        result.machine_cpu = machine_busy_seconds() - machine_before
         if server_cpu is not None and cpu_before is not None:
             result.server_cpu = server_cpu() - cpu_before
         window.measuring = False

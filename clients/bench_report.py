@@ -66,6 +66,12 @@ def summarize(result: LoadResult) -> dict[str, Any]:
         ),
         "client_cpu_seconds": round(result.client_cpu, 2),
         "client_cpu_us_per_request": per_request(result.client_cpu) if per_request else None,
+        # CPU the rest of the machine used in the window: near 0 when nothing else ran.
+        "other_cpu_seconds": (
+            None
+            if result.server_cpu is None
+            else round(result.machine_cpu - result.server_cpu - result.client_cpu, 2)
+        ),
     }
 
 
@@ -147,3 +153,21 @@ def report_table(report: Mapping[str, Any]) -> Table:
                 _number(f["client_cpu_us_per_request"]),
             )
     return table
+
+
+def contention_notes(report: Mapping[str, Any], share: float = 0.1) -> list[str]:
+    """Windows in which other processes used more than `share` of a CPU: their figures are
+    not this machine's best."""
+    notes = []
+    for mode, figures in report["modes"].items():
+        runs = [("dccsim", figures.get("dccsim"))]
+        runs += [(f"echo x{p}", f) for p, f in figures.get("echo", {}).items()]
+        for name, f in runs:
+            if f is None or f["other_cpu_seconds"] is None:
+                continue
+            if f["other_cpu_seconds"] > share * f["seconds"]:
+                notes.append(
+                    f"{mode} {name}: other processes used {f['other_cpu_seconds']:.1f} CPU-s "
+                    f"in the {f['seconds']:.1f} s window"
+                )
+    return notes

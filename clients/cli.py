@@ -788,10 +788,13 @@ def bench(
     """End-to-end load: CLIENTS clients over CHANNELS channels send a Service Request mix to a
     `dccsim serve` (or --server), every delivered response is matched to its request, and an
     empty echo service set up the same way is driven identically for the ratio."""
+    import shlex
+    import sys
+
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from dccsim.clients.bench import BenchConfig, run_bench
-    from dccsim.clients.bench_report import report_table
+    from dccsim.clients.bench_report import contention_notes, report_table
 
     if no_echo and echo_only:
         raise click.UsageError("--no-echo and --echo-only exclude each other")
@@ -838,9 +841,12 @@ def bench(
             bar.update(task, description=phase, completed=done, total=total, figure=figure)
 
         report = run_bench(config, tick).as_dict()
+    report["command"] = shlex.join(["dccsim", *sys.argv[1:]])
     Console().print(report_table(report))
     for mode, met in report["targets"].items():
         click.echo(f"{mode}: " + ", ".join(f"{k}={'yes' if v else 'NO'}" for k, v in met.items()))
+    for note in contention_notes(report):
+        click.echo(f"warning: {note}", err=True)
     if json_path is not None:
         json_path.write_text(json.dumps(report, indent=2) + "\n")
         click.echo(f"figures written to {json_path}")

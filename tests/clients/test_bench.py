@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from dccsim.clients import bench_servers
-from dccsim.clients.bench_report import latency_ms, percentile
+from dccsim.clients.bench_report import contention_notes, latency_ms, percentile
 from dccsim.clients.bench_traffic import (
     DEFAULT_MIX,
     fleet_yaml,
@@ -63,6 +63,15 @@ def test_percentiles_are_nearest_rank_and_ordered() -> None:
     assert figures is not None
     assert figures["p50"] == 2.0 and figures["max"] == 3.0 and figures["mean"] == 2.0
     assert latency_ms([]) is None
+
+
+def test_windows_shared_with_other_processes_are_flagged() -> None:
+    quiet = {"seconds": 10.0, "other_cpu_seconds": 0.3}
+    busy = {"seconds": 10.0, "other_cpu_seconds": 4.2}
+    report = {"modes": {"unary": {"dccsim": quiet, "echo": {"1": busy}}}}
+    assert contention_notes(report) == [
+        "unary echo x1: other processes used 4.2 CPU-s in the 10.0 s window"
+    ]
 
 
 @pytest.mark.parametrize("processes", [1, 2])
@@ -117,6 +126,7 @@ def test_every_mode_gives_a_sane_report_with_the_echo_ratio(tmp_path: Path) -> N
         for name, f in [("dccsim", figures["dccsim"]), ("echo", figures["echo"]["1"])]:
             assert f["sent"] >= 240 and f["answered"] == f["sent"], (mode, name)
             assert f["requests_per_second"] > 0 and f["server_cpu_seconds"] is not None
+            assert f["other_cpu_seconds"] is not None
             ack = f["ack_latency_ms"]
             assert 0 < ack["p50"] <= ack["p95"] <= ack["p99"] <= ack["max"], (mode, name)
         dccsim = figures["dccsim"]
