@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import grpc
 from google.rpc import error_details_pb2, status_pb2
@@ -26,11 +27,12 @@ from dccsim.server.core.dsp_services import MAX_INVENTORY_DEVICES
 from dccsim.server.core.fingerprint import fingerprint
 from dccsim.server.core.fleet import SUPPLIER_A, SUPPLIER_B, example_fleet
 from dccsim.server.core.matrix import CommandVariant
-from dccsim.server.core.messages import InventoryResult, SyncAnswer
+from dccsim.server.core.messages import InventoryResult, PreCommand, SyncAnswer
 from dccsim.server.core.records import DuisVersion
 from dccsim.server.core.requests import (
     ActivateFirmware,
     ReadFirmwareVersion,
+    RequestBody,
     RequestId,
     ServiceRequest,
     SignedPreCommand,
@@ -105,9 +107,11 @@ def seasoned_dsp() -> Seasoned:
     dsp = still_dsp()
     acb = dsp.state.acb_id
 
-    def send(target: str, srv: str, cv: CommandVariant, body: object, **extra: object) -> object:
+    def send(
+        target: str, srv: str, cv: CommandVariant, body: RequestBody, **extra: Any
+    ) -> SyncAnswer:
         rid = RequestId(SUPPLIER_A, target, SEASONING_COUNTER + len(dsp.counters))
-        answer = dsp.submit(ServiceRequest(rid, srv, cv, body, **extra))  # type: ignore[arg-type]
+        answer = dsp.submit(ServiceRequest(rid, srv, cv, body, **extra))
         assert answer.code.startswith(("I", "W")), answer
         return answer
 
@@ -118,18 +122,20 @@ def seasoned_dsp() -> Seasoned:
     activation = ActivateFirmware(NEW_IMAGE_HASH)
     # The GSME's activation: CV 4, then the signed CV 5 leg, future-dated (held by the device).
     pre = send(GSME, "11.3", CommandVariant.CRITICAL_TRANSFORM, activation, **later)
+    assert isinstance(pre.body, PreCommand)
     signed = ServiceRequest(
-        pre.request_id,  # type: ignore[attr-defined]
+        pre.request_id,
         "11.3",
         CommandVariant.CRITICAL_SIGNED_REMOTE,
-        SignedPreCommand(pre.body.payload),  # type: ignore[attr-defined]
+        SignedPreCommand(pre.body.payload),
     )
     assert dsp.submit(signed).code == "I99"
     pending = send(ESME, "11.3", CommandVariant.CRITICAL_TRANSFORM, activation)
     dsp.acknowledge(SUPPLIER_A, up_to=1)
     # SUPPLIER_B holds nothing yet: its outbox must stay empty after a rejection too.
     assert not dsp.pending(SUPPLIER_B)
-    return Seasoned(dsp, (pending.request_id, pending.body.payload))  # type: ignore[attr-defined]
+    assert isinstance(pending.body, PreCommand)
+    return Seasoned(dsp, (pending.request_id, pending.body.payload))
 
 
 def fresh_host() -> tuple[DspHost, Seasoned]:
