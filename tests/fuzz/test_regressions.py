@@ -1,11 +1,15 @@
 """What the fuzzers found, one test each: each input is now refused with INVALID_ARGUMENT naming
 the field (or answered), and changes nothing. The bugs in server/core/dsp.py and
-server/rpc/services.py were fixed there (commit f833598); the rest with this file."""
+server/rpc/services.py were fixed there (commit f833598); the rest with this file. Two bugs
+outside this task's files, found reading the code, are xfails at the end: each states the
+correct behaviour, so it shows as XPASS once fixed and its marker can go."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import grpc
 import pytest
@@ -13,8 +17,11 @@ from google.protobuf.duration_pb2 import Duration
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from dccsim.server.core.dsp import Dsp
+from dccsim.server.core.faults import FaultAction, FaultRule
 from dccsim.server.core.fingerprint import fingerprint
 from dccsim.server.core.fleet import SUPPLIER_A, example_fleet
+from dccsim.server.core.matrix import CommandVariant
+from dccsim.server.core.requests import ReadFirmwareVersion, RequestId, ServiceRequest
 from dccsim.server.rpc.app import start_server
 from dccsim.server.rpc.duis_service import DuisGatewayService
 from dccsim.server.rpc.host import DspHost
@@ -359,3 +366,40 @@ def test_a_refusal_quoting_a_huge_input_reaches_the_client_as_invalid_argument(
     (violation,) = field_violations(tuple(refused.value.trailing_metadata()))
     assert violation.field.startswith("Body/RequestWANMatrix/PartialAddress/")
     assert "characters]" in violation.description + violation.field  # shortened, and says so
+
+
+# -- known, outside this task's files (found reading the code after the fuzz runs) --------------
+
+
+@pytest.mark.xfail(
+    reason="device_services.deliver_heard: now + delay overflows after the request was accepted",
+    raises=OverflowError,
+    strict=False,
+)
+@pytest.mark.spec("BAD-02", "FAULT-01")
+def test_a_delay_rule_near_the_end_of_time_does_not_break_a_request() -> None:
+    """Virtual time may be set to 9999-12-31T23:00 (SetClock set_to); a DELAY rule of 2 days
+    then makes the next matching request raise OverflowError inside Dsp.submit, after its
+    counter was consumed (UNKNOWN over gRPC). Expected: the request is answered (the delayed
+    response simply never falls due, or the rule is refused)."""
+    dsp = still_dsp()
+    dsp.advance_to(datetime(9999, 12, 31, 23, 0, tzinfo=UTC))
+    dsp.faults.add(FaultRule(FaultAction.DELAY, delay=timedelta(days=2)))
+    request = ServiceRequest(
+        RequestId(SUPPLIER_A, ESME, 5000),
+        "11.2",
+        CommandVariant.NON_CRITICAL_REMOTE,
+        ReadFirmwareVersion(),
+    )
+    assert dsp.submit(request).code == "I99"
+
+
+@pytest.mark.xfail(reason="Dsp.add_device replaces a GSME without re-pairing its GPF", strict=False)
+@pytest.mark.spec("DEV-06", "FW-07")
+def test_a_replaced_gsme_is_the_one_its_gpf_relays() -> None:
+    """PutDevice of an existing GSME puts a new simulated device on the network, but the GPF
+    keeps relaying the old object: an 11.2 to the GPF then reports a GSME version the GSME no
+    longer runs (and FW-07 compares the SMI with it)."""
+    dsp = still_dsp()
+    dsp.add_device(replace(dsp.device_record(GSME), firmware_version="0200"))
+    assert dsp.device(GPF).gsme is dsp.device(GSME)
