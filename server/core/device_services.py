@@ -104,8 +104,12 @@ def deliver_heard(
             return
         case FaultAction.DELAY:
             assert decision.rule.delay is not None
+            try:
+                due = state.now() + decision.rule.delay
+            except OverflowError:  # past the year 9999: it never falls due, like a drop
+                return
             state.scheduler.at(
-                state.now() + decision.rule.delay,
+                due,
                 partial(_deliver_delayed, state, recipient, message, on_heard),
                 label=f"delayed {type(message).__name__}",
             )

@@ -337,9 +337,16 @@ class Dsp:
             record.firmware_version,
         )
         self.state.smi.put(record)
+        replaced = device_id in self.state.network
         self.state.network.add(device)
         if pair is not None:
             self.state.network.pair_gpf(device_id, pair)
+        if replaced and record.device_type is DeviceType.GSME:
+            # The GPFs that relayed the old simulated GSME relay the new one (DEV-06). Only on
+            # a replacement: a fleet load adds each GSME before its GPF.
+            for gpf in self.state.smi:
+                if gpf.device_type is DeviceType.GPF and gpf.paired_gsme == device_id:
+                    self.state.network.pair_gpf(gpf.device_id, device_id)
         return device
 
     def _gsme_to_pair(self, record: SmiRecord) -> str | None:

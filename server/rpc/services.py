@@ -282,7 +282,7 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
                 case "rate":
                     command = commands.SetClockRate(request.rate)
                 case "set_to":
-                    command = commands.AdvanceTo(convert.from_timestamp(request.set_to))
+                    command = commands.AdvanceTo(convert.from_timestamp(request.set_to, "set_to"))
                 case _:
                     raise InvalidField("change", "say how to change the clock")
             self._host.run_one(command)

@@ -1,8 +1,6 @@
 """What the fuzzers found, one test each: each input is now refused with INVALID_ARGUMENT naming
-the field (or answered), and changes nothing. The bugs in server/core/dsp.py and
-server/rpc/services.py were fixed there (commit f833598); the rest with this file. Two bugs
-outside this task's files, found reading the code, are xfails at the end: each states the
-correct behaviour, so it shows as XPASS once fixed and its marker can go."""
+the field (or answered), and changes nothing. The two tests at the end are bugs found reading the
+code after the fuzz runs (a delay rule near the end of time; a replaced GSME's GPF)."""
 
 from __future__ import annotations
 
@@ -368,14 +366,9 @@ def test_a_refusal_quoting_a_huge_input_reaches_the_client_as_invalid_argument(
     assert "characters]" in violation.description + violation.field  # shortened, and says so
 
 
-# -- known, outside this task's files (found reading the code after the fuzz runs) --------------
+# -- found reading the code after the fuzz runs ---------------------------------------------------
 
 
-@pytest.mark.xfail(
-    reason="device_services.deliver_heard: now + delay overflows after the request was accepted",
-    raises=OverflowError,
-    strict=False,
-)
 @pytest.mark.spec("BAD-02", "FAULT-01")
 def test_a_delay_rule_near_the_end_of_time_does_not_break_a_request() -> None:
     """Virtual time may be set to 9999-12-31T23:00 (SetClock set_to); a DELAY rule of 2 days
@@ -394,7 +387,6 @@ def test_a_delay_rule_near_the_end_of_time_does_not_break_a_request() -> None:
     assert dsp.submit(request).code == "I99"
 
 
-@pytest.mark.xfail(reason="Dsp.add_device replaces a GSME without re-pairing its GPF", strict=False)
 @pytest.mark.spec("DEV-06", "FW-07")
 def test_a_replaced_gsme_is_the_one_its_gpf_relays() -> None:
     """PutDevice of an existing GSME puts a new simulated device on the network, but the GPF
