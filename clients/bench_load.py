@@ -1,11 +1,12 @@
 """The load driver of `dccsim bench`, on grpc.aio: one asyncio task per client, each sending its
 lane's requests by unary calls, over one bidirectional stream, or in batches, plus one
-subscriber per client that matches every delivered Service Response to its send time.
+subscriber per supplier that matches every delivered Service Response to its send time.
 
-grpc.aio was measured against threads on the echo service (unary, 16-32 clients, this 2-core
-machine, client pinned to one core): about 6,000 calls/s with asyncio against 4,600-5,200 with
-blocking calls on threads and 5,300-5,700 with sync futures; the client's core is the limit in
-every case, so the cheaper client per call wins.
+grpc.aio was measured against threads on the echo service (unary, echo pinned to CPU 0, client
+to CPU 1, nothing else running): 7,600-7,900 calls/s with asyncio tasks, 6,000-7,200 with
+blocking calls on threads, 6,500-7,200 with sync futures and callbacks (16 clients over 2
+channels, and 32 over 4). The client's core is the limit in every case, so the client that
+costs least per call wins.
 """
 
 from __future__ import annotations
