@@ -170,13 +170,21 @@ def run_bench(config: BenchConfig, tick: Ticker = lambda phase, done, total: Non
 
 
 async def _run(config: BenchConfig, tick: Ticker) -> BenchReport:
-    pinned = config.pin and bench_servers.cpu_count() >= 2
+    report = BenchReport(machine(), asdict(config))  # before pinning narrows what we see
+    allowed = os.sched_getaffinity(0)
+    pinned = config.pin and len(allowed) >= 2
+    report.config.update(pinned=pinned, server_cpu=SERVER_CPU if pinned else None)
     if pinned:
         bench_servers.pin_this_process(CLIENT_CPU)
-    report = BenchReport(
-        machine(),
-        {**asdict(config), "pinned": pinned, "server_cpu": SERVER_CPU if pinned else None},
-    )
+    try:
+        return await _measure(config, report, tick)
+    finally:
+        if pinned:
+            bench_servers.pin_this_process(allowed)  # a library caller gets its CPUs back
+
+
+async def _measure(config: BenchConfig, report: BenchReport, tick: Ticker) -> BenchReport:
+    server_on: int | None = report.config["server_cpu"]  # the CPU servers are pinned to
     fleet_text = fleet_yaml(config.clients, config.users, config.devices)
     lanes = lanes_of(fleet_text, config.clients)
     users = list(dict.fromkeys(lane.user for lane in lanes))
@@ -204,7 +212,7 @@ async def _run(config: BenchConfig, tick: Ticker) -> BenchReport:
 
     with tempfile.TemporaryDirectory(prefix="dccsim-bench-") as workdir:
         if config.dccsim:
-            server, cpu = _dccsim_server(config, Path(workdir), fleet_text, pinned)
+            server, cpu_seconds = _dccsim_server(config, Path(workdir), fleet_text, server_on)
             try:
                 for mode in config.modes:
                     result = await run_load(
@@ -212,7 +220,7 @@ async def _run(config: BenchConfig, tick: Ticker) -> BenchReport:
                         traffic(),
                         users,
                         spec[mode],
-                        server_cpu=cpu,
+                        server_cpu=cpu_seconds,
                         tick=labelled("dccsim", mode),
                     )
                     report.modes.setdefault(mode, {})["dccsim"] = bench_report.summarize(result)
@@ -220,7 +228,7 @@ async def _run(config: BenchConfig, tick: Ticker) -> BenchReport:
                 if server is not None:
                     server.stop()
         for processes in config.echo_processes:
-            echo = bench_servers.start_echo(cpu=SERVER_CPU if pinned else None, processes=processes)
+            echo = bench_servers.start_echo(cpu=server_on, processes=processes)
             try:
                 for mode in config.modes:
                     result = await run_load(
@@ -251,7 +259,7 @@ def server_address(config: BenchConfig, server: bench_servers.ServerProcess | No
 
 
 def _dccsim_server(
-    config: BenchConfig, workdir: Path, fleet_text: str, pinned: bool
+    config: BenchConfig, workdir: Path, fleet_text: str, cpu: int | None
 ) -> tuple[bench_servers.ServerProcess | None, Callable[[], float] | None]:
     """Start `dccsim serve` on the bench fleet, or load the fleet into a running server."""
     if config.server is not None:
@@ -266,7 +274,7 @@ def _dccsim_server(
     server = bench_servers.start_dccsim(
         fleet,
         workdir,
-        cpu=SERVER_CPU if pinned else None,
+        cpu=cpu,
         extra_args=config.server_args,
     )
     return server, server.cpu_seconds

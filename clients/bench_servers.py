@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,11 +36,13 @@ def cpu_count() -> int:
     return len(os.sched_getaffinity(0))
 
 
-def pin_this_process(cpu: int) -> None:
-    """Pin every thread of this process (gRPC's included, if any) to `cpu`."""
+def pin_this_process(cpus: int | Iterable[int]) -> None:
+    """Pin every thread of this process (gRPC's included, if any) to these CPUs; threads
+    started later inherit the mask of the thread that starts them."""
+    mask = {cpus} if isinstance(cpus, int) else set(cpus)
     for tid in os.listdir("/proc/self/task"):
         with contextlib.suppress(ProcessLookupError):  # a thread that has just ended
-            os.sched_setaffinity(int(tid), {cpu})
+            os.sched_setaffinity(int(tid), mask)
 
 
 def cpu_seconds(pids: Sequence[int]) -> float:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import grpc
@@ -11,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from dccsim.clients import bench_servers
+from dccsim.clients.bench import BenchConfig, run_bench
 from dccsim.clients.bench_report import contention_notes, latency_ms, percentile
 from dccsim.clients.bench_traffic import (
     DEFAULT_MIX,
@@ -142,6 +145,17 @@ def test_every_mode_gives_a_sane_report_with_the_echo_ratio(tmp_path: Path) -> N
             rel=1e-2,
         )
         assert report["targets"][mode]["all_delivered"] is True
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="pinning needs two CPUs")
+def test_a_pinned_run_reports_the_whole_machine_and_gives_the_cpus_back() -> None:
+    before = os.sched_getaffinity(0)
+    config = BenchConfig(dccsim=False, clients=2, devices=4, requests=50, duration=None)
+    report = run_bench(replace(config, warmup=0.1)).as_dict()
+    assert report["config"]["pinned"] is True and report["config"]["server_cpu"] == 0
+    assert report["machine"]["nproc"] == len(before)
+    assert report["modes"]["unary"]["echo"]["1"]["answered"] >= 50
+    assert os.sched_getaffinity(0) == before
 
 
 @pytest.fixture
