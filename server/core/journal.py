@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -72,22 +72,17 @@ def _event(raw: _Raw) -> Event:
 
 
 class Journal:
-    """A bounded in-memory record (oldest events fall off) with live listeners."""
+    """A bounded in-memory record: the oldest events fall off."""
 
     def __init__(self, capacity: int = 100_000) -> None:
         self._events: deque[_Raw] = deque(maxlen=capacity)
         self._sequence = 0
-        self._listeners: list[Callable[[Event], None]] = []
 
     def record(self, at: datetime, kind: EventKind, summary: str, **details: object) -> None:
         """Record an event. `details` values must be immutable: they are formatted when read."""
         self._sequence += 1
         raw = (self._sequence, at, kind, summary, details)
         self._events.append(raw)
-        if self._listeners:
-            event = _event(raw)
-            for listener in self._listeners:
-                listener(event)
 
     @property
     def last_sequence(self) -> int:
@@ -102,12 +97,6 @@ class Journal:
 
     def events(self, kind: EventKind | None = None) -> list[Event]:
         return [_event(raw) for raw in self._events if kind is None or raw[2] is kind]
-
-    def subscribe(self, listener: Callable[[Event], None]) -> None:
-        self._listeners.append(listener)
-
-    def unsubscribe(self, listener: Callable[[Event], None]) -> None:
-        self._listeners.remove(listener)
 
     # A snapshot of the DSP keeps the journal's numbering, so the event stream carries on after
     # a restart, but not its events: they are for watching, not state, and a full journal

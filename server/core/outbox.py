@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from dccsim.server.core.messages import OutboundMessage
@@ -71,11 +70,10 @@ class Outbox:
 
 
 class Outboxes:
-    """All users' outboxes; listeners hear of every new entry (the gRPC streams use this)."""
+    """All users' outboxes."""
 
     def __init__(self) -> None:
         self._boxes: dict[str, Outbox] = {}
-        self._listeners: list[Callable[[OutboxEntry], None]] = []
 
     def for_user(self, user_id: str) -> Outbox:
         box = self._boxes.get(user_id)
@@ -85,15 +83,7 @@ class Outboxes:
 
     def deliver(self, recipient: str, message: OutboundMessage) -> OutboxEntry:
         entry = self.for_user(recipient).append(message)
-        for listener in self._listeners:
-            listener(entry)
         return entry
-
-    def subscribe(self, listener: Callable[[OutboxEntry], None]) -> None:
-        self._listeners.append(listener)
-
-    def unsubscribe(self, listener: Callable[[OutboxEntry], None]) -> None:
-        self._listeners.remove(listener)
 
     def snapshot(self) -> dict[str, int]:
         """Pending message counts by user."""
