@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -43,6 +44,7 @@ _ANSWER = supplier_pb2.SubmitResponse(
     response_code="I99",
 )
 _RESULT = supplier_pb2.SubmitResult(response=_ANSWER)
+READY_SECONDS = 30.0
 
 
 class EchoService(bench_pb2_grpc.EchoServiceServicer):
@@ -120,7 +122,14 @@ def _reserved_port(host: str, port: int) -> Iterator[int]:
         sock.close()
 
 
+def _die_with_parent() -> None:
+    """Linux: SIGTERM this process when its parent dies, however it dies."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+
+
 def _child(address: str, ready: Connection) -> None:
+    _die_with_parent()
     server, _port = start_echo_server(address, reuse_port=True)
     ready.send(os.getpid())
     ready.close()
@@ -145,7 +154,12 @@ def serve(host: str, port: int, processes: int) -> None:
             child.start()
             send.close()
             children.append(child)
-            pids.append(receive.recv())  # the child's server is bound and started
+            try:  # the child sends its pid once its server is bound and started
+                if not receive.poll(READY_SECONDS):
+                    raise EOFError
+                pids.append(receive.recv())
+            except EOFError:
+                raise SystemExit(f"echo child {child.pid} did not start") from None
         print(
             f"echo serving on {host}:{bound} pids {','.join(map(str, pids))}",
             flush=True,
