@@ -185,7 +185,11 @@ def serve(
     snapshot_every: int,
 ) -> None:
     """Run the simulator as a gRPC server until SIGINT or SIGTERM."""
-    from dccsim.server.rpc.app import serve_forever, start_server  # grpc only when serving
+    from dccsim.server.rpc.app import (  # grpc only when serving
+        serve_forever,
+        start_server,
+        tune_gc,
+    )
 
     logs.configure(log_level, log_format)
     fleet = _load_fleet(fleet_file, seed)
@@ -221,6 +225,8 @@ def serve(
     running = start_server(
         make_dsp, address=f"{host}:{port}", duis_schemas=schemas, state_file=state_file
     )
+
+    tune_gc()
 
     def announce() -> None:
         log.info(
