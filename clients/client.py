@@ -221,7 +221,17 @@ class Client:
         execute_at: datetime | None = None,
     ) -> Answer:
         """The two-leg critical flow: CV 4 for the PreCommand, then CV 5 with it signed."""
-        first = build_request(
+        first = self._transform_leg(srv, user, target, body, execute_at)
+        pre = self._call(self.supplier.Submit, first)
+        if not pre.HasField("pre_command"):
+            return Answer.of(pre)
+        return self.submit(_signed_leg(first, pre))
+
+    def _transform_leg(
+        self, srv: str, user: str, target: str, body: dict[str, Any], execute_at: datetime | None
+    ) -> supplier_pb2.SubmitRequest:
+        """The CV 4 leg of a critical request, with a fresh counter."""
+        return build_request(
             srv,
             user=user,
             target=target,
@@ -230,10 +240,6 @@ class Client:
             counter=self.next_counter(),
             execute_at=execute_at,
         )
-        pre = self._call(self.supplier.Submit, first)
-        if not pre.HasField("pre_command"):
-            return Answer.of(pre)
-        return self.submit(_signed_leg(first, pre))
 
     def read_firmware_version(self, *, user: str, device: str) -> Answer:
         return self.send("11.2", user=user, target=device, cv=1, body={"read_firmware_version": {}})
@@ -280,18 +286,7 @@ class Client:
     ) -> list[Answer | DccsimError]:
         """`send_critical` for many targets in two calls: every CV 4 leg in one batch, then every
         signed leg in another. One outcome per target, in order."""
-        firsts = [
-            build_request(
-                srv,
-                user=user,
-                target=target,
-                cv=4,
-                body=body,
-                counter=self.next_counter(),
-                execute_at=execute_at,
-            )
-            for target in targets
-        ]
+        firsts = [self._transform_leg(srv, user, target, body, execute_at) for target in targets]
         outcomes = self.submit_batch(firsts)
         signed = {
             index: _signed_leg(first, outcome.message)

@@ -161,16 +161,15 @@ class DspHost:
                 if not items:
                     self.changed.wait(STREAM_WAKE_SECONDS)
                     continue
-                mark = self._state_file.appended if self._state_file is not None else 0
             if linger and len(items) < fill:
                 time.sleep(linger)
                 with self.lock:
                     items = fetch(self.dsp, after)
-                    mark = self._state_file.appended if self._state_file is not None else 0
                 if not items:  # acknowledged meanwhile
                     continue
             if self._state_file is not None:
-                self._state_file.wait_durable(mark)
+                # Everything appended by now covers the commands that queued these items.
+                self._state_file.wait_durable(self._state_file.appended)
             yield items
             after = items[-1].sequence
 
