@@ -22,7 +22,11 @@ from dccsim.server.core.fleet import Fleet, example_fleet
 from dccsim.server.core.fleet_file import parse_fleet
 from dccsim.server.core.scenario import run_mp105_scenario
 from dccsim.server.store import StateFile, StateFileError
-from dccsim.server.store.state_file import DEFAULT_SNAPSHOT_EVERY, Synchronous
+from dccsim.server.store.state_file import (
+    DEFAULT_COMMIT_DELAY,
+    DEFAULT_SNAPSHOT_EVERY,
+    Synchronous,
+)
 
 if TYPE_CHECKING:  # grpc is imported only by the commands that talk to a server
     from dccsim.clients.client import Client
@@ -154,11 +158,12 @@ def fleet(as_json: bool) -> None:
 @click.option("--fresh", is_flag=True, help="Delete the state file first and start from the fleet.")
 @click.option(
     "--sync",
-    default="full",
+    default="normal",
     show_default=True,
     type=click.Choice(["full", "normal"]),
-    help="full: an acknowledged change survives power loss. normal: it survives a crash of "
-    "dccsim; the last moments before a power loss may be lost.",
+    help="normal: an acknowledged change survives a crash of dccsim; after a power loss or OS "
+    "crash the file is consistent but its last changes may be gone. full: it survives power "
+    "loss too (an fsync per commit; slower, see the README).",
 )
 @click.option(
     "--snapshot-every",
@@ -166,6 +171,15 @@ def fleet(as_json: bool) -> None:
     show_default=True,
     type=click.IntRange(1),
     help="Snapshot the state after this many changes (bounds the replay at restart).",
+)
+@click.option(
+    "--commit-delay",
+    "commit_delay_ms",
+    default=DEFAULT_COMMIT_DELAY * 1000,
+    show_default=True,
+    type=click.FloatRange(0, 100),
+    help="Milliseconds a busy server waits to gather more changes into one commit (an idle "
+    "server's request is written at once). 0: commit at once, always.",
 )
 def serve(
     host: str,
@@ -183,6 +197,7 @@ def serve(
     fresh: bool,
     sync: Synchronous,
     snapshot_every: int,
+    commit_delay_ms: float,
 ) -> None:
     """Run the simulator as a gRPC server until SIGINT or SIGTERM."""
     from dccsim.server.rpc.app import (  # grpc only when serving
@@ -219,7 +234,12 @@ def serve(
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{state_path}{suffix}").unlink(missing_ok=True)
         try:
-            state_file = StateFile(state_path, synchronous=sync, snapshot_every=snapshot_every)
+            state_file = StateFile(
+                state_path,
+                synchronous=sync,
+                snapshot_every=snapshot_every,
+                commit_delay=commit_delay_ms / 1000,
+            )
         except StateFileError as error:
             raise click.BadParameter(str(error), param_hint="--state") from None
     running = start_server(

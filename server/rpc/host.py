@@ -53,14 +53,25 @@ class DspHost:
         self._state_file = state_file
         self._traffic: Counter[str] = Counter()
         self._next_summary = time.monotonic() + SUMMARY_SECONDS
+        self._summarised = (0, 0)  # the state file's (changes, commits) at the last summary
         self.dsp = dsp
 
     # -- changing the state -------------------------------------------------------------------
 
     def run(self, commands: Sequence[Command]) -> list[Any | Rejection]:
-        """Apply commands in order, under the lock and at one pinned virtual instant; record each
-        one that took effect; return once they are durable. Each outcome is the command's result,
-        or the rejection it raised (a rejected command changed nothing and is not recorded)."""
+        """Apply commands (see `apply`) and return their outcomes once they are durable: the
+        path of a unary call, one of many concurrent ones, whose commit may wait a moment for
+        theirs (see `StateFile.wait_durable`)."""
+        outcomes, mark = self.apply(commands)
+        if self._state_file is not None and mark:
+            self._state_file.wait_durable(mark, linger=True)
+        return outcomes
+
+    def apply(self, commands: Sequence[Command]) -> tuple[list[Any | Rejection], int]:
+        """Apply commands in order, under the lock and at one pinned virtual instant, and record
+        each one that took effect. Each outcome is the command's result, or the rejection it
+        raised (a rejected command changed nothing and is not recorded). Also returns the mark
+        to pass to `wait_durable`: no outcome may reach a client before it is durable."""
         outcomes: list[Any | Rejection] = []
         with self.lock:
             dsp = self.dsp
@@ -84,12 +95,13 @@ class DspHost:
                     ] += 1
                     recorded += self._record(at, command)
             if not recorded:
-                return outcomes
+                return outcomes, 0
             self.changed.notify_all()
-            mark = self._durable_mark(dsp)
-        if self._state_file is not None:
+            return outcomes, self._durable_mark(dsp)
+
+    def wait_durable(self, mark: int) -> None:
+        if self._state_file is not None and mark:
             self._state_file.wait_durable(mark)
-        return outcomes
 
     def run_one(self, command: Command) -> Any:
         """Apply one command; raise its rejection, if any."""
@@ -117,7 +129,7 @@ class DspHost:
             return 0
         if self._state_file.snapshot_due:
             self._state_file.snapshot(dsp)
-        return self._state_file.appended
+        return self._state_file.mark
 
     def replace(self, dsp: Dsp) -> None:
         """Swap in a new DSP (LoadFleet, Reset); streams pick it up on their next wake-up."""
@@ -169,7 +181,7 @@ class DspHost:
                     continue
             if self._state_file is not None:
                 # Everything appended by now covers the commands that queued these items.
-                self._state_file.wait_durable(self._state_file.appended)
+                self._state_file.wait_durable(self._state_file.mark)
             yield items
             after = items[-1].sequence
 
@@ -177,7 +189,7 @@ class DspHost:
 
     def start(self) -> None:
         if self._state_file is not None:
-            self._state_file.start()
+            self._summarised = (self._state_file.appended, self._state_file.commits)
         self._ticker = threading.Thread(target=self._tick, name="dccsim-clock", daemon=True)
         self._ticker.start()
 
@@ -211,13 +223,20 @@ class DspHost:
     def _summarise(self) -> None:
         with self.lock:
             traffic, self._traffic = self._traffic, Counter()
-            durable = self._state_file.appended if self._state_file is not None else None
+            file = self._state_file
+            written = None if file is None else (file.appended, file.commits)
         self._next_summary = time.monotonic() + SUMMARY_SECONDS
         if not traffic:
             return
+        if written is not None:
+            changes, commits = written
+            grouping = (changes - self._summarised[0]) / max(commits - self._summarised[1], 1)
+            self._summarised = written
         log.info(
             "last %.0f s: %s%s",
             SUMMARY_SECONDS,
             ", ".join(f"{name} x{count}" for name, count in traffic.most_common()),
-            "" if durable is None else f"; state file at change {durable}",
+            ""
+            if written is None
+            else f"; state file at change {changes}, {grouping:.1f} changes per commit",
         )

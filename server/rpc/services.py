@@ -41,7 +41,7 @@ def acknowledge(host: DspHost, request, context) -> supplier_pb2.AcknowledgeResp
         return supplier_pb2.AcknowledgeResponse(removed=removed)
 
 
-# Most submissions one SubmitStream call runs together; the rest wait for the next round.
+# Most submissions one SubmitStream round applies, and most results it holds back unsent.
 STREAM_BATCH = 1000
 DEFAULT_DELIVERY_BATCH = 500
 # How long a part-full delivery batch waits for more: a little latency for much less overhead.
@@ -61,28 +61,53 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
             return convert.submit_response(answer)
 
     def SubmitBatch(self, request, context):
-        return supplier_pb2.SubmitBatchResponse(results=self._submit_all(request.requests))
+        results, mark = self._submit_all(request.requests)
+        self._host.wait_durable(mark)
+        return supplier_pb2.SubmitBatchResponse(results=results)
 
     def SubmitStream(self, request_iterator, context) -> Iterator[supplier_pb2.SubmitResult]:
-        # Whatever has arrived while the previous round ran goes through as one round: a busy
-        # stream gets a batch's throughput, an idle one a unary call's latency.
-        for messages in _rounds(request_iterator, STREAM_BATCH):
-            yield from self._submit_all(messages)
+        # Whatever has arrived goes through as one round: a busy stream gets a batch's
+        # throughput, an idle one a unary call's latency. Results go out, in order, once their
+        # round is durable; while more requests are waiting, they are applied first, so one
+        # commit covers several rounds.
+        inbox: queue.SimpleQueue[object] = queue.SimpleQueue()
+        threading.Thread(
+            target=_receive,
+            args=(request_iterator, inbox),
+            name="dccsim-stream-reader",
+            daemon=True,
+        ).start()
+        unsent: list[supplier_pb2.SubmitResult] = []
+        mark = 0
+        while True:
+            messages, ended = _next_round(inbox, STREAM_BATCH, block=not unsent)
+            if messages:
+                results, mark = self._submit_all(messages, mark)
+                unsent += results
+            if unsent and (ended or len(unsent) >= STREAM_BATCH or inbox.empty()):
+                self._host.wait_durable(mark)
+                yield from unsent
+                unsent = []
+            if ended:
+                return
 
     def _submit_all(
-        self, messages: Iterable[supplier_pb2.SubmitRequest]
-    ) -> list[supplier_pb2.SubmitResult]:
-        """Each message answered on its own, in order; malformed ones change nothing."""
+        self, messages: Iterable[supplier_pb2.SubmitRequest], mark: int = 0
+    ) -> tuple[list[supplier_pb2.SubmitResult], int]:
+        """Each message answered on its own, in order; malformed ones change nothing. Also the
+        mark after which the results may be sent (see `DspHost.apply`): `mark`, if nothing was
+        recorded."""
         submits: list[commands.Submit | InvalidField] = []
         for message in messages:
             try:
                 submits.append(commands.Submit(convert.service_request(message)))
             except InvalidField as error:
                 submits.append(error)
-        ran = iter(self._host.run([c for c in submits if isinstance(c, commands.Submit)]))
-        outcomes = [c if isinstance(c, InvalidField) else next(ran) for c in submits]
+        ran, recorded = self._host.apply([c for c in submits if isinstance(c, commands.Submit)])
+        answers = iter(ran)
+        outcomes = [c if isinstance(c, InvalidField) else next(answers) for c in submits]
         log.debug("submitted %d in one round: %s", len(outcomes), _tally(outcomes))
-        return [_submit_result(outcome) for outcome in outcomes]
+        return [_submit_result(outcome) for outcome in outcomes], recorded or mark
 
     def Subscribe(self, request, context) -> Iterator[supplier_pb2.Delivery]:
         with translated_errors(context):
@@ -142,39 +167,34 @@ def _tally(outcomes: Iterable[SyncAnswer | Rejection]) -> str:
     return ", ".join(f"{name} x{count}" for name, count in counts.most_common())
 
 
-_END = object()
+_END = object()  # what the stream reader puts in the inbox when the client has finished
 
 
-def _rounds(iterator: Iterator[object], most: int) -> Iterator[list]:
-    """Group a request stream into rounds: block for one message, then take whatever else has
-    already arrived (up to `most`). A reader thread keeps receiving while a round runs."""
-    arrived: queue.Queue[object] = queue.Queue()
+def _receive(iterator: Iterator[object], inbox: queue.SimpleQueue[object]) -> None:
+    """Keep receiving a request stream while its rounds run."""
+    try:
+        for message in iterator:
+            inbox.put(message)
+    except grpc.RpcError:  # the client went away; the stream ends
+        pass
+    finally:
+        inbox.put(_END)
 
-    def receive() -> None:
-        try:
-            for message in iterator:
-                arrived.put(message)
-        except grpc.RpcError:  # the client went away; the stream ends
-            pass
-        finally:
-            arrived.put(_END)
 
-    threading.Thread(target=receive, name="dccsim-stream-reader", daemon=True).start()
-    while True:
-        first = arrived.get()
-        if first is _END:
-            return
-        batch = [first]
-        while len(batch) < most:
-            try:
-                message = arrived.get_nowait()
-            except queue.Empty:
-                break
-            if message is _END:
-                yield batch
-                return
-            batch.append(message)
-        yield batch
+def _next_round(inbox: queue.SimpleQueue[object], most: int, *, block: bool) -> tuple[list, bool]:
+    """Take what has arrived, up to `most` requests (blocking for the first one if `block`),
+    and whether the stream has ended."""
+    messages: list = []
+    try:
+        item = inbox.get(block)
+        while item is not _END:
+            messages.append(item)
+            if len(messages) == most:
+                return messages, False
+            item = inbox.get_nowait()
+    except queue.Empty:
+        return messages, False
+    return messages, True
 
 
 class ControlService(control_pb2_grpc.ControlServiceServicer):

@@ -100,6 +100,9 @@ def receive_until_stopped(stub, ledger: Ledger, stop: threading.Event) -> None:
                 return
     except grpc.RpcError:
         return
+    except ValueError:  # `drain` closed the channel while a batch was being acknowledged
+        assert stop.is_set()
+        return
     finally:
         stream.cancel()
 
