@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import ModuleType
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from dccsim.server.core import commands, faults, messages, records, requests
 from dccsim.server.core.commands import Command
@@ -46,11 +46,12 @@ log = logging.getLogger("dccsim.store")
 FORMAT = "dccsim-state/2"
 # Snapshot after this many commands: a restart then replays at most this many.
 DEFAULT_SNAPSHOT_EVERY = 100_000
-# How long the writer waits for more changes before a commit, when the last commit was less
-# than BUSY_SECONDS ago (an idle server's lone request is written at once). Measured with
-# `dccsim bench --mode unary --clients 16`: see the README's Performance section.
+# How long a unary caller waits for company before it commits, when the last commit was shared
+# by several callers and ended less than COMPANY_SECONDS ago: concurrent callers then share
+# commits, while a lone caller (one client sending one request after another, or an idle server)
+# is written at once. Measured with `dccsim bench --mode unary --clients 16`: see the README.
 DEFAULT_COMMIT_DELAY = 0.001
-BUSY_SECONDS = 0.01
+COMPANY_SECONDS = 0.01
 Synchronous = Literal["full", "normal"]
 
 _SCHEMA = """
@@ -135,6 +136,15 @@ class _PendingSnapshot:
     state: bytes
 
 
+class _Waiter(NamedTuple):
+    """A caller waiting for a commit; followers are kept in a heap ordered by mark, then arrival."""
+
+    mark: int
+    tiebreak: int
+    gate: threading.Lock  # acquired; the leader releases it
+    lingers: bool  # a unary caller, who would wait for company
+
+
 class StateFile:
     def __init__(
         self,
@@ -170,10 +180,10 @@ class StateFile:
         self._queued = 0  # items (commands and snapshots) queued since opening: the marks
         self._written = 0  # of which committed
         self._committing = False  # a leader is writing
-        self._last_commit = 0.0  # when the last commit ended (time.monotonic)
+        self._company_until = 0.0  # time.monotonic() until which a caller may expect company
         self.commits = 0  # transactions: with `appended`, how well commits are grouped
-        # A heap of (mark, tiebreak, gate): the followers, and what each waits for.
-        self._waiters: list[tuple[int, int, threading.Lock]] = []
+        # The followers, in a heap: who waits for what.
+        self._waiters: list[_Waiter] = []
         self._tiebreak = itertools.count()
         self._since_snapshot = 0
         self._failure: BaseException | None = None
@@ -262,9 +272,10 @@ class StateFile:
 
     def wait_durable(self, mark: int, *, linger: bool = False) -> None:
         """Return once everything queued up to `mark` (see `mark`) is committed to the file,
-        committing it if nobody else is. With `linger`, a caller that commits on a busy server
-        first waits `commit_delay` for others to queue: for one small change among many
-        concurrent ones (a unary call), not for a caller that brings many (a batch)."""
+        committing it if nobody else is. With `linger`, a caller that is to commit while
+        other callers are about (the last commit was shared) first waits `commit_delay` for
+        them to queue: for one small change among many concurrent ones (a unary call), not
+        for a caller that brings many (a batch)."""
         while self._written < mark:
             with self._mutex:
                 if self._written >= mark or self._failure is not None:
@@ -275,7 +286,7 @@ class StateFile:
                 else:
                     gate = threading.Lock()
                     gate.acquire()
-                    heapq.heappush(self._waiters, (mark, next(self._tiebreak), gate))
+                    heapq.heappush(self._waiters, _Waiter(mark, next(self._tiebreak), gate, linger))
             if leading:
                 self._lead(linger)
             else:
@@ -308,9 +319,10 @@ class StateFile:
     def _lead(self, linger: bool) -> None:
         """Commit what is queued (the caller has set `_committing`), then wake the followers
         it made durable, and one more to lead the next commit if any are left waiting."""
-        if linger and self.commit_delay and time.monotonic() - self._last_commit < BUSY_SECONDS:
-            # Under load, a moment's wait fills the commit: each commit costs the server far
-            # more than each change in it, and on a busy core the wait is spent serving.
+        if linger and self.commit_delay and time.monotonic() < self._company_until:
+            # Among concurrent callers, a moment's wait fills the commit: each commit costs the
+            # server far more than each change in it, and on a busy core the wait is spent
+            # serving the others.
             time.sleep(self.commit_delay)
         with self._mutex:
             batch, self._queue = self._queue, []
@@ -322,21 +334,24 @@ class StateFile:
             with self._mutex:
                 self._failure = error
                 self._committing = False
-                wake = [gate for _, _, gate in self._waiters]
-                self._waiters.clear()
+                wake = self._waiters
+                self._waiters = []
         else:
             with self._mutex:
                 self.commits += 1
                 self._written += len(batch)
                 self._committing = False
-                self._last_commit = time.monotonic()
                 wake = []
-                while self._waiters and self._waiters[0][0] <= self._written:
-                    wake.append(heapq.heappop(self._waiters)[2])
+                while self._waiters and self._waiters[0].mark <= self._written:
+                    wake.append(heapq.heappop(self._waiters))
                 if self._waiters:  # their changes came after this commit began
-                    wake.append(heapq.heappop(self._waiters)[2])
-        for gate in wake:
-            gate.release()
+                    wake.append(heapq.heappop(self._waiters))
+                # Other unary callers were waiting: there is company to wait for. (A delivery
+                # stream waiting for everything to be written is no company: it sends nothing.)
+                if any(waiter.lingers for waiter in wake):
+                    self._company_until = time.monotonic() + COMPANY_SECONDS
+        for waiter in wake:
+            waiter.gate.release()
 
     def _write(self, batch: list[_PendingCommand | _PendingSnapshot]) -> None:
         db = self._db

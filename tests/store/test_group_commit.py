@@ -120,11 +120,13 @@ def test_a_failed_commit_fails_every_waiter_and_every_later_change(tmp_path) -> 
         state_file.append(AT, NOTHING)
 
 
-def test_a_unary_caller_lingers_only_on_a_busy_server(tmp_path, monkeypatch) -> None:
+def test_a_unary_caller_lingers_only_in_company(tmp_path, monkeypatch) -> None:
     """`commit_delay` is spent only by a caller that asks to linger (a unary call), and only
-    when the last commit was recent: an idle server's lone request is written at once."""
+    when the last commit was shared by several callers, recently: a lone caller sending one
+    request after another is written at once."""
     slept: list[float] = []
     monkeypatch.setattr(state_file_module.time, "sleep", slept.append)
+    monkeypatch.setattr(state_file_module, "COMPANY_SECONDS", 3600.0)  # a slow CI is not idle
     state_file = StateFile(tmp_path / "state.sqlite3", commit_delay=0.004)
     lock = threading.Lock()
 
@@ -133,16 +135,33 @@ def test_a_unary_caller_lingers_only_on_a_busy_server(tmp_path, monkeypatch) -> 
             state_file.append(AT, NOTHING)
         state_file.wait_durable(state_file.mark, linger=linger)
 
-    change(linger=True)  # idle: the first commit ever
+    for _ in range(3):  # one caller, one change after another
+        change(linger=True)
     assert slept == []
-    change(linger=False)  # busy, but a batch or a stream round: no wait
-    assert slept == []
-    change(linger=True)  # busy and unary: wait for company
+
+    # Two callers share a commit: the second queues while the first one's commit is written.
+    slow = SlowWrites(state_file)
+    first = threading.Thread(target=change, kwargs={"linger": True})
+    first.start()
+    assert slow.writing.wait(timeout=10)
+    second = threading.Thread(target=change, kwargs={"linger": True})
+    second.start()
+    while not state_file._waiters:
+        threading.Event().wait(0.001)
+    slow.release.set()
+    first.join(timeout=10)
+    second.join(timeout=10)
+    # The first had no company to expect; the second, woken to lead the next commit, had.
     assert slept == [0.004]
-    state_file._last_commit -= state_file_module.BUSY_SECONDS  # idle again
+
+    change(linger=False)  # in company, but a batch or a stream round: no wait
+    assert slept == [0.004]
+    change(linger=True)  # in company, a unary call: wait for the others
+    assert slept == [0.004, 0.004]
+    state_file._company_until = 0.0  # as if COMPANY_SECONDS had passed
     change(linger=True)
-    assert slept == [0.004]
-    assert state_file.commits == 4
+    assert slept == [0.004, 0.004]
+    assert state_file.commits == 8
     state_file.close()
 
 
