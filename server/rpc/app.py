@@ -106,7 +106,8 @@ def _starting_dsp(dsp_factory: Callable[[], Dsp], state_file: StateFile | None) 
     restored = state_file.restore()
     if restored is None:
         dsp = dsp_factory()
-        state_file.snapshot(dsp)  # written as soon as the writer starts
+        state_file.snapshot(dsp)
+        state_file.flush()  # the starting point is in the file before the first call
         log.info("state file %s: new, starting from the fleet", state_file.path)
         return dsp
     log.info(

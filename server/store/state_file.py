@@ -259,7 +259,7 @@ class StateFile:
 
     def snapshot(self, dsp: Dsp) -> None:
         """Queue a snapshot of `dsp` as it is now: it covers every command appended so far, which
-        the writer then deletes. Also how a replaced DSP (a fleet load, a reset) is recorded."""
+        its commit then deletes. Also how a replaced DSP (a fleet load, a reset) is recorded."""
         self._raise_if_failed()
         state = _dumps(dsp)
         with self._mutex:
@@ -329,7 +329,7 @@ class StateFile:
         try:
             if batch:
                 self._write(batch)
-        except (sqlite3.Error, OSError, pickle.PicklingError) as error:
+        except Exception as error:  # whatever it was, the file is behind the DSP from now on
             log.critical("state file %s: cannot write: %s", self.path, error)
             with self._mutex:
                 self._failure = error

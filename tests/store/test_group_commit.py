@@ -175,7 +175,6 @@ def test_a_stream_result_is_sent_only_once_its_change_is_durable(tmp_path) -> No
         return dsp
 
     running = start_server(example_dsp, state_file=state_file, max_workers=8)
-    state_file.flush()  # the starting snapshot
     slow = SlowWrites(state_file)
     try:
         with grpc.insecure_channel(f"127.0.0.1:{running.port}") as channel:
