@@ -2,10 +2,13 @@
 
     python benchmarks/fleet_load.py                 # 1,000,000 ESMEs -> results/fleet-load-1m.json
     python benchmarks/fleet_load.py --devices 10000 --no-save
+    python benchmarks/fleet_load.py --state-file    # also snapshot and restore -> ...-state.json
 
 The load runs in a child process so that its peak RSS (ru_maxrss) is the load's alone, not that
 of whatever ran before it in the parent. Issue 6's target: 1,000,000 devices in under 30 s and
-under 2 GiB.
+under 2 GiB. With --state-file, the child then writes the fleet's snapshot to a state file (the
+pickling is what pauses a serving dccsim: it holds the lock meanwhile) and restores it, as a
+restart would.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ def _max_rss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def _child(devices: int) -> dict[str, object]:
+def _child(devices: int, state_file: bool) -> dict[str, object]:
     from dccsim.server.core.dsp import Dsp
     from dccsim.server.core.fleet_file import parse_fleet
 
@@ -56,7 +59,7 @@ def _child(devices: int) -> dict[str, object]:
     del fleet  # what stays is the Dsp; the peak below still counts the fleet while it lived
     finished = time.perf_counter()
     assert len(dsp.state.smi) == devices
-    return {
+    result: dict[str, object] = {
         "devices": devices,
         "seconds": round(finished - started, 3),
         "parse_seconds": round(parsed - started, 3),
@@ -66,12 +69,50 @@ def _child(devices: int) -> dict[str, object]:
         "peak_rss_mib": round(_max_rss_bytes() / 2**20, 1),
         "python": sys.version.split()[0],
     }
+    if state_file:
+        result["state_file"] = _snapshot_and_restore(dsp)
+    return result
 
 
-def measure(devices: int) -> dict[str, object]:
+def _snapshot_and_restore(dsp) -> dict[str, object]:
+    import tempfile
+
+    from dccsim.server.store import StateFile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "state.sqlite3"
+        state = StateFile(path)
+        started = time.perf_counter()
+        state.snapshot(dsp)  # pickles the DSP: in a server, under its lock
+        pickled = time.perf_counter()
+        state.flush()
+        written = time.perf_counter()
+        state.close()
+        size = sum(p.stat().st_size for p in Path(folder).iterdir())
+        started_restore = time.perf_counter()
+        restored = StateFile(path).restore()
+        finished = time.perf_counter()
+        assert restored is not None and len(restored.dsp.state.smi) == len(dsp.state.smi)
+    return {
+        "snapshot_pickle_seconds": round(pickled - started, 3),
+        "snapshot_write_seconds": round(written - pickled, 3),
+        "file_mib": round(size / 2**20, 1),
+        "restore_seconds": round(finished - started_restore, 3),
+        "peak_rss_mib": round(_max_rss_bytes() / 2**20, 1),
+    }
+
+
+def measure(devices: int, state_file: bool = False) -> dict[str, object]:
     """Run the load in a fresh interpreter and return its figures."""
     out = subprocess.run(
-        [sys.executable, __file__, "--child", "--devices", str(devices)],
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            "--devices",
+            str(devices),
+            *(["--state-file"] if state_file else []),
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -83,12 +124,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", type=int, default=1_000_000)
     parser.add_argument("--no-save", action="store_true", help="print only")
+    parser.add_argument(
+        "--state-file", action="store_true", help="also snapshot to a state file and restore"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(_child(args.devices)))
+        print(json.dumps(_child(args.devices, args.state_file)))
         return
-    result = measure(args.devices)
+    result = measure(args.devices, args.state_file)
     result["command"] = " ".join(["python", "benchmarks/fleet_load.py", *sys.argv[1:]])
     # Timings depend on what else the machine runs: the 1/5/15-minute load averages say.
     result["load_average"] = [round(x, 2) for x in os.getloadavg()]
@@ -97,7 +141,8 @@ def main(argv: list[str] | None = None) -> None:
     if not args.no_save:
         RESULTS.mkdir(exist_ok=True)
         name = "1m" if args.devices == 1_000_000 else str(args.devices)
-        (RESULTS / f"fleet-load-{name}.json").write_text(text + "\n")
+        suffix = "-state" if args.state_file else ""
+        (RESULTS / f"fleet-load-{name}{suffix}.json").write_text(text + "\n")
 
 
 if __name__ == "__main__":

@@ -53,3 +53,12 @@ def test_11_2_cycle_through_the_host(benchmark, tmp_path, state: str) -> None:
         host.close()
     if state_file is not None:
         assert state_file.commits >= 2  # each change of the last cycle was its own commit
+
+
+def test_fleet_snapshot_and_restore_script_runs() -> None:
+    """`fleet_load.py --state-file` (the 1,000,000-device snapshot figures), on a small fleet."""
+    from fleet_load import measure
+
+    result = measure(500, state_file=True)
+    assert result["devices"] == 500
+    assert set(result["state_file"]) >= {"snapshot_pickle_seconds", "restore_seconds"}

@@ -170,7 +170,8 @@ def fleet(as_json: bool) -> None:
     default=DEFAULT_SNAPSHOT_EVERY,
     show_default=True,
     type=click.IntRange(1),
-    help="Snapshot the state after this many changes (bounds the replay at restart).",
+    help="Snapshot the state after this many changes, or after as many as there are devices if "
+    "that is more (bounds the replay at restart; a snapshot pauses service while it is taken).",
 )
 @click.option(
     "--commit-delay",

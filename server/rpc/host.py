@@ -127,7 +127,7 @@ class DspHost:
         """The sequence to wait for; takes a snapshot first when one is due (lock held)."""
         if self._state_file is None:
             return 0
-        if self._state_file.snapshot_due:
+        if self._state_file.snapshot_due(len(dsp.state.smi)):
             self._state_file.snapshot(dsp)
         return self._state_file.mark
 

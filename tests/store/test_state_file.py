@@ -249,3 +249,14 @@ def test_a_command_that_no_longer_replays_is_reported_with_its_place(tmp_path) -
         db.execute("UPDATE commands SET commands = ?", (tampered,))
     with pytest.raises(StateFileError, match=r"command 1 \(Advance\) did not replay"):
         StateFile(path).restore()
+
+
+def test_a_big_fleet_snapshots_after_as_many_changes_as_it_has_devices(tmp_path) -> None:
+    """A snapshot costs about as much per device as replay costs per change (README)."""
+    state_file = StateFile(tmp_path / "state.sqlite3", snapshot_every=25)
+    dsp = example_dsp()
+    for _ in range(40):
+        state_file.append(dsp.now(), commands.Advance(timedelta(0)))
+    assert state_file.snapshot_due(devices=6)  # 40 >= max(25, 6)
+    assert not state_file.snapshot_due(devices=1_000)  # 40 < max(25, 1,000)
+    state_file.close()
