@@ -81,6 +81,11 @@ class Outboxes:
             box = self._boxes[user_id] = Outbox(user_id)
         return box
 
+    def last_sequence(self, user_id: str) -> int:
+        """The sequence number of the user's latest message (0: none yet); creates nothing."""
+        box = self._boxes.get(user_id)
+        return 0 if box is None else box.last_sequence
+
     def deliver(self, recipient: str, message: OutboundMessage) -> OutboxEntry:
         entry = self.for_user(recipient).append(message)
         return entry

@@ -13,7 +13,7 @@ from dccsim.server.core.records import DuisVersion
 from dccsim.server.duis import DuisSchemas, build_outbox_message, build_sync_answer, parse_request
 from dccsim.server.rpc.errors import ACKNOWLEDGEMENT_LOST, translated_errors
 from dccsim.server.rpc.host import DspHost
-from dccsim.server.rpc.services import acknowledge, known_user
+from dccsim.server.rpc.services import acknowledge, known_user, outbox_probe
 from dccsim.v1 import duis_pb2, duis_pb2_grpc
 
 log = logging.getLogger("dccsim.duis")
@@ -44,7 +44,10 @@ class DuisGatewayService(duis_pb2_grpc.DuisGatewayServicer):
         with self._host.lock:
             version = self._version(user_id, DuisVersion.V5_2)
         for entry in self._host.follow(
-            context, lambda dsp, after: dsp.pending(user_id, after), request.after_sequence
+            context,
+            lambda dsp, after: dsp.pending(user_id, after),
+            outbox_probe(user_id),
+            request.after_sequence,
         ):
             document = build_outbox_message(entry.message, version, recipient=user_id)
             self._check_outgoing(document, version, context)

@@ -1,6 +1,7 @@
 """The DSP as the server holds it: one lock around the core (which is single-threaded by design),
-the state file that records every command, a condition that wakes delivery streams when
-something has changed, and a ticker that runs future-dated work while the virtual clock runs."""
+the state file that records every command, the streams waiting for something new (each woken
+only when what it follows has moved), and a ticker that runs future-dated work while the virtual
+clock runs."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from dccsim.server.core.commands import Command, RunDue
@@ -41,12 +43,28 @@ class _Call(Protocol):
     def is_active(self) -> bool: ...
 
 
+# A number that moves whenever a stream's fetch may have something new: a user's latest outbox
+# sequence, the journal's latest event.
+Probe = Callable[[Dsp], int]
+
+
+@dataclass(eq=False, slots=True)
+class _Watch:
+    """A stream waiting for something new. Each change wakes only the streams whose probe
+    moved: with a subscriber per supplier, waking them all on every request would cost more
+    than the requests."""
+
+    probe: Probe
+    seen: int
+    wake: threading.Condition
+
+
 class DspHost:
     def __init__(
         self, dsp: Dsp, *, state_file: StateFile | None = None, tick_seconds: float = 0.05
     ) -> None:
         self.lock = threading.RLock()
-        self.changed = threading.Condition(self.lock)
+        self._watches: set[_Watch] = set()  # guarded by the lock
         self._tick_seconds = tick_seconds
         self._stopping = threading.Event()
         self._ticker: threading.Thread | None = None
@@ -96,7 +114,7 @@ class DspHost:
                     recorded += self._record(at, command)
             if not recorded:
                 return outcomes, 0
-            self.changed.notify_all()
+            self._wake(dsp)
             return outcomes, self._durable_mark(dsp)
 
     def wait_durable(self, mark: int) -> None:
@@ -137,41 +155,48 @@ class DspHost:
             self.dsp = dsp
             if self._state_file is not None:
                 self._state_file.snapshot(dsp)
-            self.changed.notify_all()
+            self._wake(None)
         if self._state_file is not None:
             self._state_file.flush()
 
     # -- reading ------------------------------------------------------------------------------
 
     def follow(
-        self, context: _Call, fetch: Callable[[Dsp, int], list[T]], after: int
+        self, context: _Call, fetch: Callable[[Dsp, int], list[T]], probe: Probe, after: int
     ) -> Iterator[T]:
         """`follow_batches`, one item at a time."""
-        for items in self.follow_batches(context, fetch, after):
+        for items in self.follow_batches(context, fetch, probe, after):
             yield from items
 
     def follow_batches(
         self,
         context: _Call,
         fetch: Callable[[Dsp, int], list[T]],
+        probe: Probe,
         after: int,
         *,
         fill: int = 0,
         linger: float = 0.0,
     ) -> Iterator[list[T]]:
         """Yield what `fetch(dsp, after)` returns, oldest first, waiting for more whenever
-        there is none, until the client hangs up or the server stops. Every stream (outbox
-        deliveries, typed or DUIS, and the event journal) is this loop. Nothing is yielded
-        before the command that produced it is durable: a message a client has seen is never
-        lost or renumbered by a crash.
+        there is none (until `probe(dsp)` moves), until the client hangs up or the server
+        stops. Every stream (outbox deliveries, typed or DUIS, and the event journal) is this
+        loop. Nothing is yielded before the command that produced it is durable: a message a
+        client has seen is never lost or renumbered by a crash.
 
         With `linger`, a batch smaller than `fill` waits that long for more to queue: under
         load, fewer and fuller stream messages (each costs the server far more than an item)."""
+        watch = _Watch(probe, 0, threading.Condition(self.lock))
         while context.is_active() and not self.stopping:
             with self.lock:
                 items = fetch(self.dsp, after)
                 if not items:
-                    self.changed.wait(STREAM_WAKE_SECONDS)
+                    watch.seen = probe(self.dsp)
+                    self._watches.add(watch)
+                    try:
+                        watch.wake.wait(STREAM_WAKE_SECONDS)
+                    finally:
+                        self._watches.discard(watch)
                     continue
             if linger and len(items) < fill:
                 time.sleep(linger)
@@ -197,7 +222,7 @@ class DspHost:
         """End the streams and stop the ticker."""
         self._stopping.set()
         with self.lock:
-            self.changed.notify_all()
+            self._wake(None)
         if self._ticker is not None:
             self._ticker.join(timeout=2)
 
@@ -212,6 +237,12 @@ class DspHost:
     @property
     def stopping(self) -> bool:
         return self._stopping.is_set()
+
+    def _wake(self, dsp: Dsp | None) -> None:
+        """Wake the streams whose probe has moved in `dsp`; all of them on None (lock held)."""
+        for watch in self._watches:
+            if dsp is None or watch.probe(dsp) != watch.seen:
+                watch.wake.notify()
 
     def _tick(self) -> None:
         while not self._stopping.wait(self._tick_seconds):
