@@ -48,6 +48,22 @@ class _Call(Protocol):
 Probe = Callable[[Dsp], int]
 
 
+@dataclass(frozen=True, slots=True)
+class Batching:
+    """How a batched stream groups what it sends: each stream message costs the server far
+    more than an item in it, so under load fewer, fuller messages are worth a little latency."""
+
+    fill: int  # the most items in a batch; a full batch goes at once
+    linger: float  # a part-full batch waits this long for more,
+    few: int  # and then, if it holds fewer than this many,
+    most_linger: float  # until this long in all
+
+    def waits(self) -> Iterator[tuple[float, int]]:
+        """In turn: how long to sleep, unless the batch already holds this many."""
+        yield self.linger, self.fill
+        yield self.most_linger - self.linger, self.few
+
+
 @dataclass(eq=False, slots=True)
 class _Watch:
     """A stream waiting for something new. Each change wakes only the streams whose probe
@@ -174,9 +190,7 @@ class DspHost:
         fetch: Callable[[Dsp, int], list[T]],
         probe: Probe,
         after: int,
-        *,
-        fill: int = 0,
-        linger: float = 0.0,
+        batching: Batching | None = None,
     ) -> Iterator[list[T]]:
         """Yield what `fetch(dsp, after)` returns, oldest first, waiting for more whenever
         there is none (until `probe(dsp)` moves), until the client hangs up or the server
@@ -184,8 +198,7 @@ class DspHost:
         loop. Nothing is yielded before the command that produced it is durable: a message a
         client has seen is never lost or renumbered by a crash.
 
-        With `linger`, a batch smaller than `fill` waits that long for more to queue: under
-        load, fewer and fuller stream messages (each costs the server far more than an item)."""
+        With `batching`, a part-full batch waits for more to queue (see `Batching`)."""
         watch = _Watch(probe, 0, threading.Condition(self.lock))
         while context.is_active() and not self.stopping:
             with self.lock:
@@ -198,10 +211,13 @@ class DspHost:
                     finally:
                         self._watches.discard(watch)
                     continue
-            if linger and len(items) < fill:
-                time.sleep(linger)
-                with self.lock:
-                    items = fetch(self.dsp, after)
+            if batching is not None:
+                for pause, enough in batching.waits():
+                    if len(items) >= enough:
+                        break
+                    time.sleep(pause)
+                    with self.lock:
+                        items = fetch(self.dsp, after)
                 if not items:  # acknowledged meanwhile
                     continue
             if self._state_file is not None:
