@@ -51,9 +51,10 @@ STREAM_BATCH = 1000
 DEFAULT_DELIVERY_BATCH = 500
 # How a part-full delivery batch waits for more: 2 ms, and while it holds fewer than 16
 # messages, up to 10 ms in all. With a subscriber per supplier each one's share of the traffic
-# is small, and a message a delivery cost more than the requests: `dccsim bench --users 16`
-# (16 clients, unary, state file) went from 2,203 SR/s (2 ms flat) to 2,864 (10 ms flat); but
-# 10 ms flat cost a single subscriber's batch mode 8% (its batches are big at 2 ms already).
+# is small, and a message a delivery cost more than the requests: 16 clients as 16 suppliers
+# (`dccsim bench --server … --users 16 --clients 16`, unary, state file, one run each) went from
+# 2,203 SR/s with 2 ms flat to 2,864 with 10 ms flat, but 10 ms flat cost a single subscriber's
+# batch mode 8% (19.9k against 18.2k SR/s; its batches are big at 2 ms already).
 DELIVERY_LINGER_SECONDS = 0.002
 DELIVERY_FEW = 16
 DELIVERY_MOST_LINGER_SECONDS = 0.01
