@@ -131,10 +131,15 @@ class Sim:
         return self.dsp.device_record(device_id)
 
 
-def make_sim(baseline: Baseline = Baseline.CURRENT, **dsp_options: object) -> Sim:
-    dsp = Dsp(baseline=baseline, **dsp_options)
+def example_dsp(**dsp_options: object) -> Dsp:
+    """A DSP (built with these options) holding the example fleet."""
+    dsp = Dsp(**dsp_options)
     example_fleet().load_into(dsp)
-    return Sim(dsp, itertools.count(1000))
+    return dsp
+
+
+def make_sim(baseline: Baseline = Baseline.CURRENT, **dsp_options: object) -> Sim:
+    return Sim(example_dsp(baseline=baseline, **dsp_options), itertools.count(1000))
 
 
 @pytest.fixture

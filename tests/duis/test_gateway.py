@@ -10,21 +10,18 @@ import pytest
 from lxml import etree
 
 from dccsim.server.core.dsp import Dsp
-from dccsim.server.core.fleet import example_fleet
 from dccsim.server.core.records import DuisVersion
 from dccsim.server.duis import DuisSchemas
 from dccsim.server.rpc.app import RunningServer, start_server
 from dccsim.v1 import duis_pb2, duis_pb2_grpc, supplier_pb2
-from tests.conftest import SUPPLIER_A
+from tests.conftest import SUPPLIER_A, example_dsp
 from tests.duis.documents import XSD_5_1, XSD_5_3A, OfficialSchemas
 
 SR = "{http://www.dccinterface.co.uk/ServiceUserGateway}"
 
 
 def _dsp() -> Dsp:
-    dsp = Dsp(strict_counters=False)  # the templates reuse counters
-    example_fleet().load_into(dsp)
-    return dsp
+    return example_dsp(strict_counters=False)  # the templates reuse counters
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dccsim.server.core.dsp import Dsp
-from dccsim.server.core.fleet import NETWORK_OPERATOR, SUPPLIER_A, example_fleet
+from dccsim.server.core.fleet import NETWORK_OPERATOR, SUPPLIER_A
 from dccsim.server.core.messages import (
     DeviceAlertMessage,
     PreCommand,
@@ -21,7 +21,7 @@ from dccsim.server.core.records import DuisVersion, SmiStatus, User, UserRole
 from dccsim.server.duis.build import build_outbox_message, build_sync_answer
 from dccsim.server.duis.parse import SERVED_BODIES, parse_request
 from dccsim.server.duis.schemas import DuisSchemas
-from tests.conftest import CHF, ESME
+from tests.conftest import CHF, ESME, example_dsp
 from tests.duis.documents import (
     REQUESTS_DIR,
     XSD_5_1,
@@ -61,8 +61,7 @@ EXPECTED = {
 
 def _template_dsp() -> Dsp:
     # Templates reuse counters (1000, 1001, ...): a harness replaying them relaxes REQ-02.
-    dsp = Dsp(strict_counters=False)
-    example_fleet().load_into(dsp)
+    dsp = example_dsp(strict_counters=False)
     dsp.add_user(User(TEMPLATE_OU, frozenset({UserRole.OTHER_USER}), name="template user"))
     return dsp
 
@@ -173,8 +172,7 @@ def test_the_delete_template_is_accepted_for_a_pending_device(
 
 
 def test_the_default_fleet_authorises_every_template(templates: list[Path]) -> None:
-    dsp = Dsp(strict_counters=False)
-    example_fleet().load_into(dsp)
+    dsp = example_dsp(strict_counters=False)
     refused = {}
     for path in templates:
         answer = dsp.submit(parse_request(path.read_bytes()).request)

@@ -25,7 +25,7 @@ from dccsim.server.core.codes import ResponseCode
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.dsp_services import MAX_INVENTORY_DEVICES
 from dccsim.server.core.fingerprint import fingerprint
-from dccsim.server.core.fleet import SUPPLIER_A, SUPPLIER_B, example_fleet
+from dccsim.server.core.fleet import SUPPLIER_A, SUPPLIER_B
 from dccsim.server.core.matrix import CommandVariant
 from dccsim.server.core.messages import InventoryResult, PreCommand, SyncAnswer
 from dccsim.server.core.records import DuisVersion
@@ -41,7 +41,7 @@ from dccsim.server.core.requests import (
 from dccsim.server.duis import build_outbox_message, build_sync_answer
 from dccsim.server.rpc import convert
 from dccsim.server.rpc.host import DspHost
-from tests.conftest import CHF, ESME, GSME, NEW_IMAGE, NEW_IMAGE_HASH
+from tests.conftest import CHF, ESME, GSME, NEW_IMAGE, NEW_IMAGE_HASH, example_dsp
 
 # -- how much to run -----------------------------------------------------------------------------
 
@@ -87,9 +87,7 @@ def _no_real_time() -> float:
 def still_dsp() -> Dsp:
     """The example fleet on a clock that real time never moves, even at a rate above 0: so a
     fingerprint taken before and after a call differs only by what the call did."""
-    dsp = Dsp(clock=VirtualClock(monotonic=_no_real_time))
-    example_fleet().load_into(dsp)
-    return dsp
+    return example_dsp(clock=VirtualClock(monotonic=_no_real_time))
 
 
 @dataclass(frozen=True)

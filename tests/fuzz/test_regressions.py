@@ -14,10 +14,9 @@ import pytest
 from google.protobuf.duration_pb2 import Duration
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.faults import FaultAction, FaultRule
 from dccsim.server.core.fingerprint import fingerprint
-from dccsim.server.core.fleet import SUPPLIER_A, example_fleet
+from dccsim.server.core.fleet import SUPPLIER_A
 from dccsim.server.core.matrix import CommandVariant
 from dccsim.server.core.requests import ReadFirmwareVersion, RequestId, ServiceRequest
 from dccsim.server.rpc.app import start_server
@@ -25,7 +24,7 @@ from dccsim.server.rpc.duis_service import DuisGatewayService
 from dccsim.server.rpc.host import DspHost
 from dccsim.server.rpc.services import ControlService, SupplierService
 from dccsim.v1 import control_pb2, duis_pb2, duis_pb2_grpc, supplier_pb2, types_pb2
-from tests.conftest import ESME, GPF, GSME
+from tests.conftest import ESME, GPF, GSME, example_dsp
 from tests.duis.documents import request_xml
 from tests.fuzz.harness import Aborted, FakeContext, field_violations, fresh_host, still_dsp
 from tests.fuzz.test_duis_fuzz import read_duis_answer
@@ -287,8 +286,7 @@ def test_set_clock_advance_out_of_range_is_invalid_argument(advance: Duration) -
 def test_set_clock_rate_that_breaks_the_clock_is_refused(rate: float) -> None:
     """Was: a rate of infinity (or 1e300) was accepted, SetClock itself then failed as UNKNOWN
     and so did every later reading of the clock: the server stopped serving."""
-    dsp = Dsp()  # a real clock: time runs
-    example_fleet().load_into(dsp)
+    dsp = example_dsp()  # a real clock: time runs
     host = DspHost(dsp)
     request = control_pb2.SetClockRequest(rate=rate)
     with pytest.raises(Aborted) as refused:

@@ -7,21 +7,14 @@ from collections.abc import Iterator
 import grpc
 import pytest
 
-from dccsim.server.core.dsp import Dsp
-from dccsim.server.core.fleet import example_fleet
 from dccsim.server.rpc.app import RunningServer, start_server
 from dccsim.v1 import control_pb2_grpc, supplier_pb2_grpc
-
-
-def _example_dsp() -> Dsp:
-    dsp = Dsp()
-    example_fleet().load_into(dsp)
-    return dsp
+from tests.conftest import example_dsp
 
 
 @pytest.fixture
 def server() -> Iterator[RunningServer]:
-    running = start_server(_example_dsp, max_workers=16)
+    running = start_server(example_dsp, max_workers=16)
     yield running
     running.stop(grace=None)
 

@@ -24,11 +24,11 @@ import grpc
 import pytest
 
 from dccsim.server.core.dsp import Dsp
-from dccsim.server.core.fleet import NETWORK_OPERATOR, TEMPLATE_OTHER_USER, example_fleet
+from dccsim.server.core.fleet import NETWORK_OPERATOR, TEMPLATE_OTHER_USER
 from dccsim.server.core.requests import RequestId
 from dccsim.server.rpc.app import RunningServer, start_server
 from dccsim.v1 import supplier_pb2, supplier_pb2_grpc
-from tests.conftest import CHF, ESME, GSME, PPMID, SUPPLIER_A
+from tests.conftest import CHF, ESME, GSME, PPMID, SUPPLIER_A, example_dsp
 
 ACB = "90-B3-D5-1F-30-00-00-02"
 THREADS = 8
@@ -39,9 +39,7 @@ WAIT_SECONDS = 10
 
 
 def _dsp() -> Dsp:
-    dsp = Dsp()
-    example_fleet().load_into(dsp)
-    return dsp
+    return example_dsp()
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ import time
 
 from dccsim.server.core import commands
 from dccsim.server.core.dsp import Dsp
-from dccsim.server.core.fleet import NETWORK_OPERATOR, example_fleet
+from dccsim.server.core.fleet import NETWORK_OPERATOR
 from dccsim.server.core.matrix import CommandVariant
 from dccsim.server.core.requests import ReadFirmwareVersion, RequestId, ServiceRequest
 from dccsim.server.rpc.host import STREAM_WAKE_SECONDS, DspHost
 from dccsim.server.rpc.services import outbox_probe
-from tests.conftest import ESME, SUPPLIER_A
+from tests.conftest import ESME, SUPPLIER_A, example_dsp
 
 
 class Caller:
@@ -50,9 +50,7 @@ class CountingFollower:
 
 
 def test_a_request_wakes_only_its_own_suppliers_stream() -> None:
-    dsp = Dsp()
-    example_fleet().load_into(dsp)
-    host = DspHost(dsp)
+    host = DspHost(example_dsp())
     host.start()
     supplier = CountingFollower(host, SUPPLIER_A)
     other = CountingFollower(host, NETWORK_OPERATOR)

@@ -14,14 +14,12 @@ import grpc
 import pytest
 
 from dccsim.server.core import commands
-from dccsim.server.core.dsp import Dsp
-from dccsim.server.core.fleet import example_fleet
 from dccsim.server.rpc.app import start_server
 from dccsim.server.rpc.host import DspHost
 from dccsim.server.store import StateFile, StateFileError
 from dccsim.server.store import state_file as state_file_module
 from dccsim.v1 import supplier_pb2, supplier_pb2_grpc
-from tests.conftest import ESME, SUPPLIER_A
+from tests.conftest import ESME, SUPPLIER_A, example_dsp
 
 AT = datetime(2026, 11, 21, tzinfo=UTC)
 NOTHING = commands.Advance(timedelta(0))  # a command that changes nothing, to record
@@ -169,11 +167,6 @@ def test_a_stream_result_is_sent_only_once_its_change_is_durable(tmp_path) -> No
     path = tmp_path / "state.sqlite3"
     state_file = StateFile(path, commit_delay=0)
 
-    def example_dsp() -> Dsp:
-        dsp = Dsp()
-        example_fleet().load_into(dsp)
-        return dsp
-
     running = start_server(example_dsp, state_file=state_file, max_workers=8)
     slow = SlowWrites(state_file)
     try:
@@ -204,8 +197,7 @@ def test_a_stream_result_is_sent_only_once_its_change_is_durable(tmp_path) -> No
 
 
 def test_the_traffic_summary_says_how_well_commits_are_grouped(tmp_path, caplog) -> None:
-    dsp = Dsp()
-    example_fleet().load_into(dsp)
+    dsp = example_dsp()
     state_file = StateFile(tmp_path / "state.sqlite3", commit_delay=0)
     state_file.snapshot(dsp)
     host = DspHost(dsp, state_file=state_file)

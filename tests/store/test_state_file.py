@@ -13,11 +13,10 @@ import pytest
 
 from dccsim.devices.kinds import DeviceType
 from dccsim.server.core import commands
-from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.faults import FaultAction, FaultRule, FaultStage
 from dccsim.server.core.fingerprint import fingerprint
-from dccsim.server.core.fleet import EXAMPLE_DEVICE_IDS, example_fleet
+from dccsim.server.core.fleet import EXAMPLE_DEVICE_IDS
 from dccsim.server.core.matrix import CommandVariant
 from dccsim.server.core.records import CplEntry, CplStatus
 from dccsim.server.core.requests import (
@@ -36,17 +35,12 @@ from tests.conftest import (
     NEW_IMAGE,
     NEW_IMAGE_HASH,
     SUPPLIER_A,
+    example_dsp,
     example_model,
 )
 
 DEVICES = [EXAMPLE_DEVICE_IDS[t] for t in (DeviceType.ESME, DeviceType.GSME, DeviceType.CHF)]
 ACB = "90-B3-D5-1F-30-00-00-02"
-
-
-def example_dsp() -> Dsp:
-    dsp = Dsp()
-    example_fleet().load_into(dsp)
-    return dsp
 
 
 def open_host(path: Path, **options: object) -> DspHost:
