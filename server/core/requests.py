@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from dccsim.server.core.errors import InvalidField
-from dccsim.server.core.eui import parse_eui64
+from dccsim.server.core.eui import canonical_eui64
 from dccsim.server.core.matrix import CommandVariant
 from dccsim.server.core.records import SmetsVersion, SmiStatus, UserRole
 
@@ -35,8 +35,8 @@ class RequestId:
         parts = text.split(":")
         if len(parts) != 3:
             raise InvalidField(field, f"{text!r} is not 'originator:target:counter'")
-        originator = parse_eui64(parts[0], f"{field}.originator")
-        target = parse_eui64(parts[1], f"{field}.target")
+        originator = canonical_eui64(parts[0], f"{field}.originator")
+        target = canonical_eui64(parts[1], f"{field}.target")
         if _COUNTER.fullmatch(parts[2]) is None or int(parts[2]) > MAX_COUNTER:
             raise InvalidField(
                 f"{field}.counter", f"{parts[2]!r} is not an unsigned 64-bit decimal counter"

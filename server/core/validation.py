@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import datetime
-from functools import lru_cache
 
 from dccsim.server.core.errors import InvalidField
-from dccsim.server.core.eui import parse_eui64
+from dccsim.server.core.eui import canonical_eui64, parse_eui64
 from dccsim.server.core.matrix import SERVICE_MATRIX, CommandVariant, ServiceDefinition
 from dccsim.server.core.records import ESME_VARIANTS, SmiStatus
 from dccsim.server.core.requests import (
@@ -101,26 +100,11 @@ def _canonical_request_id(request_id: object) -> RequestId:
     counter = request_id.counter
     if not isinstance(counter, int) or isinstance(counter, bool) or not 0 <= counter <= MAX_COUNTER:
         raise InvalidField("request_id.counter", f"{counter!r} is not an unsigned 64-bit counter")
-    originator = _canonical_eui(request_id.originator, "request_id.originator")
-    target = _canonical_eui(request_id.target, "request_id.target")
+    originator = canonical_eui64(request_id.originator, "request_id.originator")
+    target = canonical_eui64(request_id.target, "request_id.target")
     if originator == request_id.originator and target == request_id.target:
         return request_id
     return RequestId(originator, target, counter)
-
-
-def _canonical_eui(text: object, field: str) -> str:
-    """parse_eui64, remembering the answers for the EUIs a run keeps using (its users and
-    devices): the pattern match is a large part of validating a request."""
-    canonical = _known_eui(text) if type(text) is str else None
-    return canonical if canonical is not None else parse_eui64(text, field)
-
-
-@lru_cache(maxsize=16_384)  # bounded: a stream of distinct EUIs cannot grow it
-def _known_eui(text: str) -> str | None:
-    try:
-        return parse_eui64(text, "")
-    except InvalidField:
-        return None
 
 
 def _check_execution_datetime(request: ServiceRequest, definition: ServiceDefinition) -> None:

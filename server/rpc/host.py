@@ -112,9 +112,10 @@ class DspHost:
             recorded = 0
             with dsp.clock.pinned():
                 recorded += self._run_due(dsp)
-                for command in commands:
-                    recorded += self._run_due(dsp)  # an earlier command may have made work due
-                    at = dsp.now()
+                for i, command in enumerate(commands):
+                    if i:  # an earlier command may have made work due
+                        recorded += self._run_due(dsp)
+                    at = dsp.now()  # a command may move the clock (Advance): each its own
                     try:
                         outcome = command.apply(dsp)
                     except REJECTIONS as rejection:
@@ -122,10 +123,9 @@ class DspHost:
                         self._traffic[type(rejection).__name__] += 1
                         continue
                     outcomes.append(outcome)
+                    # A response code is a StrEnum: it counts as its text.
                     self._traffic[
-                        str(outcome.code)
-                        if isinstance(outcome, SyncAnswer)
-                        else type(command).__name__
+                        outcome.code if isinstance(outcome, SyncAnswer) else type(command).__name__
                     ] += 1
                     recorded += self._record(at, command)
             if not recorded:

@@ -118,7 +118,11 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
         ran, recorded = self._host.apply([c for c in submits if isinstance(c, commands.Submit)])
         answers = iter(ran)
         outcomes = [c if isinstance(c, InvalidField) else next(answers) for c in submits]
-        log.debug("submitted %d in one round: %s", len(outcomes), _tally(outcomes))
+        if log.isEnabledFor(logging.DEBUG):  # the tally costs more than building the results
+            log.debug("submitted %d in one round: %s", len(outcomes), _tally(outcomes))
+            for outcome in ran:
+                if not isinstance(outcome, REJECTIONS):
+                    _log_answer(outcome, logging.DEBUG)
         return [_submit_result(outcome) for outcome in outcomes], recorded or mark
 
     def Subscribe(self, request, context) -> Iterator[supplier_pb2.Delivery]:
@@ -159,6 +163,8 @@ def _timedelta(duration) -> timedelta:
 
 
 def _log_answer(answer: SyncAnswer, level: int) -> None:
+    if not log.isEnabledFor(level):
+        return
     if answer.acknowledgement_lost:
         log.log(level, "submit %s: acknowledgement lost (fault injection)", answer.request_id)
     log.log(level, "submit %s SRV %s -> %s", answer.request_id, answer.srv, answer.code)
@@ -167,12 +173,13 @@ def _log_answer(answer: SyncAnswer, level: int) -> None:
 def _submit_result(outcome: SyncAnswer | Rejection) -> supplier_pb2.SubmitResult:
     if isinstance(outcome, REJECTIONS):
         return supplier_pb2.SubmitResult(error=submit_error(outcome))
-    _log_answer(outcome, logging.DEBUG)
     if outcome.acknowledgement_lost:
         return supplier_pb2.SubmitResult(
             error=supplier_pb2.SubmitError(code="UNAVAILABLE", message=ACKNOWLEDGEMENT_LOST)
         )
-    return supplier_pb2.SubmitResult(response=convert.submit_response(outcome))
+    result = supplier_pb2.SubmitResult()
+    convert.submit_response(outcome, into=result.response)
+    return result
 
 
 def _tally(outcomes: Iterable[SyncAnswer | Rejection]) -> str:
