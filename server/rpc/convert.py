@@ -216,8 +216,14 @@ def submit_response(
     return response
 
 
-def delivery(entry: OutboxEntry) -> supplier_pb2.Delivery:
-    out = supplier_pb2.Delivery(sequence=entry.sequence, user_id=entry.recipient)
+def delivery(
+    entry: OutboxEntry, into: supplier_pb2.Delivery | None = None
+) -> supplier_pb2.Delivery:
+    """The outbox entry as a Delivery: a new one, or `into` (an item just added to a batch's
+    repeated field, filled in place rather than copied there)."""
+    out = supplier_pb2.Delivery() if into is None else into
+    out.sequence = entry.sequence
+    out.user_id = entry.recipient
     match entry.message:
         case core_messages.ServiceResponse() as r:
             response = out.service_response

@@ -149,7 +149,11 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
             request.after_sequence,
             Batching(limit, DELIVERY_LINGER_SECONDS, DELIVERY_FEW, DELIVERY_MOST_LINGER_SECONDS),
         ):
-            yield supplier_pb2.DeliveryBatch(deliveries=[convert.delivery(e) for e in entries])
+            batch = supplier_pb2.DeliveryBatch()
+            add = batch.deliveries.add
+            for entry in entries:
+                convert.delivery(entry, into=add())
+            yield batch
 
     def Acknowledge(self, request, context):
         return acknowledge(self._host, request, context)

@@ -410,13 +410,14 @@ class StateFile:
         if not run:
             return
         blob = _dumps([(c.at, c.command) for c in run])
-        kinds = Counter([type(c.command).__name__ for c in run])
         self._db.execute(
-            "INSERT INTO commands VALUES (?, ?, ?, ?)",
-            (
-                run[0].seq,
-                run[-1].seq,
-                ", ".join(f"{kind} x{count}" for kind, count in kinds.most_common()),
-                blob,
-            ),
+            "INSERT INTO commands VALUES (?, ?, ?, ?)", (run[0].seq, run[-1].seq, _kinds(run), blob)
         )
+
+
+def _kinds(run: list[_PendingCommand]) -> str:
+    """What a run of commands is, for a person reading the file: "Submit x7, RunDue x1"."""
+    names = [type(c.command).__name__ for c in run]
+    if names.count(names[0]) == len(names):  # the usual commit: one kind (a Counter costs more)
+        return f"{names[0]} x{len(names)}"
+    return ", ".join(f"{name} x{count}" for name, count in Counter(names).most_common())

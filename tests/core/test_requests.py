@@ -14,6 +14,7 @@ from dccsim.devices.kinds import DeviceType, SmetsVersion
 from dccsim.server.core.clock import DEFAULT_START, VirtualClock
 from dccsim.server.core.codes import REPLAYED_COUNTER, ResponseCode
 from dccsim.server.core.errors import InvalidField
+from dccsim.server.core.eui import canonical_eui64
 from dccsim.server.core.journal import EventKind
 from dccsim.server.core.matrix import CommandVariant
 from dccsim.server.core.messages import (
@@ -149,6 +150,19 @@ def test_malformed_request_id_is_rejected_naming_the_field(text: object, field: 
 
     assert caught.value.field == field
     assert str(caught.value).startswith(f"{field}: ")
+
+
+@pytest.mark.spec("REQ-01")
+def test_request_id_parsing_remembers_only_valid_euis() -> None:
+    """EUIs a run keeps using are remembered; a malformed one is refused every time it comes,
+    and the same text in either case gives the same canonical EUI."""
+    for _ in range(2):
+        with pytest.raises(InvalidField):
+            RequestId.parse(f"{SUPPLIER_A}:00-db-12-34-56-78-90-zz:1")
+        assert RequestId.parse(f"{SUPPLIER_A.lower()}:{ESME.lower()}:1").originator == SUPPLIER_A
+        assert canonical_eui64(ESME.lower(), "device_id") == ESME
+        with pytest.raises(InvalidField, match="device_id"):
+            canonical_eui64(ESME.lower() + "-00", "device_id")
 
 
 @pytest.mark.spec("REQ-01")
@@ -869,6 +883,23 @@ def test_accelerated_clock_keeps_its_rate_across_set_and_advance() -> None:
     real.seconds += 30
 
     assert clock.now() == datetime(2030, 6, 1, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.spec("REQ-07")
+def test_a_pinned_clock_stands_still_and_an_inner_pin_keeps_the_outer_instant() -> None:
+    real = _FakeMonotonic()
+    clock = VirtualClock(rate=1.0, monotonic=real)
+    pinned_at = DEFAULT_START + timedelta(hours=1)
+
+    with clock.pinned(pinned_at) as outer:
+        real.seconds += 10
+        with clock.pinned(DEFAULT_START + timedelta(days=9)) as inner:
+            assert inner == outer == pinned_at
+        assert clock.now() == pinned_at  # leaving the inner block unpins nothing
+        clock.advance(timedelta(minutes=5))  # a command may move the pinned instant
+        assert clock.now() == pinned_at + timedelta(minutes=5)
+    real.seconds += 10
+    assert clock.now() == pinned_at + timedelta(minutes=5, seconds=10)  # running again
 
 
 @pytest.mark.spec("REQ-07")

@@ -6,7 +6,7 @@ import itertools
 import pickle
 import random
 import sqlite3
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -30,6 +30,7 @@ from dccsim.server.core.requests import (
 )
 from dccsim.server.rpc.host import DspHost
 from dccsim.server.store import StateFile, StateFileError
+from dccsim.server.store.state_file import _dumps
 from tests.conftest import (
     EXAMPLE_MANUFACTURER,
     NEW_IMAGE,
@@ -254,3 +255,39 @@ def test_a_big_fleet_snapshots_after_as_many_changes_as_it_has_devices(tmp_path)
     assert state_file.snapshot_due(devices=6)  # 40 >= max(25, 6)
     assert not state_file.snapshot_due(devices=1_000)  # 40 < max(25, 1,000)
     state_file.close()
+
+
+@pytest.mark.parametrize(
+    "instant",
+    [
+        datetime(2026, 1, 1, tzinfo=UTC),
+        datetime(2026, 11, 21, 9, 40, 12, 345_678, tzinfo=UTC),
+        datetime(1, 1, 1, tzinfo=UTC),  # before the epoch: floor division, exact
+        datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC),
+        datetime(2026, 6, 1, 12, 0, tzinfo=timezone(timedelta(hours=1))),  # pickle's own form
+        datetime(2026, 6, 1, 12, 0),  # naive: pickle's own form
+    ],
+)
+def test_every_instant_is_written_exactly(instant: datetime) -> None:
+    """A UTC instant is written as microseconds since the epoch (cheaper than pickle's form);
+    whatever the form, what comes back is equal, with the same time zone."""
+    (back,) = pickle.loads(_dumps([instant]))
+    assert back == instant
+    assert back.tzinfo == instant.tzinfo
+    assert back.utcoffset() == instant.utcoffset()
+
+
+def test_each_commit_says_what_it_holds(tmp_path) -> None:
+    path = tmp_path / "state.sqlite3"
+    state_file = StateFile(path)
+    now = example_dsp().now()
+    for _ in range(3):
+        state_file.append(now, commands.Advance(timedelta(0)))
+    state_file.flush()
+    state_file.append(now, commands.Advance(timedelta(0)))
+    state_file.append(now, commands.RunDue())
+    state_file.append(now, commands.Advance(timedelta(0)))
+    state_file.close()
+    with sqlite3.connect(path) as db:
+        kinds = [k for (k,) in db.execute("SELECT kinds FROM commands ORDER BY first_seq")]
+    assert kinds == ["Advance x3", "Advance x2, RunDue x1"]
