@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 
 import grpc
@@ -77,7 +78,7 @@ def test_callers_that_queue_during_a_commit_share_the_next_one(tmp_path) -> None
     assert slow.writers[0][0] == first.ident
     assert slow.writers[1][0] in {thread.ident for thread in others}
     state_file.close()
-    with sqlite3.connect(tmp_path / "state.sqlite3") as db:
+    with closing(sqlite3.connect(tmp_path / "state.sqlite3", isolation_level=None)) as db:
         rows = db.execute("SELECT first_seq, last_seq FROM commands ORDER BY first_seq").fetchall()
     assert rows == [(1, 1), (2, 8)]
 
@@ -188,8 +189,8 @@ def test_a_stream_result_is_sent_only_once_its_change_is_durable(tmp_path) -> No
             slow.release.set()
             reader.join(timeout=10)
         assert [r.response.response_code for r in received] == ["I99"]
-        with sqlite3.connect(path) as db:
-            kinds = [k for (k,) in db.execute("SELECT kinds FROM commands")]
+        # The file is locked while it is open: look through its own connection.
+        kinds = [k for (k,) in state_file._db.execute("SELECT kinds FROM commands")]
         assert any("Submit" in k for k in kinds)
     finally:
         slow.release.set()

@@ -6,6 +6,7 @@ import itertools
 import pickle
 import random
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -177,11 +178,11 @@ def test_snapshots_bound_the_replay(tmp_path) -> None:
     for _ in range(200):
         workload.step()
     host._state_file.flush()
-    with sqlite3.connect(path) as db:
-        (commands_held,) = db.execute(
-            "SELECT coalesce(sum(last_seq - first_seq + 1), 0) FROM commands"
-        ).fetchone()
-        (snapshots,) = db.execute("SELECT count(*) FROM snapshots").fetchone()
+    db = host._state_file._db  # the file is locked while it is open: look through its own
+    (commands_held,) = db.execute(
+        "SELECT coalesce(sum(last_seq - first_seq + 1), 0) FROM commands"
+    ).fetchone()
+    (snapshots,) = db.execute("SELECT count(*) FROM snapshots").fetchone()
     assert commands_held <= 25 + 10  # at most one interval (a step may be a few commands)
     assert snapshots == 1
     crash(host)
@@ -205,21 +206,31 @@ def test_a_rejected_command_is_not_written_and_changes_nothing(tmp_path) -> None
 
 
 def test_acknowledged_means_durable(tmp_path) -> None:
-    """`run` returns only when the file holds the command: read it from a second connection."""
+    """`run` returns only when the file holds the command: drop the connection the moment it
+    returns, as a SIGKILL would (whatever was only queued is lost), and read the file anew."""
     path = tmp_path / "state.sqlite3"
     host = open_host(path)
     workload = Workload(host, seed=3)
     workload.submit(workload.request("11.2", ReadFirmwareVersion(), DEVICES[0]))
-    with sqlite3.connect(path) as db:
+    host._state_file._db.close()
+    host.stop()
+    with closing(sqlite3.connect(path, isolation_level=None)) as db:
         kinds = [k for (k,) in db.execute("SELECT kinds FROM commands ORDER BY first_seq")]
     assert kinds == ["Submit x1"]
-    host.stop()
-    host.close()
+
+
+def test_a_state_file_open_elsewhere_is_refused_until_it_is_closed(tmp_path) -> None:
+    path = tmp_path / "state.sqlite3"
+    first = StateFile(path)
+    with pytest.raises(StateFileError, match="in use by another process"):
+        StateFile(path)
+    first.close()
+    StateFile(path).close()  # free again
 
 
 def test_a_state_file_of_another_format_is_refused(tmp_path) -> None:
     path = tmp_path / "state.sqlite3"
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path, isolation_level=None)) as db:
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         db.execute("INSERT INTO meta VALUES ('format', 'something-else/9')")
     with pytest.raises(StateFileError, match="something-else/9"):
@@ -238,7 +249,8 @@ def test_a_command_that_no_longer_replays_is_reported_with_its_place(tmp_path) -
     host = open_host(path)
     host.run_one(commands.Advance(timedelta(hours=1)))
     crash(host)
-    with sqlite3.connect(path) as db:  # tamper: a clock change back in time cannot apply
+    # Tamper: a clock change back in time cannot apply.
+    with closing(sqlite3.connect(path, isolation_level=None)) as db:
         ((at, _),) = pickle.loads(db.execute("SELECT commands FROM commands").fetchone()[0])
         tampered = pickle.dumps([(at, commands.Advance(timedelta(hours=-1)))])
         db.execute("UPDATE commands SET commands = ?", (tampered,))
@@ -288,6 +300,6 @@ def test_each_commit_says_what_it_holds(tmp_path) -> None:
     state_file.append(now, commands.RunDue())
     state_file.append(now, commands.Advance(timedelta(0)))
     state_file.close()
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path, isolation_level=None)) as db:
         kinds = [k for (k,) in db.execute("SELECT kinds FROM commands ORDER BY first_seq")]
     assert kinds == ["Advance x3", "Advance x2, RunDue x1"]
