@@ -40,6 +40,7 @@ from typing import Literal, NamedTuple
 from dccsim.server.core import commands, faults, messages, records, requests
 from dccsim.server.core.commands import Command
 from dccsim.server.core.dsp import Dsp
+from dccsim.server.core.matrix import CommandVariant
 
 log = logging.getLogger("dccsim.store")
 
@@ -118,10 +119,46 @@ def _reduce_datetime(value: datetime) -> tuple[object, ...]:
     return value.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
 
 
+def _submit(
+    originator: str,
+    target: str,
+    counter: int,
+    srv: str,
+    variant: int,
+    body: requests.RequestBody,
+    execution_datetime: datetime | None,
+    user_role: records.UserRole | None,
+) -> commands.Submit:
+    """Rebuild a Submit that `_reduce_submit` wrote."""
+    request_id = requests.RequestId(originator, target, counter)
+    return commands.Submit(
+        requests.ServiceRequest(
+            request_id, srv, CommandVariant(variant), body, execution_datetime, user_role
+        )
+    )
+
+
+def _reduce_submit(command: commands.Submit) -> tuple[object, ...]:
+    """A Submit, most of what the file holds, as one flat record: nested (Submit, request,
+    RequestID, Command Variant) it costs half as much again to write, and a third more space."""
+    request = command.request
+    rid = request.request_id
+    return _submit, (
+        rid.originator,
+        rid.target,
+        rid.counter,
+        request.srv,
+        request.command_variant.value,
+        request.body,
+        request.execution_datetime,
+        request.user_role,
+    )
+
+
 _DISPATCH = (
     copyreg.dispatch_table
     | _frozen_records(commands, requests, records, messages, faults)
-    | {datetime: _reduce_datetime}
+    | {datetime: _reduce_datetime, commands.Submit: _reduce_submit}
 )
 
 

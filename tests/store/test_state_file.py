@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import pickle
 import random
@@ -19,7 +20,7 @@ from dccsim.server.core.faults import FaultAction, FaultRule, FaultStage
 from dccsim.server.core.fingerprint import fingerprint
 from dccsim.server.core.fleet import EXAMPLE_DEVICE_IDS
 from dccsim.server.core.matrix import CommandVariant
-from dccsim.server.core.records import CplEntry, CplStatus
+from dccsim.server.core.records import CplEntry, CplStatus, UserRole
 from dccsim.server.core.requests import (
     ActivateFirmware,
     ReadFirmwareVersion,
@@ -303,3 +304,30 @@ def test_each_commit_says_what_it_holds(tmp_path) -> None:
     with closing(sqlite3.connect(path, isolation_level=None)) as db:
         kinds = [k for (k,) in db.execute("SELECT kinds FROM commands ORDER BY first_seq")]
     assert kinds == ["Advance x3", "Advance x2, RunDue x1"]
+
+
+def test_a_submit_is_written_exactly_with_every_field() -> None:
+    """A Submit is written flattened (`_reduce_submit`): every field comes back, with its type.
+    A new field of ServiceRequest has to be added there too, hence the list of names."""
+    assert [f.name for f in dataclasses.fields(ServiceRequest)] == [
+        "request_id",
+        "srv",
+        "command_variant",
+        "body",
+        "execution_datetime",
+        "user_role",
+    ]
+    submit = commands.Submit(
+        ServiceRequest(
+            RequestId(SUPPLIER_A, DEVICES[0], 7),
+            "11.3",
+            CommandVariant.CRITICAL_TRANSFORM,
+            ActivateFirmware(NEW_IMAGE_HASH),
+            datetime(2026, 3, 1, 12, 30, tzinfo=UTC),
+            UserRole.IMPORT_SUPPLIER,
+        )
+    )
+    (back,) = pickle.loads(_dumps([submit]))
+    assert back == submit
+    assert type(back.request.command_variant) is CommandVariant
+    assert type(back.request.user_role) is UserRole
