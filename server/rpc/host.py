@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from dccsim.server.core.commands import Command, RunDue
@@ -107,28 +108,36 @@ class DspHost:
         raised (a rejected command changed nothing and is not recorded). Also returns the mark
         to pass to `wait_durable`: no outcome may reach a client before it is durable."""
         outcomes: list[Any | Rejection] = []
+        changes: list[tuple[datetime, Command]] = []  # what took effect, in order
         with self.lock:
             dsp = self.dsp
-            recorded = 0
-            with dsp.clock.pinned():
-                recorded += self._run_due(dsp)
-                for i, command in enumerate(commands):
-                    if i:  # an earlier command may have made work due
-                        recorded += self._run_due(dsp)
-                    at = dsp.now()  # a command may move the clock (Advance): each its own
-                    try:
-                        outcome = command.apply(dsp)
-                    except REJECTIONS as rejection:
-                        outcomes.append(rejection)
-                        self._traffic[type(rejection).__name__] += 1
-                        continue
-                    outcomes.append(outcome)
-                    # A response code is a StrEnum: it counts as its text.
-                    self._traffic[
-                        outcome.code if isinstance(outcome, SyncAnswer) else type(command).__name__
-                    ] += 1
-                    recorded += self._record(at, command)
-            if not recorded:
+            try:
+                with dsp.clock.pinned():
+                    self._run_due(dsp, changes)
+                    for i, command in enumerate(commands):
+                        if i:  # an earlier command may have made work due
+                            self._run_due(dsp, changes)
+                        at = dsp.now()  # a command may move the clock (Advance): each its own
+                        try:
+                            outcome = command.apply(dsp)
+                        except REJECTIONS as rejection:
+                            outcomes.append(rejection)
+                            self._traffic[type(rejection).__name__] += 1
+                            continue
+                        outcomes.append(outcome)
+                        # A response code is a StrEnum: it counts as its text.
+                        self._traffic[
+                            outcome.code
+                            if isinstance(outcome, SyncAnswer)
+                            else type(command).__name__
+                        ] += 1
+                        changes.append((at, command))
+            finally:
+                # Recorded together (one hand-over to the state file per call, not per
+                # command), and whatever happens: a change the DSP has made is in the record.
+                if changes and self._state_file is not None:
+                    self._state_file.append_all(changes)
+            if not changes:
                 return outcomes, 0
             self._wake(dsp)
             return outcomes, self._durable_mark(dsp)
@@ -144,18 +153,13 @@ class DspHost:
             raise outcome
         return outcome
 
-    def _run_due(self, dsp: Dsp) -> int:
+    def _run_due(self, dsp: Dsp, changes: list[tuple[datetime, Command]]) -> None:
         due = dsp.state.scheduler.next_due()
         if due is None or due > dsp.now():
-            return 0
+            return
         at = dsp.now()
         dsp.run_due()
-        return self._record(at, RunDue())
-
-    def _record(self, at, command: Command) -> int:
-        if self._state_file is not None:
-            self._state_file.append(at, command)
-        return 1
+        changes.append((at, RunDue()))
 
     def _durable_mark(self, dsp: Dsp) -> int:
         """The sequence to wait for; takes a snapshot first when one is due (lock held)."""

@@ -30,7 +30,7 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -310,12 +310,21 @@ class StateFile:
 
     def append(self, at: datetime, command: Command) -> int:
         """Queue a command that has just been applied; return its sequence number."""
+        return self.append_all(((at, command),))
+
+    def append_all(self, changes: Sequence[tuple[datetime, Command]]) -> int:
+        """Queue commands that have just been applied, in order; return the last one's
+        sequence number."""
         with self._mutex:
             self._check_writable()
-            self._seq += 1
-            self._queue.append(_PendingCommand(self._seq, at, command))
-            self._queued += 1
-            self._since_snapshot += 1
+            first = self._seq + 1
+            self._queue.extend(
+                _PendingCommand(seq, at, command)
+                for seq, (at, command) in enumerate(changes, first)
+            )
+            self._seq += len(changes)
+            self._queued += len(changes)
+            self._since_snapshot += len(changes)
             return self._seq
 
     @property
