@@ -5,6 +5,7 @@ clock runs."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -18,7 +19,7 @@ from dccsim.server.core.commands import Command, RunDue
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
 from dccsim.server.core.messages import SyncAnswer
-from dccsim.server.store import StateFile
+from dccsim.server.store import StateFile, StateFileError
 
 log = logging.getLogger("dccsim.traffic")
 
@@ -111,6 +112,8 @@ class DspHost:
         changes: list[tuple[datetime, Command]] = []  # what took effect, in order
         with self.lock:
             dsp = self.dsp
+            if self._state_file is not None:
+                self._state_file.check_writable()  # a change it cannot record is not made
             try:
                 with dsp.clock.pinned():
                     self._run_due(dsp, changes)
@@ -267,7 +270,9 @@ class DspHost:
     def _tick(self) -> None:
         while not self._stopping.wait(self._tick_seconds):
             if not self.dsp.clock.frozen:
-                self.run(())
+                # A failed state file was logged when the commit failed; every call says so.
+                with contextlib.suppress(StateFileError):
+                    self.run(())
             if time.monotonic() >= self._next_summary:
                 self._summarise()
 

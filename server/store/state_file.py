@@ -316,7 +316,7 @@ class StateFile:
         """Queue commands that have just been applied, in order; return the last one's
         sequence number."""
         with self._mutex:
-            self._check_writable()
+            self.check_writable()
             first = self._seq + 1
             self._queue.extend(
                 _PendingCommand(seq, at, command)
@@ -351,7 +351,7 @@ class StateFile:
         self._raise_if_failed()
         state = _dumps(dsp)
         with self._mutex:
-            self._check_writable()
+            self.check_writable()
             self._queue.append(_PendingSnapshot(self._seq, dsp.now(), state))
             self._queued += 1
             self._since_snapshot = 0
@@ -393,7 +393,8 @@ class StateFile:
             self._closed = True
         self._db.close()
 
-    def _check_writable(self) -> None:
+    def check_writable(self) -> None:
+        """Raise StateFileError if nothing more can be written (a commit failed, or closed)."""
         self._raise_if_failed()
         if self._closed:
             raise StateFileError(f"{self.path} is closed")

@@ -331,3 +331,21 @@ def test_a_submit_is_written_exactly_with_every_field() -> None:
     assert back == submit
     assert type(back.request.command_variant) is CommandVariant
     assert type(back.request.user_role) is UserRole
+
+
+def test_once_a_commit_has_failed_no_change_is_made(tmp_path) -> None:
+    """A change the file cannot record is not made: the DSP never runs ahead of its record."""
+    host = open_host(tmp_path / "state.sqlite3")
+
+    def failing_write(batch) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    host._state_file._write = failing_write  # type: ignore[method-assign]
+    workload = Workload(host, seed=5)
+    with pytest.raises(StateFileError, match="disk I/O error"):
+        workload.submit(workload.request("11.2", ReadFirmwareVersion(), DEVICES[0]))
+    before = fingerprint(host.dsp)
+    with pytest.raises(StateFileError, match="cannot write"):
+        workload.submit(workload.request("11.2", ReadFirmwareVersion(), DEVICES[1]))
+    assert fingerprint(host.dsp) == before
+    host.stop()
