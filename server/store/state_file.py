@@ -340,7 +340,7 @@ class StateFile:
     def snapshot_due(self, devices: int) -> bool:
         """Whether to snapshot a DSP of this many devices now: after `snapshot_every` changes,
         or after as many changes as it has devices, if that is more. Pickling costs about as
-        much per device (23 s for 1,000,000, with the server's lock held) as a restart's replay
+        much per device (20 s for 1,000,000, with the server's lock held) as a restart's replay
         costs per change, so a big fleet snapshots less often: its pauses stay rare, and a
         restart replays for about as long as it reads the snapshot."""
         return self._since_snapshot >= max(self.snapshot_every, devices)
