@@ -13,6 +13,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from dccsim.devices.kinds import DeviceType, SmetsVersion
 from dccsim.server.core import faults, records, requests
 from dccsim.server.core import messages as core_messages
+from dccsim.server.core.clock import UNIX_EPOCH
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.eui import parse_eui64
 from dccsim.server.core.journal import Event
@@ -53,13 +54,10 @@ USER_ROLES = _EnumMap(records.UserRole, list(range(1, 8)))
 CPL_STATUSES = _EnumMap(records.CplStatus, [1, 2])
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
 def timestamp(when: datetime) -> Timestamp:
     # What Timestamp.FromDatetime does (a naive datetime is UTC), at a third of its cost: every
     # delivered message carries one.
-    delta = (when if when.tzinfo is not None else when.replace(tzinfo=UTC)) - _EPOCH
+    delta = (when if when.tzinfo is not None else when.replace(tzinfo=UTC)) - UNIX_EPOCH
     return Timestamp(seconds=delta.days * 86_400 + delta.seconds, nanos=delta.microseconds * 1000)
 
 

@@ -38,6 +38,7 @@ from types import ModuleType
 from typing import Literal, NamedTuple
 
 from dccsim.server.core import commands, faults, messages, records, requests
+from dccsim.server.core.clock import UNIX_EPOCH
 from dccsim.server.core.commands import Command
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.matrix import CommandVariant
@@ -103,19 +104,18 @@ def _frozen_records(*modules: ModuleType) -> dict[type, Callable]:
     return table
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
 
 def _utc_instant(micros: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=micros)
+    return UNIX_EPOCH + timedelta(microseconds=micros)
 
 
 def _reduce_datetime(value: datetime) -> tuple[object, ...]:
     """A UTC instant (every instant the clock gives) as microseconds since the epoch: pickle's
     own form of a datetime costs four times as much, and every command carries one."""
     if value.tzinfo is UTC:
-        return _utc_instant, ((value - _EPOCH) // _MICROSECOND,)
+        return _utc_instant, ((value - UNIX_EPOCH) // _MICROSECOND,)
     return value.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
 
 
@@ -307,10 +307,6 @@ class StateFile:
         return Restored(dsp, snapshot_seq, replayed, time.perf_counter() - started)
 
     # -- while serving (the caller holds the server's lock) ------------------------------------
-
-    def append(self, at: datetime, command: Command) -> int:
-        """Queue a command that has just been applied; return its sequence number."""
-        return self.append_all(((at, command),))
 
     def append_all(self, changes: Sequence[tuple[datetime, Command]]) -> int:
         """Queue commands that have just been applied, in order; return the last one's

@@ -46,7 +46,7 @@ class SlowWrites:
 
 def append_and_wait(state_file: StateFile, lock: threading.Lock, done: list[int]) -> None:
     with lock:  # as the host appends: under its lock
-        state_file.append(AT, NOTHING)
+        state_file.append_all([(AT, NOTHING)])
         mark = state_file.mark
     state_file.wait_durable(mark)
     done.append(threading.get_ident())
@@ -116,7 +116,7 @@ def test_a_failed_commit_fails_every_waiter_and_every_later_change(tmp_path) -> 
     assert done == []
     assert len(errors) == 4 and all("disk I/O error" in e for e in errors)
     with pytest.raises(StateFileError, match="cannot write"):
-        state_file.append(AT, NOTHING)
+        state_file.append_all([(AT, NOTHING)])
 
 
 def test_a_unary_caller_lingers_only_in_company(tmp_path, monkeypatch) -> None:
@@ -131,7 +131,7 @@ def test_a_unary_caller_lingers_only_in_company(tmp_path, monkeypatch) -> None:
 
     def change(*, linger: bool) -> None:
         with lock:
-            state_file.append(AT, NOTHING)
+            state_file.append_all([(AT, NOTHING)])
         state_file.wait_durable(state_file.mark, linger=linger)
 
     for _ in range(3):  # one caller, one change after another

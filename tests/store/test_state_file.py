@@ -264,7 +264,7 @@ def test_a_big_fleet_snapshots_after_as_many_changes_as_it_has_devices(tmp_path)
     state_file = StateFile(tmp_path / "state.sqlite3", snapshot_every=25)
     dsp = example_dsp()
     for _ in range(40):
-        state_file.append(dsp.now(), commands.Advance(timedelta(0)))
+        state_file.append_all([(dsp.now(), commands.Advance(timedelta(0)))])
     assert state_file.snapshot_due(devices=6)  # 40 >= max(25, 6)
     assert not state_file.snapshot_due(devices=1_000)  # 40 < max(25, 1,000)
     state_file.close()
@@ -295,11 +295,15 @@ def test_each_commit_says_what_it_holds(tmp_path) -> None:
     state_file = StateFile(path)
     now = example_dsp().now()
     for _ in range(3):
-        state_file.append(now, commands.Advance(timedelta(0)))
+        state_file.append_all([(now, commands.Advance(timedelta(0)))])
     state_file.flush()
-    state_file.append(now, commands.Advance(timedelta(0)))
-    state_file.append(now, commands.RunDue())
-    state_file.append(now, commands.Advance(timedelta(0)))
+    state_file.append_all(
+        [
+            (now, commands.Advance(timedelta(0))),
+            (now, commands.RunDue()),
+            (now, commands.Advance(timedelta(0))),
+        ]
+    )
     state_file.close()
     with closing(sqlite3.connect(path, isolation_level=None)) as db:
         kinds = [k for (k,) in db.execute("SELECT kinds FROM commands ORDER BY first_seq")]
