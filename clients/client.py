@@ -372,6 +372,20 @@ class Client:
         )
         return self._call(self.control.PutCplEntry, entry)
 
+    def begin_recovery(self, device_id: str, *, actor: str, reason: str = "") -> types_pb2.Device:
+        """Move a device into Recovery (AUTH-08): every SR relating to it is refused."""
+        request = control_pb2.BeginRecoveryRequest(device_id=device_id, actor=actor, reason=reason)
+        return self._call(self.control.BeginRecovery, request)
+
+    def complete_recovery(
+        self, device_id: str, *, actor: str, reason: str = ""
+    ) -> types_pb2.Device:
+        """Recovery -> Recovered: checked from then on with `status_before_recovery`."""
+        request = control_pb2.CompleteRecoveryRequest(
+            device_id=device_id, actor=actor, reason=reason
+        )
+        return self._call(self.control.CompleteRecovery, request)
+
     def add_fault_rule(self, rule: control_pb2.FaultRule) -> int:
         return self._call(self.control.AddFaultRule, rule).rule_id
 

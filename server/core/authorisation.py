@@ -29,6 +29,7 @@ from dccsim.server.core.records import (
 )
 from dccsim.server.core.registration import RegistrationData, roles_for_fuel
 from dccsim.server.core.requests import ServiceRequest
+from dccsim.server.core.services import REGISTRY
 
 CHECK_ORDER = ("E12", "E1", "E2", "E3", "E19", "E11", "E4", "E5", "E17")
 
@@ -45,6 +46,8 @@ _LOCAL_STATUSES_SUPPLIER = frozenset(
     }
 )
 _LOCAL_STATUSES_OTHERS = frozenset({SmiStatus.INSTALLED_NOT_COMMISSIONED, SmiStatus.COMMISSIONED})
+
+_ELIGIBLE_FOR_ANY_DEVICE = frozenset({UserRole.OTHER_USER, UserRole.LOAD_CONTROLLER})
 
 # Preference when the request names no role: the role that matches the device's fuel first.
 _ROLE_PREFERENCE = tuple(UserRole)
@@ -82,7 +85,11 @@ def authorise(
         allowed = ",".join(str(int(v)) for v in sorted(definition.command_variants))
         return _reject(ResponseCode.E12, f"SRV {definition.srv} takes Command Variant {allowed}")
 
-    user = users.get(request.request_id.originator)
+    originator = request.request_id.originator
+    if originator == acb_id:
+        # REQ-08: the ACB is the DCC's own identity, never a User.
+        return _reject(ResponseCode.E1, "the DCC Access Control Broker is not a User")
+    user = users.get(originator)
     if user is None:
         return _reject(ResponseCode.E1, "originator is not a known user")
     target_record = None if definition.non_device else smi.get(request.request_id.target)
@@ -103,7 +110,7 @@ def authorise(
     record = target_record
     if record is None:
         return _reject(ResponseCode.E19, "target device is not in the SMI", role)
-    if not definition.applies_to(record.device_type):
+    if not REGISTRY.applies_to(definition.srv, record.device_type):
         return _reject(
             ResponseCode.E11, f"SRV {definition.srv} does not apply to a {record.device_type}", role
         )
@@ -158,8 +165,10 @@ def is_eligible(
     """AUTH-05: an Eligible User for the device at the time the SR pertains to."""
     if user.ceased_on is not None and when.date() > _plus_24_months(user.ceased_on):
         return False
-    if role is UserRole.OTHER_USER:
-        return True  # Decision: an OU is eligible for any device for the SRs the matrix opens
+    if role in _ELIGIBLE_FOR_ANY_DEVICE:
+        # Decision: an OU, and a Load Controller (no MPxN registration names one), is eligible
+        # for any device for the SRs the matrix opens to its role.
+        return True
     if role not in roles_for_fuel(record.device_type):
         return False
     return registrations.is_registered(record.mpxn, role, user.user_id, when)
@@ -192,11 +201,14 @@ def local_delivery_allows(request: ServiceRequest, role: UserRole, record: SmiRe
     """AUTH-09."""
     if request.srv == "8.1.1" or request.execution_datetime is not None:
         return False
-    allowed = _LOCAL_STATUSES_SUPPLIER if role in SUPPLIER_ROLES else _LOCAL_STATUSES_OTHERS
     status = record.effective_status
-    if status is SmiStatus.SUSPENDED and record.status_before_suspension is not None:
-        # Decision: the one local exception AUTH-07 grants a Suspended device (SMETS1 2.2 CV 2)
-        # would be void if E17 judged the Suspended status itself, so E17 judges the status the
-        # device held before suspension.
-        status = record.status_before_suspension
+    if status is SmiStatus.SUSPENDED:
+        # Suspended is in neither list (AUTH-09 as clarified): only the one local exception
+        # AUTH-07 grants a Suspended device, SMETS1 2.2 with CV 2, gets through.
+        return (
+            request.srv == "2.2"
+            and request.command_variant is CommandVariant.NON_CRITICAL_LOCAL
+            and record.smets is SmetsVersion.SMETS1
+        )
+    allowed = _LOCAL_STATUSES_SUPPLIER if role in SUPPLIER_ROLES else _LOCAL_STATUSES_OTHERS
     return status in allowed

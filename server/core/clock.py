@@ -150,3 +150,12 @@ class Scheduler:
 
     def pending(self) -> list[tuple[datetime, str]]:
         return [(t.due, t.label) for t in sorted(self._heap)]
+
+    def cancel(self, label: str) -> int:
+        """Drop the work labelled `label`; return how much was dropped."""
+        kept = [timer for timer in self._heap if timer.label != label]
+        dropped = len(self._heap) - len(kept)
+        if dropped:
+            heapq.heapify(kept)
+            self._heap = kept
+        return dropped

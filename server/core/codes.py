@@ -26,8 +26,15 @@ class ResponseCode(StrEnum):
     # non-increasing RequestID counter with it, so it cannot be mistaken for a documented code.
     E1000 = "E1000"
     E080201 = "E080201"  # Decision: 8.2 found no device for the search key
+    E080301 = "E080301"  # Decision: 8.3's device is not in the SMI
+    E080302 = "E080302"  # Decision: 8.3 by a user who is not its Responsible Supplier, or from a
+    # status that cannot be decommissioned
     E080407 = "E080407"  # 8.4: device not in SMI, or status not valid for the update (INV-05)
+    E081401 = "E081401"  # Decision: 8.14.x's device is not a CHF in the SMI
+    E081402 = "E081402"  # Decision: 8.14.x from a CHF status the update cannot start from
+    E120201 = "E120201"  # Decision: 12.2 pre-notifies a device already in the SMI
     W110101 = "W110101"  # 11.1 accepted with warnings (DSPUpdateFirmwareWarning)
+    W110401 = "W110401"  # 11.4 accepted with warnings (DSPUpdatePPMIDFirmwareWarning)
 
     @property
     def is_error(self) -> bool:

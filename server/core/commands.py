@@ -123,6 +123,26 @@ class RestoreDevice:
 
 
 @dataclass(frozen=True, slots=True)
+class BeginRecovery:
+    device_id: str
+    actor: str
+    reason: str
+
+    def apply(self, dsp: Dsp) -> SmiRecord:
+        return dsp.begin_recovery(self.device_id, actor=self.actor, reason=self.reason)
+
+
+@dataclass(frozen=True, slots=True)
+class CompleteRecovery:
+    device_id: str
+    actor: str
+    reason: str
+
+    def apply(self, dsp: Dsp) -> SmiRecord:
+        return dsp.complete_recovery(self.device_id, actor=self.actor, reason=self.reason)
+
+
+@dataclass(frozen=True, slots=True)
 class ProgramEcosFailure:
     device_id: str
     ecos_error_code: str

@@ -18,17 +18,18 @@ from types import MappingProxyType
 
 from dccsim.devices.device import SimulatedDevice
 from dccsim.devices.kinds import DeviceType
-from dccsim.server.core import device_services, dsp_services
+from dccsim.server.core import device_services
 from dccsim.server.core.authorisation import authorise
 from dccsim.server.core.baseline import Baseline
 from dccsim.server.core.clock import VirtualClock
 from dccsim.server.core.codes import REPLAYED_COUNTER, DccAlertCode, ResponseCode
+from dccsim.server.core.delivery import decide
 from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
 from dccsim.server.core.eui import parse_eui64
 from dccsim.server.core.faults import FaultPlan, FaultStage
 from dccsim.server.core.firmware_processing import AlertIntent
 from dccsim.server.core.journal import EventKind, Journal
-from dccsim.server.core.matrix import SERVED_SRVS, CommandVariant, ServiceDefinition
+from dccsim.server.core.matrix import CommandVariant
 from dccsim.server.core.messages import DeviceStatusChange, LocalCommand, PreCommand, SyncAnswer
 from dccsim.server.core.outbox import Outbox, OutboxEntry
 from dccsim.server.core.records import (
@@ -41,21 +42,13 @@ from dccsim.server.core.records import (
     User,
 )
 from dccsim.server.core.requests import RequestId, ServiceRequest, SignedPreCommand
+from dccsim.server.core.services import REGISTRY
 from dccsim.server.core.state import DEFAULT_ACB_ID, DspState
 from dccsim.server.core.validation import validate
 
 GBCS_VERSION = "4.0"
 # Fast enough to run a year in a few seconds; much faster and a reading of the clock overflows.
 MAX_CLOCK_RATE = 10_000_000
-_NON_DEVICE_HANDLERS = {
-    "8.2": dsp_services.read_inventory,
-    "8.4": dsp_services.apply_inventory_update,
-    "11.1": dsp_services.distribute_firmware,
-    "12.1": dsp_services.wan_matrix,
-}
-# SRVs whose future-dated form the DSP holds until the execution time ("DSP" pattern); 11.3's
-# future dating is held by the device itself.
-_DEVICE_HOLDS_FUTURE_DATED = frozenset({"11.3"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,17 +167,18 @@ class Dsp:
         if not decision.authorised:
             assert decision.code is not None
             return self._answer(request, decision.code, decision.reason)
-        if definition.srv not in SERVED_SRVS:
+        spec = REGISTRY.get(definition.srv)
+        if spec is None:
             raise NotSimulated(definition.srv, definition.name)
-        if definition.non_device:
+        if spec.run_in_dsp is not None:
             # The DSP answers these itself, and may refuse them (E080201, E080407): a refused
             # request consumes no counter (REQ-02), so only a success is accepted.
-            answer = _NON_DEVICE_HANDLERS[definition.srv](self.state, request)
+            answer = spec.run_in_dsp(self.state, request)
             if not answer.code.is_error:
                 self._accept(request, signed, decision.role)
             return answer
         self._accept(request, signed, decision.role)
-        return self._device_request(request, definition)
+        return self._device_request(request, spec.device_holds_future_dated)
 
     def _accept(self, request: ServiceRequest, signed: bool, role: str | None) -> None:
         """Consume the counter (or the pending PreCommand) of an accepted request."""
@@ -239,7 +233,9 @@ class Dsp:
             execution_datetime=request.execution_datetime or pending.request.execution_datetime,
         )
 
-    def _device_request(self, request: ServiceRequest, definition: ServiceDefinition) -> SyncAnswer:
+    def _device_request(
+        self, request: ServiceRequest, device_holds_future_dated: bool
+    ) -> SyncAnswer:
         cv = request.command_variant
         rid = request.request_id
         if cv is CommandVariant.CRITICAL_TRANSFORM:
@@ -253,21 +249,23 @@ class Dsp:
                 rid, request.srv, ResponseCode.I0, LocalCommand(_pre_command_payload(request))
             )
         when = request.execution_datetime
-        if when is not None and when > self.now() and request.srv not in _DEVICE_HOLDS_FUTURE_DATED:
+        if request.is_cancellation and not device_holds_future_dated:
+            # SRV-05: 3000-12-31 cancels what the DSP holds of this SRV for this device, and the
+            # device answers at once.
+            self.state.scheduler.cancel(_held_label(request.srv, rid.target))
+            device_services.execute(self.state, request)
+        elif when is not None and when > self.now() and not device_holds_future_dated:
             self.state.scheduler.at(
                 when,
                 partial(device_services.execute, self.state, request),
-                label=f"SRV {request.srv} {rid}",
+                label=_held_label(request.srv, rid.target),
             )
         else:
             device_services.execute(self.state, request)
         device = self.state.network.get(rid.target)
         lost = (
             device is not None
-            and device_services.decide(
-                self.state, FaultStage.ACKNOWLEDGEMENT, request.srv, device, rid
-            )
-            is not None
+            and decide(self.state, FaultStage.ACKNOWLEDGEMENT, request.srv, device, rid) is not None
         )  # DROP is the only action at this stage
         return SyncAnswer(rid, request.srv, ResponseCode.I99, acknowledgement_lost=lost)
 
@@ -328,6 +326,7 @@ class Dsp:
         # a copy of each costs a 1,000,000-device load about 3 s and 230 MiB at its peak.
         device_id = record.device_id
         pair = self._gsme_to_pair(record)  # checked before anything changes
+        record = self._with_checked_hub(record)
         device = SimulatedDevice.create(
             device_id,
             record.device_type,
@@ -367,6 +366,26 @@ class Dsp:
             )
         return gsme.device_id
 
+    def _with_checked_hub(self, record: SmiRecord) -> SmiRecord:
+        """The record with its Comms Hub link (CPL-04) in canonical form; refuses a link that
+        cannot be. The CHF may be added later, as a GSME may."""
+        if record.comms_hub is None:
+            return record
+        if record.device_type is not DeviceType.GPF:
+            raise InvalidField(
+                "comms_hub", f"only a GPF names its Comms Hub's CHF, not a {record.device_type}"
+            )
+        chf_id = parse_eui64(record.comms_hub, "comms_hub")
+        if chf_id == record.device_id:
+            raise InvalidField("comms_hub", "names the GPF itself, not its Comms Hub's CHF")
+        chf = self.state.smi.get(chf_id)
+        if chf is not None and chf.device_type is not DeviceType.CHF:
+            raise InvalidField("comms_hub", f"{chf_id} is a {chf.device_type}, not a CHF")
+        other = self.state.smi.hub_gpf(chf_id)
+        if other is not None and other.device_id != record.device_id:
+            raise InvalidField("comms_hub", f"the hub of CHF {chf_id} has GPF {other.device_id}")
+        return record if chf_id == record.comms_hub else replace(record, comms_hub=chf_id)
+
     def put_cpl_entry(self, entry: CplEntry) -> int:
         """Add or change a CPL entry. Marking one Removed suspends its devices (CPL-01);
         returns how many devices were suspended."""
@@ -385,23 +404,36 @@ class Dsp:
         return self._suspend_devices_on(entry)
 
     def _suspend_devices_on(self, entry: CplEntry) -> int:
+        """CPL-01. A GPF of a known Comms Hub runs the hub's firmware, so it is suspended with
+        its CHF and never by an entry of its own (CPL-04)."""
         suspended = 0
         alert = (AlertIntent(DccAlertCode.DEVICE_SUSPENDED, DeviceStatusChange(restored=False)),)
         for record in self.state.smi.with_cpl_key(entry.key):
-            if not record.device_type.on_cpl or record.status not in COMMUNICABLE:
+            if record.comms_hub is not None or not self._suspend(record, alert):
                 continue
-            new_record = record.suspended()
-            self.state.store(new_record, "CPL entry Removed")
-            self.state.raise_alerts(new_record, alert)
             suspended += 1
+            if record.device_type is DeviceType.CHF:
+                gpf = self.state.smi.hub_gpf(record.device_id)
+                if gpf is not None and self._suspend(gpf, alert):
+                    suspended += 1
         return suspended
+
+    def _suspend(self, record: SmiRecord, alert: tuple[AlertIntent, ...]) -> bool:
+        """Suspend one device if it can be; a Recovered one is judged by its status before
+        Recovery (AUTH-08), so one that was Suspended then is not suspended twice."""
+        if not record.device_type.on_cpl or record.effective_status not in COMMUNICABLE:
+            return False
+        new_record = record.suspended()
+        self.state.store(new_record, "CPL entry Removed")
+        self.state.raise_alerts(new_record, alert)
+        return True
 
     def restore_device(self, device_id: str, *, actor: str, reason: str) -> SmiRecord:
         """CPL-02's administrative reset: lift a suspension by hand. Audited in the journal."""
         if not actor:
             raise InvalidField("actor", "an administrative restore names who did it")
         record = self.device_record(device_id)
-        if record.status is not SmiStatus.SUSPENDED:
+        if not record.is_suspended:  # a Recovered device by its status before Recovery (AUTH-08)
             raise InvalidField("device_id", f"device is {record.status}, not Suspended")
         restored = record.restored()
         self.state.store(restored, "administrative restore")
@@ -415,6 +447,41 @@ class Dsp:
         )
         return restored
 
+    def begin_recovery(self, device_id: str, *, actor: str, reason: str) -> SmiRecord:
+        """AUTH-08: the DCC's recovery process takes a device into Recovery, where every SR
+        relating to it is refused, remembering the status it held. Audited in the journal."""
+        if not actor:
+            raise InvalidField("actor", "a recovery names who started it")
+        record = self.device_record(device_id)
+        if not record.may_enter_recovery:
+            raise InvalidField("device_id", f"a {record.status} device cannot enter Recovery")
+        return self._recovery_step(record, record.in_recovery(), "recovery begun", actor, reason)
+
+    def complete_recovery(self, device_id: str, *, actor: str, reason: str) -> SmiRecord:
+        """AUTH-08: Recovery -> Recovered; from then on the device is judged by the status it
+        held before Recovery. Audited in the journal."""
+        if not actor:
+            raise InvalidField("actor", "a recovery names who completed it")
+        record = self.device_record(device_id)
+        if record.status is not SmiStatus.RECOVERY:
+            raise InvalidField("device_id", f"device is {record.status}, not in Recovery")
+        return self._recovery_step(record, record.recovered(), "recovery completed", actor, reason)
+
+    def _recovery_step(
+        self, record: SmiRecord, new_record: SmiRecord, what: str, actor: str, reason: str
+    ) -> SmiRecord:
+        self.state.store(new_record, what)
+        self.state.journal.record(
+            self.now(),
+            EventKind.CONTROL,
+            what,
+            device=record.device_id,
+            actor=actor,
+            reason=reason,
+            was=record.status,
+        )
+        return new_record
+
     def remove_fault_rule(self, rule_id: int) -> None:
         try:
             self.faults.remove(rule_id)
@@ -426,6 +493,11 @@ class Dsp:
         if len(ecos_error_code) != 3:
             raise InvalidField("ecos_error_code", "an ECoSErrorCode is exactly 3 characters")
         self.state.ecos_failures[self.device_record(device_id).device_id] = ecos_error_code
+
+
+def _held_label(srv: str, device_id: str) -> str:
+    """The scheduler's label of a future-dated SR the DSP holds ("DSP" pattern, SRV-05)."""
+    return f"SRV {srv} held for {device_id}"
 
 
 def _pre_command_payload(request: ServiceRequest) -> bytes:

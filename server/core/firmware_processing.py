@@ -12,7 +12,7 @@ from dccsim.server.core.baseline import Baseline
 from dccsim.server.core.codes import DccAlertCode
 from dccsim.server.core.inventory import Cpl
 from dccsim.server.core.messages import DccAlertBody, DeviceStatusChange, FirmwareVersionMismatch
-from dccsim.server.core.records import CplStatus, SmiRecord, SmiStatus
+from dccsim.server.core.records import CplStatus, SmiRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,24 +30,24 @@ class FirmwareOutcome:
     alerts: tuple[AlertIntent, ...] = ()
 
 
+# N29 Device Restored from Suspension, to the Responsible Supplier and the Network Operator.
+DEVICE_RESTORED = AlertIntent(
+    DccAlertCode.DEVICE_RESTORED, DeviceStatusChange(restored=True), to_network_operator=True
+)
+
+
 def process_reported_version(record: SmiRecord, reported: str | None, cpl: Cpl) -> FirmwareOutcome:
     """FW-02 to FW-05: reconcile the SMI with the version a device reports."""
     if reported is None:
         return FirmwareOutcome(record)  # FW-05
     entry = cpl.get(record.manufacturer, record.model, reported)
     if entry is not None and entry.status is CplStatus.CURRENT:  # FW-02
-        if record.status is not SmiStatus.SUSPENDED:
+        if not record.is_suspended:  # a Recovered device as it was before Recovery (AUTH-08)
             if reported == record.firmware_version:
                 return FirmwareOutcome(record)  # the usual read: nothing to change
             return FirmwareOutcome(replace(record, firmware_version=reported))
-        updated = replace(record, firmware_version=reported)
-        restored = updated.restored()
-        alert = AlertIntent(
-            DccAlertCode.DEVICE_RESTORED,
-            DeviceStatusChange(restored=True),
-            to_network_operator=True,
-        )
-        return FirmwareOutcome(restored, (alert,))
+        restored = replace(record, firmware_version=reported).restored()
+        return FirmwareOutcome(restored, (DEVICE_RESTORED,))
     if reported == record.firmware_version:
         return FirmwareOutcome(record)
     mismatch = FirmwareVersionMismatch(record.device_type, record.firmware_version, reported)
@@ -72,6 +72,15 @@ def process_activation(
     if baseline is Baseline.PRE_MP105 and code is not ActivateImageResponseCode.SUCCESS:
         return FirmwareOutcome(record)
     return process_reported_version(record, reported, cpl)
+
+
+def restore_with_hub(gpf: SmiRecord) -> FirmwareOutcome:
+    """CPL-04: FW-02 has restored the CHF of this GPF's Comms Hub. The two run one firmware, so
+    a Suspended GPF is restored with it, to the status it held before suspension, with its own
+    N29. Its firmware version is its own record's and stays as it is."""
+    if not gpf.is_suspended:
+        return FirmwareOutcome(gpf)
+    return FirmwareOutcome(gpf.restored(), (DEVICE_RESTORED,))
 
 
 def process_gpf_reading(gsme: SmiRecord, reported_gsme_version: str | None) -> FirmwareOutcome:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from dccsim.devices.kinds import DeviceType, SmetsVersion
@@ -28,10 +28,9 @@ from dccsim.server.core.records import (
 SUPPLIER_A = "90-B3-D5-1F-30-01-00-00"
 SUPPLIER_B = "90-B3-D5-1F-30-03-00-00"
 NETWORK_OPERATOR = "90-B3-D5-1F-30-02-00-00"
-# The public CS08 template (11.2 to the PPMID) is sent from the EUI that is also the DCC Access
-# Control Broker's. Decision: the example fleet has it as an Other User, the least privilege that
-# may send 11.2, so the template runs unchanged.
-TEMPLATE_OTHER_USER = "90-B3-D5-1F-30-00-00-02"
+# The other RTDS and DCC Boxed users: an Other User, and the Load Controller that sends 7.16.
+OTHER_USER = "00-DB-12-34-56-78-00-04"
+LOAD_CONTROLLER = "90-B3-D5-1F-30-01-00-08"
 EXAMPLE_MPAN = "1100000000001"
 EXAMPLE_MPRN = "2100000001"
 EXAMPLE_MANUFACTURER = "DCCSIM"
@@ -46,6 +45,12 @@ EXAMPLE_DEVICE_IDS = {
     DeviceType.PPMID: _TEMPLATE_PREFIX + "A4",
     DeviceType.HCALCS: _TEMPLATE_PREFIX + "A5",
 }
+# Decision: the RTDS templates of ECS46d (6.14.3 to an APC output) target -A6, an ESME use case,
+# so the example fleet has -A6 as a second ESME on its own MPAN, with the same registrations.
+# It has a model of its own, so that the CPL tests' "one device per model" holds.
+EXAMPLE_APC_ESME_ID = _TEMPLATE_PREFIX + "A6"
+EXAMPLE_APC_MPAN = "1100000000906"
+EXAMPLE_APC_MODEL = "ESME-APC-S2"
 
 
 @dataclass(slots=True)
@@ -95,11 +100,13 @@ def example_model(device_type: DeviceType) -> str:
 
 
 def example_fleet() -> Fleet:
-    since = datetime(2020, 1, 1, tzinfo=UTC)
+    # Before every date the RTDS templates pertain to (their future-dated ones name 2015).
+    since = datetime(2010, 1, 1, tzinfo=UTC)
     users = [
         User(
             SUPPLIER_A,
-            frozenset({UserRole.IMPORT_SUPPLIER, UserRole.GAS_SUPPLIER}),
+            # The RTDS templates send export (ES) SRVs from the same supplier.
+            frozenset({UserRole.IMPORT_SUPPLIER, UserRole.EXPORT_SUPPLIER, UserRole.GAS_SUPPLIER}),
             interface_version=DuisVersion.V5_2,
             name="Supplier A",
         ),
@@ -116,21 +123,34 @@ def example_fleet() -> Fleet:
             name="Network Operator",
         ),
         User(
-            TEMPLATE_OTHER_USER,
+            OTHER_USER,
             frozenset({UserRole.OTHER_USER}),
             interface_version=DuisVersion.V5_2,
-            name="Template Other User",
+            name="Other User",
+        ),
+        User(
+            LOAD_CONTROLLER,
+            frozenset({UserRole.LOAD_CONTROLLER}),
+            interface_version=DuisVersion.V5_2,
+            name="Load Controller",
         ),
     ]
     registrations = [
         Registration(EXAMPLE_MPAN, UserRole.IMPORT_SUPPLIER, SUPPLIER_A, since),
         Registration(EXAMPLE_MPAN, UserRole.ELECTRICITY_DISTRIBUTOR, NETWORK_OPERATOR, since),
+        Registration(EXAMPLE_MPAN, UserRole.EXPORT_SUPPLIER, SUPPLIER_A, since),
         Registration(EXAMPLE_MPRN, UserRole.GAS_SUPPLIER, SUPPLIER_A, since),
         Registration(EXAMPLE_MPRN, UserRole.GAS_TRANSPORTER, NETWORK_OPERATOR, since),
+        # A second gas supplier for the MPRN (RTDS's GCS16b reads it as Supplier B, an incoming
+        # supplier); Supplier A, registered first, stays the Responsible Supplier.
+        Registration(EXAMPLE_MPRN, UserRole.GAS_SUPPLIER, SUPPLIER_B, since),
+        Registration(EXAMPLE_APC_MPAN, UserRole.IMPORT_SUPPLIER, SUPPLIER_A, since),
+        Registration(EXAMPLE_APC_MPAN, UserRole.ELECTRICITY_DISTRIBUTOR, NETWORK_OPERATOR, since),
     ]
+    models = [example_model(device_type) for device_type in EXAMPLE_DEVICE_IDS]
     cpl = [
-        CplEntry(EXAMPLE_MANUFACTURER, example_model(device_type), version)
-        for device_type in EXAMPLE_DEVICE_IDS
+        CplEntry(EXAMPLE_MANUFACTURER, model, version)
+        for model in (*models, EXAMPLE_APC_MODEL)
         for version in (EXAMPLE_FIRMWARE, EXAMPLE_NEW_FIRMWARE)
     ]
     devices = [
@@ -152,4 +172,14 @@ def example_fleet() -> Fleet:
         )
         for device_type, device_id in EXAMPLE_DEVICE_IDS.items()
     ]
+    esme = devices[0]
+    devices.append(
+        replace(
+            esme,
+            device_id=EXAMPLE_APC_ESME_ID,
+            mpxn=EXAMPLE_APC_MPAN,
+            model=EXAMPLE_APC_MODEL,
+            uprn=100000000006,
+        )
+    )
     return Fleet(users, registrations, cpl, devices)

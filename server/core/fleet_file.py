@@ -143,6 +143,7 @@ def _device(raw: object, where: str) -> SmiRecord:
     item = _mapping(raw, where)
     device_id = parse_eui64(_required(item, "id", where), f"{where}.id")
     paired = item.get("gsme")
+    hub = item.get("hub")
     return SmiRecord(
         device_id=device_id,
         device_type=_enum(DeviceType, _required(item, "type", where), f"{where}.type"),
@@ -158,6 +159,7 @@ def _device(raw: object, where: str) -> SmiRecord:
         else None,
         uprn=int(item["uprn"]) if item.get("uprn") is not None else None,
         paired_gsme=parse_eui64(paired, f"{where}.gsme") if paired else None,
+        comms_hub=parse_eui64(hub, f"{where}.hub") if hub else None,
     )
 
 

@@ -24,6 +24,18 @@ class Smi:
         self._records: dict[str, SmiRecord] = {}
         self._by_cpl_key: dict[tuple[str, str, str], set[str]] = {}
         self._by_mpxn: dict[str, _Ids] = {}
+        # A Comms Hub's CHF -> its GPF, for CPL-04 (one hub has one GPF; `Dsp.add_device`
+        # refuses a second).
+        self._gpf_by_hub: dict[str, str] = {}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        """A snapshot pickled before the hub index existed rebuilds it from the records."""
+        self.__dict__.update(state)
+        if "_gpf_by_hub" not in state:
+            self._gpf_by_hub = {}
+            for record in self._records.values():
+                if record.comms_hub is not None:
+                    self._gpf_by_hub[record.comms_hub] = record.device_id
 
     def __len__(self) -> int:
         return len(self._records)
@@ -53,6 +65,12 @@ class Smi:
                 self._unindex_mpxn(old.mpxn, device_id)
             if record.mpxn is not None:
                 self._index_mpxn(record.mpxn, device_id)
+        hub = record.comms_hub
+        if (old.comms_hub if old is not None else None) != hub:
+            if old is not None and old.comms_hub is not None:
+                self._unindex_hub(old.comms_hub, device_id)
+            if hub is not None:
+                self._gpf_by_hub[hub] = device_id
 
     def delete(self, device_id: str) -> None:
         old = self._records.pop(device_id, None)
@@ -60,12 +78,19 @@ class Smi:
             self._unindex_cpl_key(_cpl_key(old), device_id)
             if old.mpxn is not None:
                 self._unindex_mpxn(old.mpxn, device_id)
+            if old.comms_hub is not None:
+                self._unindex_hub(old.comms_hub, device_id)
 
     def with_cpl_key(self, key: CplKey) -> list[SmiRecord]:
         return [self._records[d] for d in sorted(self._by_cpl_key.get(key, ()))]
 
     def with_mpxn(self, mpxn: str) -> list[SmiRecord]:
         return [self._records[d] for d in sorted(self._by_mpxn.get(mpxn, ()))]
+
+    def hub_gpf(self, chf_id: str) -> SmiRecord | None:
+        """The GPF whose record names this CHF as its Comms Hub (CPL-04), if any."""
+        gpf_id = self._gpf_by_hub.get(chf_id)
+        return self._records.get(gpf_id) if gpf_id is not None else None
 
     def _index_cpl_key(self, key: tuple[str, str, str], device_id: str) -> None:
         ids = self._by_cpl_key.get(key)
@@ -87,6 +112,10 @@ class Smi:
             self._by_mpxn[mpxn] = {*ids, device_id}
         else:
             ids.add(device_id)
+
+    def _unindex_hub(self, chf_id: str, device_id: str) -> None:
+        if self._gpf_by_hub.get(chf_id) == device_id:
+            del self._gpf_by_hub[chf_id]
 
     def _unindex_mpxn(self, mpxn: str, device_id: str) -> None:
         ids = self._by_mpxn.get(mpxn)

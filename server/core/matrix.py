@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from enum import IntEnum
 from types import MappingProxyType
 
-from dccsim.devices.kinds import DeviceType
 from dccsim.server.core.matrix_data import MATRIX_ROWS
 from dccsim.server.core.records import UserRole
 
@@ -38,73 +37,37 @@ class CommandVariant(IntEnum):
         return self in (2, 6)
 
 
-# Decisions for the matrix source's gaps (shared/reference notes them):
-# - 7.16, 8.5 and 8.6 have no roles in the source; dccsim opens 7.16 (Limit APC Level, a network
-#   function) to ED, and 8.5 / 8.6 (service opt out / in) to IS and GS.
-# - 7.12-7.15: the sources disagree; dccsim follows the XSD's Command Variants (what a
-#   schema-valid request can carry) and derives criticality from them.
-_ROLE_GAPS = {"7.16": "ED", "8.5": "IS,GS", "8.6": "IS,GS"}
-
-# Device types each *served* SRV applies to (E11, REQ-06). SRVs not listed apply to any device.
-# 11.3 goes to ESME, GSME, CHF and HCALCS; PPMIDs use 11.4 and a GPF's firmware moves with its
-# Comms Hub, so 11.3 to a PPMID or GPF is E11.
-_DEVICE_TYPES = {
-    "2.2": frozenset({DeviceType.ESME, DeviceType.GSME}),
-    "6.23": frozenset({DeviceType.ESME, DeviceType.GSME}),
-    "8.1.1": frozenset({DeviceType.ESME, DeviceType.GSME}),
-    "11.2": frozenset(
-        {
-            DeviceType.ESME,
-            DeviceType.GSME,
-            DeviceType.GPF,
-            DeviceType.CHF,
-            DeviceType.PPMID,
-            DeviceType.HCALCS,
-        }
-    ),
-    "11.3": frozenset({DeviceType.ESME, DeviceType.GSME, DeviceType.CHF, DeviceType.HCALCS}),
-}
-
-
 @dataclass(frozen=True, slots=True)
 class ServiceDefinition:
     srv: str
     name: str
     critical: bool
     future_dated: str  # "No", "Device", "DSP" or "DSP & Device"
+    dcc_scheduled: bool  # may be the subject of a DCC Schedule (5.1)
     non_device: bool
     roles: frozenset[UserRole]
     command_variants: frozenset[CommandVariant]
-    device_types: frozenset[DeviceType] | None  # None: not restricted by the simulator
 
     @property
     def can_be_future_dated(self) -> bool:
         return self.future_dated != "No"
 
-    def applies_to(self, device_type: DeviceType) -> bool:
-        return self.device_types is None or device_type in self.device_types
 
-
-def _definition(row: tuple[str, str, bool, str, bool, str, str]) -> ServiceDefinition:
-    srv, name, _critical, future_dated, non_device, roles, cvs = row
+def _definition(row: tuple[str, str, bool, str, bool, bool, str, str]) -> ServiceDefinition:
+    srv, name, _critical, future_dated, dcc_scheduled, non_device, roles, cvs = row
     variants = frozenset(CommandVariant(int(cv)) for cv in cvs.split(","))
-    role_text = roles or _ROLE_GAPS.get(srv, "")
     return ServiceDefinition(
         srv=srv,
         name=name,
         critical=any(cv.is_critical for cv in variants),
         future_dated=future_dated,
+        dcc_scheduled=dcc_scheduled,
         non_device=non_device,
-        roles=frozenset(UserRole(r) for r in role_text.split(",") if r),
+        roles=frozenset(UserRole(r) for r in roles.split(",")),
         command_variants=variants,
-        device_types=_DEVICE_TYPES.get(srv),
     )
 
 
 SERVICE_MATRIX: Mapping[str, ServiceDefinition] = MappingProxyType(
     {row[0]: _definition(row) for row in MATRIX_ROWS}
 )
-
-# The SRVs whose behaviour the simulator serves in full; every other SRV is validated and
-# authorised, then answered "not simulated".
-SERVED_SRVS = frozenset({"2.2", "6.23", "8.1.1", "8.2", "8.4", "11.1", "11.2", "11.3", "12.1"})

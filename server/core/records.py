@@ -19,6 +19,8 @@ class UserRole(StrEnum):
     GAS_TRANSPORTER = "GT"
     REGISTERED_SUPPLIER_AGENT = "RSA"
     OTHER_USER = "OU"
+    # SMKI role 8: sends 7.16 Limit APC Level (the corrected matrix, from the RTDS senders).
+    LOAD_CONTROLLER = "LC"
 
 
 SUPPLIER_ROLES = frozenset(
@@ -93,6 +95,12 @@ COMMUNICABLE = frozenset(
     }
 )
 
+# Statuses the DCC's recovery process cannot start from (AUTH-08): a device already in it or
+# through it, or one out of service.
+_NO_RECOVERY_FROM = frozenset(
+    {SmiStatus.RECOVERY, SmiStatus.RECOVERED, SmiStatus.DECOMMISSIONED, SmiStatus.WITHDRAWN}
+)
+
 ESME_VARIANTS = frozenset(
     [
         "A",
@@ -144,6 +152,10 @@ class SmiRecord:
     date_commissioned: date | None = None
     # A GPF's GSME, so that an 11.2 to the GPF can be compared with the GSME's record (FW-07).
     paired_gsme: str | None = None
+    # A GPF's Communications Hub, by its CHF's device ID: the two run one firmware, so the GPF is
+    # suspended and restored with its CHF (CPL-04). Last, so that a snapshot written before it
+    # existed (fields pickled in order) still loads.
+    comms_hub: str | None = None
 
     @property
     def effective_status(self) -> SmiStatus:
@@ -156,12 +168,39 @@ class SmiRecord:
     def cpl_key(self) -> CplKey:
         return CplKey(self.manufacturer, self.model, self.firmware_version)
 
+    @property
+    def is_suspended(self) -> bool:
+        """Suspended, or Recovered from Suspended: FW-02 and CPL-02 judge a Recovered device by
+        the status it held before Recovery, like every other check (AUTH-08)."""
+        status = self.status
+        if status is SmiStatus.RECOVERED:
+            return self.status_before_recovery is SmiStatus.SUSPENDED
+        return status is SmiStatus.SUSPENDED
+
     def suspended(self) -> SmiRecord:
         return self.evolve(status=SmiStatus.SUSPENDED, status_before_suspension=self.status)
 
     def restored(self) -> SmiRecord:
         previous = self.status_before_suspension or SmiStatus.COMMISSIONED
+        if self.status is SmiStatus.RECOVERED:
+            # Recovered from Suspended: the restored status is the device's newest, so it
+            # replaces Recovered (which only stood for the status it hid).
+            return self.evolve(
+                status=previous, status_before_suspension=None, status_before_recovery=None
+            )
         return self.evolve(status=previous, status_before_suspension=None)
+
+    @property
+    def may_enter_recovery(self) -> bool:
+        return self.status not in _NO_RECOVERY_FROM
+
+    def in_recovery(self) -> SmiRecord:
+        """The DCC's recovery process begins (AUTH-08): remember the status it interrupts."""
+        return self.evolve(status=SmiStatus.RECOVERY, status_before_recovery=self.status)
+
+    def recovered(self) -> SmiRecord:
+        """The recovery process ends: Recovered, still judged by the status before Recovery."""
+        return self.evolve(status=SmiStatus.RECOVERED)
 
     def evolve(self, **changes: object) -> SmiRecord:
         """`dataclasses.replace(self, **changes)`, a quarter cheaper: marking a CPL entry Removed

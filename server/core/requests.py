@@ -182,18 +182,6 @@ RequestBody = (
     | NoBody
 )
 
-BODY_TYPES: dict[str, type] = {
-    "2.2": TopUpDevice,
-    "6.23": UpdateSecurityCredentialsCoS,
-    "8.1.1": CommissionDevice,
-    "8.2": ReadInventory,
-    "8.4": UpdateInventory,
-    "11.1": UpdateFirmware,
-    "11.2": ReadFirmwareVersion,
-    "11.3": ActivateFirmware,
-    "12.1": RequestWanMatrix,
-}
-
 
 @dataclass(frozen=True, slots=True)
 class ServiceRequest:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from dccsim.devices.kinds import DeviceType
 from dccsim.devices.network import DeviceNetwork
 from dccsim.server.core.baseline import Baseline
 from dccsim.server.core.clock import Scheduler, VirtualClock
+from dccsim.server.core.codes import DccAlertCode
 from dccsim.server.core.faults import FaultPlan
-from dccsim.server.core.firmware_processing import AlertIntent
+from dccsim.server.core.firmware_processing import AlertIntent, restore_with_hub
 from dccsim.server.core.inventory import Cpl, Smi
 from dccsim.server.core.journal import EventKind, Journal
 from dccsim.server.core.messages import ChangeOfSupplier, DccAlertMessage, OutboundMessage
@@ -91,7 +93,11 @@ class DspState:
 
     def raise_alerts(self, record: SmiRecord, intents: tuple[AlertIntent, ...]) -> None:
         """ALERT-01: each DCC Alert to the Responsible Supplier, and to the Network Operator
-        where the intent says so (N29)."""
+        where the intent says so (N29).
+
+        A CHF's N29 says FW-02 has restored it, whichever response did (11.2, 11.3, 0x00CA):
+        its Comms Hub's GPF is restored with it (CPL-04), here, so that every path that applies
+        a firmware outcome does so without knowing about hubs."""
         now = self.now()
         for intent in intents:
             supplier = self.registrations.responsible_supplier(record.device_type, record.mpxn, now)
@@ -111,3 +117,17 @@ class DspState:
                 device=record.device_id,
                 recipients=",".join(recipients) or "none registered",
             )
+        if record.device_type is DeviceType.CHF and any(
+            intent.code is DccAlertCode.DEVICE_RESTORED for intent in intents
+        ):
+            self._restore_hub_gpf(record.device_id)
+
+    def _restore_hub_gpf(self, chf_id: str) -> None:
+        """CPL-04: a GPF is never restored on its own, only with its hub's CHF."""
+        gpf = self.smi.hub_gpf(chf_id)
+        if gpf is None:
+            return
+        outcome = restore_with_hub(gpf)
+        if outcome.record is not gpf:
+            self.store(outcome.record, f"restored with its Comms Hub {chf_id} (CPL-04)")
+            self.raise_alerts(outcome.record, outcome.alerts)

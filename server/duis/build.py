@@ -60,7 +60,9 @@ Decisions where the schema leaves a choice:
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from lxml import etree
 
@@ -119,12 +121,6 @@ _FUTURE_DATED_ALERTS = frozenset(
 )
 # The SRV a future-dated outcome alert answers, by the message code that carries it.
 _FUTURE_DATED_SRV = {MessageCode.FUTURE_DATED_FIRMWARE_ACTIVATION: "11.3"}
-# MMC elements for device responses whose core body is None.
-_EMPTY_RESPONSE_BODIES = {
-    "2.2": "TopUpDeviceRsp",
-    "6.23": "UpdateSecurityCredentialsCoSRsp",
-    "8.1.1": "CommissionDeviceSynchroniseClockRsp",
-}
 _UNKNOWN_USER = "90-B3-D5-1F-30-00-00-02"  # the ACB, when an alert names no user at all
 
 
@@ -140,23 +136,11 @@ def build_sync_answer(
         version, code=answer.code, at=at or now_utc(), request_id=answer.request_id
     )
     message = _response_message(body, answer.srv)
-    match answer.body:
-        case None:
-            pass
-        case PreCommand(gbcs_version=gbcs_version, payload=payload):
-            pre = _sub(message, "PreCommand")
-            _sub(pre, "GBCSVersion", gbcs_version)
-            _sub(pre, "GBCSPayload", _b64(payload))
-        case LocalCommand(payload=payload):
-            _sub(_sub(message, "LocalCommand"), "GBCSPayload", _b64(payload))
-        case InventoryResult() as result:
-            _inventory(message, result)
-        case UpdateFirmwareWarnings() as warnings:
-            _firmware_warnings(message, warnings)
-        case WanMatrixResult() as result:
-            _wan_matrix(message, result, version)
-        case other:  # pragma: no cover - the core's SyncBody union is exhausted above
-            raise TypeError(f"no DUIS form for {type(other).__name__}")
+    if answer.body is not None:
+        writer = SYNC_WRITERS.get(type(answer.body))
+        if writer is None:  # pragma: no cover - a test checks every registered response
+            raise TypeError(f"no DUIS form for {type(answer.body).__name__}")
+        writer(message, answer.body, version)
     return _serialise(root)
 
 
@@ -241,7 +225,17 @@ def _response_message(body: etree._Element, srv: str) -> etree._Element:
 # -- synchronous bodies --------------------------------------------------------------------------
 
 
-def _inventory(message: etree._Element, result: InventoryResult) -> None:
+def _pre_command(message: etree._Element, pre: PreCommand, version: DuisVersion) -> None:
+    element = _sub(message, "PreCommand")
+    _sub(element, "GBCSVersion", pre.gbcs_version)
+    _sub(element, "GBCSPayload", _b64(pre.payload))
+
+
+def _local_command(message: etree._Element, local: LocalCommand, version: DuisVersion) -> None:
+    _sub(_sub(message, "LocalCommand"), "GBCSPayload", _b64(local.payload))
+
+
+def _inventory(message: etree._Element, result: InventoryResult, version: DuisVersion) -> None:
     inventory = _sub(message, "DSPInventory")
     for record, cpl_status in zip(result.devices, result.cpl_status, strict=True):
         _inventory_device(_sub(inventory, "Device"), record, cpl_status)
@@ -268,8 +262,14 @@ def _inventory_device(device: etree._Element, record: SmiRecord, cpl_status: str
         _sub(device, "UPRN", str(record.uprn))
 
 
-def _firmware_warnings(message: etree._Element, warnings: UpdateFirmwareWarnings) -> None:
-    element = _sub(message, "DSPUpdateFirmwareWarning")
+def _firmware_warnings(
+    message: etree._Element, warnings: UpdateFirmwareWarnings, version: DuisVersion
+) -> None:
+    # 11.4's warnings have the same shape under a name of their own.
+    ppmid = message.findtext(_sr("ServiceReferenceVariant")) == "11.4"
+    element = _sub(
+        message, "DSPUpdatePPMIDFirmwareWarning" if ppmid else "DSPUpdateFirmwareWarning"
+    )
     for name, device_ids in (
         ("InvalidDeviceIDList", warnings.invalid_device_ids),
         ("NotCommissionedDeviceIDList", warnings.not_commissioned),
@@ -336,25 +336,31 @@ def _service_response(response: ServiceResponse, version: DuisVersion) -> bytes:
 
 
 def _mmc_response_body(response: ServiceResponse) -> etree._Element | None:
-    match response.body:
-        case FirmwareVersionRead(firmware_version=version):
-            element = etree.Element(_ra("ReadFirmwareVersionRsp"))
-            _sub(element, "FirmwareVersion", version)
-            return element
-        case FirmwareActivation(code=code, firmware_version=version):
-            element = etree.Element(_ra("ActivateFirmwareRsp"))
-            if code is not None:
-                _asn1_status(_sub(element, "ActivateImageResponseCode"), code)
-            if version is not None:
-                _sub(element, "FirmwareVersion", version)
-            return element
-        case None if response.srv in _EMPTY_RESPONSE_BODIES:
-            element = etree.Element(_ra(_EMPTY_RESPONSE_BODIES[response.srv]))
-            if response.srv == "8.1.1":
-                _sub(element, "DeviceTime", format_datetime(response.issued_at))
-            return element
-        case _:
+    if response.body is None:
+        name = EMPTY_RESPONSE_BODIES.get(response.srv)
+        if name is None:
             return None
+        element = etree.Element(_ra(name))
+        if response.srv == "8.1.1":
+            _sub(element, "DeviceTime", format_datetime(response.issued_at))
+        return element
+    writer = MMC_WRITERS.get(type(response.body))
+    return None if writer is None else writer(response.body)
+
+
+def _read_firmware_rsp(read: FirmwareVersionRead) -> etree._Element:
+    element = etree.Element(_ra("ReadFirmwareVersionRsp"))
+    _sub(element, "FirmwareVersion", read.firmware_version)
+    return element
+
+
+def _activate_firmware_rsp(activation: FirmwareActivation) -> etree._Element:
+    element = etree.Element(_ra("ActivateFirmwareRsp"))
+    if activation.code is not None:
+        _asn1_status(_sub(element, "ActivateImageResponseCode"), activation.code)
+    if activation.firmware_version is not None:
+        _sub(element, "FirmwareVersion", activation.firmware_version)
+    return element
 
 
 def _asn1_status(element: etree._Element, code: ActivateImageResponseCode) -> None:
@@ -463,3 +469,26 @@ def _dcc_alert(alert: DccAlertMessage, version: DuisVersion) -> bytes:
         case other:  # pragma: no cover - the core's DccAlertBody union is exhausted above
             raise TypeError(f"no DUIS form for {type(other).__name__}")
     return _serialise(root)
+
+
+# -- the writers, by response body ---------------------------------------------------------------
+# Keyed by the registry's SRVs and response types (dccsim.server.core.services): a test fails when
+# a served SRV's response has no writer here.
+
+SYNC_WRITERS: dict[type, Callable[[etree._Element, Any, DuisVersion], None]] = {
+    PreCommand: _pre_command,
+    LocalCommand: _local_command,
+    InventoryResult: _inventory,
+    UpdateFirmwareWarnings: _firmware_warnings,
+    WanMatrixResult: _wan_matrix,
+}
+MMC_WRITERS: dict[type, Callable[[Any], etree._Element]] = {
+    FirmwareVersionRead: _read_firmware_rsp,
+    FirmwareActivation: _activate_firmware_rsp,
+}
+# MMC elements for device responses whose core body is None.
+EMPTY_RESPONSE_BODIES = {
+    "2.2": "TopUpDeviceRsp",
+    "6.23": "UpdateSecurityCredentialsCoSRsp",
+    "8.1.1": "CommissionDeviceSynchroniseClockRsp",
+}

@@ -43,11 +43,13 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
 from lxml import etree
 
+from dccsim.devices.kinds import DeviceType
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.eui import parse_eui64
 from dccsim.server.core.matrix import SERVICE_MATRIX, CommandVariant
@@ -72,6 +74,8 @@ from dccsim.server.core.requests import (
     UpdateInventory,
     UpdateSecurityCredentialsCoS,
 )
+from dccsim.server.core.services.comms_hub import HubInstalled, HubReturned
+from dccsim.server.core.services.inventory import DecommissionDevice, DevicePrenotification
 from dccsim.server.core.validation import validate
 from dccsim.server.duis.names import DS_NS, SR_NS, schema_version_value, service_reference
 from dccsim.server.duis.safe import load_document
@@ -80,19 +84,6 @@ from dccsim.server.duis.schemas import StrictSchema, validate_request_against
 MAX_FIRMWARE_IMAGE_CHARS = 10_240_000
 _XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 
-# The body element of each SRV the simulator serves.
-SERVED_BODIES = {
-    "2.2": "TopUpDevice",
-    "6.23": "UpdateSecurityCredentialsCoS",
-    "8.1.1": "CommissionDeviceSynchroniseClock",
-    "8.2": "ReadInventory",
-    "8.4": "UpdateInventory",
-    "11.1": "UpdateFirmware",
-    "11.2": "ReadFirmwareVersion",
-    "11.3": "ActivateFirmware",
-    "12.1": "RequestWANMatrix",
-}
-_SRV_OF_BODY = {name: srv for srv, name in SERVED_BODIES.items()}
 _SIGNED_CVS = frozenset(
     {
         CommandVariant.CRITICAL_SIGNED_REMOTE,
@@ -237,14 +228,16 @@ def _read_body(element: etree._Element, path: str, srv: str, cv: CommandVariant)
             f"Command Variant {int(cv)} carries a SignedPreCommand (the PreCommand that Command "
             "Variant 4 returned, signed), not a service request body",
         )
-    expected = SERVED_BODIES.get(srv)
-    if expected is not None and name != expected:
-        raise InvalidField(path, f"SRV {srv} takes a {expected} body, not {name}")
-    if expected is None and name in _SRV_OF_BODY:
-        raise InvalidField(path, f"a {name} body belongs to SRV {_SRV_OF_BODY[name]}, not {srv}")
-    reader = _READERS.get(name)
-    if reader is None:
+    entry = BODY_READERS.get(srv)
+    if entry is None:
+        if name in _SRV_OF_BODY:
+            raise InvalidField(
+                path, f"a {name} body belongs to SRV {_SRV_OF_BODY[name]}, not {srv}"
+            )
         return NoBody(), _leading_execution_datetime(element, path), {}
+    expected, reader = entry
+    if name != expected:
+        raise InvalidField(path, f"SRV {srv} takes a {expected} body, not {name}")
     return reader(element, path)
 
 
@@ -445,17 +438,186 @@ def _request_wan_matrix(element: etree._Element, path: str) -> BodyReading:
     return RequestWanMatrix(postcode=postcode, address_identifier=address), None, fields
 
 
-_READERS = {
-    "TopUpDevice": _top_up,
-    "UpdateSecurityCredentialsCoS": _change_of_supplier,
-    "CommissionDeviceSynchroniseClock": _commission,
-    "ReadInventory": _read_inventory,
-    "UpdateInventory": _update_inventory,
-    "UpdateFirmware": _update_firmware,
-    "ReadFirmwareVersion": _read_firmware_version,
-    "ActivateFirmware": _activate_firmware,
-    "RequestWANMatrix": _request_wan_matrix,
+def _decommission(element: etree._Element, path: str) -> BodyReading:
+    parts = _sequence(element, path, [("DeviceID", 1, 1)])
+    device_path = f"{path}/DeviceID"
+    device_id = parse_eui64(_text(parts["DeviceID"][0], device_path), device_path)
+    return DecommissionDevice(device_id), None, {"body.device_id": device_path}
+
+
+_PRENOTIFICATION = [
+    ("DeviceID", 1, 1),
+    ("DeviceManufacturer", 1, 1),
+    ("DeviceModel", 1, 1),
+    ("DeviceType", 1, 1),
+    ("SMETSCHTSVersion", 0, 1),
+    ("FirmwareVersion", 0, 1),
+    ("ESMEVariant", 0, 1),
+    ("AssociatedGPFDeviceID", 0, 1),
+]
+
+
+def _prenotification(element: etree._Element, path: str) -> BodyReading:
+    parts = _sequence(element, path, _PRENOTIFICATION)
+    values = {
+        name: _text(items[0], f"{path}/{name}") if items else None for name, items in parts.items()
+    }
+    device_path = f"{path}/DeviceID"
+    device_id = parse_eui64(values["DeviceID"], device_path)
+    type_path = f"{path}/DeviceType"
+    try:
+        device_type = DeviceType(values["DeviceType"])
+    except ValueError:
+        raise InvalidField(
+            type_path, f"{values['DeviceType']!r} is not a DUIS DeviceType"
+        ) from None
+    for gpf in parts["AssociatedGPFDeviceID"]:
+        parse_eui64(_text(gpf, f"{path}/AssociatedGPFDeviceID"), f"{path}/AssociatedGPFDeviceID")
+    body = DevicePrenotification(
+        device_id=device_id,
+        manufacturer=values["DeviceManufacturer"] or "",
+        model=values["DeviceModel"] or "",
+        device_type=device_type,
+        smets=_prenotified_smets(values["SMETSCHTSVersion"]),
+        firmware_version=values["FirmwareVersion"],
+        esme_variant=values["ESMEVariant"],
+    )
+    fields = {
+        "body.device_id": device_path,
+        "body.manufacturer": f"{path}/DeviceManufacturer",
+        "body.model": f"{path}/DeviceModel",
+        "body.device_type": type_path,
+        "body.firmware_version": f"{path}/FirmwareVersion",
+        "body.esme_variant": f"{path}/ESMEVariant",
+    }
+    return body, None, fields
+
+
+def _prenotified_smets(text: str | None) -> SmetsVersion:
+    """Decision: a pre-notified SMETSCHTSVersion that names version 1 (`SMETS1...`, or RTDS's
+    `SMETS V1.58`) is SMETS1; any other, or none, SMETS2."""
+    if text is not None and re.match(r"SMETS\s*V?1", text.upper()):
+        return SmetsVersion.SMETS1
+    return SmetsVersion.SMETS2
+
+
+# The elements of the four Communications Hub status updates (8.14.x), in the schema's order;
+# those the simulator keeps are read, the others checked for form by the schema when one is given.
+_HUB_INSTALLED = [
+    ("DeviceID", 1, 1),
+    ("CHFInstallType", 1, 1),
+    ("InstallDateTime", 0, 1),
+    ("UserRefID", 0, 1),
+    ("MPxN", 1, 1),
+    ("GISData", 0, 1),
+    ("AerialInstall", 1, 1),
+    ("CHFLocation", 1, 1),
+]
+_HUB_NO_WAN = [
+    *_HUB_INSTALLED,
+    ("PremiseType", 1, 1),
+    ("MetalObstructionCheck", 1, 1),
+    ("ConnectivityObstructionCheck", 1, 1),
+    ("SharedObstructionCheck", 1, 1),
+]
+_HUB_FAULT_RETURN = [
+    ("DeviceID", 1, 1),
+    ("CHFFaultReturnType", 1, 1),
+    ("UserRefDateTime", 0, 1),
+    ("UserRefID", 0, 1),
+    ("OtherDeviceID", 1, 1),
+    ("IncidentReference", 0, 1),
+    ("CHFConnectionMethod", 1, 1),
+    ("CHFFaultReason", 1, 1),
+]
+_HUB_NO_FAULT_RETURN = [
+    ("DeviceID", 1, 1),
+    ("CHFNoFaultReturnType", 1, 1),
+    ("UserRefDateTime", 0, 1),
+    ("UserRefID", 0, 1),
+    ("IncidentReference", 0, 1),
+]
+_ADDITIONAL_INFORMATION = ("AdditionalInformation", 0, 1)
+
+
+def _hub_device(parts: dict[str, list[etree._Element]], path: str) -> str:
+    device_path = f"{path}/DeviceID"
+    return parse_eui64(_text(parts["DeviceID"][0], device_path), device_path)
+
+
+def _hub_installed(
+    layout: list[tuple[str, int, int]],
+) -> Callable[[etree._Element, str], BodyReading]:
+    def read(element: etree._Element, path: str) -> BodyReading:
+        parts = _sequence(element, path, [*layout, _ADDITIONAL_INFORMATION])
+        for name in ("AerialInstall", *(n for n, _, _ in layout if n.endswith("Check"))):
+            _boolean(parts[name][0], f"{path}/{name}")
+        for when in parts["InstallDateTime"]:
+            _datetime(when, f"{path}/InstallDateTime")
+        body = HubInstalled(
+            device_id=_hub_device(parts, path),
+            install_type=_text(parts["CHFInstallType"][0], f"{path}/CHFInstallType"),
+            mpxn=_text(parts["MPxN"][0], f"{path}/MPxN"),
+            location=_text(parts["CHFLocation"][0], f"{path}/CHFLocation"),
+        )
+        fields = {
+            "body.device_id": f"{path}/DeviceID",
+            "body.install_type": f"{path}/CHFInstallType",
+            "body.mpxn": f"{path}/MPxN",
+            "body.location": f"{path}/CHFLocation",
+        }
+        return body, None, fields
+
+    return read
+
+
+def _hub_returned(
+    layout: list[tuple[str, int, int]], type_element: str
+) -> Callable[[etree._Element, str], BodyReading]:
+    def read(element: etree._Element, path: str) -> BodyReading:
+        parts = _sequence(element, path, [*layout, _ADDITIONAL_INFORMATION])
+        for when in parts["UserRefDateTime"]:
+            _datetime(when, f"{path}/UserRefDateTime")
+        for other in parts.get("OtherDeviceID", []):
+            parse_eui64(_text(other, f"{path}/OtherDeviceID"), f"{path}/OtherDeviceID")
+        reasons = parts.get("CHFFaultReason", [])
+        body = HubReturned(
+            device_id=_hub_device(parts, path),
+            return_type=_text(parts[type_element][0], f"{path}/{type_element}"),
+            reason=_text(reasons[0], f"{path}/CHFFaultReason") if reasons else None,
+        )
+        fields = {
+            "body.device_id": f"{path}/DeviceID",
+            "body.return_type": f"{path}/{type_element}",
+            "body.reason": f"{path}/CHFFaultReason",
+        }
+        return body, None, fields
+
+    return read
+
+
+Reader = Callable[[etree._Element, str], BodyReading]
+# The body element and its reader for each SRV the core serves (its registry): a test fails when
+# the two differ.
+BODY_READERS: dict[str, tuple[str, Reader]] = {
+    "2.2": ("TopUpDevice", _top_up),
+    "6.23": ("UpdateSecurityCredentialsCoS", _change_of_supplier),
+    "8.1.1": ("CommissionDeviceSynchroniseClock", _commission),
+    "8.2": ("ReadInventory", _read_inventory),
+    "8.4": ("UpdateInventory", _update_inventory),
+    "11.1": ("UpdateFirmware", _update_firmware),
+    "11.2": ("ReadFirmwareVersion", _read_firmware_version),
+    "11.3": ("ActivateFirmware", _activate_firmware),
+    "11.4": ("UpdatePPMIDFirmware", _update_firmware),
+    "12.1": ("RequestWANMatrix", _request_wan_matrix),
+    "12.2": ("DevicePrenotification", _prenotification),
+    "8.3": ("DecommissionDevice", _decommission),
+    "8.14.1": ("CHFInstallSuccessSMWAN", _hub_installed(_HUB_INSTALLED)),
+    "8.14.2": ("CHFInstallSuccessNoSMWAN", _hub_installed(_HUB_NO_WAN)),
+    "8.14.3": ("CHFFaultReturn", _hub_returned(_HUB_FAULT_RETURN, "CHFFaultReturnType")),
+    "8.14.4": ("CHFNoFaultReturn", _hub_returned(_HUB_NO_FAULT_RETURN, "CHFNoFaultReturnType")),
 }
+_SRV_OF_BODY = {name: srv for srv, (name, _) in BODY_READERS.items()}
 
 
 def _leading_execution_datetime(element: etree._Element, path: str) -> datetime | None:

@@ -309,6 +309,20 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
             )
             return convert.device(record)
 
+    def BeginRecovery(self, request, context):
+        with translated_errors(context):
+            record = self._host.run_one(
+                commands.BeginRecovery(request.device_id, request.actor, request.reason)
+            )
+            return convert.device(record)
+
+    def CompleteRecovery(self, request, context):
+        with translated_errors(context):
+            record = self._host.run_one(
+                commands.CompleteRecovery(request.device_id, request.actor, request.reason)
+            )
+            return convert.device(record)
+
     def ProgramEcosFailure(self, request, context):
         with translated_errors(context):
             self._host.run_one(

@@ -45,7 +45,9 @@ from dccsim.server.core.matrix import CommandVariant
 
 log = logging.getLogger("dccsim.store")
 
-FORMAT = "dccsim-state/2"
+# 3: held work (future-dated activations, delayed responses) names the functions of the SRV
+# registry (dccsim.server.core.services, .delivery), so a /2 snapshot cannot be read back.
+FORMAT = "dccsim-state/3"
 # Snapshot after this many commands (or as many as the fleet has devices, if more): see
 # `StateFile.snapshot_due`.
 DEFAULT_SNAPSHOT_EVERY = 100_000

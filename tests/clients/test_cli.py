@@ -32,7 +32,7 @@ def test_fleet_lists_the_template_devices() -> None:
     result = CliRunner().invoke(main, ["fleet", "--json"])
     assert result.exit_code == 0
     ids = {device["device_id"] for device in json.loads(result.output)}
-    assert ids == {f"00-DB-12-34-56-78-90-A{n}" for n in range(6)}
+    assert ids == {f"00-DB-12-34-56-78-90-A{n}" for n in range(7)}
 
 
 def test_bad_option_is_a_clear_usage_error() -> None:

@@ -90,6 +90,9 @@ ROLE_USERS = {
 }
 GAS_ROLES = {UserRole.GAS_SUPPLIER, UserRole.GAS_TRANSPORTER}
 
+# AUTH-02's "all seven roles"; the Load Controller (7.16 only) is the corrected matrix's eighth.
+SEVEN_ROLES = [role for role in UserRole if role is not UserRole.LOAD_CONTROLLER]
+
 
 # -- helpers ------------------------------------------------------------------------------------
 
@@ -280,7 +283,7 @@ def test_is_gs_only_srvs_pass_e2_for_suppliers(sim: Sim, srv: str, role: UserRol
 
 
 @pytest.mark.spec("AUTH-02", "AUTH-05")
-@pytest.mark.parametrize("role", list(UserRole), ids=str)
+@pytest.mark.parametrize("role", SEVEN_ROLES, ids=str)
 def test_read_firmware_version_is_open_to_all_seven_roles(sim: Sim, role: UserRole) -> None:
     user = _role_user(sim, role)
     target = GSME if role in GAS_ROLES else ESME
@@ -289,7 +292,7 @@ def test_read_firmware_version_is_open_to_all_seven_roles(sim: Sim, role: UserRo
 
 
 @pytest.mark.spec("AUTH-02", "REQ-04")
-@pytest.mark.parametrize("role", list(UserRole), ids=str)
+@pytest.mark.parametrize("role", SEVEN_ROLES, ids=str)
 def test_read_inventory_and_wan_matrix_are_open_to_all_seven_roles(
     sim: Sim, role: UserRole
 ) -> None:
@@ -301,7 +304,7 @@ def test_read_inventory_and_wan_matrix_are_open_to_all_seven_roles(
 
 
 @pytest.mark.spec("AUTH-02")
-@pytest.mark.parametrize("role", list(UserRole), ids=str)
+@pytest.mark.parametrize("role", SEVEN_ROLES, ids=str)
 def test_update_inventory_passes_authorisation_for_all_seven_roles(
     sim: Sim, role: UserRole
 ) -> None:
@@ -755,8 +758,9 @@ def test_recovered_device_is_checked_with_its_status_before_recovery(
 ) -> None:
     _set(sim, ESME, status=SmiStatus.RECOVERED, status_before_recovery=before)
 
-    assert _read(sim) is read
     assert _top_up(sim) is top_up
+    # Last: reading the Current version restores a device Suspended before Recovery (FW-02).
+    assert _read(sim) is read
 
 
 @pytest.mark.spec("AUTH-08", "AUTH-11")
@@ -1075,3 +1079,72 @@ def test_pre_mp105_successful_activation_still_restores(pre_mp105_sim: Sim) -> N
         SmiStatus.COMMISSIONED,
         EXAMPLE_NEW_FIRMWARE,
     )
+
+
+# -- AUTH-09 as clarified: a Suspended device takes no local delivery ----------------------------
+
+
+@pytest.mark.spec("AUTH-09", "AUTH-07")
+@pytest.mark.parametrize("cv", [CV(2), CV(3)], ids=lambda cv: f"CV{int(cv)}")
+def test_local_delivery_to_a_suspended_device_is_e17(sim: Sim, cv: CV) -> None:
+    """11.2 is in AUTH-07's exception list, so E5 passes it; E17 then refuses it locally."""
+    _suspend(sim)
+    before = sim.dsp.counters
+
+    answer = sim.send("11.2", ReadFirmwareVersion(), target=ESME, cv=cv)
+
+    assert answer.code is ResponseCode.E17
+    assert sim.messages() == [] or all(not isinstance(m, ServiceResponse) for m in sim.messages())
+    assert dict(sim.dsp.counters) == dict(before)
+
+
+@pytest.mark.spec("AUTH-09")
+@pytest.mark.parametrize("cv", [CV(6), CV(7)], ids=lambda cv: f"CV{int(cv)}")
+def test_critical_local_delivery_to_a_suspended_device_is_e17(sim: Sim, cv: CV) -> None:
+    _suspend(sim)
+
+    answer = sim.send("11.3", ActivateFirmware(NEW_IMAGE_HASH), target=ESME, cv=cv)
+
+    assert answer.code is ResponseCode.E17
+
+
+@pytest.mark.spec("AUTH-09", "AUTH-07")
+def test_suspended_smets1_top_up_with_cv2_is_the_one_local_exception(sim: Sim) -> None:
+    _add_device(sim, SMETS1_ESME, smets=SmetsVersion.SMETS1)
+    _suspend(sim, SMETS1_ESME)
+
+    assert sim.send("2.2", TopUpDevice(UTRN), target=SMETS1_ESME, cv=CV(2)).code is (
+        ResponseCode.I0
+    )
+    assert sim.send("11.2", ReadFirmwareVersion(), target=SMETS1_ESME, cv=CV(2)).code is (
+        ResponseCode.E17
+    )
+
+
+# -- REQ-08: the ACB is the DCC, never a User -----------------------------------------------------
+
+
+@pytest.mark.spec("REQ-08", "AUTH-01")
+@pytest.mark.parametrize("target", ["device", "acb"])
+def test_a_request_from_the_acb_is_e1(sim: Sim, target: str) -> None:
+    sim.dsp.add_user(User(sim.acb, frozenset({UserRole.OTHER_USER})))  # even if made a user
+    if target == "device":
+        answer = sim.send("11.2", ReadFirmwareVersion(), target=ESME, user=sim.acb)
+    else:
+        answer = sim.send(
+            "8.2", ReadInventory(device_id=ESME), target=sim.acb, cv=CV(8), user=sim.acb
+        )
+
+    assert answer.code is ResponseCode.E1
+    assert "Access Control Broker" in answer.detail
+    assert (sim.acb, sim.acb) not in sim.dsp.counters
+
+
+@pytest.mark.spec("REQ-08")
+def test_the_example_fleet_has_no_user_at_the_acb() -> None:
+    from dccsim.server.core.fleet import LOAD_CONTROLLER, OTHER_USER, example_fleet
+
+    users = {user.user_id: user for user in example_fleet().users}
+    assert "90-B3-D5-1F-30-00-00-02" not in users
+    assert users[OTHER_USER].roles == {UserRole.OTHER_USER}
+    assert users[LOAD_CONTROLLER].roles == {UserRole.LOAD_CONTROLLER}

@@ -13,7 +13,7 @@ from dccsim.devices.kinds import DeviceType
 from dccsim.server.core.codes import ResponseCode
 from dccsim.server.core.errors import InvalidField, NotSimulated
 from dccsim.server.core.journal import EventKind
-from dccsim.server.core.matrix import SERVED_SRVS, SERVICE_MATRIX, CommandVariant
+from dccsim.server.core.matrix import SERVICE_MATRIX, CommandVariant
 from dccsim.server.core.messages import ServiceResponse, UpdateFirmwareWarnings
 from dccsim.server.core.records import Registration, SmiStatus, User, UserRole
 from dccsim.server.core.requests import (
@@ -36,6 +36,7 @@ from dccsim.server.core.requests import (
     UpdateInventory,
     UpdateSecurityCredentialsCoS,
 )
+from dccsim.server.core.services import REGISTRY
 from tests.conftest import (
     ESME,
     EXAMPLE_NEW_FIRMWARE,
@@ -424,7 +425,7 @@ def test_unserved_srv_gets_device_checks_before_not_simulated(sim: Sim) -> None:
         sim.send("4.1.1", NoBody(), target=ESME, user=NETWORK_OPERATOR)
 
 
-_UNSERVED = sorted(set(SERVICE_MATRIX) - SERVED_SRVS)
+_UNSERVED = sorted(set(SERVICE_MATRIX) - set(REGISTRY))
 
 
 @pytest.mark.spec("BAD-02")

@@ -288,7 +288,12 @@ def test_insertion_order_does_not_matter() -> None:
     for dsp, order in ((forward, 1), (backward, -1)):
         for user in fleet.users[::order]:
             dsp.add_user(user)
-        for registration in fleet.registrations[::order]:
+        # Reversed, but for one MPxN's registrations in one role: their order is state (the
+        # first is the Responsible Supplier), as the next test shows. A stable sort keeps it.
+        registrations = sorted(
+            fleet.registrations, key=lambda r: (r.mpxn, r.role), reverse=order == -1
+        )
+        for registration in registrations:
             dsp.add_registration(registration)
         for entry in fleet.cpl[::order]:
             dsp.put_cpl_entry(entry)

@@ -611,7 +611,7 @@ def test_fw06_read_of_the_recorded_version_changes_nothing(sim: Sim, device_id: 
 @pytest.mark.spec("FW-06")
 @pytest.mark.parametrize("device_id", [PPMID, HCALCS], ids=["PPMID", "HCALCS"])
 def test_fw06_read_from_ppmid_or_hcalcs_is_not_processed(sim: Sim, device_id: str) -> None:
-    """Decision (device_services._FW_READ_PROCESSED): only ESME, GSME and CHF reads count."""
+    """Decision (services.firmware._FW_READ_PROCESSED): only ESME, GSME and CHF reads count."""
     _suspend(sim, device_id)
     # A PPMID takes its firmware by 11.4 (not simulated): put the new version on it directly.
     sim.dsp.device(device_id).firmware.running_version = EXAMPLE_NEW_FIRMWARE

@@ -59,3 +59,32 @@ def test_a_bad_fleet_file_names_the_field(text: str, field: str) -> None:
     with pytest.raises(InvalidField) as caught:
         parse_fleet(text)
     assert caught.value.field == field
+
+
+_HUB_FLEET = """
+cpl:
+  - {manufacturer: M, model: CH-1, firmware: "01"}
+  - {manufacturer: M, model: GPF-1, firmware: "01"}
+devices:
+  - {id: 00-DB-12-34-56-78-90-C3, type: GPF, manufacturer: M, model: GPF-1, firmware: "01",
+     hub: 00-db-12-34-56-78-90-c2}
+  - {id: 00-DB-12-34-56-78-90-C2, type: CHF, manufacturer: M, model: CH-1, firmware: "01"}
+"""
+
+
+@pytest.mark.spec("CPL-04")
+def test_a_gpf_names_its_comms_hub_with_hub() -> None:
+    dsp = Dsp()
+    parse_fleet(_HUB_FLEET).load_into(dsp)  # the CHF comes after its GPF
+
+    gpf = dsp.device_record("00-DB-12-34-56-78-90-C3")
+    assert gpf.comms_hub == "00-DB-12-34-56-78-90-C2"
+    assert dsp.state.smi.hub_gpf("00-DB-12-34-56-78-90-C2") == gpf
+
+
+@pytest.mark.spec("CPL-04", "BAD-01")
+def test_a_malformed_hub_is_refused_by_name() -> None:
+    with pytest.raises(InvalidField) as error:
+        parse_fleet(_HUB_FLEET.replace("hub: 00-db-12-34-56-78-90-c2", "hub: chf"))
+
+    assert error.value.field == "devices[0].hub"

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from dccsim.devices.kinds import DeviceType
-from dccsim.server.core.matrix import SERVED_SRVS, SERVICE_MATRIX, CommandVariant
+from dccsim.server.core.matrix import SERVICE_MATRIX, CommandVariant
 from dccsim.server.core.matrix_data import MATRIX_ROWS
 from dccsim.server.core.records import UserRole
+from dccsim.server.core.services import REGISTRY
 from tests.conftest import SHARED
 
 MATRIX_FILE = SHARED / "reference" / "duis-service-request-matrix.txt"
@@ -18,14 +19,6 @@ HEADER = (
     "SRV | Name | Critical | OnDemand | FutureDated | DCCScheduled | NonDevice | Roles"
     " | AllowedCV(XSD5.4 comment)"
 )
-# The documented decisions for the source's gaps (server/core/matrix.py, _ROLE_GAPS).
-ROLE_GAPS = {
-    "7.16": {UserRole.ELECTRICITY_DISTRIBUTOR},
-    "8.5": {UserRole.IMPORT_SUPPLIER, UserRole.GAS_SUPPLIER},
-    "8.6": {UserRole.IMPORT_SUPPLIER, UserRole.GAS_SUPPLIER},
-}
-# The sources disagree on these (shared/reference notes it); dccsim follows the XSD's CVs.
-CONFLICTS = {"7.12", "7.13", "7.14", "7.15"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +27,7 @@ class ReferenceRow:
     name: str
     critical: bool
     future_dated: str
+    dcc_scheduled: bool
     non_device: bool
     roles: str
     command_variants: frozenset[int]
@@ -53,13 +47,14 @@ def _read_reference(path: Path) -> list[ReferenceRow]:
             break
         cells = [cell.strip() for cell in line.split(" | ")]
         assert len(cells) == 9, line
-        srv, name, critical, _on_demand, future, _scheduled, non_device, roles, cvs = cells
+        srv, name, critical, _on_demand, future, scheduled, non_device, roles, cvs = cells
         rows.append(
             ReferenceRow(
                 srv,
                 name,
                 _yes(critical),
                 future,
+                _yes(scheduled),
                 _yes(non_device),
                 roles,
                 frozenset(int(cv) for cv in cvs.split(",")),
@@ -93,12 +88,13 @@ def test_reference_has_all_129_srvs_in_the_embedded_order(reference: list[Refere
 def test_embedded_rows_match_the_reference_row_for_row(reference: list[ReferenceRow]) -> None:
     mismatches = []
     for ref, row in zip(reference, MATRIX_ROWS, strict=True):
-        srv, name, critical, future_dated, non_device, roles, cvs = row
+        srv, name, critical, future_dated, dcc_scheduled, non_device, roles, cvs = row
         embedded = ReferenceRow(
             srv,
             name,
             critical,
             future_dated,
+            dcc_scheduled,
             non_device,
             roles,
             frozenset(int(cv) for cv in cvs.split(",")),
@@ -108,25 +104,24 @@ def test_embedded_rows_match_the_reference_row_for_row(reference: list[Reference
     assert mismatches == []
 
 
-@pytest.mark.spec("AUTH-02")
-def test_roles_match_the_reference_apart_from_the_documented_gaps(
-    reference: list[ReferenceRow],
-) -> None:
+@pytest.mark.spec("AUTH-02", "REQ-08")
+def test_roles_match_the_reference(reference: list[ReferenceRow]) -> None:
     for ref in reference:
-        roles = SERVICE_MATRIX[ref.srv].roles
-        if ref.srv in ROLE_GAPS:
-            assert ref.roles == "", f"{ref.srv} is no longer a gap in the source"
-            assert roles == ROLE_GAPS[ref.srv], ref.srv
-        else:
-            assert roles == _roles(ref.roles), ref.srv
+        assert SERVICE_MATRIX[ref.srv].roles == _roles(ref.roles), ref.srv
 
 
 @pytest.mark.spec("AUTH-02")
-def test_only_the_documented_gaps_have_no_roles_in_the_source(
-    reference: list[ReferenceRow],
-) -> None:
-    assert {ref.srv for ref in reference if not ref.roles} == set(ROLE_GAPS)
-    assert all(definition.roles for definition in SERVICE_MATRIX.values())
+def test_every_srv_has_roles_in_the_corrected_source(reference: list[ReferenceRow]) -> None:
+    assert all(ref.roles for ref in reference)
+    assert SERVICE_MATRIX["7.16"].roles == {UserRole.LOAD_CONTROLLER}
+    assert SERVICE_MATRIX["8.5"].roles == SERVICE_MATRIX["8.6"].roles == {UserRole.IMPORT_SUPPLIER}
+
+
+@pytest.mark.spec("AUTH-02")
+def test_dcc_scheduled_srvs_follow_the_reference(reference: list[ReferenceRow]) -> None:
+    for ref in reference:
+        assert SERVICE_MATRIX[ref.srv].dcc_scheduled is ref.dcc_scheduled, ref.srv
+    assert SERVICE_MATRIX["4.2"].dcc_scheduled
 
 
 @pytest.mark.spec("REQ-06")
@@ -148,19 +143,15 @@ def test_non_device_srvs_take_cv8_and_device_srvs_never_do(reference: list[Refer
 
 
 @pytest.mark.spec("REQ-05", "REQ-06")
-def test_criticality_follows_the_reference_except_the_documented_conflicts(
-    reference: list[ReferenceRow],
-) -> None:
+def test_criticality_follows_the_reference(reference: list[ReferenceRow]) -> None:
     for ref in reference:
         definition = SERVICE_MATRIX[ref.srv]
         derived = any(cv.is_critical for cv in definition.command_variants)
         assert definition.critical is derived, ref.srv
-        if ref.srv in CONFLICTS:
-            assert definition.critical is not ref.critical, f"{ref.srv} is no longer a conflict"
-        elif ref.non_device:
-            assert definition.critical is False, ref.srv
-        else:
-            assert definition.critical is ref.critical, ref.srv
+        assert definition.critical is (ref.critical and not ref.non_device), ref.srv
+    # The corrected rows (shared/reference notes them).
+    assert SERVICE_MATRIX["7.12"].critical and SERVICE_MATRIX["7.13"].critical
+    assert not SERVICE_MATRIX["7.14"].critical and not SERVICE_MATRIX["7.15"].critical
 
 
 @pytest.mark.spec("REQ-07")
@@ -179,8 +170,9 @@ def test_spec_examples_of_role_eligibility() -> None:
     suppliers = {UserRole.IMPORT_SUPPLIER, UserRole.GAS_SUPPLIER}
     for srv in ("11.1", "11.3", "2.2", "6.23"):
         assert SERVICE_MATRIX[srv].roles == suppliers, srv
+    seven_roles = set(UserRole) - {UserRole.LOAD_CONTROLLER}  # AUTH-02's "all seven roles"
     for srv in ("11.2", "8.2", "8.4", "12.1"):
-        assert SERVICE_MATRIX[srv].roles == set(UserRole), srv
+        assert SERVICE_MATRIX[srv].roles == seven_roles, srv
 
 
 @pytest.mark.spec("REQ-06", "AUTH-09")
@@ -195,8 +187,15 @@ def test_served_srvs_command_variants() -> None:
         "11.2": {1, 2, 3},
         "11.3": {4, 5, 6, 7},
         "12.1": {8},
+        "8.3": {8},
+        "8.14.1": {8},
+        "8.14.2": {8},
+        "8.14.3": {8},
+        "8.14.4": {8},
+        "11.4": {8},
+        "12.2": {8},
     }
-    assert set(expected) == SERVED_SRVS
+    assert set(expected) == set(REGISTRY)
     for srv, cvs in expected.items():
         assert {int(cv) for cv in SERVICE_MATRIX[srv].command_variants} == cvs, srv
 
@@ -204,16 +203,15 @@ def test_served_srvs_command_variants() -> None:
 @pytest.mark.spec("REQ-06")
 def test_device_type_applicability_of_served_srvs() -> None:
     everything_but_ihd_cad = set(DeviceType) - {DeviceType.IHD, DeviceType.CAD}
-    assert SERVICE_MATRIX["11.2"].device_types == everything_but_ihd_cad
-    assert SERVICE_MATRIX["11.3"].device_types == {
+    assert REGISTRY["11.2"].device_types == everything_but_ihd_cad
+    assert REGISTRY["11.3"].device_types == {
         DeviceType.ESME,
         DeviceType.GSME,
         DeviceType.CHF,
         DeviceType.HCALCS,
     }
     for srv in ("2.2", "6.23", "8.1.1"):
-        assert SERVICE_MATRIX[srv].device_types == {DeviceType.ESME, DeviceType.GSME}, srv
-    assert SERVICE_MATRIX["4.1.1"].device_types is None
-    assert SERVICE_MATRIX["4.1.1"].applies_to(DeviceType.PPMID)
-    assert not SERVICE_MATRIX["11.3"].applies_to(DeviceType.PPMID)
-    assert not SERVICE_MATRIX["11.3"].applies_to(DeviceType.GPF)
+        assert REGISTRY[srv].device_types == {DeviceType.ESME, DeviceType.GSME}, srv
+    assert REGISTRY.applies_to("4.1.1", DeviceType.PPMID)  # not served: not restricted
+    assert not REGISTRY.applies_to("11.3", DeviceType.PPMID)
+    assert not REGISTRY.applies_to("11.3", DeviceType.GPF)

@@ -16,7 +16,7 @@ from dccsim.server.core.baseline import Baseline
 from dccsim.server.core.codes import ResponseCode
 from dccsim.server.core.errors import InvalidField, NotSimulated
 from dccsim.server.core.journal import EventKind
-from dccsim.server.core.matrix import SERVED_SRVS, SERVICE_MATRIX, CommandVariant
+from dccsim.server.core.matrix import SERVICE_MATRIX, CommandVariant
 from dccsim.server.core.records import SmiStatus, User, UserRole, UserStatus
 from dccsim.server.core.requests import (
     ActivateFirmware,
@@ -36,6 +36,9 @@ from dccsim.server.core.requests import (
     UpdateInventory,
     UpdateSecurityCredentialsCoS,
 )
+from dccsim.server.core.services import REGISTRY
+from dccsim.server.core.services.comms_hub import HubInstalled, HubReturned
+from dccsim.server.core.services.inventory import DecommissionDevice, DevicePrenotification
 from tests.conftest import (
     CHF,
     ESME,
@@ -103,6 +106,16 @@ def _body_for(srv: str, device_id: str) -> RequestBody:
             return ActivateFirmware(NEW_IMAGE_HASH)
         case "12.1":
             return RequestWanMatrix(uprn=100000000001)
+        case "11.4":
+            return UpdateFirmware(NEW_IMAGE, EXAMPLE_NEW_FIRMWARE, (device_id,))
+        case "8.3":
+            return DecommissionDevice(device_id)
+        case "12.2":
+            return DevicePrenotification("00-DB-12-34-56-78-91-00", "AB01", "0A0B", DeviceType.ESME)
+        case "8.14.1" | "8.14.2":
+            return HubInstalled(CHF, "New CHF Install", "1100000000001", "Basement or Cellar")
+        case "8.14.3" | "8.14.4":
+            return HubReturned(CHF, "No Fault Return (general)")
         case _:
             return NoBody()
 
@@ -132,7 +145,7 @@ def _mostly(likely: st.SearchStrategy, unlikely: st.SearchStrategy) -> st.Search
 def _requests(draw: st.DrawFn, sim: Sim) -> ServiceRequest:
     srv = draw(
         _mostly(
-            st.sampled_from(sorted(SERVED_SRVS)),
+            st.sampled_from(sorted(set(REGISTRY))),
             st.sampled_from([*sorted(SERVICE_MATRIX), "99.9"]),
         ),
         label="srv",
@@ -267,14 +280,14 @@ def test_suspended_exception_set_holds_for_every_served_srv_and_cv(
     record = _suspended_record(sim, smets, SmiStatus.COMMISSIONED)
     allowed = {
         (srv, int(cv))
-        for srv in SERVED_SRVS
+        for srv in set(REGISTRY)
         for cv in CV
         if device_status_allows(srv, cv, record, baseline)
     }
 
     expected = {
         (srv, int(cv))
-        for srv in SERVED_SRVS
+        for srv in set(REGISTRY)
         for cv in CV
         if _suspended_accepts(srv, cv, smets, baseline)
     }
@@ -314,10 +327,10 @@ def test_suspended_status_check_matches_auth_07_for_any_srv(
     )
 
 
-_SERVED_DEVICE_SRVS = sorted(s for s in SERVED_SRVS if not SERVICE_MATRIX[s].non_device)
+_SERVED_DEVICE_SRVS = sorted(s for s in set(REGISTRY) if not SERVICE_MATRIX[s].non_device)
 
 
-@pytest.mark.spec("AUTH-07", "AUTH-11", "AUTH-06")
+@pytest.mark.spec("AUTH-07", "AUTH-11", "AUTH-06", "AUTH-09")
 @SETTINGS
 @given(data=st.data())
 def test_suspended_device_answers_e5_exactly_outside_the_exception_set(
@@ -336,7 +349,17 @@ def test_suspended_device_answers_e5_exactly_outside_the_exception_set(
     expected_e5 = not _suspended_accepts(srv, cv, smets, baseline)
     assert (answer.code is ResponseCode.E5) is expected_e5
     if not expected_e5:
-        assert answer.code in (ResponseCode.I0, ResponseCode.I99)
+        # AUTH-09 as clarified: local delivery to a Suspended device is E17, but for SMETS1
+        # 2.2 with CV 2.
+        local_exception = (srv, cv, smets) == (
+            "2.2",
+            CommandVariant.NON_CRITICAL_LOCAL,
+            SmetsVersion.SMETS1,
+        )
+        if cv.is_local and not local_exception:
+            assert answer.code is ResponseCode.E17
+        else:
+            assert answer.code in (ResponseCode.I0, ResponseCode.I99)
 
 
 @pytest.mark.spec("AUTH-07", "AUTH-06")
@@ -346,7 +369,7 @@ def test_non_device_srs_about_a_suspended_device_are_never_e5(baseline: Baseline
     sim.remove_from_cpl(DeviceType.ESME)
     assert sim.record(ESME).status is SmiStatus.SUSPENDED
 
-    for srv in sorted(s for s in SERVED_SRVS if SERVICE_MATRIX[s].non_device):
+    for srv in sorted(s for s in set(REGISTRY) if SERVICE_MATRIX[s].non_device):
         answer = sim.send(srv, _body_for(srv, ESME), target=sim.acb, cv=CV(8))
         assert answer.code is not ResponseCode.E5, srv
 

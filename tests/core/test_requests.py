@@ -704,7 +704,7 @@ def test_future_dated_read_is_held_by_the_dsp_until_its_time(sim: Sim) -> None:
     assert answer.code is ResponseCode.I99
     assert _device_commands(sim) == []
     assert _responses(sim) == []
-    assert sim.dsp.state.scheduler.pending() == [(when, f"SRV 11.2 {answer.request_id}")]
+    assert sim.dsp.state.scheduler.pending() == [(when, f"SRV 11.2 held for {ESME}")]
 
     assert sim.dsp.advance(timedelta(hours=1, minutes=59)) == 0
     assert _responses(sim) == []

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
 from dccsim.server.core.dsp import Dsp
+from dccsim.server.core.fleet import (
+    LOAD_CONTROLLER,
+    NETWORK_OPERATOR,
+    OTHER_USER,
+    SUPPLIER_A,
+    example_fleet,
+)
+from dccsim.server.core.matrix import SERVICE_MATRIX
 from dccsim.server.core.messages import SyncAnswer
 from dccsim.server.core.records import DuisVersion
+from dccsim.server.core.state import DEFAULT_ACB_ID as ACB_ID
 from dccsim.server.duis.build import build_outbox_message, build_sync_answer, read_gbcs_payload
 from dccsim.server.duis.names import RA_NS, SR_NS, service_reference
 from dccsim.server.duis.parse import ParsedRequest, parse_request
@@ -169,3 +179,31 @@ def outbox_documents(dsp: Dsp, user: str, version: DuisVersion) -> list[bytes]:
     return [
         build_outbox_message(entry.message, version, recipient=user) for entry in dsp.pending(user)
     ]
+
+
+def template_document(path: Path) -> bytes:
+    """A DCC template as a real User sends it (REQ-08). RTDS templates copy the GBCS originator
+    into the RequestID, so some name the ACB, or a user the matrix does not admit to the SRV (9.1
+    from a supplier), as sender; those are sent by an eligible user of the example fleet: the first
+    of the Other User, the Load Controller, Supplier A and the Network Operator whose roles the
+    matrix admits."""
+    document = path.read_bytes()
+    found = re.search(
+        rb"<sr:RequestID>([0-9A-Fa-f-]+):.*?<sr:ServiceReferenceVariant>([0-9.]+)<",
+        document,
+        re.DOTALL,
+    )
+    assert found is not None, path.name
+    sender, srv = found.group(1).decode(), found.group(2).decode()
+    admitted = SERVICE_MATRIX[srv].roles
+    users = {user.user_id: user.roles for user in example_fleet().users}
+    if sender != ACB_ID and users.get(sender, frozenset()) & admitted:
+        return document
+    eligible = next(
+        user
+        for user in (OTHER_USER, LOAD_CONTROLLER, SUPPLIER_A, NETWORK_OPERATOR)
+        if users[user] & admitted
+    )
+    return document.replace(
+        b"<sr:RequestID>" + sender.encode() + b":", b"<sr:RequestID>" + eligible.encode() + b":"
+    )

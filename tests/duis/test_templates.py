@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 
 from dccsim.server.core.dsp import Dsp
-from dccsim.server.core.fleet import NETWORK_OPERATOR, SUPPLIER_A
+from dccsim.server.core.fleet import NETWORK_OPERATOR, OTHER_USER, SUPPLIER_A
 from dccsim.server.core.messages import (
     DeviceAlertMessage,
     PreCommand,
     ServiceResponse,
 )
-from dccsim.server.core.records import DuisVersion, SmiStatus, User, UserRole
+from dccsim.server.core.records import DuisVersion, SmiStatus
 from dccsim.server.duis.build import build_outbox_message, build_sync_answer
-from dccsim.server.duis.parse import SERVED_BODIES, parse_request
+from dccsim.server.duis.parse import BODY_READERS, parse_request
 from dccsim.server.duis.schemas import DuisSchemas
 from tests.conftest import CHF, ESME, example_dsp
 from tests.duis.documents import (
@@ -28,14 +28,11 @@ from tests.duis.documents import (
     XSD_5_3A,
     OfficialSchemas,
     signed_pre_command_xml,
+    template_document,
     text,
     texts,
 )
 
-# The CS08 template reads a PPMID's firmware as user 90-B3-D5-1F-30-00-00-02 (the ID the
-# example fleet gives the DCC Access Control Broker); the example fleet has no user with that ID,
-# so the fleet here adds one, as an Other User (eligible for 11.2 to any device).
-TEMPLATE_OU = "90-B3-D5-1F-30-00-00-02"
 AFTER_ALL_FUTURE_DATES = datetime(2030, 2, 1, tzinfo=UTC)
 
 # What each template is answered, given the example fleet: the synchronous code, and for CV 4
@@ -61,9 +58,7 @@ EXPECTED = {
 
 def _template_dsp() -> Dsp:
     # Templates reuse counters (1000, 1001, ...): a harness replaying them relaxes REQ-02.
-    dsp = example_dsp(strict_counters=False)
-    dsp.add_user(User(TEMPLATE_OU, frozenset({UserRole.OTHER_USER}), name="template user"))
-    return dsp
+    return example_dsp(strict_counters=False)
 
 
 @pytest.mark.spec("REQ-01", "VER-01")
@@ -72,7 +67,7 @@ def test_every_template_parses_structurally_and_strictly(templates: list[Path]) 
         pytest.skip("DCC's DUIS schemas are not in ../shared/duis-xsd")
     strict = DuisSchemas([XSD_5_1, XSD_5_3A])
     for path in templates:
-        document = path.read_bytes()
+        document = template_document(path)
         parsed = parse_request(document)
         assert parse_request(document, schema=strict) == parsed, path.name
         request = parsed.request
@@ -80,7 +75,7 @@ def test_every_template_parses_structurally_and_strictly(templates: list[Path]) 
         assert str(request.request_id) == text(document, "//sr:RequestID"), path.name
         assert parsed.signed, path.name  # every template carries a (placeholder) ds:Signature
         assert parsed.schema_version is DuisVersion.V5_4, path.name
-        assert parsed.body_element == SERVED_BODIES[request.srv], path.name
+        assert parsed.body_element == BODY_READERS[request.srv][0], path.name
 
 
 @pytest.mark.spec("VER-01", "REQ-03", "REQ-04", "REQ-05", "REQ-07")
@@ -89,7 +84,7 @@ def test_every_template_is_answered_with_documents_valid_for_5_3a_and_5_1(
 ) -> None:
     dsp = _template_dsp()
     for path in templates:
-        document = path.read_bytes()
+        document = template_document(path)
         parsed = parse_request(document)
         answer = dsp.submit(parsed.request)
         expected, signed_leg = EXPECTED.get(path.name, (None, None))
@@ -113,7 +108,7 @@ def test_every_template_is_answered_with_documents_valid_for_5_3a_and_5_1(
     dsp.advance(AFTER_ALL_FUTURE_DATES - dsp.now())
 
     messages = []
-    for user in (SUPPLIER_A, NETWORK_OPERATOR, TEMPLATE_OU):
+    for user in (SUPPLIER_A, NETWORK_OPERATOR, OTHER_USER):
         for entry in dsp.pending(user):
             messages.append(entry.message)
             for version in (DuisVersion.V5_2, DuisVersion.V5_1):
@@ -136,7 +131,7 @@ def test_template_answers_carry_the_non_device_bodies(
     dsp = _template_dsp()
     answers = {}
     for path in templates:
-        parsed = parse_request(path.read_bytes())
+        parsed = parse_request(template_document(path))
         answers[path.name] = build_sync_answer(
             dsp.submit(parsed.request), DuisVersion.V5_2, at=dsp.now()
         )
@@ -165,17 +160,18 @@ def test_the_delete_template_is_accepted_for_a_pending_device(
     path = REQUESTS_DIR / "8.4_UPDATE_INVENTORY_REQUEST_DUIS.XML"
     if path not in templates:
         pytest.skip(f"{path.name} is not among the templates")
-    answer = dsp.submit(parse_request(path.read_bytes()).request)
+    answer = dsp.submit(parse_request(template_document(path)).request)
     assert answer.code == "I99"
     schemas.assert_valid(build_sync_answer(answer, DuisVersion.V5_2), DuisVersion.V5_2)
     assert ESME not in {record.device_id for record in dsp.state.smi}
 
 
+@pytest.mark.spec("REQ-08")
 def test_the_default_fleet_authorises_every_template(templates: list[Path]) -> None:
     dsp = example_dsp(strict_counters=False)
     refused = {}
     for path in templates:
-        answer = dsp.submit(parse_request(path.read_bytes()).request)
+        answer = dsp.submit(parse_request(template_document(path)).request)
         if answer.code in ("E1", "E2", "E3", "E4", "E19"):
             refused[path.name] = answer.code
     assert refused == {}

@@ -23,7 +23,6 @@ from hypothesis import HealthCheck, settings
 from dccsim.server.core.clock import VirtualClock
 from dccsim.server.core.codes import ResponseCode
 from dccsim.server.core.dsp import Dsp
-from dccsim.server.core.dsp_services import MAX_INVENTORY_DEVICES
 from dccsim.server.core.fingerprint import fingerprint
 from dccsim.server.core.fleet import SUPPLIER_A, SUPPLIER_B
 from dccsim.server.core.matrix import CommandVariant
@@ -38,6 +37,7 @@ from dccsim.server.core.requests import (
     SignedPreCommand,
     UpdateFirmware,
 )
+from dccsim.server.core.services.inventory import MAX_INVENTORY_DEVICES
 from dccsim.server.duis import build_outbox_message, build_sync_answer
 from dccsim.server.rpc import convert
 from dccsim.server.rpc.host import DspHost

@@ -19,16 +19,16 @@ from dccsim.server.core.fleet import (
     EXAMPLE_MPRN,
     EXAMPLE_NEW_FIRMWARE,
     NETWORK_OPERATOR,
+    OTHER_USER,
     SUPPLIER_A,
     SUPPLIER_B,
-    TEMPLATE_OTHER_USER,
 )
 from dccsim.server.core.matrix import SERVICE_MATRIX
 from dccsim.server.core.requests import MAX_COUNTER
 
 ACB = "90-B3-D5-1F-30-00-00-02"
 DEVICE_IDS = tuple(EXAMPLE_DEVICE_IDS.values())
-USER_IDS = (SUPPLIER_A, SUPPLIER_B, NETWORK_OPERATOR, TEMPLATE_OTHER_USER)
+USER_IDS = (SUPPLIER_A, SUPPLIER_B, NETWORK_OPERATOR, OTHER_USER)
 UNKNOWN_EUI = "90-B3-D5-1F-30-0F-0F-0F"
 SRVS = tuple(sorted(SERVICE_MATRIX))
 SERVED = ("2.2", "6.23", "8.1.1", "8.2", "8.4", "11.1", "11.2", "11.3", "12.1")

@@ -24,7 +24,7 @@ import grpc
 import pytest
 
 from dccsim.server.core.dsp import Dsp
-from dccsim.server.core.fleet import NETWORK_OPERATOR, TEMPLATE_OTHER_USER
+from dccsim.server.core.fleet import NETWORK_OPERATOR, OTHER_USER
 from dccsim.server.core.requests import RequestId
 from dccsim.server.rpc.app import RunningServer, start_server
 from dccsim.v1 import supplier_pb2, supplier_pb2_grpc
@@ -380,7 +380,7 @@ def _produce(address: str, users: tuple[str, ...], per_user: int) -> None:
 def test_each_subscriber_sees_its_outbox_in_order_with_no_gap(
     server: RunningServer, address: str
 ) -> None:
-    users = (SUPPLIER_A, NETWORK_OPERATOR, TEMPLATE_OTHER_USER)
+    users = (SUPPLIER_A, NETWORK_OPERATOR, OTHER_USER)
     subscribers = [Subscriber(address, user) for user in users]
     for subscriber in subscribers:
         subscriber.start()

@@ -49,3 +49,60 @@ def test_answers_and_deliveries_filled_in_place_equal_new_ones() -> None:
     convert.delivery(entry, into=batch.deliveries.add())
     assert batch == supplier_pb2.DeliveryBatch(deliveries=[convert.delivery(entry)])
     assert batch.deliveries[0].service_response.firmware_version_read.firmware_version
+
+
+_ACB = "90-B3-D5-1F-30-00-00-02"
+
+
+@pytest.mark.spec("SRV-01", "SRV-04")
+@pytest.mark.parametrize(
+    ("srv", "field", "message", "expected"),
+    [
+        (
+            "8.3",
+            "decommission_device",
+            supplier_pb2.DecommissionDevice(device_id=ESME),
+            "DecommissionDevice(device_id='00-DB-12-34-56-78-90-A0')",
+        ),
+        (
+            "12.2",
+            "device_prenotification",
+            supplier_pb2.DevicePrenotification(
+                device_id="00-DB-12-34-56-78-91-00",
+                manufacturer="AB01",
+                model="0A0B",
+                device_type=1,
+                esme_variant="A",
+            ),
+            "DevicePrenotification(device_id='00-DB-12-34-56-78-91-00', manufacturer='AB01', "
+            "model='0A0B', device_type=<DeviceType.ESME: 'ESME'>, smets=<SmetsVersion.SMETS2: "
+            "'SMETS2'>, firmware_version=None, esme_variant='A')",
+        ),
+        (
+            "8.14.1",
+            "hub_installed",
+            supplier_pb2.HubInstalled(
+                device_id="00-DB-12-34-56-78-90-A2", install_type="New", mpxn="1", location="Loft"
+            ),
+            "HubInstalled(device_id='00-DB-12-34-56-78-90-A2', install_type='New', mpxn='1', "
+            "location='Loft')",
+        ),
+        (
+            "8.14.4",
+            "hub_returned",
+            supplier_pb2.HubReturned(device_id="00-DB-12-34-56-78-90-A2", return_type="General"),
+            "HubReturned(device_id='00-DB-12-34-56-78-90-A2', return_type='General', reason=None)",
+        ),
+    ],
+)
+def test_every_new_dsp_body_converts_to_its_core_body(
+    srv: str, field: str, message: object, expected: str
+) -> None:
+    request = supplier_pb2.SubmitRequest(
+        request_id=f"{SUPPLIER_A}:{_ACB}:1", service_reference_variant=srv, command_variant=8
+    )
+    getattr(request, field).CopyFrom(message)
+    body = convert.service_request(request).body
+    assert repr(body) == expected
+    answer = example_dsp().submit(convert.service_request(request))
+    assert answer.code in ("I99", "E120201", "E080302")  # answered, not UNIMPLEMENTED

@@ -13,6 +13,7 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from grpc_status import rpc_status
 
 from dccsim.server.core.faults import FaultAction, FaultRule
+from dccsim.server.core.fleet import EXAMPLE_APC_ESME_ID
 from dccsim.server.rpc.app import RunningServer
 from dccsim.v1 import control_pb2, supplier_pb2, types_pb2
 from tests.conftest import ESME, GSME, NETWORK_OPERATOR, SUPPLIER_A, SUPPLIER_B
@@ -330,7 +331,7 @@ def test_reset_returns_to_the_starting_fleet(server: RunningServer, supplier, co
         1,
         read_firmware_version=supplier_pb2.ReadFirmwareVersion(),
     )
-    assert control.Reset(control_pb2.ResetRequest()).devices == 6
+    assert control.Reset(control_pb2.ResetRequest()).devices == 7
     device = control.GetDevice(control_pb2.GetDeviceRequest(device_id=ESME))
     assert device.status == types_pb2.SMI_STATUS_COMMISSIONED
     assert server.host.dsp.state.outboxes.snapshot() == {}
@@ -353,7 +354,7 @@ def test_control_clock_and_listing(control) -> None:
     listed = control.ListDevices(
         control_pb2.ListDevicesRequest(device_type=types_pb2.DEVICE_TYPE_ESME)
     )
-    assert [d.device_id for d in listed.devices] == [ESME]
+    assert [d.device_id for d in listed.devices] == [ESME, EXAMPLE_APC_ESME_ID]
     with pytest.raises(grpc.RpcError) as caught:
         control.SetClock(control_pb2.SetClockRequest(rate=-1))
     assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT

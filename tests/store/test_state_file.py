@@ -353,3 +353,28 @@ def test_once_a_commit_has_failed_no_change_is_made(tmp_path) -> None:
         workload.submit(workload.request("11.2", ReadFirmwareVersion(), DEVICES[1]))
     assert fingerprint(host.dsp) == before
     host.stop()
+
+
+@pytest.mark.spec("AUTH-08", "CPL-04")
+def test_recovery_and_a_comms_hub_link_survive_a_restart(tmp_path) -> None:
+    path = tmp_path / "state.sqlite3"
+    host = open_host(path)
+    chf, gpf = EXAMPLE_DEVICE_IDS[DeviceType.CHF], EXAMPLE_DEVICE_IDS[DeviceType.GPF]
+    linked = dataclasses.replace(host.dsp.device_record(gpf), comms_hub=chf)
+    host.run_one(commands.AddDevice(linked))
+    host.run_one(commands.BeginRecovery(DEVICES[0], "ops", "ticket 7"))
+    host.run_one(commands.CompleteRecovery(DEVICES[0], "ops", "ticket 7 closed"))
+    before = fingerprint(host.dsp)
+    crash(host)
+
+    restarted = open_host(path)  # replays the commands after the first snapshot
+
+    assert fingerprint(restarted.dsp) == before
+    record = restarted.dsp.device_record(DEVICES[0])
+    assert (record.status.value, record.status_before_recovery.value) == (
+        "Recovered",
+        "Commissioned",
+    )
+    assert restarted.dsp.state.smi.hub_gpf(chf) == restarted.dsp.device_record(gpf)
+    restarted.stop()
+    restarted.close()

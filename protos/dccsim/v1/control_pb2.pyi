@@ -187,6 +187,26 @@ class RestoreDeviceRequest(_message.Message):
     reason: str
     def __init__(self, device_id: _Optional[str] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
+class BeginRecoveryRequest(_message.Message):
+    __slots__ = ("device_id", "actor", "reason")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    actor: str
+    reason: str
+    def __init__(self, device_id: _Optional[str] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class CompleteRecoveryRequest(_message.Message):
+    __slots__ = ("device_id", "actor", "reason")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    actor: str
+    reason: str
+    def __init__(self, device_id: _Optional[str] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
 class ProgramEcosFailureRequest(_message.Message):
     __slots__ = ("device_id", "ecos_error_code")
     DEVICE_ID_FIELD_NUMBER: _ClassVar[int]

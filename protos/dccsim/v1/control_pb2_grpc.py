@@ -85,6 +85,16 @@ class ControlServiceStub:
                 request_serializer=dccsim_dot_v1_dot_control__pb2.RestoreDeviceRequest.SerializeToString,
                 response_deserializer=dccsim_dot_v1_dot_types__pb2.Device.FromString,
                 _registered_method=True)
+        self.BeginRecovery = channel.unary_unary(
+                '/dccsim.v1.ControlService/BeginRecovery',
+                request_serializer=dccsim_dot_v1_dot_control__pb2.BeginRecoveryRequest.SerializeToString,
+                response_deserializer=dccsim_dot_v1_dot_types__pb2.Device.FromString,
+                _registered_method=True)
+        self.CompleteRecovery = channel.unary_unary(
+                '/dccsim.v1.ControlService/CompleteRecovery',
+                request_serializer=dccsim_dot_v1_dot_control__pb2.CompleteRecoveryRequest.SerializeToString,
+                response_deserializer=dccsim_dot_v1_dot_types__pb2.Device.FromString,
+                _registered_method=True)
         self.ProgramEcosFailure = channel.unary_unary(
                 '/dccsim.v1.ControlService/ProgramEcosFailure',
                 request_serializer=dccsim_dot_v1_dot_control__pb2.ProgramEcosFailureRequest.SerializeToString,
@@ -195,6 +205,22 @@ class ControlServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def BeginRecovery(self, request, context):
+        """The DCC's recovery process (AUTH-08): BeginRecovery moves a device into Recovery, where every
+        SR relating to it is refused; CompleteRecovery moves it on to Recovered, where it is checked
+        with the status it held before Recovery (Device.status_before_recovery). Both are recorded in
+        the event journal.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CompleteRecovery(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ProgramEcosFailure(self, request, context):
         """Make the ECoS party refuse the next 6.23 for a device: the requester gets N26 (ALERT-02).
         """
@@ -298,6 +324,16 @@ def add_ControlServiceServicer_to_server(servicer, server):
             'RestoreDevice': grpc.unary_unary_rpc_method_handler(
                     servicer.RestoreDevice,
                     request_deserializer=dccsim_dot_v1_dot_control__pb2.RestoreDeviceRequest.FromString,
+                    response_serializer=dccsim_dot_v1_dot_types__pb2.Device.SerializeToString,
+            ),
+            'BeginRecovery': grpc.unary_unary_rpc_method_handler(
+                    servicer.BeginRecovery,
+                    request_deserializer=dccsim_dot_v1_dot_control__pb2.BeginRecoveryRequest.FromString,
+                    response_serializer=dccsim_dot_v1_dot_types__pb2.Device.SerializeToString,
+            ),
+            'CompleteRecovery': grpc.unary_unary_rpc_method_handler(
+                    servicer.CompleteRecovery,
+                    request_deserializer=dccsim_dot_v1_dot_control__pb2.CompleteRecoveryRequest.FromString,
                     response_serializer=dccsim_dot_v1_dot_types__pb2.Device.SerializeToString,
             ),
             'ProgramEcosFailure': grpc.unary_unary_rpc_method_handler(
@@ -610,6 +646,60 @@ class ControlService:
             target,
             '/dccsim.v1.ControlService/RestoreDevice',
             dccsim_dot_v1_dot_control__pb2.RestoreDeviceRequest.SerializeToString,
+            dccsim_dot_v1_dot_types__pb2.Device.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BeginRecovery(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dccsim.v1.ControlService/BeginRecovery',
+            dccsim_dot_v1_dot_control__pb2.BeginRecoveryRequest.SerializeToString,
+            dccsim_dot_v1_dot_types__pb2.Device.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CompleteRecovery(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dccsim.v1.ControlService/CompleteRecovery',
+            dccsim_dot_v1_dot_control__pb2.CompleteRecoveryRequest.SerializeToString,
             dccsim_dot_v1_dot_types__pb2.Device.FromString,
             options,
             channel_credentials,

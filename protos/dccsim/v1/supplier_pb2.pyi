@@ -11,7 +11,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class SubmitRequest(_message.Message):
-    __slots__ = ("request_id", "service_reference_variant", "command_variant", "execution_datetime", "user_role", "top_up_device", "update_security_credentials_cos", "commission_device", "read_inventory", "update_inventory", "update_firmware", "read_firmware_version", "activate_firmware", "request_wan_matrix", "signed_pre_command", "no_body")
+    __slots__ = ("request_id", "service_reference_variant", "command_variant", "execution_datetime", "user_role", "top_up_device", "update_security_credentials_cos", "commission_device", "read_inventory", "update_inventory", "update_firmware", "read_firmware_version", "activate_firmware", "request_wan_matrix", "signed_pre_command", "no_body", "decommission_device", "device_prenotification", "hub_installed", "hub_returned")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     SERVICE_REFERENCE_VARIANT_FIELD_NUMBER: _ClassVar[int]
     COMMAND_VARIANT_FIELD_NUMBER: _ClassVar[int]
@@ -28,6 +28,10 @@ class SubmitRequest(_message.Message):
     REQUEST_WAN_MATRIX_FIELD_NUMBER: _ClassVar[int]
     SIGNED_PRE_COMMAND_FIELD_NUMBER: _ClassVar[int]
     NO_BODY_FIELD_NUMBER: _ClassVar[int]
+    DECOMMISSION_DEVICE_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_PRENOTIFICATION_FIELD_NUMBER: _ClassVar[int]
+    HUB_INSTALLED_FIELD_NUMBER: _ClassVar[int]
+    HUB_RETURNED_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     service_reference_variant: str
     command_variant: int
@@ -44,7 +48,11 @@ class SubmitRequest(_message.Message):
     request_wan_matrix: RequestWanMatrix
     signed_pre_command: SignedPreCommand
     no_body: NoBody
-    def __init__(self, request_id: _Optional[str] = ..., service_reference_variant: _Optional[str] = ..., command_variant: _Optional[int] = ..., execution_datetime: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user_role: _Optional[_Union[_types_pb2.UserRole, str]] = ..., top_up_device: _Optional[_Union[TopUpDevice, _Mapping]] = ..., update_security_credentials_cos: _Optional[_Union[UpdateSecurityCredentialsCoS, _Mapping]] = ..., commission_device: _Optional[_Union[CommissionDevice, _Mapping]] = ..., read_inventory: _Optional[_Union[ReadInventory, _Mapping]] = ..., update_inventory: _Optional[_Union[UpdateInventory, _Mapping]] = ..., update_firmware: _Optional[_Union[UpdateFirmware, _Mapping]] = ..., read_firmware_version: _Optional[_Union[ReadFirmwareVersion, _Mapping]] = ..., activate_firmware: _Optional[_Union[ActivateFirmware, _Mapping]] = ..., request_wan_matrix: _Optional[_Union[RequestWanMatrix, _Mapping]] = ..., signed_pre_command: _Optional[_Union[SignedPreCommand, _Mapping]] = ..., no_body: _Optional[_Union[NoBody, _Mapping]] = ...) -> None: ...
+    decommission_device: DecommissionDevice
+    device_prenotification: DevicePrenotification
+    hub_installed: HubInstalled
+    hub_returned: HubReturned
+    def __init__(self, request_id: _Optional[str] = ..., service_reference_variant: _Optional[str] = ..., command_variant: _Optional[int] = ..., execution_datetime: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user_role: _Optional[_Union[_types_pb2.UserRole, str]] = ..., top_up_device: _Optional[_Union[TopUpDevice, _Mapping]] = ..., update_security_credentials_cos: _Optional[_Union[UpdateSecurityCredentialsCoS, _Mapping]] = ..., commission_device: _Optional[_Union[CommissionDevice, _Mapping]] = ..., read_inventory: _Optional[_Union[ReadInventory, _Mapping]] = ..., update_inventory: _Optional[_Union[UpdateInventory, _Mapping]] = ..., update_firmware: _Optional[_Union[UpdateFirmware, _Mapping]] = ..., read_firmware_version: _Optional[_Union[ReadFirmwareVersion, _Mapping]] = ..., activate_firmware: _Optional[_Union[ActivateFirmware, _Mapping]] = ..., request_wan_matrix: _Optional[_Union[RequestWanMatrix, _Mapping]] = ..., signed_pre_command: _Optional[_Union[SignedPreCommand, _Mapping]] = ..., no_body: _Optional[_Union[NoBody, _Mapping]] = ..., decommission_device: _Optional[_Union[DecommissionDevice, _Mapping]] = ..., device_prenotification: _Optional[_Union[DevicePrenotification, _Mapping]] = ..., hub_installed: _Optional[_Union[HubInstalled, _Mapping]] = ..., hub_returned: _Optional[_Union[HubReturned, _Mapping]] = ...) -> None: ...
 
 class TopUpDevice(_message.Message):
     __slots__ = ("utrn",)
@@ -135,6 +143,52 @@ class SignedPreCommand(_message.Message):
     PAYLOAD_FIELD_NUMBER: _ClassVar[int]
     payload: bytes
     def __init__(self, payload: _Optional[bytes] = ...) -> None: ...
+
+class DecommissionDevice(_message.Message):
+    __slots__ = ("device_id",)
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    def __init__(self, device_id: _Optional[str] = ...) -> None: ...
+
+class DevicePrenotification(_message.Message):
+    __slots__ = ("device_id", "manufacturer", "model", "device_type", "smets", "firmware_version", "esme_variant")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    MANUFACTURER_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SMETS_FIELD_NUMBER: _ClassVar[int]
+    FIRMWARE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    ESME_VARIANT_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    manufacturer: str
+    model: str
+    device_type: _types_pb2.DeviceType
+    smets: _types_pb2.SmetsVersion
+    firmware_version: str
+    esme_variant: str
+    def __init__(self, device_id: _Optional[str] = ..., manufacturer: _Optional[str] = ..., model: _Optional[str] = ..., device_type: _Optional[_Union[_types_pb2.DeviceType, str]] = ..., smets: _Optional[_Union[_types_pb2.SmetsVersion, str]] = ..., firmware_version: _Optional[str] = ..., esme_variant: _Optional[str] = ...) -> None: ...
+
+class HubInstalled(_message.Message):
+    __slots__ = ("device_id", "install_type", "mpxn", "location")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    INSTALL_TYPE_FIELD_NUMBER: _ClassVar[int]
+    MPXN_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    install_type: str
+    mpxn: str
+    location: str
+    def __init__(self, device_id: _Optional[str] = ..., install_type: _Optional[str] = ..., mpxn: _Optional[str] = ..., location: _Optional[str] = ...) -> None: ...
+
+class HubReturned(_message.Message):
+    __slots__ = ("device_id", "return_type", "reason")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    RETURN_TYPE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    return_type: str
+    reason: str
+    def __init__(self, device_id: _Optional[str] = ..., return_type: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class NoBody(_message.Message):
     __slots__ = ()

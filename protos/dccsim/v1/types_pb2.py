@@ -24,27 +24,27 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15\x64\x63\x63sim/v1/types.proto\x12\tdccsim.v1\"\xe5\x02\n\x06\x44\x65vice\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12*\n\x0b\x64\x65vice_type\x18\x02 \x01(\x0e\x32\x15.dccsim.v1.DeviceType\x12&\n\x05smets\x18\x03 \x01(\x0e\x32\x17.dccsim.v1.SmetsVersion\x12\x14\n\x0cmanufacturer\x18\x04 \x01(\t\x12\r\n\x05model\x18\x05 \x01(\t\x12\x18\n\x10\x66irmware_version\x18\x06 \x01(\t\x12$\n\x06status\x18\x07 \x01(\x0e\x32\x14.dccsim.v1.SmiStatus\x12\x0c\n\x04mpxn\x18\x08 \x01(\t\x12\x14\n\x0c\x65sme_variant\x18\t \x01(\t\x12\x10\n\x08\x61\x64\x64\x65\x64_by\x18\n \x01(\t\x12\x0c\n\x04uprn\x18\x0b \x01(\x04\x12\x36\n\x18status_before_suspension\x18\x0c \x01(\x0e\x32\x14.dccsim.v1.SmiStatus\x12\x13\n\x0bpaired_gsme\x18\r \x01(\t\"w\n\x04User\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\"\n\x05roles\x18\x02 \x03(\x0e\x32\x13.dccsim.v1.UserRole\x12\x11\n\tsuspended\x18\x03 \x01(\x08\x12\x19\n\x11interface_version\x18\x04 \x01(\t\x12\x0c\n\x04name\x18\x05 \x01(\t\"\x83\x01\n\x08\x43plEntry\x12\x14\n\x0cmanufacturer\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x18\n\x10\x66irmware_version\x18\x03 \x01(\t\x12$\n\x06status\x18\x04 \x01(\x0e\x32\x14.dccsim.v1.CplStatus\x12\x12\n\nimage_hash\x18\x05 \x01(\x0c*\xd8\x01\n\nDeviceType\x12\x1b\n\x17\x44\x45VICE_TYPE_UNSPECIFIED\x10\x00\x12\x14\n\x10\x44\x45VICE_TYPE_ESME\x10\x01\x12\x14\n\x10\x44\x45VICE_TYPE_GSME\x10\x02\x12\x13\n\x0f\x44\x45VICE_TYPE_GPF\x10\x03\x12\x13\n\x0f\x44\x45VICE_TYPE_CHF\x10\x04\x12\x15\n\x11\x44\x45VICE_TYPE_PPMID\x10\x05\x12\x16\n\x12\x44\x45VICE_TYPE_HCALCS\x10\x06\x12\x13\n\x0f\x44\x45VICE_TYPE_IHD\x10\x07\x12\x13\n\x0f\x44\x45VICE_TYPE_CAD\x10\x08*a\n\x0cSmetsVersion\x12\x1d\n\x19SMETS_VERSION_UNSPECIFIED\x10\x00\x12\x18\n\x14SMETS_VERSION_SMETS1\x10\x01\x12\x18\n\x14SMETS_VERSION_SMETS2\x10\x02*\xa9\x02\n\tSmiStatus\x12\x1a\n\x16SMI_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12SMI_STATUS_PENDING\x10\x01\x12\x1a\n\x16SMI_STATUS_WHITELISTED\x10\x02\x12)\n%SMI_STATUS_INSTALLED_NOT_COMMISSIONED\x10\x03\x12\x1b\n\x17SMI_STATUS_COMMISSIONED\x10\x04\x12\x1d\n\x19SMI_STATUS_DECOMMISSIONED\x10\x05\x12\x18\n\x14SMI_STATUS_WITHDRAWN\x10\x06\x12\x18\n\x14SMI_STATUS_SUSPENDED\x10\x07\x12\x17\n\x13SMI_STATUS_RECOVERY\x10\x08\x12\x18\n\x14SMI_STATUS_RECOVERED\x10\t*\xa4\x01\n\x08UserRole\x12\x19\n\x15USER_ROLE_UNSPECIFIED\x10\x00\x12\x10\n\x0cUSER_ROLE_IS\x10\x01\x12\x10\n\x0cUSER_ROLE_ES\x10\x02\x12\x10\n\x0cUSER_ROLE_GS\x10\x03\x12\x10\n\x0cUSER_ROLE_ED\x10\x04\x12\x10\n\x0cUSER_ROLE_GT\x10\x05\x12\x11\n\rUSER_ROLE_RSA\x10\x06\x12\x10\n\x0cUSER_ROLE_OU\x10\x07*W\n\tCplStatus\x12\x1a\n\x16\x43PL_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12\x43PL_STATUS_CURRENT\x10\x01\x12\x16\n\x12\x43PL_STATUS_REMOVED\x10\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15\x64\x63\x63sim/v1/types.proto\x12\tdccsim.v1\"\xae\x03\n\x06\x44\x65vice\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12*\n\x0b\x64\x65vice_type\x18\x02 \x01(\x0e\x32\x15.dccsim.v1.DeviceType\x12&\n\x05smets\x18\x03 \x01(\x0e\x32\x17.dccsim.v1.SmetsVersion\x12\x14\n\x0cmanufacturer\x18\x04 \x01(\t\x12\r\n\x05model\x18\x05 \x01(\t\x12\x18\n\x10\x66irmware_version\x18\x06 \x01(\t\x12$\n\x06status\x18\x07 \x01(\x0e\x32\x14.dccsim.v1.SmiStatus\x12\x0c\n\x04mpxn\x18\x08 \x01(\t\x12\x14\n\x0c\x65sme_variant\x18\t \x01(\t\x12\x10\n\x08\x61\x64\x64\x65\x64_by\x18\n \x01(\t\x12\x0c\n\x04uprn\x18\x0b \x01(\x04\x12\x36\n\x18status_before_suspension\x18\x0c \x01(\x0e\x32\x14.dccsim.v1.SmiStatus\x12\x13\n\x0bpaired_gsme\x18\r \x01(\t\x12\x34\n\x16status_before_recovery\x18\x0e \x01(\x0e\x32\x14.dccsim.v1.SmiStatus\x12\x11\n\tcomms_hub\x18\x0f \x01(\t\"w\n\x04User\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\"\n\x05roles\x18\x02 \x03(\x0e\x32\x13.dccsim.v1.UserRole\x12\x11\n\tsuspended\x18\x03 \x01(\x08\x12\x19\n\x11interface_version\x18\x04 \x01(\t\x12\x0c\n\x04name\x18\x05 \x01(\t\"\x83\x01\n\x08\x43plEntry\x12\x14\n\x0cmanufacturer\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x18\n\x10\x66irmware_version\x18\x03 \x01(\t\x12$\n\x06status\x18\x04 \x01(\x0e\x32\x14.dccsim.v1.CplStatus\x12\x12\n\nimage_hash\x18\x05 \x01(\x0c*\xd8\x01\n\nDeviceType\x12\x1b\n\x17\x44\x45VICE_TYPE_UNSPECIFIED\x10\x00\x12\x14\n\x10\x44\x45VICE_TYPE_ESME\x10\x01\x12\x14\n\x10\x44\x45VICE_TYPE_GSME\x10\x02\x12\x13\n\x0f\x44\x45VICE_TYPE_GPF\x10\x03\x12\x13\n\x0f\x44\x45VICE_TYPE_CHF\x10\x04\x12\x15\n\x11\x44\x45VICE_TYPE_PPMID\x10\x05\x12\x16\n\x12\x44\x45VICE_TYPE_HCALCS\x10\x06\x12\x13\n\x0f\x44\x45VICE_TYPE_IHD\x10\x07\x12\x13\n\x0f\x44\x45VICE_TYPE_CAD\x10\x08*a\n\x0cSmetsVersion\x12\x1d\n\x19SMETS_VERSION_UNSPECIFIED\x10\x00\x12\x18\n\x14SMETS_VERSION_SMETS1\x10\x01\x12\x18\n\x14SMETS_VERSION_SMETS2\x10\x02*\xa9\x02\n\tSmiStatus\x12\x1a\n\x16SMI_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12SMI_STATUS_PENDING\x10\x01\x12\x1a\n\x16SMI_STATUS_WHITELISTED\x10\x02\x12)\n%SMI_STATUS_INSTALLED_NOT_COMMISSIONED\x10\x03\x12\x1b\n\x17SMI_STATUS_COMMISSIONED\x10\x04\x12\x1d\n\x19SMI_STATUS_DECOMMISSIONED\x10\x05\x12\x18\n\x14SMI_STATUS_WITHDRAWN\x10\x06\x12\x18\n\x14SMI_STATUS_SUSPENDED\x10\x07\x12\x17\n\x13SMI_STATUS_RECOVERY\x10\x08\x12\x18\n\x14SMI_STATUS_RECOVERED\x10\t*\xb6\x01\n\x08UserRole\x12\x19\n\x15USER_ROLE_UNSPECIFIED\x10\x00\x12\x10\n\x0cUSER_ROLE_IS\x10\x01\x12\x10\n\x0cUSER_ROLE_ES\x10\x02\x12\x10\n\x0cUSER_ROLE_GS\x10\x03\x12\x10\n\x0cUSER_ROLE_ED\x10\x04\x12\x10\n\x0cUSER_ROLE_GT\x10\x05\x12\x11\n\rUSER_ROLE_RSA\x10\x06\x12\x10\n\x0cUSER_ROLE_OU\x10\x07\x12\x10\n\x0cUSER_ROLE_LC\x10\x08*W\n\tCplStatus\x12\x1a\n\x16\x43PL_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12\x43PL_STATUS_CURRENT\x10\x01\x12\x16\n\x12\x43PL_STATUS_REMOVED\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'dccsim.v1.types_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_DEVICETYPE']._serialized_start=652
-  _globals['_DEVICETYPE']._serialized_end=868
-  _globals['_SMETSVERSION']._serialized_start=870
-  _globals['_SMETSVERSION']._serialized_end=967
-  _globals['_SMISTATUS']._serialized_start=970
-  _globals['_SMISTATUS']._serialized_end=1267
-  _globals['_USERROLE']._serialized_start=1270
-  _globals['_USERROLE']._serialized_end=1434
-  _globals['_CPLSTATUS']._serialized_start=1436
-  _globals['_CPLSTATUS']._serialized_end=1523
+  _globals['_DEVICETYPE']._serialized_start=725
+  _globals['_DEVICETYPE']._serialized_end=941
+  _globals['_SMETSVERSION']._serialized_start=943
+  _globals['_SMETSVERSION']._serialized_end=1040
+  _globals['_SMISTATUS']._serialized_start=1043
+  _globals['_SMISTATUS']._serialized_end=1340
+  _globals['_USERROLE']._serialized_start=1343
+  _globals['_USERROLE']._serialized_end=1525
+  _globals['_CPLSTATUS']._serialized_start=1527
+  _globals['_CPLSTATUS']._serialized_end=1614
   _globals['_DEVICE']._serialized_start=37
-  _globals['_DEVICE']._serialized_end=394
-  _globals['_USER']._serialized_start=396
-  _globals['_USER']._serialized_end=515
-  _globals['_CPLENTRY']._serialized_start=518
-  _globals['_CPLENTRY']._serialized_end=649
+  _globals['_DEVICE']._serialized_end=467
+  _globals['_USER']._serialized_start=469
+  _globals['_USER']._serialized_end=588
+  _globals['_CPLENTRY']._serialized_start=591
+  _globals['_CPLENTRY']._serialized_end=722
 # @@protoc_insertion_point(module_scope)

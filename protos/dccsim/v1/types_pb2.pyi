@@ -48,6 +48,7 @@ class UserRole(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     USER_ROLE_GT: _ClassVar[UserRole]
     USER_ROLE_RSA: _ClassVar[UserRole]
     USER_ROLE_OU: _ClassVar[UserRole]
+    USER_ROLE_LC: _ClassVar[UserRole]
 
 class CplStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -84,12 +85,13 @@ USER_ROLE_ED: UserRole
 USER_ROLE_GT: UserRole
 USER_ROLE_RSA: UserRole
 USER_ROLE_OU: UserRole
+USER_ROLE_LC: UserRole
 CPL_STATUS_UNSPECIFIED: CplStatus
 CPL_STATUS_CURRENT: CplStatus
 CPL_STATUS_REMOVED: CplStatus
 
 class Device(_message.Message):
-    __slots__ = ("device_id", "device_type", "smets", "manufacturer", "model", "firmware_version", "status", "mpxn", "esme_variant", "added_by", "uprn", "status_before_suspension", "paired_gsme")
+    __slots__ = ("device_id", "device_type", "smets", "manufacturer", "model", "firmware_version", "status", "mpxn", "esme_variant", "added_by", "uprn", "status_before_suspension", "paired_gsme", "status_before_recovery", "comms_hub")
     DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
     DEVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
     SMETS_FIELD_NUMBER: _ClassVar[int]
@@ -103,6 +105,8 @@ class Device(_message.Message):
     UPRN_FIELD_NUMBER: _ClassVar[int]
     STATUS_BEFORE_SUSPENSION_FIELD_NUMBER: _ClassVar[int]
     PAIRED_GSME_FIELD_NUMBER: _ClassVar[int]
+    STATUS_BEFORE_RECOVERY_FIELD_NUMBER: _ClassVar[int]
+    COMMS_HUB_FIELD_NUMBER: _ClassVar[int]
     device_id: str
     device_type: DeviceType
     smets: SmetsVersion
@@ -116,7 +120,9 @@ class Device(_message.Message):
     uprn: int
     status_before_suspension: SmiStatus
     paired_gsme: str
-    def __init__(self, device_id: _Optional[str] = ..., device_type: _Optional[_Union[DeviceType, str]] = ..., smets: _Optional[_Union[SmetsVersion, str]] = ..., manufacturer: _Optional[str] = ..., model: _Optional[str] = ..., firmware_version: _Optional[str] = ..., status: _Optional[_Union[SmiStatus, str]] = ..., mpxn: _Optional[str] = ..., esme_variant: _Optional[str] = ..., added_by: _Optional[str] = ..., uprn: _Optional[int] = ..., status_before_suspension: _Optional[_Union[SmiStatus, str]] = ..., paired_gsme: _Optional[str] = ...) -> None: ...
+    status_before_recovery: SmiStatus
+    comms_hub: str
+    def __init__(self, device_id: _Optional[str] = ..., device_type: _Optional[_Union[DeviceType, str]] = ..., smets: _Optional[_Union[SmetsVersion, str]] = ..., manufacturer: _Optional[str] = ..., model: _Optional[str] = ..., firmware_version: _Optional[str] = ..., status: _Optional[_Union[SmiStatus, str]] = ..., mpxn: _Optional[str] = ..., esme_variant: _Optional[str] = ..., added_by: _Optional[str] = ..., uprn: _Optional[int] = ..., status_before_suspension: _Optional[_Union[SmiStatus, str]] = ..., paired_gsme: _Optional[str] = ..., status_before_recovery: _Optional[_Union[SmiStatus, str]] = ..., comms_hub: _Optional[str] = ...) -> None: ...
 
 class User(_message.Message):
     __slots__ = ("user_id", "roles", "suspended", "interface_version", "name")

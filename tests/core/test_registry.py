@@ -1,0 +1,66 @@
+"""The SRV registry is the one home of each served SRV: every layer is keyed by it, and these
+tests fail when a layer misses one of its SRVs (or serves one the registry does not have)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dccsim.server.core.matrix import SERVICE_MATRIX
+from dccsim.server.core.messages import LocalCommand, PreCommand
+from dccsim.server.core.requests import SignedPreCommand
+from dccsim.server.core.services import REGISTRY
+from dccsim.server.duis import build, parse
+from dccsim.server.rpc import convert
+
+DEVICE_SRVS = sorted(srv for srv, spec in REGISTRY.items() if spec.run_on_device is not None)
+DSP_SRVS = sorted(srv for srv, spec in REGISTRY.items() if spec.run_in_dsp is not None)
+
+
+@pytest.mark.spec("SRV-01", "REQ-04")
+def test_every_registered_srv_is_in_the_matrix_and_runs_where_the_matrix_says() -> None:
+    for srv, spec in REGISTRY.items():
+        definition = SERVICE_MATRIX[srv]
+        assert (spec.run_in_dsp is not None) is definition.non_device, srv
+        assert (spec.run_on_device is not None) is not definition.non_device, srv
+        assert spec.srv == srv
+
+
+@pytest.mark.spec("SRV-01")
+def test_the_duis_reader_reads_exactly_the_registered_srvs() -> None:
+    assert set(parse.BODY_READERS) == set(REGISTRY)
+
+
+@pytest.mark.spec("SRV-01")
+def test_the_grpc_conversion_reads_every_registered_body() -> None:
+    readable = {body_type for body_type, _ in convert.BODY_READERS.values()}
+    assert REGISTRY.body_types <= readable
+    assert readable - REGISTRY.body_types == {SignedPreCommand}
+
+
+@pytest.mark.spec("SRV-01", "SRV-02")
+def test_the_duis_writer_writes_every_registered_response() -> None:
+    for srv in DSP_SRVS:
+        for response in REGISTRY[srv].responses:
+            assert response in build.SYNC_WRITERS, (srv, response)
+    for srv in DEVICE_SRVS:
+        responses = REGISTRY[srv].responses
+        if responses:
+            assert all(response in build.MMC_WRITERS for response in responses), srv
+        else:
+            assert srv in build.EMPTY_RESPONSE_BODIES, srv
+    # The critical and local forms every device SRV can answer with.
+    assert {PreCommand, LocalCommand} <= set(build.SYNC_WRITERS)
+
+
+@pytest.mark.spec("SRV-01")
+def test_no_layer_serves_an_srv_the_registry_lacks() -> None:
+    assert set(build.EMPTY_RESPONSE_BODIES) <= set(DEVICE_SRVS)
+    registered_responses = {r for spec in REGISTRY.values() for r in spec.responses}
+    assert set(build.MMC_WRITERS) <= registered_responses
+    assert set(build.SYNC_WRITERS) - {PreCommand, LocalCommand} <= registered_responses
+
+
+@pytest.mark.spec("REQ-06")
+def test_device_types_live_in_the_registry() -> None:
+    assert all(spec.device_types is None for srv, spec in REGISTRY.items() if srv in DSP_SRVS)
+    assert REGISTRY.applies_to("4.1.1", next(iter(REGISTRY["11.3"].device_types or ())))
