@@ -47,6 +47,7 @@ _LOCAL_STATUSES_SUPPLIER = frozenset(
 )
 _LOCAL_STATUSES_OTHERS = frozenset({SmiStatus.INSTALLED_NOT_COMMISSIONED, SmiStatus.COMMISSIONED})
 
+_SPECS = REGISTRY.by_srv
 _ELIGIBLE_FOR_ANY_DEVICE = frozenset({UserRole.OTHER_USER, UserRole.LOAD_CONTROLLER})
 
 # Preference when the request names no role: the role that matches the device's fuel first.
@@ -110,7 +111,8 @@ def authorise(
     record = target_record
     if record is None:
         return _reject(ResponseCode.E19, "target device is not in the SMI", role)
-    if not REGISTRY.applies_to(definition.srv, record.device_type):
+    spec = _SPECS.get(definition.srv)
+    if spec is not None and not spec.applies_to(record.device_type):
         return _reject(
             ResponseCode.E11, f"SRV {definition.srv} does not apply to a {record.device_type}", role
         )

@@ -16,6 +16,8 @@ from dccsim.server.core.requests import ServiceRequest
 from dccsim.server.core.services import REGISTRY
 from dccsim.server.core.state import DspState
 
+_SPECS = REGISTRY.by_srv
+
 
 def execute(state: DspState, request: ServiceRequest) -> None:
     """Send an authorised device SR to its device now."""
@@ -38,7 +40,7 @@ def execute(state: DspState, request: ServiceRequest) -> None:
         request=rid,
         srv=request.srv,
     )
-    run = REGISTRY[request.srv].run_on_device
+    run = _SPECS[request.srv].run_on_device
     assert run is not None  # the registry refuses a device SRV without one
     body, on_heard = run(state, request, device)
     if isinstance(body, NoResponse):

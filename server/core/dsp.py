@@ -47,6 +47,7 @@ from dccsim.server.core.state import DEFAULT_ACB_ID, DspState
 from dccsim.server.core.validation import validate
 
 GBCS_VERSION = "4.0"
+_SPECS = REGISTRY.by_srv
 # Fast enough to run a year in a few seconds; much faster and a reading of the clock overflows.
 MAX_CLOCK_RATE = 10_000_000
 
@@ -167,7 +168,7 @@ class Dsp:
         if not decision.authorised:
             assert decision.code is not None
             return self._answer(request, decision.code, decision.reason)
-        spec = REGISTRY.get(definition.srv)
+        spec = _SPECS.get(definition.srv)
         if spec is None:
             raise NotSimulated(definition.srv, definition.name)
         if spec.run_in_dsp is not None:
@@ -249,7 +250,7 @@ class Dsp:
                 rid, request.srv, ResponseCode.I0, LocalCommand(_pre_command_payload(request))
             )
         when = request.execution_datetime
-        if request.is_cancellation and not device_holds_future_dated:
+        if when is not None and request.is_cancellation and not device_holds_future_dated:
             # SRV-05: 3000-12-31 cancels what the DSP holds of this SRV for this device, and the
             # device answers at once.
             self.state.scheduler.cancel(_held_label(request.srv, rid.target))

@@ -34,17 +34,13 @@ DspRun = Callable[[DspState, ServiceRequest], SyncAnswer]
 BodyCheck = Callable[[Any], None]
 
 
-def _no_check(body: object) -> None:
-    """Bodies that carry nothing to check."""
-
-
 @dataclass(frozen=True, slots=True)
 class ServiceSpec:
     """Everything the core knows of one served SRV."""
 
     srv: str
     body: type
-    check: BodyCheck
+    check: BodyCheck | None  # None: the body carries nothing to check
     device_types: frozenset[DeviceType] | None  # None: any device type (or a non-device SRV)
     run_on_device: DeviceRun | None
     run_in_dsp: DspRun | None
@@ -72,7 +68,7 @@ class Family:
         srv: str,
         *,
         body: type,
-        check: BodyCheck = _no_check,
+        check: BodyCheck | None = None,
         device_types: Iterable[DeviceType] | None = None,
         responses: tuple[type, ...] = (),
         device_holds_future_dated: bool = False,
@@ -99,7 +95,7 @@ class Family:
         srv: str,
         *,
         body: type,
-        check: BodyCheck = _no_check,
+        check: BodyCheck | None = None,
         responses: tuple[type, ...] = (),
     ) -> Callable[[DspRun], DspRun]:
         def register(run: DspRun) -> DspRun:
@@ -129,6 +125,12 @@ class Registry(Mapping[str, ServiceSpec]):
 
     def __getitem__(self, srv: str) -> ServiceSpec:
         return self._specs[srv]
+
+    @property
+    def by_srv(self) -> Mapping[str, ServiceSpec]:
+        """The specs as a read-only dict: what every request's path looks SRVs up in (a
+        Mapping subclass's `get` and `[]` cost a Python call each)."""
+        return self._specs
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._specs)
