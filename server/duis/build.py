@@ -60,35 +60,32 @@ Decisions where the schema leaves a choice:
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from lxml import etree
 
 from dccsim.devices.codes import AlertCode, MessageCode
-from dccsim.devices.firmware import ActivateImageResponseCode
 from dccsim.server.core.codes import ResponseCode
 from dccsim.server.core.messages import (
     ChangeOfSupplier,
     DccAlertMessage,
     DeviceAlertMessage,
     DeviceStatusChange,
-    FirmwareActivation,
     FirmwareVersionMismatch,
-    FirmwareVersionRead,
-    InventoryResult,
     LocalCommand,
     OutboundMessage,
     PreCommand,
     ServiceResponse,
     SyncAnswer,
-    UpdateFirmwareWarnings,
-    WanCoverage,
-    WanMatrixResult,
 )
-from dccsim.server.core.records import DuisVersion, SmiRecord
+from dccsim.server.core.records import DuisVersion
 from dccsim.server.core.requests import RequestId
+from dccsim.server.duis.bodies import (
+    EMPTY_RESPONSE_BODIES,
+    MMC_WRITERS,
+    SYNC_WRITERS,
+    SyncWriter,
+)
 from dccsim.server.duis.names import (
     RA_NS,
     SR_NS,
@@ -96,16 +93,10 @@ from dccsim.server.duis.names import (
     format_datetime,
     now_utc,
     service_reference,
-    uses_v5_1_shapes,
 )
 from dccsim.server.duis.safe import load_document
+from dccsim.server.duis.writing import b64, ra, serialise, sr, sub
 
-_ASN1_CODES = {
-    ActivateImageResponseCode.SUCCESS: 0,
-    ActivateImageResponseCode.NO_IMAGE_HELD: 1,
-    ActivateImageResponseCode.HASH_MISMATCH: 2,
-    ActivateImageResponseCode.ACTIVATION_FAILURE: 3,
-}
 _ALERT_DESCRIPTIONS = {
     AlertCode.FIRMWARE_VERIFICATION_SUCCESSFUL: "Firmware Verification Successful",
     AlertCode.FIRMWARE_VERIFICATION_FAILED: "Firmware Verification Failed",
@@ -137,11 +128,11 @@ def build_sync_answer(
     )
     message = _response_message(body, answer.srv)
     if answer.body is not None:
-        writer = SYNC_WRITERS.get(type(answer.body))
+        writer = _SYNC_WRITERS.get(type(answer.body))
         if writer is None:  # pragma: no cover - a test checks every registered response
             raise TypeError(f"no DUIS form for {type(answer.body).__name__}")
         writer(message, answer.body, version)
-    return _serialise(root)
+    return serialise(root)
 
 
 def build_outbox_message(
@@ -169,31 +160,6 @@ def read_gbcs_payload(payload: str | bytes) -> etree._Element:
 # -- the envelope --------------------------------------------------------------------------------
 
 
-def _sr(name: str) -> str:
-    return f"{{{SR_NS}}}{name}"
-
-
-def _ra(name: str) -> str:
-    return f"{{{RA_NS}}}{name}"
-
-
-def _sub(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:
-    """A child in the parent's namespace."""
-    namespace = etree.QName(parent).namespace
-    element = etree.SubElement(parent, f"{{{namespace}}}{name}")
-    if text is not None:
-        element.text = text
-    return element
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _serialise(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-
-
 def _response(
     version: DuisVersion,
     *,
@@ -203,22 +169,22 @@ def _response(
     response_id: str | None = None,
 ) -> tuple[etree._Element, etree._Element]:
     """An sr:Response with its Header filled in; returns the root and its empty Body."""
-    root = etree.Element(_sr("Response"), nsmap={"sr": SR_NS})
+    root = etree.Element(sr("Response"), nsmap={"sr": SR_NS})
     root.set("schemaVersion", version.value)
-    header = _sub(root, "Header")
+    header = sub(root, "Header")
     if request_id is not None:
-        _sub(header, "RequestID", str(request_id))
+        sub(header, "RequestID", str(request_id))
     if response_id is not None:
-        _sub(header, "ResponseID", response_id)
-    _sub(header, "ResponseCode", str(code))
-    _sub(header, "ResponseDateTime", format_datetime(at))
-    return root, _sub(root, "Body")
+        sub(header, "ResponseID", response_id)
+    sub(header, "ResponseCode", str(code))
+    sub(header, "ResponseDateTime", format_datetime(at))
+    return root, sub(root, "Body")
 
 
 def _response_message(body: etree._Element, srv: str) -> etree._Element:
-    message = _sub(body, "ResponseMessage")
-    _sub(message, "ServiceReference", service_reference(srv))
-    _sub(message, "ServiceReferenceVariant", srv)
+    message = sub(body, "ResponseMessage")
+    sub(message, "ServiceReference", service_reference(srv))
+    sub(message, "ServiceReferenceVariant", srv)
     return message
 
 
@@ -226,86 +192,13 @@ def _response_message(body: etree._Element, srv: str) -> etree._Element:
 
 
 def _pre_command(message: etree._Element, pre: PreCommand, version: DuisVersion) -> None:
-    element = _sub(message, "PreCommand")
-    _sub(element, "GBCSVersion", pre.gbcs_version)
-    _sub(element, "GBCSPayload", _b64(pre.payload))
+    element = sub(message, "PreCommand")
+    sub(element, "GBCSVersion", pre.gbcs_version)
+    sub(element, "GBCSPayload", b64(pre.payload))
 
 
 def _local_command(message: etree._Element, local: LocalCommand, version: DuisVersion) -> None:
-    _sub(_sub(message, "LocalCommand"), "GBCSPayload", _b64(local.payload))
-
-
-def _inventory(message: etree._Element, result: InventoryResult, version: DuisVersion) -> None:
-    inventory = _sub(message, "DSPInventory")
-    for record, cpl_status in zip(result.devices, result.cpl_status, strict=True):
-        _inventory_device(_sub(inventory, "Device"), record, cpl_status)
-
-
-def _inventory_device(device: etree._Element, record: SmiRecord, cpl_status: str | None) -> None:
-    _sub(device, "DeviceID", record.device_id)
-    _sub(device, "DeviceType", record.device_type.value)
-    _sub(device, "DeviceStatus", record.status.value)
-    _sub(device, "DeviceManufacturer", record.manufacturer)
-    _sub(device, "DeviceModel", record.model)
-    _sub(device, "SMETSCHTSVersion", record.smets.value)
-    _sub(device, "DeviceFirmwareVersion", record.firmware_version)
-    if cpl_status is not None:
-        _sub(device, "DeviceFirmwareVersionStatus", cpl_status)
-        _sub(device, "CPLStatus", cpl_status)
-    if record.date_commissioned is not None:
-        _sub(device, "DateCommissioned", record.date_commissioned.isoformat())
-    if record.mpxn is not None:
-        _sub(device, "ImportMPxN", record.mpxn)
-    if record.esme_variant is not None:
-        _sub(device, "ESMEVariant", record.esme_variant)
-    if record.uprn is not None:
-        _sub(device, "UPRN", str(record.uprn))
-
-
-def _firmware_warnings(
-    message: etree._Element, warnings: UpdateFirmwareWarnings, version: DuisVersion
-) -> None:
-    # 11.4's warnings have the same shape under a name of their own.
-    ppmid = message.findtext(_sr("ServiceReferenceVariant")) == "11.4"
-    element = _sub(
-        message, "DSPUpdatePPMIDFirmwareWarning" if ppmid else "DSPUpdateFirmwareWarning"
-    )
-    for name, device_ids in (
-        ("InvalidDeviceIDList", warnings.invalid_device_ids),
-        ("NotCommissionedDeviceIDList", warnings.not_commissioned),
-        ("NotApplicableFirmwareDeviceIDList", warnings.not_applicable_firmware),
-        ("OtherRequestInProgressList", warnings.other_request_in_progress),
-    ):
-        if device_ids:
-            _sub(element, name, ",".join(device_ids))
-
-
-def _wan_matrix(message: etree._Element, result: WanMatrixResult, version: DuisVersion) -> None:
-    matrix = _sub(message, "DSPWANMatrix")
-    request = _sub(matrix, "Request")
-    if result.uprn is not None:
-        _sub(request, "UPRN", str(result.uprn))
-    else:
-        address = _sub(request, "PartialAddress")
-        _sub(address, "PostCode", result.postcode or "")
-        _sub(address, "AddressIdentifier", result.address_identifier or "")
-    if uses_v5_1_shapes(version):
-        # DUIS 5.1: one region's answer, flat under DSPWANMatrix.
-        coverage = result.coverage[0]
-        _sub(matrix, "CSPRegion", coverage.csp_region)
-        _coverage(matrix, coverage)
-        return
-    for coverage in result.coverage:
-        answer = _sub(matrix, "DSPWANMatrixResponse")
-        _sub(answer, "CSPRegion", coverage.csp_region)
-        _sub(answer, "CSPRegionResponseCode", ResponseCode.I0.value)
-        _coverage(answer, coverage)
-
-
-def _coverage(parent: etree._Element, coverage: WanCoverage) -> None:
-    _sub(parent, "CoverageAvailability", "true" if coverage.coverage_available else "false")
-    _sub(parent, "WANTechnology", coverage.wan_technology)
-    _sub(parent, "ConnectivityLikelihood", coverage.connectivity_likelihood)
+    sub(sub(message, "LocalCommand"), "GBCSPayload", b64(local.payload))
 
 
 # -- asynchronous messages -----------------------------------------------------------------------
@@ -330,9 +223,9 @@ def _service_response(response: ServiceResponse, version: DuisVersion) -> bytes:
             srv=response.srv,
             at=response.issued_at,
         )
-        _sub(_sub(_sub(mmc_root, "Body"), "ResponseMessage"), "SMETSData").append(mmc_body)
-        _sub(message, "GBCSPayload", _b64(_serialise(mmc_root)))
-    return _serialise(root)
+        sub(sub(sub(mmc_root, "Body"), "ResponseMessage"), "SMETSData").append(mmc_body)
+        sub(message, "GBCSPayload", b64(serialise(mmc_root)))
+    return serialise(root)
 
 
 def _mmc_response_body(response: ServiceResponse) -> etree._Element | None:
@@ -340,32 +233,12 @@ def _mmc_response_body(response: ServiceResponse) -> etree._Element | None:
         name = EMPTY_RESPONSE_BODIES.get(response.srv)
         if name is None:
             return None
-        element = etree.Element(_ra(name))
+        element = etree.Element(ra(name))
         if response.srv == "8.1.1":
-            _sub(element, "DeviceTime", format_datetime(response.issued_at))
+            sub(element, "DeviceTime", format_datetime(response.issued_at))
         return element
     writer = MMC_WRITERS.get(type(response.body))
     return None if writer is None else writer(response.body)
-
-
-def _read_firmware_rsp(read: FirmwareVersionRead) -> etree._Element:
-    element = etree.Element(_ra("ReadFirmwareVersionRsp"))
-    _sub(element, "FirmwareVersion", read.firmware_version)
-    return element
-
-
-def _activate_firmware_rsp(activation: FirmwareActivation) -> etree._Element:
-    element = etree.Element(_ra("ActivateFirmwareRsp"))
-    if activation.code is not None:
-        _asn1_status(_sub(element, "ActivateImageResponseCode"), activation.code)
-    if activation.firmware_version is not None:
-        _sub(element, "FirmwareVersion", activation.firmware_version)
-    return element
-
-
-def _asn1_status(element: etree._Element, code: ActivateImageResponseCode) -> None:
-    element.set("ResponseCode", str(_ASN1_CODES[code]))
-    _sub(element, "ASN1Status", code.value)
 
 
 def _mmc_document(
@@ -379,18 +252,18 @@ def _mmc_document(
     message_code: int | None = None,
 ) -> etree._Element:
     """An MMC ra:GBCSResponse with its Header; the caller adds the Body."""
-    root = etree.Element(_ra("GBCSResponse"), nsmap={"ra": RA_NS})
+    root = etree.Element(ra("GBCSResponse"), nsmap={"ra": RA_NS})
     root.set("schemaVersion", version.value)
-    header = _sub(root, "Header")
-    _sub(header, "BusinessOriginatorID", device_id)
-    _sub(header, "BusinessTargetID", user_id)
-    _sub(header, "OriginatorCounter", str(counter))
+    header = sub(root, "Header")
+    sub(header, "BusinessOriginatorID", device_id)
+    sub(header, "BusinessTargetID", user_id)
+    sub(header, "OriginatorCounter", str(counter))
     if message_code is not None:
-        _sub(header, "GBCSHexadecimalMessageCode", f"{message_code:04X}")
+        sub(header, "GBCSHexadecimalMessageCode", f"{message_code:04X}")
     if srv is not None:
-        _sub(header, "ServiceReference", service_reference(srv))
-        _sub(header, "ServiceReferenceVariant", srv)
-    _sub(header, "Timestamp", format_datetime(at))
+        sub(header, "ServiceReference", service_reference(srv))
+        sub(header, "ServiceReferenceVariant", srv)
+    sub(header, "Timestamp", format_datetime(at))
     return root
 
 
@@ -410,85 +283,70 @@ def _device_alert(alert: DeviceAlertMessage, version: DuisVersion, recipient: st
         srv=srv,
         message_code=int(alert.message_code),
     )
-    content = _sub(_sub(_sub(mmc_root, "Body"), "DeviceAlertMessage"), "DeviceAlertContent")
-    _sub(content, "GBCSHexAlertCode", f"{int(alert.alert_code):04X}")
-    _sub(content, "AlertDescription", _ALERT_DESCRIPTIONS.get(alert.alert_code, "Device alert"))
-    _sub(content, "Timestamp", format_datetime(alert.issued_at))
-    payload = _sub(content, "Payload")
+    content = sub(sub(sub(mmc_root, "Body"), "DeviceAlertMessage"), "DeviceAlertContent")
+    sub(content, "GBCSHexAlertCode", f"{int(alert.alert_code):04X}")
+    sub(content, "AlertDescription", _ALERT_DESCRIPTIONS.get(alert.alert_code, "Device alert"))
+    sub(content, "Timestamp", format_datetime(alert.issued_at))
+    payload = sub(content, "Payload")
     if future_dated:
-        outcome = _sub(
-            _sub(payload, "FutureDatedCommandOutcomeDeviceAlert"), "FirmwareActivationDeviceAlert"
+        outcome = sub(
+            sub(payload, "FutureDatedCommandOutcomeDeviceAlert"), "FirmwareActivationDeviceAlert"
         )
-        _sub(outcome, "OriginatorCounterFromCommand", str(counter))
+        sub(outcome, "OriginatorCounterFromCommand", str(counter))
         if alert.firmware_version is not None:
-            _sub(outcome, "FirmwareVersion", alert.firmware_version)
+            sub(outcome, "FirmwareVersion", alert.firmware_version)
     else:
-        _sub(payload, "FirmwareVerificationDeviceAlert")
-    gbcs_payload = _b64(_serialise(mmc_root))
+        sub(payload, "FirmwareVerificationDeviceAlert")
+    gbcs_payload = b64(serialise(mmc_root))
 
     root, body = _response(
         version, code=ResponseCode.I0, at=alert.issued_at, request_id=rid, response_id=response_id
     )
     if future_dated:
         message = _response_message(body, srv or "11.3")
-        element = _sub(message, "FutureDatedDeviceAlertMessage")
-        _sub(element, "FutureDatedAlertCode", f"{int(alert.alert_code):04X}")
-        _sub(element, "GBCSPayload", gbcs_payload)
-        _sub(element, "InstructionNumber", "1")
-        _sub(element, "TotalCommandInstructions", "1")
+        element = sub(message, "FutureDatedDeviceAlertMessage")
+        sub(element, "FutureDatedAlertCode", f"{int(alert.alert_code):04X}")
+        sub(element, "GBCSPayload", gbcs_payload)
+        sub(element, "InstructionNumber", "1")
+        sub(element, "TotalCommandInstructions", "1")
     else:
-        element = _sub(body, "DeviceAlertMessage")
-        _sub(element, "AlertCode", f"{int(alert.alert_code):04X}")
-        _sub(element, "GBCSPayload", gbcs_payload)
-    return _serialise(root)
+        element = sub(body, "DeviceAlertMessage")
+        sub(element, "AlertCode", f"{int(alert.alert_code):04X}")
+        sub(element, "GBCSPayload", gbcs_payload)
+    return serialise(root)
 
 
 def _dcc_alert(alert: DccAlertMessage, version: DuisVersion) -> bytes:
     root, body = _response(version, code=ResponseCode.I0, at=alert.issued_at)
-    message = _sub(body, "DCCAlertMessage")
-    _sub(message, "DCCAlertCode", str(alert.code))
-    dcc_alert = _sub(message, "DCCAlert")
+    message = sub(body, "DCCAlertMessage")
+    sub(message, "DCCAlertCode", str(alert.code))
+    dcc_alert = sub(message, "DCCAlert")
     match alert.body:
         case DeviceStatusChange(restored=restored):
-            event = _sub(dcc_alert, "DeviceStatusChangeEvent")
-            _sub(event, "DeviceID", alert.device_id)
-            change = _sub(event, "DeviceStatusChange")
-            _sub(change, "DeviceRestored" if restored else "DeviceSuspended")
+            event = sub(dcc_alert, "DeviceStatusChangeEvent")
+            sub(event, "DeviceID", alert.device_id)
+            change = sub(event, "DeviceStatusChange")
+            sub(change, "DeviceRestored" if restored else "DeviceSuspended")
         case FirmwareVersionMismatch() as mismatch:
-            element = _sub(dcc_alert, "FirmwareVersionMismatch")
-            _sub(element, "DeviceID", alert.device_id)
-            _sub(element, "DeviceType", mismatch.device_type.value)
-            _sub(element, "FirmwareVersionSMI", mismatch.smi_version)
-            _sub(element, "FirmwareVersionDevice", mismatch.device_version)
+            element = sub(dcc_alert, "FirmwareVersionMismatch")
+            sub(element, "DeviceID", alert.device_id)
+            sub(element, "DeviceType", mismatch.device_type.value)
+            sub(element, "FirmwareVersionSMI", mismatch.smi_version)
+            sub(element, "FirmwareVersionDevice", mismatch.device_version)
         case ChangeOfSupplier(request_id=request_id, ecos_error_code=error_code):
-            element = _sub(dcc_alert, "ChangeOfSupplier")
-            _sub(element, "ChangeOfSupplierServiceRequestID", str(request_id))
+            element = sub(dcc_alert, "ChangeOfSupplier")
+            sub(element, "ChangeOfSupplierServiceRequestID", str(request_id))
             # ALERT-02 / VER-01: the element exists from DUIS 5.2 on; a 5.1 user never gets it.
             if error_code is not None and version.carries_ecos_error_code:
-                _sub(element, "ECoSErrorCode", error_code)
+                sub(element, "ECoSErrorCode", error_code)
         case other:  # pragma: no cover - the core's DccAlertBody union is exhausted above
             raise TypeError(f"no DUIS form for {type(other).__name__}")
-    return _serialise(root)
+    return serialise(root)
 
 
-# -- the writers, by response body ---------------------------------------------------------------
-# Keyed by the registry's SRVs and response types (dccsim.server.core.services): a test fails when
-# a served SRV's response has no writer here.
-
-SYNC_WRITERS: dict[type, Callable[[etree._Element, Any, DuisVersion], None]] = {
+# The critical and local forms any device SRV can answer with, then every family's bodies.
+_SYNC_WRITERS: dict[type, SyncWriter] = {
     PreCommand: _pre_command,
     LocalCommand: _local_command,
-    InventoryResult: _inventory,
-    UpdateFirmwareWarnings: _firmware_warnings,
-    WanMatrixResult: _wan_matrix,
-}
-MMC_WRITERS: dict[type, Callable[[Any], etree._Element]] = {
-    FirmwareVersionRead: _read_firmware_rsp,
-    FirmwareActivation: _activate_firmware_rsp,
-}
-# MMC elements for device responses whose core body is None.
-EMPTY_RESPONSE_BODIES = {
-    "2.2": "TopUpDeviceRsp",
-    "6.23": "UpdateSecurityCredentialsCoSRsp",
-    "8.1.1": "CommissionDeviceSynchroniseClockRsp",
+    **SYNC_WRITERS,
 }

@@ -4,80 +4,30 @@ cannot be translated raises the core's InvalidField, naming the field."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from google.protobuf.duration_pb2 import Duration
-from google.protobuf.timestamp_pb2 import Timestamp
-
-from dccsim.devices.kinds import DeviceType, SmetsVersion
 from dccsim.server.core import faults, records, requests
 from dccsim.server.core import messages as core_messages
-from dccsim.server.core.clock import UNIX_EPOCH
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.eui import parse_eui64
 from dccsim.server.core.fields import check_xml_text
 from dccsim.server.core.journal import Event
 from dccsim.server.core.matrix import CommandVariant
 from dccsim.server.core.outbox import OutboxEntry
-from dccsim.server.core.services import comms_hub, inventory
+from dccsim.server.rpc.bodies import BODY_READERS as FAMILY_BODY_READERS
+from dccsim.server.rpc.bodies import RESPONSE_FILLERS, SYNC_FILLERS
+from dccsim.server.rpc.wire import (
+    CPL_STATUSES,
+    DEVICE_TYPES,
+    SMETS,
+    SMI_STATUSES,
+    USER_ROLES,
+    E,
+    from_duration,
+    from_timestamp,
+    timestamp,
+)
 from dccsim.v1 import control_pb2, supplier_pb2, types_pb2
-
-E = TypeVar("E", bound=Enum)
-
-
-class _EnumMap(Generic[E]):
-    """Core enum <-> proto enum, pairing members by position (proto value 0 is UNSPECIFIED)."""
-
-    def __init__(self, core: type[E], proto_values: list[int]) -> None:
-        members = list(core)
-        if len(members) != len(proto_values):
-            raise AssertionError(f"{core.__name__} and its proto enum differ")
-        self._to_proto = dict(zip(members, proto_values, strict=True))
-        self._to_core = dict(zip(proto_values, members, strict=True))
-
-    def to_proto(self, value: E | None) -> int:
-        return 0 if value is None else self._to_proto[value]
-
-    def to_core(self, value: int, field: str, *, required: bool = True) -> E | None:
-        if value == 0 and not required:
-            return None
-        try:
-            return self._to_core[value]
-        except KeyError:
-            raise InvalidField(field, f"{value} is not a valid value") from None
-
-
-DEVICE_TYPES = _EnumMap(DeviceType, list(range(1, 9)))
-SMETS = _EnumMap(SmetsVersion, [1, 2])
-SMI_STATUSES = _EnumMap(records.SmiStatus, list(range(1, 10)))
-USER_ROLES = _EnumMap(records.UserRole, list(range(1, 9)))
-CPL_STATUSES = _EnumMap(records.CplStatus, [1, 2])
-
-
-def timestamp(when: datetime) -> Timestamp:
-    # What Timestamp.FromDatetime does (a naive datetime is UTC), at a third of its cost: every
-    # delivered message carries one.
-    delta = (when if when.tzinfo is not None else when.replace(tzinfo=UTC)) - UNIX_EPOCH
-    return Timestamp(seconds=delta.days * 86_400 + delta.seconds, nanos=delta.microseconds * 1000)
-
-
-def from_timestamp(stamp: Timestamp, field: str = "timestamp") -> datetime:
-    # A Timestamp off the wire may hold any int64 seconds and int32 nanos; protobuf raises
-    # ValueError (or OverflowError) for what a datetime cannot hold.
-    try:
-        return stamp.ToDatetime(tzinfo=UTC)
-    except (ValueError, OverflowError) as error:
-        raise InvalidField(field, f"is not a valid timestamp: {error}") from None
-
-
-def from_duration(duration: Duration, field: str) -> timedelta:
-    try:
-        return duration.ToTimedelta()
-    except (ValueError, OverflowError) as error:
-        raise InvalidField(field, f"is not a valid duration: {error}") from None
-
 
 # -- requests ------------------------------------------------------------------------------------
 
@@ -155,23 +105,6 @@ def _update_inventory(update: supplier_pb2.UpdateInventory) -> requests.UpdateIn
     return requests.UpdateInventory(update.device_id, change)
 
 
-def _prenotification(
-    message: supplier_pb2.DevicePrenotification,
-) -> inventory.DevicePrenotification:
-    device_type = DEVICE_TYPES.to_core(message.device_type, "body.device_type")
-    assert device_type is not None
-    smets = SMETS.to_core(message.smets, "body.smets", required=False)
-    return inventory.DevicePrenotification(
-        device_id=message.device_id,
-        manufacturer=message.manufacturer,
-        model=message.model,
-        device_type=device_type,
-        smets=smets or SmetsVersion.SMETS2,
-        firmware_version=message.firmware_version if message.HasField("firmware_version") else None,
-        esme_variant=message.esme_variant if message.HasField("esme_variant") else None,
-    )
-
-
 # The oneof field, core body type and reader of each body: keyed by the registry's bodies
 # (dccsim.server.core.services), and a test fails when a served SRV's body has no entry here.
 BODY_READERS: dict[str, tuple[type, Callable[[Any], requests.RequestBody]]] = {
@@ -200,21 +133,7 @@ BODY_READERS: dict[str, tuple[type, Callable[[Any], requests.RequestBody]]] = {
         requests.SignedPreCommand,
         lambda m: requests.SignedPreCommand(m.payload),
     ),
-    "decommission_device": (
-        inventory.DecommissionDevice,
-        lambda m: inventory.DecommissionDevice(m.device_id),
-    ),
-    "device_prenotification": (inventory.DevicePrenotification, _prenotification),
-    "hub_installed": (
-        comms_hub.HubInstalled,
-        lambda m: comms_hub.HubInstalled(m.device_id, m.install_type, m.mpxn, m.location),
-    ),
-    "hub_returned": (
-        comms_hub.HubReturned,
-        lambda m: comms_hub.HubReturned(
-            m.device_id, m.return_type, m.reason if m.HasField("reason") else None
-        ),
-    ),
+    **FAMILY_BODY_READERS,
 }
 
 
@@ -256,6 +175,10 @@ def submit_response(
                 )
                 for c in coverage
             )
+        case None:
+            pass
+        case other:
+            SYNC_FILLERS[type(other)](response, other)
     return response
 
 
@@ -285,6 +208,10 @@ def delivery(
                     response.firmware_activation.activate_image_response_code = code or ""
                     if v is not None:
                         response.firmware_activation.firmware_version = v
+                case None:
+                    pass
+                case other:
+                    RESPONSE_FILLERS[type(other)](response, other)
         case core_messages.DeviceAlertMessage() as a:
             alert = out.device_alert
             alert.device_id = a.device_id

@@ -1,0 +1,46 @@
+"""Every served SRV's DUIS bodies, one module per family (like the core's SRV registry)."""
+
+from __future__ import annotations
+
+from dccsim.server.duis.bodies import (
+    comms_hub,
+    credentials,
+    firmware,
+    inventory,
+    prepayment,
+    wan,
+)
+from dccsim.server.duis.bodies.family import BodyFamily, MmcWriter, SyncWriter
+from dccsim.server.duis.reading import Reader
+
+FAMILIES: tuple[BodyFamily, ...] = (
+    firmware.FAMILY,
+    inventory.FAMILY,
+    comms_hub.FAMILY,
+    prepayment.FAMILY,
+    credentials.FAMILY,
+    wan.FAMILY,
+)
+BODY_READERS: dict[str, tuple[str, Reader]] = {
+    srv: entry for family in FAMILIES for srv, entry in family.readers.items()
+}
+SYNC_WRITERS: dict[type, SyncWriter] = {
+    kind: writer for family in FAMILIES for kind, writer in family.sync_writers.items()
+}
+MMC_WRITERS: dict[type, MmcWriter] = {
+    kind: writer for family in FAMILIES for kind, writer in family.mmc_writers.items()
+}
+EMPTY_RESPONSE_BODIES: dict[str, str] = {
+    srv: name for family in FAMILIES for srv, name in family.empty_responses.items()
+}
+
+__all__ = [
+    "BODY_READERS",
+    "EMPTY_RESPONSE_BODIES",
+    "FAMILIES",
+    "MMC_WRITERS",
+    "SYNC_WRITERS",
+    "BodyFamily",
+    "MmcWriter",
+    "SyncWriter",
+]
