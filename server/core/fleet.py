@@ -169,6 +169,8 @@ def example_fleet() -> Fleet:
             paired_gsme=EXAMPLE_DEVICE_IDS[DeviceType.GSME]
             if device_type is DeviceType.GPF
             else None,
+            # The CHF and the GPF are one Communications Hub (CPL-04).
+            comms_hub=EXAMPLE_DEVICE_IDS[DeviceType.CHF] if device_type is DeviceType.GPF else None,
         )
         for device_type, device_id in EXAMPLE_DEVICE_IDS.items()
     ]

@@ -263,8 +263,10 @@ def test_cpl02_nothing_but_fw02_lifts_a_suspension(sim: Sim) -> None:
 )
 def test_cpl03_device_type_can_be_suspended(sim: Sim, device_type: DeviceType) -> None:
     device_id = FLEET[device_type]
+    # The example CHF's hub has a GPF, suspended with it (CPL-04); Supplier A is its GS too.
+    suspended = [device_id, FLEET[DeviceType.GPF]] if device_type is DeviceType.CHF else [device_id]
 
-    assert sim.remove_from_cpl(device_type) == 1
+    assert sim.remove_from_cpl(device_type) == len(suspended)
 
     record = sim.record(device_id)
     assert (record.status, record.status_before_suspension) == (
@@ -272,9 +274,8 @@ def test_cpl03_device_type_can_be_suspended(sim: Sim, device_type: DeviceType) -
         SmiStatus.COMMISSIONED,
     )
     assert _dcc_alerts(sim, SUPPLIER_A) == [
-        DccAlertMessage(
-            DccAlertCode.DEVICE_SUSPENDED, device_id, sim.dsp.now(), SUSPENDED_ALERT_BODY
-        )
+        DccAlertMessage(DccAlertCode.DEVICE_SUSPENDED, each, sim.dsp.now(), SUSPENDED_ALERT_BODY)
+        for each in suspended
     ]
 
 
@@ -503,7 +504,7 @@ def test_cpl04_a_hub_gpf_is_not_suspended_by_an_entry_of_its_own_model(hub: Sim)
 
 @pytest.mark.spec("CPL-04", "CPL-01", "CPL-03")
 def test_cpl04_a_gpf_that_names_no_hub_follows_its_own_entry_as_before(sim: Sim) -> None:
-    assert sim.record(GPF).comms_hub is None  # the example fleet names no hub
+    sim.dsp.add_device(replace(sim.record(GPF), comms_hub=None))  # a GPF of no known hub
 
     assert sim.remove_from_cpl(DeviceType.CHF) == 1
     assert sim.record(GPF).status is SmiStatus.COMMISSIONED

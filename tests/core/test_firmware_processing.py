@@ -103,7 +103,8 @@ def _ack_everything(sim: Sim) -> None:
 
 def _suspend(sim: Sim, device_id: str) -> None:
     """Mark the device's running version Removed on the CPL: the device is Suspended (CPL-01)."""
-    assert sim.remove_from_cpl(DEVICE_TYPES[device_id]) == 1
+    # The example CHF's hub GPF is suspended with it (CPL-04).
+    assert sim.remove_from_cpl(DEVICE_TYPES[device_id]) == (2 if device_id == CHF else 1)
     assert sim.record(device_id).status is SmiStatus.SUSPENDED
 
 
@@ -538,7 +539,7 @@ def test_fw05_smets1_retry_without_version_changes_nothing(sim: Sim) -> None:
 # -- FW-06: 11.2 from ESME, GSME and CHF is processed; from PPMID and HCALCS it is not ---------
 
 
-@pytest.mark.spec("FW-06", "FW-02", "AUTH-07")
+@pytest.mark.spec("FW-06", "FW-02", "AUTH-07", "CPL-04")
 @pytest.mark.parametrize("device_id", [ESME, GSME, CHF], ids=["ESME", "GSME", "CHF"])
 def test_fw06_read_restores_a_suspended_device(sim: Sim, device_id: str) -> None:
     _suspended_running_new_firmware(sim, device_id)
@@ -550,11 +551,16 @@ def test_fw06_read_restores_a_suspended_device(sim: Sim, device_id: str) -> None
         SmiStatus.COMMISSIONED,
         EXAMPLE_NEW_FIRMWARE,
     )
-    expected = DccAlertMessage(
-        DccAlertCode.DEVICE_RESTORED, device_id, sim.dsp.now(), DeviceStatusChange(restored=True)
-    )
-    assert _dcc_alerts(sim, SUPPLIER_A) == [expected]
-    assert _dcc_alerts(sim, NETWORK_OPERATOR) == [expected]
+    # FW-02 restoring the example CHF restores its hub's GPF too, each with N29 (CPL-04).
+    restored = [device_id, GPF] if device_id == CHF else [device_id]
+    expected = [
+        DccAlertMessage(
+            DccAlertCode.DEVICE_RESTORED, each, sim.dsp.now(), DeviceStatusChange(restored=True)
+        )
+        for each in restored
+    ]
+    assert _dcc_alerts(sim, SUPPLIER_A) == expected
+    assert _dcc_alerts(sim, NETWORK_OPERATOR) == expected
 
 
 @pytest.mark.spec("FW-06", "FW-03")

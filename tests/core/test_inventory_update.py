@@ -207,7 +207,10 @@ def test_inv04_other_device_types_only_while_pending(sim: Sim, device_type: Devi
     assert refused.code is ResponseCode.E080407
     assert _smi(sim) == before
 
-    pending = replace(sim.record(device_id), device_id=NEW_DEVICE, status=SmiStatus.PENDING)
+    # A copy names no hub: the example hub has its GPF already (CPL-04).
+    pending = replace(
+        sim.record(device_id), device_id=NEW_DEVICE, status=SmiStatus.PENDING, comms_hub=None
+    )
     sim.dsp.add_device(pending)
     assert _update(sim, NEW_DEVICE, change).code is ResponseCode.I99
     assert sim.record(NEW_DEVICE) == replace(pending, firmware_version=EXAMPLE_NEW_FIRMWARE)
@@ -493,7 +496,10 @@ def test_an_esme_variant_on_another_device_type_is_refused_even_while_pending(
 ) -> None:
     """Decision: the ESME Variant is an ESME's attribute; setting it elsewhere is E080407."""
     pending = replace(
-        sim.record(FLEET[device_type]), device_id=NEW_DEVICE, status=SmiStatus.PENDING
+        sim.record(FLEET[device_type]),
+        device_id=NEW_DEVICE,
+        status=SmiStatus.PENDING,
+        comms_hub=None,  # the example hub has its GPF already (CPL-04)
     )
     sim.dsp.add_device(pending)
 

@@ -342,3 +342,26 @@ def test_a_snapshot_keeps_the_status_before_recovery(sim: Sim) -> None:
         SmiStatus.COMMISSIONED,
     )
     assert SUPPLIER_A in copy.state.users
+
+
+@pytest.mark.spec("AUTH-08", "DEV-02")
+def test_update_firmware_judges_a_recovered_device_by_its_status_before_recovery(
+    sim: Sim,
+) -> None:
+    _recover(sim)
+
+    answer = sim.distribute(ESME)
+
+    assert answer.code is ResponseCode.I99  # no "not commissioned" warning
+    assert sim.dsp.device(ESME).firmware.held_image is not None
+
+
+@pytest.mark.spec("AUTH-08")
+def test_commissioning_a_device_recovered_from_installed_not_commissioned(sim: Sim) -> None:
+    _set(sim, status=SmiStatus.INSTALLED_NOT_COMMISSIONED)
+    _recover(sim)
+
+    answer = sim.send_critical("8.1.1", CommissionDevice(), target=ESME)
+
+    assert answer.code is ResponseCode.I99
+    assert sim.record(ESME).status is SmiStatus.COMMISSIONED

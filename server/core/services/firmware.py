@@ -118,7 +118,7 @@ def _distribute(
         ):
             invalid.append(device_id)
             continue
-        if record.status not in _DISTRIBUTABLE:
+        if record.effective_status not in _DISTRIBUTABLE:  # a Recovered device: AUTH-08
             not_commissioned.append(device_id)
             continue
         entry = state.cpl.get(record.manufacturer, record.model, body.firmware_version)

@@ -60,7 +60,8 @@ def commission(state: DspState, request: ServiceRequest, device: SimulatedDevice
 
 def _commissioned(state: DspState, device_id: str) -> None:
     record = state.smi.get(device_id)
-    if record is not None and record.status is SmiStatus.INSTALLED_NOT_COMMISSIONED:
+    # A device Recovered from InstalledNotCommissioned is judged by that status (AUTH-08).
+    if record is not None and record.effective_status is SmiStatus.INSTALLED_NOT_COMMISSIONED:
         state.store(
             replace(record, status=SmiStatus.COMMISSIONED, date_commissioned=state.now().date()),
             "8.1.1 commissioned the device",
