@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from dccsim.devices.cin import CustomerIdentification
 from dccsim.devices.codes import AlertCode, MessageCode, receipt_message_code
+from dccsim.devices.credentials import DeviceCredentials
 from dccsim.devices.firmware import (
     ActivationResult,
     FirmwareImage,
@@ -17,7 +19,11 @@ from dccsim.devices.firmware import (
     SingleStepFirmware,
     TwoStepFirmware,
 )
+from dccsim.devices.han import HanState
 from dccsim.devices.kinds import DeviceType, SmetsVersion
+from dccsim.devices.network_data import GasNetworkDataLog
+from dccsim.devices.service_opt import AcbCredentials
+from dccsim.devices.sub_ghz import SubGhzRadio
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +60,18 @@ class SimulatedDevice:
     top_ups: list[str] | tuple[()] = ()
     supplier_credentials: str | None = None
     clock_set: bool = False
+    # The remote parties' and its own security credentials (6.15-6.24): made at first use.
+    credentials: DeviceCredentials | None = None
+    # HAN joins and the CHF's device log (8.7-8.12): made at a device's first HAN command.
+    han: HanState | None = None
+    # The CHF's sub-GHz radio (6.28-6.32): made at its first 6.28 or 6.29.
+    sub_ghz: SubGhzRadio | None = None
+    # The CIN a meter shows (9.1) and a GSME's Network Data Log (14.1): made when first sent.
+    cin: CustomerIdentification | None = None
+    network_data: GasNetworkDataLog | None = None
+    # The ACB credentials an ESME trusts when they are no longer the DCC's (8.5 Service Opt Out);
+    # None: the DCC's own, as installed.
+    acb_credentials: AcbCredentials | None = None
 
     @classmethod
     def create(

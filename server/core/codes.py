@@ -25,11 +25,34 @@ class ResponseCode(StrEnum):
     # Decision (REQ-02): DUIS gives E1000 no public meaning; dccsim answers a replayed or
     # non-increasing RequestID counter with it, so it cannot be mistaken for a documented code.
     E1000 = "E1000"
+    # Decisions (DUIS gives these no public meaning; server/core/services/schedules.py):
+    E050101 = "E050101"  # 5.1: scheduled SR, its Service Reference or user's version disagree
+    E050102 = "E050102"  # 5.1: ScheduleStartDate before today
+    E050103 = "E050103"  # 5.1: no due time between ScheduleStartDate and ScheduleEndDate
+    E050105 = "E050105"  # 5.1: the log period starts after it ends
+    E050107 = "E050107"  # 5.1: the User already holds 99 schedules for the device
+    E050108 = "E050108"  # 5.1: no DSPScheduleID left to give
+    E050201 = "E050201"  # 5.2: no such schedule
+    E050202 = "E050202"  # 5.2: the schedule is another User's
+    W050201 = "W050201"  # 5.2 by DeviceID: the User has no schedule for the device
+    E050301 = "E050301"  # 5.3: no such schedule
+    E050302 = "E050302"  # 5.3: the schedule is another User's
+    W050301 = "W050301"  # 5.3 by DeviceID: the User has no schedule for the device
     E080201 = "E080201"  # Decision: 8.2 found no device for the search key
     E080301 = "E080301"  # Decision: 8.3's device is not in the SMI
     E080302 = "E080302"  # Decision: 8.3 by a user who is not its Responsible Supplier, or from a
     # status that cannot be decommissioned
     E080407 = "E080407"  # 8.4: device not in SMI, or status not valid for the update (INV-05)
+    # Decisions (DUIS gives these no public meaning; server/core/services/service_opt.py):
+    E080601 = "E080601"  # 8.6: the device is not in the SMI
+    E080602 = "E080602"  # 8.6: the device is not opted out of DCC service
+    E080604 = "E080604"  # 8.6: DeviceType is not the SMI's (or not an ESME)
+    E080606 = "E080606"  # 8.6: ImportMPxN is not the device's MPxN in the SMI
+    E080607 = "E080607"  # 8.6: the user is not the MPAN's registered Import Supplier
+    # Decisions (server/core/services/local_command.py):
+    E081301 = "E081301"  # 8.13: answers no local command dccsim issued to this user
+    E081302 = "E081302"  # 8.13: the GBCS response's header does not match that command
+    E081303 = "E081303"  # 8.13: that local command's response was already returned
     E081401 = "E081401"  # Decision: 8.14.x's device is not a CHF in the SMI
     E081402 = "E081402"  # Decision: 8.14.x from a CHF status the update cannot start from
     E120201 = "E120201"  # Decision: 12.2 pre-notifies a device already in the SMI
@@ -55,3 +78,5 @@ class DccAlertCode(StrEnum):
     FIRMWARE_NO_LONGER_VALID = "N50"  # firmware version no longer valid on the CPL (FW-03)
     INVALID_FIRMWARE_VERSION = "N51"  # firmware version matches no CPL entry (FW-04)
     GSME_FIRMWARE_MISMATCH = "N52"  # GPF reports a GSME version unlike the SMI's (FW-07)
+    # Decision: the sources give no code for the DSPScheduleRemoval alert (SRV-04).
+    SCHEDULE_REMOVED = "N12"

@@ -19,8 +19,9 @@ from dccsim.server.core.state import DspState
 _SPECS = REGISTRY.by_srv
 
 
-def execute(state: DspState, request: ServiceRequest) -> None:
-    """Send an authorised device SR to its device now."""
+def execute(state: DspState, request: ServiceRequest, *, schedule_id: int | None = None) -> None:
+    """Send an authorised device SR to its device now; `schedule_id` names the DCC Schedule
+    (5.1) it is a run of, which its response carries (DSPScheduledMessage)."""
     rid = request.request_id
     now = state.now()  # one instant for the whole exchange
     device = state.network.get(rid.target)
@@ -30,7 +31,7 @@ def execute(state: DspState, request: ServiceRequest) -> None:
     decision = decide(state, FaultStage.DEVICE_RESPONSE, request.srv, device, rid)
     if decision is not None and decision.action is FaultAction.UNREACHABLE:
         # The command never reaches the device: the DSP tells the user it could not (E20).
-        response = _response(request, device, None, now, ResponseCode.E20)
+        response = _response(request, device, None, now, ResponseCode.E20, schedule_id)
         state.deliver(rid.originator, response)
         return
     state.journal.record(
@@ -52,7 +53,8 @@ def execute(state: DspState, request: ServiceRequest) -> None:
         request=rid,
         device=device.device_id,
     )
-    deliver_heard(state, rid.originator, _response(request, device, body, now), decision, on_heard)
+    response = _response(request, device, body, now, schedule_id=schedule_id)
+    deliver_heard(state, rid.originator, response, decision, on_heard)
 
 
 def _response(
@@ -61,6 +63,7 @@ def _response(
     body: ResponseBody | None,
     issued_at: datetime,
     code: ResponseCode = ResponseCode.I0,
+    schedule_id: int | None = None,
 ) -> ServiceResponse:
     rid = request.request_id
     return ServiceResponse(
@@ -71,4 +74,5 @@ def _response(
         device_id=device.device_id,
         issued_at=issued_at,
         body=body,
+        schedule_id=schedule_id,
     )

@@ -245,10 +245,11 @@ class Dsp:
             return SyncAnswer(rid, request.srv, ResponseCode.I0, PreCommand(GBCS_VERSION, payload))
         if cv.is_local_only:
             # Decision: dccsim hands back the command for local delivery but has no hand-held
-            # terminal to carry it, so the device does not execute it.
-            return SyncAnswer(
-                rid, request.srv, ResponseCode.I0, LocalCommand(_pre_command_payload(request))
-            )
+            # terminal to carry it, so the device executes it only when the User returns its
+            # response with 8.13 (server/core/services/local_command.py), which needs this record.
+            payload = _pre_command_payload(request)
+            self.state.local_commands.issue(request, payload, self.now())
+            return SyncAnswer(rid, request.srv, ResponseCode.I0, LocalCommand(payload))
         when = request.execution_datetime
         if when is not None and request.is_cancellation and not device_holds_future_dated:
             # SRV-05: 3000-12-31 cancels what the DSP holds of this SRV for this device, and the

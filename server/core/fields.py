@@ -4,6 +4,7 @@ check. Each raises InvalidField naming the field; none reads or changes simulato
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from dccsim.server.core.errors import InvalidField
 
@@ -53,3 +54,24 @@ def check_int(value: object, field: str, *, low: int, high: int) -> None:
     """An integer type restricted by range (xs:unsignedByte, xs:unsignedShort, ...)."""
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise InvalidField(field, f"{value!r} is not an integer from {low} to {high}")
+
+
+def check_decimal(
+    value: object,
+    field: str,
+    *,
+    low: Decimal,
+    high: Decimal,
+    fraction_digits: int,
+    exclusive: bool = False,
+) -> None:
+    """An xs:decimal restricted by range (inclusive, or exclusive at both ends) and by
+    fractionDigits (a value's, not its writing's: 1.30 has one fraction digit)."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise InvalidField(field, f"{value!r} is not a decimal number")
+    inside = low < value < high if exclusive else low <= value <= high
+    if not inside:
+        words = ("between", "and") if exclusive else ("from", "to")
+        raise InvalidField(field, f"{value} is not {words[0]} {low} {words[1]} {high}")
+    if value != value.quantize(Decimal(1).scaleb(-fraction_digits)):
+        raise InvalidField(field, f"{value} has more than {fraction_digits} fraction digit(s)")

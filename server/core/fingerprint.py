@@ -68,7 +68,11 @@ def fingerprint(dsp: Dsp) -> dict[str, Plain]:
         "outboxes": _outboxes(state),
         "faults": _faults(state),
         "scheduler": _scheduler(state),
+        "schedules": _schedules(state),
         "ecos_failures": {key: state.ecos_failures[key] for key in sorted(state.ecos_failures)},
+        # Issued local commands, in issue order (the oldest is forgotten first when full).
+        "local_commands": [_plain(issued) for issued in state.local_commands],
+        "device_logs": _plain(state.device_logs),
     }
 
 
@@ -169,6 +173,12 @@ def _scheduler(state: DspState) -> dict[str, Plain]:
             for timer in sorted(scheduler._heap)
         ],
     }
+
+
+def _schedules(state: DspState) -> dict[str, Plain]:
+    """The DCC Schedules (5.1), by ID, and the last ID given (IDs are never reused)."""
+    book = state.schedules
+    return {"last_id": book.last_id, "schedules": [_plain(s) for s in book]}
 
 
 def _next_count(counter: object) -> int | str:

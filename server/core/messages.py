@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dccsim.devices.codes import AlertCode, MessageCode
+from dccsim.devices.credentials import ExecutionOutcome
 from dccsim.devices.firmware import ActivateImageResponseCode
 from dccsim.devices.kinds import DeviceType
 from dccsim.server.core.codes import DccAlertCode, ResponseCode
@@ -125,6 +126,8 @@ class ServiceResponse:
     device_id: str
     issued_at: datetime
     body: ResponseBody | None = None
+    # The DCC Schedule (5.1) whose run this answers: DUIS's DSPScheduledMessage (SRV-04).
+    schedule_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +138,8 @@ class DeviceAlertMessage:
     issued_at: datetime
     firmware_version: str | None = None
     request_id: RequestId | None = None  # the request that caused it, where there is one
+    # A future-dated 6.15.1's outcome (0x00CB: UpdateSecurityCredentialsDeviceAlert).
+    credentials_outcome: ExecutionOutcome | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +166,14 @@ class ChangeOfSupplier:
     ecos_error_code: str | None = None
 
 
-DccAlertBody = DeviceStatusChange | FirmwareVersionMismatch | ChangeOfSupplier
+@dataclass(frozen=True, slots=True)
+class ScheduleRemoval:
+    """DSPScheduleRemoval body: the DSP removed one of the User's DCC Schedules (SRV-04)."""
+
+    schedule_id: int
+
+
+DccAlertBody = DeviceStatusChange | FirmwareVersionMismatch | ChangeOfSupplier | ScheduleRemoval
 
 
 @dataclass(frozen=True, slots=True)

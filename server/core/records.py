@@ -156,6 +156,9 @@ class SmiRecord:
     # suspended and restored with its CHF (CPL-04). Last, so that a snapshot written before it
     # existed (fields pickled in order) still loads.
     comms_hub: str | None = None
+    # An ESME opted out of DCC service (8.5) is Withdrawn; this is the status it held before, to
+    # which 8.6 Service Opt In returns it. None: not opted out. (After comms_hub: see above.)
+    status_before_opt_out: SmiStatus | None = None
 
     @property
     def effective_status(self) -> SmiStatus:

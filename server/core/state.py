@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from dccsim.devices.han import DeviceLogEntry
 from dccsim.devices.kinds import DeviceType
 from dccsim.devices.network import DeviceNetwork
 from dccsim.server.core.baseline import Baseline
@@ -15,10 +16,12 @@ from dccsim.server.core.faults import FaultPlan
 from dccsim.server.core.firmware_processing import AlertIntent, restore_with_hub
 from dccsim.server.core.inventory import Cpl, Smi
 from dccsim.server.core.journal import EventKind, Journal
+from dccsim.server.core.local_commands import LocalCommands
 from dccsim.server.core.messages import ChangeOfSupplier, DccAlertMessage, OutboundMessage
 from dccsim.server.core.outbox import Outboxes
 from dccsim.server.core.records import SmiRecord, User
 from dccsim.server.core.registration import RegistrationData
+from dccsim.server.core.schedules import ScheduleBook
 
 # The DCC Access Control Broker: the target of every non-device SR (AUTH-04).
 DEFAULT_ACB_ID = "90-B3-D5-1F-30-00-00-02"
@@ -40,6 +43,13 @@ class DspState:
     scheduler: Scheduler = field(default_factory=Scheduler)
     # Device ID -> ECoSErrorCode: the ECoS party will refuse the next 6.23 for that device.
     ecos_failures: dict[str, str] = field(default_factory=dict)
+    # The local commands issued (CV 2/6), for 8.13 Return Local Command Response to answer.
+    local_commands: LocalCommands = field(default_factory=LocalCommands)
+    # The DCC Schedules of 5.1 Create Schedule (SRV-04); each held timer runs one of them.
+    schedules: ScheduleBook = field(default_factory=ScheduleBook)
+    # The DSP's record of device logs (a CHF's whitelist, a GPF's joins), kept from the device
+    # responses it hears: what 8.12.1 / 8.12.2 restore to a replacement device.
+    device_logs: dict[str, tuple[DeviceLogEntry, ...]] = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -36,7 +36,8 @@ Decisions where the schema leaves a choice:
   asks; a user returns the PreCommand's bytes unchanged in its SignedPreCommand.
 - **MMC header.** BusinessOriginatorID is the device, BusinessTargetID the user, OriginatorCounter
   the counter of the request the message answers (0 when there is none);
-  GBCSHexadecimalMessageCode is given for alerts (0x00CE, 0x00CF, 0x012C, 0x00CA).
+  GBCSHexadecimalMessageCode is given for alerts (0x00CE, 0x00CF, 0x012C, 0x00CA,
+  0x00CB).
 - **ActivateImageResponseCode** is an MMC StatusASN1: ASN1Status is the device's word and the
   required ResponseCode attribute its GBCS enumeration value (success 0, noImageHeld 1,
   hashMismatch 2, activationFailure 3).
@@ -75,6 +76,7 @@ from dccsim.server.core.messages import (
     LocalCommand,
     OutboundMessage,
     PreCommand,
+    ScheduleRemoval,
     ServiceResponse,
     SyncAnswer,
 )
@@ -83,9 +85,11 @@ from dccsim.server.core.requests import RequestId
 from dccsim.server.duis.bodies import (
     EMPTY_RESPONSE_BODIES,
     MMC_WRITERS,
+    RESPONSE_MESSAGE_WRITERS,
     SYNC_WRITERS,
     SyncWriter,
 )
+from dccsim.server.duis.bodies.credentials import write_alert_outcome
 from dccsim.server.duis.names import (
     RA_NS,
     SR_NS,
@@ -111,7 +115,10 @@ _FUTURE_DATED_ALERTS = frozenset(
     {AlertCode.FUTURE_DATED_COMMAND_ACTIONED, AlertCode.FUTURE_DATED_COMMAND_NOT_ACTIONED}
 )
 # The SRV a future-dated outcome alert answers, by the message code that carries it.
-_FUTURE_DATED_SRV = {MessageCode.FUTURE_DATED_FIRMWARE_ACTIVATION: "11.3"}
+_FUTURE_DATED_SRV = {
+    MessageCode.FUTURE_DATED_FIRMWARE_ACTIVATION: "11.3",
+    MessageCode.FUTURE_DATED_SECURITY_CREDENTIALS: "6.15.1",
+}
 _UNKNOWN_USER = "90-B3-D5-1F-30-00-00-02"  # the ACB, when an alert names no user at all
 
 
@@ -224,7 +231,18 @@ def _service_response(response: ServiceResponse, version: DuisVersion) -> bytes:
             at=response.issued_at,
         )
         sub(sub(sub(mmc_root, "Body"), "ResponseMessage"), "SMETSData").append(mmc_body)
-        sub(message, "GBCSPayload", b64(serialise(mmc_root)))
+        payload = b64(serialise(mmc_root))
+        wrap = RESPONSE_MESSAGE_WRITERS.get(type(response.body))
+        if response.schedule_id is not None:  # a DCC Schedule's run (SRV-04)
+            scheduled = sub(message, "DSPScheduledMessage")
+            sub(scheduled, "GBCSPayload", payload)
+            sub(scheduled, "DSPScheduleID", str(response.schedule_id))
+        elif wrap is None:
+            sub(message, "GBCSPayload", payload)
+        else:  # DUIS holds more than the payload (9.1's CINMessage)
+            wrap(message, response.body, payload)
+    elif response.schedule_id is not None:  # a schedule's run refused: which schedule it was
+        sub(message, "DSPScheduleID", str(response.schedule_id))
     return serialise(root)
 
 
@@ -288,7 +306,9 @@ def _device_alert(alert: DeviceAlertMessage, version: DuisVersion, recipient: st
     sub(content, "AlertDescription", _ALERT_DESCRIPTIONS.get(alert.alert_code, "Device alert"))
     sub(content, "Timestamp", format_datetime(alert.issued_at))
     payload = sub(content, "Payload")
-    if future_dated:
+    if alert.credentials_outcome is not None:  # a future-dated 6.15.1 (0x00CB)
+        write_alert_outcome(payload, alert.credentials_outcome)
+    elif future_dated:
         outcome = sub(
             sub(payload, "FutureDatedCommandOutcomeDeviceAlert"), "FirmwareActivationDeviceAlert"
         )
@@ -339,6 +359,10 @@ def _dcc_alert(alert: DccAlertMessage, version: DuisVersion) -> bytes:
             # ALERT-02 / VER-01: the element exists from DUIS 5.2 on; a 5.1 user never gets it.
             if error_code is not None and version.carries_ecos_error_code:
                 sub(element, "ECoSErrorCode", error_code)
+        case ScheduleRemoval(schedule_id=schedule_id):
+            element = sub(dcc_alert, "DSPScheduleRemoval")
+            sub(element, "DeviceID", alert.device_id)
+            sub(element, "DSPScheduleID", str(schedule_id))
         case other:  # pragma: no cover - the core's DccAlertBody union is exhausted above
             raise TypeError(f"no DUIS form for {type(other).__name__}")
     return serialise(root)

@@ -45,6 +45,7 @@ from dccsim.server.core.requests import (
     UpdateInventory,
 )
 from dccsim.server.core.scenario import run_mp105_scenario
+from dccsim.server.core.schedules import ScheduleDetails, ScheduleFrequency
 from tests.conftest import (
     ESME,
     EXAMPLE_FIRMWARE,
@@ -232,6 +233,21 @@ CHANGES: list[tuple[str, Callable[[Sim], object], set[str]]] = [
         "ECoS refusal programmed",
         lambda s: s.dsp.program_ecos_failure(ESME, "E01"),
         {"ecos_failures"},
+    ),
+    (
+        "DCC Schedule created (5.1)",
+        lambda s: s.send(
+            "5.1",
+            ScheduleDetails(ESME, "4.12.1", ScheduleFrequency.DAILY, FUTURE.date()),
+            target=s.acb,
+            cv=CommandVariant.NON_DEVICE,
+        ),
+        {"schedules", "scheduler", "counters"},
+    ),
+    (
+        "local command issued (CV 2)",
+        lambda s: s.read_firmware(ESME, cv=CommandVariant.NON_CRITICAL_LOCAL),
+        {"local_commands", "counters"},
     ),
 ]
 

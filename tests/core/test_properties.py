@@ -4,7 +4,8 @@ exactly the AUTH-07 exception set, whatever the request."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -15,6 +16,7 @@ from dccsim.server.core.authorisation import device_status_allows
 from dccsim.server.core.baseline import Baseline
 from dccsim.server.core.codes import ResponseCode
 from dccsim.server.core.errors import InvalidField, NotSimulated
+from dccsim.server.core.fleet import OTHER_USER as FLEET_OTHER_USER
 from dccsim.server.core.journal import EventKind
 from dccsim.server.core.matrix import SERVICE_MATRIX, CommandVariant
 from dccsim.server.core.records import SmiStatus, User, UserRole, UserStatus
@@ -36,9 +38,27 @@ from dccsim.server.core.requests import (
     UpdateInventory,
     UpdateSecurityCredentialsCoS,
 )
-from dccsim.server.core.services import REGISTRY
+from dccsim.server.core.schedules import ScheduleDetails, ScheduleFrequency
+from dccsim.server.core.services import (
+    REGISTRY,
+    customer_and_network,
+    local_command,
+    service_opt,
+    sub_ghz,
+)
 from dccsim.server.core.services.comms_hub import HubInstalled, HubReturned
+from dccsim.server.core.services.han import (
+    ChfWhitelisting,
+    HanLogRequest,
+    JoinDevice,
+    ReadDeviceLog,
+    RestoreGpfDeviceLog,
+    RestoreHanDeviceLog,
+    UnjoinDevice,
+    UpdateHanDeviceLog,
+)
 from dccsim.server.core.services.inventory import DecommissionDevice, DevicePrenotification
+from dccsim.server.core.services.schedules import DeleteSchedule, ReadSchedule
 from tests.conftest import (
     CHF,
     ESME,
@@ -55,6 +75,7 @@ from tests.conftest import (
     Sim,
     make_sim,
 )
+from tests.core.test_credentials import example_body as credentials_body
 
 CV = CommandVariant
 UTRN = "12345678901234567890"
@@ -92,6 +113,8 @@ def _body_for(srv: str, device_id: str) -> RequestBody:
             return TopUpDevice(UTRN)
         case "6.23":
             return UpdateSecurityCredentialsCoS("1100000000001")
+        case "6.15.1" | "6.15.2" | "6.17" | "6.21" | "6.24.1" | "6.24.2":
+            return credentials_body(srv, device_id)
         case "8.1.1":
             return CommissionDevice()
         case "8.2":
@@ -116,10 +139,55 @@ def _body_for(srv: str, device_id: str) -> RequestBody:
             return HubInstalled(CHF, "New CHF Install", "1100000000001", "Basement or Cellar")
         case "8.14.3" | "8.14.4":
             return HubReturned(CHF, "No Fault Return (general)")
+        case "5.1":
+            start = datetime(2026, 1, 1, tzinfo=UTC).date()
+            return ScheduleDetails(device_id, "4.12.1", ScheduleFrequency.DAILY, start)
+        case "5.2":
+            return ReadSchedule(device_id=device_id)
+        case "5.3":
+            return DeleteSchedule(device_id=device_id)
+        case "8.7.1" | "8.7.2":
+            return JoinDevice(PPMID)
+        case "8.8.1" | "8.8.2":
+            return UnjoinDevice(PPMID)
+        case "8.9":
+            return ReadDeviceLog()
+        case "8.11":
+            return UpdateHanDeviceLog(
+                PPMID, HanLogRequest.ADD, ChfWhitelisting(60, bytes(range(16)))
+            )
+        case "8.12.1":
+            return RestoreHanDeviceLog(CHF)
+        case "8.12.2":
+            return RestoreGpfDeviceLog(GPF)
+        case "6.28":
+            return sub_ghz.SetSubGhzConfiguration((1, 2, 28, 36), (1,), *_SUB_GHZ_VALUES)
+        case "6.32":
+            now = datetime(2026, 1, 1, tzinfo=UTC)
+            return sub_ghz.ReadSubGhzChannelLog(now - timedelta(days=7), now)
+        case "6.29" | "6.30" | "6.31" | "9.1" | "14.1":
+            return _NO_CONTENT_BODIES[srv]()
+        case "8.5":
+            return service_opt.ServiceOptOut(0, b"ka", (b"ca",), True)
+        case "8.6":
+            opt_in = datetime(2026, 2, 1, tzinfo=UTC).date()
+            return service_opt.ServiceOptIn(device_id, DeviceType.ESME, "1100000000001", opt_in)
+        case "8.13":
+            original = RequestId("90-B3-D5-1F-30-01-00-00", device_id, 1)
+            return local_command.ReturnLocalCommandResponse(b"response", original)
         case _:
             return NoBody()
 
 
+_SUB_GHZ_VALUES = (Decimal("1.3"), Decimal("2.2"), 5, 7, 7, 12, Decimal("60.00"), 130, 100)
+_SUB_GHZ_VALUES += (Decimal("40.00"), Decimal("30.00"))
+_NO_CONTENT_BODIES = {
+    "6.29": sub_ghz.RequestSubGhzChannelScan,
+    "6.30": sub_ghz.ReadSubGhzConfiguration,
+    "6.31": sub_ghz.ReadSubGhzChannel,
+    "9.1": customer_and_network.RequestCustomerIdentificationNumber,
+    "14.1": customer_and_network.RecordNetworkDataGas,
+}
 _eui = st.lists(st.integers(0, 255), min_size=8, max_size=8).map(
     lambda octets: "-".join(f"{o:02X}" for o in octets)
 )
@@ -327,7 +395,13 @@ def test_suspended_status_check_matches_auth_07_for_any_srv(
     )
 
 
-_SERVED_DEVICE_SRVS = sorted(s for s in set(REGISTRY) if not SERVICE_MATRIX[s].non_device)
+# The device SRVs that apply to an ESME (the device the next test suspends): one that does not
+# (8.11 is for a CHF) is refused with E11 before its status is looked at (REQ-06).
+_SERVED_DEVICE_SRVS = sorted(
+    s
+    for s in set(REGISTRY)
+    if not SERVICE_MATRIX[s].non_device and REGISTRY.applies_to(s, DeviceType.ESME)
+)
 
 
 @pytest.mark.spec("AUTH-07", "AUTH-11", "AUTH-06", "AUTH-09")
@@ -344,7 +418,10 @@ def test_suspended_device_answers_e5_exactly_outside_the_exception_set(
     sim.dsp.state.smi.put(replace(sim.record(ESME), smets=smets).suspended())
     assert sim.record(ESME).status_before_suspension is SmiStatus.COMMISSIONED
 
-    answer = sim.send(srv, _body_for(srv, ESME), target=ESME, cv=cv)
+    # Sent by a role the matrix admits: Supplier A, or the fleet's Other User (9.1).
+    admitted = UserRole.IMPORT_SUPPLIER in SERVICE_MATRIX[srv].roles
+    user = SUPPLIER_A if admitted else FLEET_OTHER_USER
+    answer = sim.send(srv, _body_for(srv, ESME), target=ESME, cv=cv, user=user)
 
     expected_e5 = not _suspended_accepts(srv, cv, smets, baseline)
     assert (answer.code is ResponseCode.E5) is expected_e5

@@ -22,101 +22,108 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from dccsim.v1 import credentials_pb2 as dccsim_dot_v1_dot_credentials__pb2
+from dccsim.v1 import customer_and_network_pb2 as dccsim_dot_v1_dot_customer__and__network__pb2
+from dccsim.v1 import han_pb2 as dccsim_dot_v1_dot_han__pb2
+from dccsim.v1 import local_command_pb2 as dccsim_dot_v1_dot_local__command__pb2
+from dccsim.v1 import schedules_pb2 as dccsim_dot_v1_dot_schedules__pb2
+from dccsim.v1 import service_opt_pb2 as dccsim_dot_v1_dot_service__opt__pb2
+from dccsim.v1 import sub_ghz_pb2 as dccsim_dot_v1_dot_sub__ghz__pb2
 from dccsim.v1 import types_pb2 as dccsim_dot_v1_dot_types__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x64\x63\x63sim/v1/supplier.proto\x12\tdccsim.v1\x1a\x15\x64\x63\x63sim/v1/types.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa3\x08\n\rSubmitRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12!\n\x19service_reference_variant\x18\x02 \x01(\t\x12\x17\n\x0f\x63ommand_variant\x18\x03 \x01(\r\x12\x36\n\x12\x65xecution_datetime\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12&\n\tuser_role\x18\x05 \x01(\x0e\x32\x13.dccsim.v1.UserRole\x12/\n\rtop_up_device\x18\n \x01(\x0b\x32\x16.dccsim.v1.TopUpDeviceH\x00\x12R\n\x1fupdate_security_credentials_cos\x18\x0b \x01(\x0b\x32\'.dccsim.v1.UpdateSecurityCredentialsCoSH\x00\x12\x38\n\x11\x63ommission_device\x18\x0c \x01(\x0b\x32\x1b.dccsim.v1.CommissionDeviceH\x00\x12\x32\n\x0eread_inventory\x18\r \x01(\x0b\x32\x18.dccsim.v1.ReadInventoryH\x00\x12\x36\n\x10update_inventory\x18\x0e \x01(\x0b\x32\x1a.dccsim.v1.UpdateInventoryH\x00\x12\x34\n\x0fupdate_firmware\x18\x0f \x01(\x0b\x32\x19.dccsim.v1.UpdateFirmwareH\x00\x12?\n\x15read_firmware_version\x18\x10 \x01(\x0b\x32\x1e.dccsim.v1.ReadFirmwareVersionH\x00\x12\x38\n\x11\x61\x63tivate_firmware\x18\x11 \x01(\x0b\x32\x1b.dccsim.v1.ActivateFirmwareH\x00\x12\x39\n\x12request_wan_matrix\x18\x12 \x01(\x0b\x32\x1b.dccsim.v1.RequestWanMatrixH\x00\x12\x39\n\x12signed_pre_command\x18\x13 \x01(\x0b\x32\x1b.dccsim.v1.SignedPreCommandH\x00\x12$\n\x07no_body\x18\x14 \x01(\x0b\x32\x11.dccsim.v1.NoBodyH\x00\x12<\n\x13\x64\x65\x63ommission_device\x18\x15 \x01(\x0b\x32\x1d.dccsim.v1.DecommissionDeviceH\x00\x12\x42\n\x16\x64\x65vice_prenotification\x18\x16 \x01(\x0b\x32 .dccsim.v1.DevicePrenotificationH\x00\x12\x30\n\rhub_installed\x18\x17 \x01(\x0b\x32\x17.dccsim.v1.HubInstalledH\x00\x12.\n\x0chub_returned\x18\x18 \x01(\x0b\x32\x16.dccsim.v1.HubReturnedH\x00\x42\x06\n\x04\x62ody\"\x1b\n\x0bTopUpDevice\x12\x0c\n\x04utrn\x18\x01 \x01(\t\"3\n\x1cUpdateSecurityCredentialsCoS\x12\x13\n\x0bimport_mpxn\x18\x01 \x01(\t\"\x12\n\x10\x43ommissionDevice\"K\n\rReadInventory\x12\x13\n\tdevice_id\x18\x01 \x01(\tH\x00\x12\x0e\n\x04mpxn\x18\x02 \x01(\tH\x00\x12\x0e\n\x04uprn\x18\x03 \x01(\x04H\x00\x42\x05\n\x03key\"\xe1\x01\n\rDeviceDetails\x12\x19\n\x0cmanufacturer\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x12\n\x05model\x18\x02 \x01(\tH\x01\x88\x01\x01\x12&\n\x05smets\x18\x03 \x01(\x0e\x32\x17.dccsim.v1.SmetsVersion\x12\x1d\n\x10\x66irmware_version\x18\x04 \x01(\tH\x02\x88\x01\x01\x12\x19\n\x0c\x65sme_variant\x18\x05 \x01(\tH\x03\x88\x01\x01\x42\x0f\n\r_manufacturerB\x08\n\x06_modelB\x13\n\x11_firmware_versionB\x0f\n\r_esme_variant\"\xbe\x01\n\x0fUpdateInventory\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12*\n\nnew_status\x18\x02 \x01(\x0e\x32\x14.dccsim.v1.SmiStatusH\x00\x12\x32\n\x0e\x64\x65vice_details\x18\x03 \x01(\x0b\x32\x18.dccsim.v1.DeviceDetailsH\x00\x12\x17\n\rdelete_device\x18\x04 \x01(\x08H\x00\x12\x15\n\x0bimport_mpxn\x18\x05 \x01(\tH\x00\x42\x08\n\x06\x63hange\"M\n\x0eUpdateFirmware\x12\r\n\x05image\x18\x01 \x01(\x0c\x12\x18\n\x10\x66irmware_version\x18\x02 \x01(\t\x12\x12\n\ndevice_ids\x18\x03 \x03(\t\"\x15\n\x13ReadFirmwareVersion\")\n\x10\x41\x63tivateFirmware\x12\x15\n\rfirmware_hash\x18\x01 \x01(\x0c\"\x8a\x01\n\x10RequestWanMatrix\x12\x11\n\x04uprn\x18\x01 \x01(\x04H\x00\x88\x01\x01\x12\x15\n\x08postcode\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x1f\n\x12\x61\x64\x64ress_identifier\x18\x03 \x01(\tH\x02\x88\x01\x01\x42\x07\n\x05_uprnB\x0b\n\t_postcodeB\x15\n\x13_address_identifier\"#\n\x10SignedPreCommand\x12\x0f\n\x07payload\x18\x01 \x01(\x0c\"\'\n\x12\x44\x65\x63ommissionDevice\x12\x11\n\tdevice_id\x18\x01 \x01(\t\"\x83\x02\n\x15\x44\x65vicePrenotification\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12\x14\n\x0cmanufacturer\x18\x02 \x01(\t\x12\r\n\x05model\x18\x03 \x01(\t\x12*\n\x0b\x64\x65vice_type\x18\x04 \x01(\x0e\x32\x15.dccsim.v1.DeviceType\x12&\n\x05smets\x18\x05 \x01(\x0e\x32\x17.dccsim.v1.SmetsVersion\x12\x1d\n\x10\x66irmware_version\x18\x06 \x01(\tH\x00\x88\x01\x01\x12\x19\n\x0c\x65sme_variant\x18\x07 \x01(\tH\x01\x88\x01\x01\x42\x13\n\x11_firmware_versionB\x0f\n\r_esme_variant\"W\n\x0cHubInstalled\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12\x14\n\x0cinstall_type\x18\x02 \x01(\t\x12\x0c\n\x04mpxn\x18\x03 \x01(\t\x12\x10\n\x08location\x18\x04 \x01(\t\"U\n\x0bHubReturned\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12\x13\n\x0breturn_type\x18\x02 \x01(\t\x12\x13\n\x06reason\x18\x03 \x01(\tH\x00\x88\x01\x01\x42\t\n\x07_reason\"\x08\n\x06NoBody\"\xf4\x02\n\x0eSubmitResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12!\n\x19service_reference_variant\x18\x02 \x01(\t\x12\x15\n\rresponse_code\x18\x03 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t\x12,\n\x0bpre_command\x18\n \x01(\x0b\x32\x15.dccsim.v1.PreCommandH\x00\x12\x30\n\rlocal_command\x18\x0b \x01(\x0b\x32\x17.dccsim.v1.LocalCommandH\x00\x12)\n\tinventory\x18\x0c \x01(\x0b\x32\x14.dccsim.v1.InventoryH\x00\x12\x45\n\x18update_firmware_warnings\x18\r \x01(\x0b\x32!.dccsim.v1.UpdateFirmwareWarningsH\x00\x12*\n\nwan_matrix\x18\x0e \x01(\x0b\x32\x14.dccsim.v1.WanMatrixH\x00\x42\x06\n\x04\x62ody\"3\n\nPreCommand\x12\x14\n\x0cgbcs_version\x18\x01 \x01(\t\x12\x0f\n\x07payload\x18\x02 \x01(\x0c\"\x1f\n\x0cLocalCommand\x12\x0f\n\x07payload\x18\x01 \x01(\x0c\"C\n\tInventory\x12\"\n\x07\x64\x65vices\x18\x01 \x03(\x0b\x32\x11.dccsim.v1.Device\x12\x12\n\ncpl_status\x18\x02 \x03(\t\"\x92\x01\n\x16UpdateFirmwareWarnings\x12\x1a\n\x12invalid_device_ids\x18\x01 \x03(\t\x12\x18\n\x10not_commissioned\x18\x02 \x03(\t\x12\x1f\n\x17not_applicable_firmware\x18\x03 \x03(\t\x12!\n\x19other_request_in_progress\x18\x04 \x03(\t\"v\n\x0bWanCoverage\x12\x12\n\ncsp_region\x18\x01 \x01(\t\x12\x1a\n\x12\x63overage_available\x18\x02 \x01(\x08\x12\x16\n\x0ewan_technology\x18\x03 \x01(\t\x12\x1f\n\x17\x63onnectivity_likelihood\x18\x04 \x01(\t\"5\n\tWanMatrix\x12(\n\x08\x63overage\x18\x01 \x03(\x0b\x32\x16.dccsim.v1.WanCoverage\";\n\x10SubscribeRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x16\n\x0e\x61\x66ter_sequence\x18\x02 \x01(\x04\"\xca\x01\n\x08\x44\x65livery\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x36\n\x10service_response\x18\n \x01(\x0b\x32\x1a.dccsim.v1.ServiceResponseH\x00\x12.\n\x0c\x64\x65vice_alert\x18\x0b \x01(\x0b\x32\x16.dccsim.v1.DeviceAlertH\x00\x12(\n\tdcc_alert\x18\x0c \x01(\x0b\x32\x13.dccsim.v1.DccAlertH\x00\x42\t\n\x07message\"\xbd\x02\n\x0fServiceResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x13\n\x0bresponse_id\x18\x02 \x01(\t\x12!\n\x19service_reference_variant\x18\x03 \x01(\t\x12\x15\n\rresponse_code\x18\x04 \x01(\t\x12\x11\n\tdevice_id\x18\x05 \x01(\t\x12-\n\tissued_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12?\n\x15\x66irmware_version_read\x18\n \x01(\x0b\x32\x1e.dccsim.v1.FirmwareVersionReadH\x00\x12<\n\x13\x66irmware_activation\x18\x0b \x01(\x0b\x32\x1d.dccsim.v1.FirmwareActivationH\x00\x42\x06\n\x04\x62ody\"m\n\x13\x46irmwareVersionRead\x12\x18\n\x10\x66irmware_version\x18\x01 \x01(\t\x12\"\n\x15gsme_firmware_version\x18\x02 \x01(\tH\x00\x88\x01\x01\x42\x18\n\x16_gsme_firmware_version\"n\n\x12\x46irmwareActivation\x12$\n\x1c\x61\x63tivate_image_response_code\x18\x01 \x01(\t\x12\x1d\n\x10\x66irmware_version\x18\x02 \x01(\tH\x00\x88\x01\x01\x42\x13\n\x11_firmware_version\"\xc1\x01\n\x0b\x44\x65viceAlert\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12\x14\n\x0cmessage_code\x18\x02 \x01(\r\x12\x12\n\nalert_code\x18\x03 \x01(\r\x12-\n\tissued_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1d\n\x10\x66irmware_version\x18\x05 \x01(\tH\x00\x88\x01\x01\x12\x12\n\nrequest_id\x18\x06 \x01(\tB\x13\n\x11_firmware_version\"\xaf\x02\n\x08\x44\x63\x63\x41lert\x12\x16\n\x0e\x64\x63\x63_alert_code\x18\x01 \x01(\t\x12\x11\n\tdevice_id\x18\x02 \x01(\t\x12-\n\tissued_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12=\n\x14\x64\x65vice_status_change\x18\n \x01(\x0b\x32\x1d.dccsim.v1.DeviceStatusChangeH\x00\x12G\n\x19\x66irmware_version_mismatch\x18\x0b \x01(\x0b\x32\".dccsim.v1.FirmwareVersionMismatchH\x00\x12\x39\n\x12\x63hange_of_supplier\x18\x0c \x01(\x0b\x32\x1b.dccsim.v1.ChangeOfSupplierH\x00\x42\x06\n\x04\x62ody\"&\n\x12\x44\x65viceStatusChange\x12\x10\n\x08restored\x18\x01 \x01(\x08\"r\n\x17\x46irmwareVersionMismatch\x12*\n\x0b\x64\x65vice_type\x18\x01 \x01(\x0e\x32\x15.dccsim.v1.DeviceType\x12\x13\n\x0bsmi_version\x18\x02 \x01(\t\x12\x16\n\x0e\x64\x65vice_version\x18\x03 \x01(\t\"X\n\x10\x43hangeOfSupplier\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x1c\n\x0f\x65\x63os_error_code\x18\x02 \x01(\tH\x00\x88\x01\x01\x42\x12\n\x10_ecos_error_code\"=\n\x12\x41\x63knowledgeRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x16\n\x0eup_to_sequence\x18\x02 \x01(\x04\"&\n\x13\x41\x63knowledgeResponse\x12\x0f\n\x07removed\x18\x01 \x01(\r\"@\n\x12SubmitBatchRequest\x12*\n\x08requests\x18\x01 \x03(\x0b\x32\x18.dccsim.v1.SubmitRequest\"?\n\x13SubmitBatchResponse\x12(\n\x07results\x18\x01 \x03(\x0b\x32\x17.dccsim.v1.SubmitResult\"p\n\x0cSubmitResult\x12-\n\x08response\x18\x01 \x01(\x0b\x32\x19.dccsim.v1.SubmitResponseH\x00\x12\'\n\x05\x65rror\x18\x02 \x01(\x0b\x32\x16.dccsim.v1.SubmitErrorH\x00\x42\x08\n\x06result\";\n\x0bSubmitError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\r\n\x05\x66ield\x18\x03 \x01(\t\"U\n\x17SubscribeBatchesRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x16\n\x0e\x61\x66ter_sequence\x18\x02 \x01(\x04\x12\x11\n\tmax_batch\x18\x03 \x01(\r\"8\n\rDeliveryBatch\x12\'\n\ndeliveries\x18\x01 \x03(\x0b\x32\x13.dccsim.v1.Delivery2\xc8\x03\n\x0fSupplierService\x12=\n\x06Submit\x12\x18.dccsim.v1.SubmitRequest\x1a\x19.dccsim.v1.SubmitResponse\x12?\n\tSubscribe\x12\x1b.dccsim.v1.SubscribeRequest\x1a\x13.dccsim.v1.Delivery0\x01\x12L\n\x0b\x41\x63knowledge\x12\x1d.dccsim.v1.AcknowledgeRequest\x1a\x1e.dccsim.v1.AcknowledgeResponse\x12L\n\x0bSubmitBatch\x12\x1d.dccsim.v1.SubmitBatchRequest\x1a\x1e.dccsim.v1.SubmitBatchResponse\x12\x45\n\x0cSubmitStream\x12\x18.dccsim.v1.SubmitRequest\x1a\x17.dccsim.v1.SubmitResult(\x01\x30\x01\x12R\n\x10SubscribeBatches\x12\".dccsim.v1.SubscribeBatchesRequest\x1a\x18.dccsim.v1.DeliveryBatch0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x64\x63\x63sim/v1/supplier.proto\x12\tdccsim.v1\x1a\x1b\x64\x63\x63sim/v1/credentials.proto\x1a$dccsim/v1/customer_and_network.proto\x1a\x13\x64\x63\x63sim/v1/han.proto\x1a\x1d\x64\x63\x63sim/v1/local_command.proto\x1a\x19\x64\x63\x63sim/v1/schedules.proto\x1a\x1b\x64\x63\x63sim/v1/service_opt.proto\x1a\x17\x64\x63\x63sim/v1/sub_ghz.proto\x1a\x15\x64\x63\x63sim/v1/types.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa9\x15\n\rSubmitRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12!\n\x19service_reference_variant\x18\x02 \x01(\t\x12\x17\n\x0f\x63ommand_variant\x18\x03 \x01(\r\x12\x36\n\x12\x65xecution_datetime\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12&\n\tuser_role\x18\x05 \x01(\x0e\x32\x13.dccsim.v1.UserRole\x12/\n\rtop_up_device\x18\n \x01(\x0b\x32\x16.dccsim.v1.TopUpDeviceH\x00\x12R\n\x1fupdate_security_credentials_cos\x18\x0b \x01(\x0b\x32\'.dccsim.v1.UpdateSecurityCredentialsCoSH\x00\x12\x38\n\x11\x63ommission_device\x18\x0c \x01(\x0b\x32\x1b.dccsim.v1.CommissionDeviceH\x00\x12\x32\n\x0eread_inventory\x18\r \x01(\x0b\x32\x18.dccsim.v1.ReadInventoryH\x00\x12\x36\n\x10update_inventory\x18\x0e \x01(\x0b\x32\x1a.dccsim.v1.UpdateInventoryH\x00\x12\x34\n\x0fupdate_firmware\x18\x0f \x01(\x0b\x32\x19.dccsim.v1.UpdateFirmwareH\x00\x12?\n\x15read_firmware_version\x18\x10 \x01(\x0b\x32\x1e.dccsim.v1.ReadFirmwareVersionH\x00\x12\x38\n\x11\x61\x63tivate_firmware\x18\x11 \x01(\x0b\x32\x1b.dccsim.v1.ActivateFirmwareH\x00\x12\x39\n\x12request_wan_matrix\x18\x12 \x01(\x0b\x32\x1b.dccsim.v1.RequestWanMatrixH\x00\x12\x39\n\x12signed_pre_command\x18\x13 \x01(\x0b\x32\x1b.dccsim.v1.SignedPreCommandH\x00\x12$\n\x07no_body\x18\x14 \x01(\x0b\x32\x11.dccsim.v1.NoBodyH\x00\x12<\n\x13\x64\x65\x63ommission_device\x18\x15 \x01(\x0b\x32\x1d.dccsim.v1.DecommissionDeviceH\x00\x12\x42\n\x16\x64\x65vice_prenotification\x18\x16 \x01(\x0b\x32 .dccsim.v1.DevicePrenotificationH\x00\x12\x30\n\rhub_installed\x18\x17 \x01(\x0b\x32\x17.dccsim.v1.HubInstalledH\x00\x12.\n\x0chub_returned\x18\x18 \x01(\x0b\x32\x16.dccsim.v1.HubReturnedH\x00\x12H\n\x1fupdate_security_credentials_krp\x18\x1e \x01(\x0b\x32\x1d.dccsim.v1.ReplaceCredentialsH\x00\x12R\n)request_handover_of_dcc_controlled_device\x18\x1f \x01(\x0b\x32\x1d.dccsim.v1.ReplaceCredentialsH\x00\x12G\n\x19update_device_certificate\x18  \x01(\x0b\x32\".dccsim.v1.UpdateDeviceCertificateH\x00\x12I\n\x1aissue_security_credentials\x18! \x01(\x0b\x32#.dccsim.v1.IssueSecurityCredentialsH\x00\x12V\n!retrieve_remote_party_credentials\x18\" \x01(\x0b\x32).dccsim.v1.RetrieveRemotePartyCredentialsH\x00\x12K\n\x1bretrieve_device_certificate\x18# \x01(\x0b\x32$.dccsim.v1.RetrieveDeviceCertificateH\x00\x12\x34\n\x0f\x63reate_schedule\x18\x32 \x01(\x0b\x32\x19.dccsim.v1.CreateScheduleH\x00\x12\x30\n\rread_schedule\x18\x33 \x01(\x0b\x32\x17.dccsim.v1.ReadScheduleH\x00\x12\x34\n\x0f\x64\x65lete_schedule\x18\x34 \x01(\x0b\x32\x19.dccsim.v1.DeleteScheduleH\x00\x12\x33\n\x0fservice_opt_out\x18\x41 \x01(\x0b\x32\x18.dccsim.v1.ServiceOptOutH\x00\x12\x31\n\x0eservice_opt_in\x18\x42 \x01(\x0b\x32\x17.dccsim.v1.ServiceOptInH\x00\x12N\n\x1dreturn_local_command_response\x18\x43 \x01(\x0b\x32%.dccsim.v1.ReturnLocalCommandResponseH\x00\x12,\n\x0bjoin_device\x18( \x01(\x0b\x32\x15.dccsim.v1.JoinDeviceH\x00\x12\x30\n\runjoin_device\x18) \x01(\x0b\x32\x17.dccsim.v1.UnjoinDeviceH\x00\x12\x33\n\x0fread_device_log\x18* \x01(\x0b\x32\x18.dccsim.v1.ReadDeviceLogH\x00\x12>\n\x15update_han_device_log\x18+ \x01(\x0b\x32\x1d.dccsim.v1.UpdateHanDeviceLogH\x00\x12@\n\x16restore_han_device_log\x18, \x01(\x0b\x32\x1e.dccsim.v1.RestoreHanDeviceLogH\x00\x12@\n\x16restore_gpf_device_log\x18- \x01(\x0b\x32\x1e.dccsim.v1.RestoreGpfDeviceLogH\x00\x12>\n\x19set_sub_ghz_configuration\x18\x37 \x01(\x0b\x32\x19.dccsim.v1.SubGhzSettingsH\x00\x12K\n\x1crequest_sub_ghz_channel_scan\x18\x38 \x01(\x0b\x32#.dccsim.v1.RequestSubGhzChannelScanH\x00\x12H\n\x1aread_sub_ghz_configuration\x18\x39 \x01(\x0b\x32\".dccsim.v1.ReadSubGhzConfigurationH\x00\x12<\n\x14read_sub_ghz_channel\x18: \x01(\x0b\x32\x1c.dccsim.v1.ReadSubGhzChannelH\x00\x12\x43\n\x18read_sub_ghz_channel_log\x18; \x01(\x0b\x32\x1f.dccsim.v1.ReadSubGhzChannelLogH\x00\x12`\n&request_customer_identification_number\x18< \x01(\x0b\x32..dccsim.v1.RequestCustomerIdentificationNumberH\x00\x12\x42\n\x17record_network_data_gas\x18= \x01(\x0b\x32\x1f.dccsim.v1.RecordNetworkDataGasH\x00\x42\x06\n\x04\x62ody\"\x1b\n\x0bTopUpDevice\x12\x0c\n\x04utrn\x18\x01 \x01(\t\"3\n\x1cUpdateSecurityCredentialsCoS\x12\x13\n\x0bimport_mpxn\x18\x01 \x01(\t\"\x12\n\x10\x43ommissionDevice\"K\n\rReadInventory\x12\x13\n\tdevice_id\x18\x01 \x01(\tH\x00\x12\x0e\n\x04mpxn\x18\x02 \x01(\tH\x00\x12\x0e\n\x04uprn\x18\x03 \x01(\x04H\x00\x42\x05\n\x03key\"\xe1\x01\n\rDeviceDetails\x12\x19\n\x0cmanufacturer\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x12\n\x05model\x18\x02 \x01(\tH\x01\x88\x01\x01\x12&\n\x05smets\x18\x03 \x01(\x0e\x32\x17.dccsim.v1.SmetsVersion\x12\x1d\n\x10\x66irmware_version\x18\x04 \x01(\tH\x02\x88\x01\x01\x12\x19\n\x0c\x65sme_variant\x18\x05 \x01(\tH\x03\x88\x01\x01\x42\x0f\n\r_manufacturerB\x08\n\x06_modelB\x13\n\x11_firmware_versionB\x0f\n\r_esme_variant\"\xbe\x01\n\x0fUpdateInventory\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12*\n\nnew_status\x18\x02 \x01(\x0e\x32\x14.dccsim.v1.SmiStatusH\x00\x12\x32\n\x0e\x64\x65vice_details\x18\x03 \x01(\x0b\x32\x18.dccsim.v1.DeviceDetailsH\x00\x12\x17\n\rdelete_device\x18\x04 \x01(\x08H\x00\x12\x15\n\x0bimport_mpxn\x18\x05 \x01(\tH\x00\x42\x08\n\x06\x63hange\"M\n\x0eUpdateFirmware\x12\r\n\x05image\x18\x01 \x01(\x0c\x12\x18\n\x10\x66irmware_version\x18\x02 \x01(\t\x12\x12\n\ndevice_ids\x18\x03 \x03(\t\"\x15\n\x13ReadFirmwareVersion\")\n\x10\x41\x63tivateFirmware\x12\x15\n\rfirmware_hash\x18\x01 \x01(\x0c\"\x8a\x01\n\x10RequestWanMatrix\x12\x11\n\x04uprn\x18\x01 \x01(\x04H\x00\x88\x01\x01\x12\x15\n\x08postcode\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x1f\n\x12\x61\x64\x64ress_identifier\x18\x03 \x01(\tH\x02\x88\x01\x01\x42\x07\n\x05_uprnB\x0b\n\t_postcodeB\x15\n\x13_address_identifier\"#\n\x10SignedPreCommand\x12\x0f\n\x07payload\x18\x01 \x01(\x0c\"\'\n\x12\x44\x65\x63ommissionDevice\x12\x11\n\tdevice_id\x18\x01 \x01(\t\"\x83\x02\n\x15\x44\x65vicePrenotification\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12\x14\n\x0cmanufacturer\x18\x02 \x01(\t\x12\r\n\x05model\x18\x03 \x01(\t\x12*\n\x0b\x64\x65vice_type\x18\x04 \x01(\x0e\x32\x15.dccsim.v1.DeviceType\x12&\n\x05smets\x18\x05 \x01(\x0e\x32\x17.dccsim.v1.SmetsVersion\x12\x1d\n\x10\x66irmware_version\x18\x06 \x01(\tH\x00\x88\x01\x01\x12\x19\n\x0c\x65sme_variant\x18\x07 \x01(\tH\x01\x88\x01\x01\x42\x13\n\x11_firmware_versionB\x0f\n\r_esme_variant\"W\n\x0cHubInstalled\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12\x14\n\x0cinstall_type\x18\x02 \x01(\t\x12\x0c\n\x04mpxn\x18\x03 \x01(\t\x12\x10\n\x08location\x18\x04 \x01(\t\"U\n\x0bHubReturned\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12\x13\n\x0breturn_type\x18\x02 \x01(\t\x12\x13\n\x06reason\x18\x03 \x01(\tH\x00\x88\x01\x01\x42\t\n\x07_reason\"\x08\n\x06NoBody\"\x9b\x04\n\x0eSubmitResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12!\n\x19service_reference_variant\x18\x02 \x01(\t\x12\x15\n\rresponse_code\x18\x03 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t\x12,\n\x0bpre_command\x18\n \x01(\x0b\x32\x15.dccsim.v1.PreCommandH\x00\x12\x30\n\rlocal_command\x18\x0b \x01(\x0b\x32\x17.dccsim.v1.LocalCommandH\x00\x12)\n\tinventory\x18\x0c \x01(\x0b\x32\x14.dccsim.v1.InventoryH\x00\x12\x45\n\x18update_firmware_warnings\x18\r \x01(\x0b\x32!.dccsim.v1.UpdateFirmwareWarningsH\x00\x12*\n\nwan_matrix\x18\x0e \x01(\x0b\x32\x14.dccsim.v1.WanMatrixH\x00\x12\x36\n\x10schedule_created\x18\x1e \x01(\x0b\x32\x1a.dccsim.v1.ScheduleCreatedH\x00\x12\x32\n\x0eschedules_read\x18\x1f \x01(\x0b\x32\x18.dccsim.v1.SchedulesReadH\x00\x12\x39\n\x12opt_in_credentials\x18( \x01(\x0b\x32\x1b.dccsim.v1.OptInCredentialsH\x00\x42\x06\n\x04\x62ody\"3\n\nPreCommand\x12\x14\n\x0cgbcs_version\x18\x01 \x01(\t\x12\x0f\n\x07payload\x18\x02 \x01(\x0c\"\x1f\n\x0cLocalCommand\x12\x0f\n\x07payload\x18\x01 \x01(\x0c\"C\n\tInventory\x12\"\n\x07\x64\x65vices\x18\x01 \x03(\x0b\x32\x11.dccsim.v1.Device\x12\x12\n\ncpl_status\x18\x02 \x03(\t\"\x92\x01\n\x16UpdateFirmwareWarnings\x12\x1a\n\x12invalid_device_ids\x18\x01 \x03(\t\x12\x18\n\x10not_commissioned\x18\x02 \x03(\t\x12\x1f\n\x17not_applicable_firmware\x18\x03 \x03(\t\x12!\n\x19other_request_in_progress\x18\x04 \x03(\t\"v\n\x0bWanCoverage\x12\x12\n\ncsp_region\x18\x01 \x01(\t\x12\x1a\n\x12\x63overage_available\x18\x02 \x01(\x08\x12\x16\n\x0ewan_technology\x18\x03 \x01(\t\x12\x1f\n\x17\x63onnectivity_likelihood\x18\x04 \x01(\t\"5\n\tWanMatrix\x12(\n\x08\x63overage\x18\x01 \x03(\x0b\x32\x16.dccsim.v1.WanCoverage\";\n\x10SubscribeRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x16\n\x0e\x61\x66ter_sequence\x18\x02 \x01(\x04\"\xca\x01\n\x08\x44\x65livery\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x36\n\x10service_response\x18\n \x01(\x0b\x32\x1a.dccsim.v1.ServiceResponseH\x00\x12.\n\x0c\x64\x65vice_alert\x18\x0b \x01(\x0b\x32\x16.dccsim.v1.DeviceAlertH\x00\x12(\n\tdcc_alert\x18\x0c \x01(\x0b\x32\x13.dccsim.v1.DccAlertH\x00\x42\t\n\x07message\"\xe5\n\n\x0fServiceResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x13\n\x0bresponse_id\x18\x02 \x01(\t\x12!\n\x19service_reference_variant\x18\x03 \x01(\t\x12\x15\n\rresponse_code\x18\x04 \x01(\t\x12\x11\n\tdevice_id\x18\x05 \x01(\t\x12-\n\tissued_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12?\n\x15\x66irmware_version_read\x18\n \x01(\x0b\x32\x1e.dccsim.v1.FirmwareVersionReadH\x00\x12<\n\x13\x66irmware_activation\x18\x0b \x01(\x0b\x32\x1d.dccsim.v1.FirmwareActivationH\x00\x12>\n\x14\x63redentials_replaced\x18\x14 \x01(\x0b\x32\x1e.dccsim.v1.CredentialsReplacedH\x00\x12I\n\x1a\x64\x65vice_certificate_updated\x18\x15 \x01(\x0b\x32#.dccsim.v1.DeviceCertificateUpdatedH\x00\x12:\n\x12\x63redentials_issued\x18\x16 \x01(\x0b\x32\x1c.dccsim.v1.CredentialsIssuedH\x00\x12\x45\n\x18remote_party_credentials\x18\x17 \x01(\x0b\x32!.dccsim.v1.RemotePartyCredentialsH\x00\x12\x43\n\x17\x64\x65vice_certificate_read\x18\x18 \x01(\x0b\x32 .dccsim.v1.DeviceCertificateReadH\x00\x12\x42\n\x17service_opt_out_outcome\x18< \x01(\x0b\x32\x1f.dccsim.v1.ServiceOptOutOutcomeH\x00\x12\x35\n\x10han_join_outcome\x18\x1e \x01(\x0b\x32\x19.dccsim.v1.HanJoinOutcomeH\x00\x12\x33\n\x0f\x64\x65vice_log_read\x18\x1f \x01(\x0b\x32\x18.dccsim.v1.DeviceLogReadH\x00\x12:\n\x13\x63hf_device_log_read\x18  \x01(\x0b\x32\x1b.dccsim.v1.ChfDeviceLogReadH\x00\x12\x33\n\x0fhan_log_updated\x18! \x01(\x0b\x32\x18.dccsim.v1.HanLogUpdatedH\x00\x12\x35\n\x10han_log_restored\x18\" \x01(\x0b\x32\x19.dccsim.v1.HanLogRestoredH\x00\x12\x35\n\x10gpf_log_restored\x18# \x01(\x0b\x32\x19.dccsim.v1.GpfLogRestoredH\x00\x12:\n\x15sub_ghz_configuration\x18- \x01(\x0b\x32\x19.dccsim.v1.SubGhzSettingsH\x00\x12\x33\n\x0fsub_ghz_channel\x18. \x01(\x0b\x32\x18.dccsim.v1.SubGhzChannelH\x00\x12:\n\x13sub_ghz_channel_log\x18/ \x01(\x0b\x32\x1b.dccsim.v1.SubGhzChannelLogH\x00\x12Q\n\x1e\x63ustomer_identification_number\x18\x30 \x01(\x0b\x32\'.dccsim.v1.CustomerIdentificationNumberH\x00\x12\x44\n\x18network_data_log_started\x18\x31 \x01(\x0b\x32 .dccsim.v1.NetworkDataLogStartedH\x00\x42\x06\n\x04\x62ody\"m\n\x13\x46irmwareVersionRead\x12\x18\n\x10\x66irmware_version\x18\x01 \x01(\t\x12\"\n\x15gsme_firmware_version\x18\x02 \x01(\tH\x00\x88\x01\x01\x42\x18\n\x16_gsme_firmware_version\"n\n\x12\x46irmwareActivation\x12$\n\x1c\x61\x63tivate_image_response_code\x18\x01 \x01(\t\x12\x1d\n\x10\x66irmware_version\x18\x02 \x01(\tH\x00\x88\x01\x01\x42\x13\n\x11_firmware_version\"\xc1\x01\n\x0b\x44\x65viceAlert\x12\x11\n\tdevice_id\x18\x01 \x01(\t\x12\x14\n\x0cmessage_code\x18\x02 \x01(\r\x12\x12\n\nalert_code\x18\x03 \x01(\r\x12-\n\tissued_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1d\n\x10\x66irmware_version\x18\x05 \x01(\tH\x00\x88\x01\x01\x12\x12\n\nrequest_id\x18\x06 \x01(\tB\x13\n\x11_firmware_version\"\xaf\x02\n\x08\x44\x63\x63\x41lert\x12\x16\n\x0e\x64\x63\x63_alert_code\x18\x01 \x01(\t\x12\x11\n\tdevice_id\x18\x02 \x01(\t\x12-\n\tissued_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12=\n\x14\x64\x65vice_status_change\x18\n \x01(\x0b\x32\x1d.dccsim.v1.DeviceStatusChangeH\x00\x12G\n\x19\x66irmware_version_mismatch\x18\x0b \x01(\x0b\x32\".dccsim.v1.FirmwareVersionMismatchH\x00\x12\x39\n\x12\x63hange_of_supplier\x18\x0c \x01(\x0b\x32\x1b.dccsim.v1.ChangeOfSupplierH\x00\x42\x06\n\x04\x62ody\"&\n\x12\x44\x65viceStatusChange\x12\x10\n\x08restored\x18\x01 \x01(\x08\"r\n\x17\x46irmwareVersionMismatch\x12*\n\x0b\x64\x65vice_type\x18\x01 \x01(\x0e\x32\x15.dccsim.v1.DeviceType\x12\x13\n\x0bsmi_version\x18\x02 \x01(\t\x12\x16\n\x0e\x64\x65vice_version\x18\x03 \x01(\t\"X\n\x10\x43hangeOfSupplier\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x1c\n\x0f\x65\x63os_error_code\x18\x02 \x01(\tH\x00\x88\x01\x01\x42\x12\n\x10_ecos_error_code\"=\n\x12\x41\x63knowledgeRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x16\n\x0eup_to_sequence\x18\x02 \x01(\x04\"&\n\x13\x41\x63knowledgeResponse\x12\x0f\n\x07removed\x18\x01 \x01(\r\"@\n\x12SubmitBatchRequest\x12*\n\x08requests\x18\x01 \x03(\x0b\x32\x18.dccsim.v1.SubmitRequest\"?\n\x13SubmitBatchResponse\x12(\n\x07results\x18\x01 \x03(\x0b\x32\x17.dccsim.v1.SubmitResult\"p\n\x0cSubmitResult\x12-\n\x08response\x18\x01 \x01(\x0b\x32\x19.dccsim.v1.SubmitResponseH\x00\x12\'\n\x05\x65rror\x18\x02 \x01(\x0b\x32\x16.dccsim.v1.SubmitErrorH\x00\x42\x08\n\x06result\";\n\x0bSubmitError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\r\n\x05\x66ield\x18\x03 \x01(\t\"U\n\x17SubscribeBatchesRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x16\n\x0e\x61\x66ter_sequence\x18\x02 \x01(\x04\x12\x11\n\tmax_batch\x18\x03 \x01(\r\"8\n\rDeliveryBatch\x12\'\n\ndeliveries\x18\x01 \x03(\x0b\x32\x13.dccsim.v1.Delivery2\xc8\x03\n\x0fSupplierService\x12=\n\x06Submit\x12\x18.dccsim.v1.SubmitRequest\x1a\x19.dccsim.v1.SubmitResponse\x12?\n\tSubscribe\x12\x1b.dccsim.v1.SubscribeRequest\x1a\x13.dccsim.v1.Delivery0\x01\x12L\n\x0b\x41\x63knowledge\x12\x1d.dccsim.v1.AcknowledgeRequest\x1a\x1e.dccsim.v1.AcknowledgeResponse\x12L\n\x0bSubmitBatch\x12\x1d.dccsim.v1.SubmitBatchRequest\x1a\x1e.dccsim.v1.SubmitBatchResponse\x12\x45\n\x0cSubmitStream\x12\x18.dccsim.v1.SubmitRequest\x1a\x17.dccsim.v1.SubmitResult(\x01\x30\x01\x12R\n\x10SubscribeBatches\x12\".dccsim.v1.SubscribeBatchesRequest\x1a\x18.dccsim.v1.DeliveryBatch0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'dccsim.v1.supplier_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SUBMITREQUEST']._serialized_start=96
-  _globals['_SUBMITREQUEST']._serialized_end=1155
-  _globals['_TOPUPDEVICE']._serialized_start=1157
-  _globals['_TOPUPDEVICE']._serialized_end=1184
-  _globals['_UPDATESECURITYCREDENTIALSCOS']._serialized_start=1186
-  _globals['_UPDATESECURITYCREDENTIALSCOS']._serialized_end=1237
-  _globals['_COMMISSIONDEVICE']._serialized_start=1239
-  _globals['_COMMISSIONDEVICE']._serialized_end=1257
-  _globals['_READINVENTORY']._serialized_start=1259
-  _globals['_READINVENTORY']._serialized_end=1334
-  _globals['_DEVICEDETAILS']._serialized_start=1337
-  _globals['_DEVICEDETAILS']._serialized_end=1562
-  _globals['_UPDATEINVENTORY']._serialized_start=1565
-  _globals['_UPDATEINVENTORY']._serialized_end=1755
-  _globals['_UPDATEFIRMWARE']._serialized_start=1757
-  _globals['_UPDATEFIRMWARE']._serialized_end=1834
-  _globals['_READFIRMWAREVERSION']._serialized_start=1836
-  _globals['_READFIRMWAREVERSION']._serialized_end=1857
-  _globals['_ACTIVATEFIRMWARE']._serialized_start=1859
-  _globals['_ACTIVATEFIRMWARE']._serialized_end=1900
-  _globals['_REQUESTWANMATRIX']._serialized_start=1903
-  _globals['_REQUESTWANMATRIX']._serialized_end=2041
-  _globals['_SIGNEDPRECOMMAND']._serialized_start=2043
-  _globals['_SIGNEDPRECOMMAND']._serialized_end=2078
-  _globals['_DECOMMISSIONDEVICE']._serialized_start=2080
-  _globals['_DECOMMISSIONDEVICE']._serialized_end=2119
-  _globals['_DEVICEPRENOTIFICATION']._serialized_start=2122
-  _globals['_DEVICEPRENOTIFICATION']._serialized_end=2381
-  _globals['_HUBINSTALLED']._serialized_start=2383
-  _globals['_HUBINSTALLED']._serialized_end=2470
-  _globals['_HUBRETURNED']._serialized_start=2472
-  _globals['_HUBRETURNED']._serialized_end=2557
-  _globals['_NOBODY']._serialized_start=2559
-  _globals['_NOBODY']._serialized_end=2567
-  _globals['_SUBMITRESPONSE']._serialized_start=2570
-  _globals['_SUBMITRESPONSE']._serialized_end=2942
-  _globals['_PRECOMMAND']._serialized_start=2944
-  _globals['_PRECOMMAND']._serialized_end=2995
-  _globals['_LOCALCOMMAND']._serialized_start=2997
-  _globals['_LOCALCOMMAND']._serialized_end=3028
-  _globals['_INVENTORY']._serialized_start=3030
-  _globals['_INVENTORY']._serialized_end=3097
-  _globals['_UPDATEFIRMWAREWARNINGS']._serialized_start=3100
-  _globals['_UPDATEFIRMWAREWARNINGS']._serialized_end=3246
-  _globals['_WANCOVERAGE']._serialized_start=3248
-  _globals['_WANCOVERAGE']._serialized_end=3366
-  _globals['_WANMATRIX']._serialized_start=3368
-  _globals['_WANMATRIX']._serialized_end=3421
-  _globals['_SUBSCRIBEREQUEST']._serialized_start=3423
-  _globals['_SUBSCRIBEREQUEST']._serialized_end=3482
-  _globals['_DELIVERY']._serialized_start=3485
-  _globals['_DELIVERY']._serialized_end=3687
-  _globals['_SERVICERESPONSE']._serialized_start=3690
-  _globals['_SERVICERESPONSE']._serialized_end=4007
-  _globals['_FIRMWAREVERSIONREAD']._serialized_start=4009
-  _globals['_FIRMWAREVERSIONREAD']._serialized_end=4118
-  _globals['_FIRMWAREACTIVATION']._serialized_start=4120
-  _globals['_FIRMWAREACTIVATION']._serialized_end=4230
-  _globals['_DEVICEALERT']._serialized_start=4233
-  _globals['_DEVICEALERT']._serialized_end=4426
-  _globals['_DCCALERT']._serialized_start=4429
-  _globals['_DCCALERT']._serialized_end=4732
-  _globals['_DEVICESTATUSCHANGE']._serialized_start=4734
-  _globals['_DEVICESTATUSCHANGE']._serialized_end=4772
-  _globals['_FIRMWAREVERSIONMISMATCH']._serialized_start=4774
-  _globals['_FIRMWAREVERSIONMISMATCH']._serialized_end=4888
-  _globals['_CHANGEOFSUPPLIER']._serialized_start=4890
-  _globals['_CHANGEOFSUPPLIER']._serialized_end=4978
-  _globals['_ACKNOWLEDGEREQUEST']._serialized_start=4980
-  _globals['_ACKNOWLEDGEREQUEST']._serialized_end=5041
-  _globals['_ACKNOWLEDGERESPONSE']._serialized_start=5043
-  _globals['_ACKNOWLEDGERESPONSE']._serialized_end=5081
-  _globals['_SUBMITBATCHREQUEST']._serialized_start=5083
-  _globals['_SUBMITBATCHREQUEST']._serialized_end=5147
-  _globals['_SUBMITBATCHRESPONSE']._serialized_start=5149
-  _globals['_SUBMITBATCHRESPONSE']._serialized_end=5212
-  _globals['_SUBMITRESULT']._serialized_start=5214
-  _globals['_SUBMITRESULT']._serialized_end=5326
-  _globals['_SUBMITERROR']._serialized_start=5328
-  _globals['_SUBMITERROR']._serialized_end=5387
-  _globals['_SUBSCRIBEBATCHESREQUEST']._serialized_start=5389
-  _globals['_SUBSCRIBEBATCHESREQUEST']._serialized_end=5474
-  _globals['_DELIVERYBATCH']._serialized_start=5476
-  _globals['_DELIVERYBATCH']._serialized_end=5532
-  _globals['_SUPPLIERSERVICE']._serialized_start=5535
-  _globals['_SUPPLIERSERVICE']._serialized_end=5991
+  _globals['_SUBMITREQUEST']._serialized_start=296
+  _globals['_SUBMITREQUEST']._serialized_end=3025
+  _globals['_TOPUPDEVICE']._serialized_start=3027
+  _globals['_TOPUPDEVICE']._serialized_end=3054
+  _globals['_UPDATESECURITYCREDENTIALSCOS']._serialized_start=3056
+  _globals['_UPDATESECURITYCREDENTIALSCOS']._serialized_end=3107
+  _globals['_COMMISSIONDEVICE']._serialized_start=3109
+  _globals['_COMMISSIONDEVICE']._serialized_end=3127
+  _globals['_READINVENTORY']._serialized_start=3129
+  _globals['_READINVENTORY']._serialized_end=3204
+  _globals['_DEVICEDETAILS']._serialized_start=3207
+  _globals['_DEVICEDETAILS']._serialized_end=3432
+  _globals['_UPDATEINVENTORY']._serialized_start=3435
+  _globals['_UPDATEINVENTORY']._serialized_end=3625
+  _globals['_UPDATEFIRMWARE']._serialized_start=3627
+  _globals['_UPDATEFIRMWARE']._serialized_end=3704
+  _globals['_READFIRMWAREVERSION']._serialized_start=3706
+  _globals['_READFIRMWAREVERSION']._serialized_end=3727
+  _globals['_ACTIVATEFIRMWARE']._serialized_start=3729
+  _globals['_ACTIVATEFIRMWARE']._serialized_end=3770
+  _globals['_REQUESTWANMATRIX']._serialized_start=3773
+  _globals['_REQUESTWANMATRIX']._serialized_end=3911
+  _globals['_SIGNEDPRECOMMAND']._serialized_start=3913
+  _globals['_SIGNEDPRECOMMAND']._serialized_end=3948
+  _globals['_DECOMMISSIONDEVICE']._serialized_start=3950
+  _globals['_DECOMMISSIONDEVICE']._serialized_end=3989
+  _globals['_DEVICEPRENOTIFICATION']._serialized_start=3992
+  _globals['_DEVICEPRENOTIFICATION']._serialized_end=4251
+  _globals['_HUBINSTALLED']._serialized_start=4253
+  _globals['_HUBINSTALLED']._serialized_end=4340
+  _globals['_HUBRETURNED']._serialized_start=4342
+  _globals['_HUBRETURNED']._serialized_end=4427
+  _globals['_NOBODY']._serialized_start=4429
+  _globals['_NOBODY']._serialized_end=4437
+  _globals['_SUBMITRESPONSE']._serialized_start=4440
+  _globals['_SUBMITRESPONSE']._serialized_end=4979
+  _globals['_PRECOMMAND']._serialized_start=4981
+  _globals['_PRECOMMAND']._serialized_end=5032
+  _globals['_LOCALCOMMAND']._serialized_start=5034
+  _globals['_LOCALCOMMAND']._serialized_end=5065
+  _globals['_INVENTORY']._serialized_start=5067
+  _globals['_INVENTORY']._serialized_end=5134
+  _globals['_UPDATEFIRMWAREWARNINGS']._serialized_start=5137
+  _globals['_UPDATEFIRMWAREWARNINGS']._serialized_end=5283
+  _globals['_WANCOVERAGE']._serialized_start=5285
+  _globals['_WANCOVERAGE']._serialized_end=5403
+  _globals['_WANMATRIX']._serialized_start=5405
+  _globals['_WANMATRIX']._serialized_end=5458
+  _globals['_SUBSCRIBEREQUEST']._serialized_start=5460
+  _globals['_SUBSCRIBEREQUEST']._serialized_end=5519
+  _globals['_DELIVERY']._serialized_start=5522
+  _globals['_DELIVERY']._serialized_end=5724
+  _globals['_SERVICERESPONSE']._serialized_start=5727
+  _globals['_SERVICERESPONSE']._serialized_end=7108
+  _globals['_FIRMWAREVERSIONREAD']._serialized_start=7110
+  _globals['_FIRMWAREVERSIONREAD']._serialized_end=7219
+  _globals['_FIRMWAREACTIVATION']._serialized_start=7221
+  _globals['_FIRMWAREACTIVATION']._serialized_end=7331
+  _globals['_DEVICEALERT']._serialized_start=7334
+  _globals['_DEVICEALERT']._serialized_end=7527
+  _globals['_DCCALERT']._serialized_start=7530
+  _globals['_DCCALERT']._serialized_end=7833
+  _globals['_DEVICESTATUSCHANGE']._serialized_start=7835
+  _globals['_DEVICESTATUSCHANGE']._serialized_end=7873
+  _globals['_FIRMWAREVERSIONMISMATCH']._serialized_start=7875
+  _globals['_FIRMWAREVERSIONMISMATCH']._serialized_end=7989
+  _globals['_CHANGEOFSUPPLIER']._serialized_start=7991
+  _globals['_CHANGEOFSUPPLIER']._serialized_end=8079
+  _globals['_ACKNOWLEDGEREQUEST']._serialized_start=8081
+  _globals['_ACKNOWLEDGEREQUEST']._serialized_end=8142
+  _globals['_ACKNOWLEDGERESPONSE']._serialized_start=8144
+  _globals['_ACKNOWLEDGERESPONSE']._serialized_end=8182
+  _globals['_SUBMITBATCHREQUEST']._serialized_start=8184
+  _globals['_SUBMITBATCHREQUEST']._serialized_end=8248
+  _globals['_SUBMITBATCHRESPONSE']._serialized_start=8250
+  _globals['_SUBMITBATCHRESPONSE']._serialized_end=8313
+  _globals['_SUBMITRESULT']._serialized_start=8315
+  _globals['_SUBMITRESULT']._serialized_end=8427
+  _globals['_SUBMITERROR']._serialized_start=8429
+  _globals['_SUBMITERROR']._serialized_end=8488
+  _globals['_SUBSCRIBEBATCHESREQUEST']._serialized_start=8490
+  _globals['_SUBSCRIBEBATCHESREQUEST']._serialized_end=8575
+  _globals['_DELIVERYBATCH']._serialized_start=8577
+  _globals['_DELIVERYBATCH']._serialized_end=8633
+  _globals['_SUPPLIERSERVICE']._serialized_start=8636
+  _globals['_SUPPLIERSERVICE']._serialized_end=9092
 # @@protoc_insertion_point(module_scope)

@@ -1,5 +1,12 @@
 import datetime
 
+from dccsim.v1 import credentials_pb2 as _credentials_pb2
+from dccsim.v1 import customer_and_network_pb2 as _customer_and_network_pb2
+from dccsim.v1 import han_pb2 as _han_pb2
+from dccsim.v1 import local_command_pb2 as _local_command_pb2
+from dccsim.v1 import schedules_pb2 as _schedules_pb2
+from dccsim.v1 import service_opt_pb2 as _service_opt_pb2
+from dccsim.v1 import sub_ghz_pb2 as _sub_ghz_pb2
 from dccsim.v1 import types_pb2 as _types_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
@@ -11,7 +18,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class SubmitRequest(_message.Message):
-    __slots__ = ("request_id", "service_reference_variant", "command_variant", "execution_datetime", "user_role", "top_up_device", "update_security_credentials_cos", "commission_device", "read_inventory", "update_inventory", "update_firmware", "read_firmware_version", "activate_firmware", "request_wan_matrix", "signed_pre_command", "no_body", "decommission_device", "device_prenotification", "hub_installed", "hub_returned")
+    __slots__ = ("request_id", "service_reference_variant", "command_variant", "execution_datetime", "user_role", "top_up_device", "update_security_credentials_cos", "commission_device", "read_inventory", "update_inventory", "update_firmware", "read_firmware_version", "activate_firmware", "request_wan_matrix", "signed_pre_command", "no_body", "decommission_device", "device_prenotification", "hub_installed", "hub_returned", "update_security_credentials_krp", "request_handover_of_dcc_controlled_device", "update_device_certificate", "issue_security_credentials", "retrieve_remote_party_credentials", "retrieve_device_certificate", "create_schedule", "read_schedule", "delete_schedule", "service_opt_out", "service_opt_in", "return_local_command_response", "join_device", "unjoin_device", "read_device_log", "update_han_device_log", "restore_han_device_log", "restore_gpf_device_log", "set_sub_ghz_configuration", "request_sub_ghz_channel_scan", "read_sub_ghz_configuration", "read_sub_ghz_channel", "read_sub_ghz_channel_log", "request_customer_identification_number", "record_network_data_gas")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     SERVICE_REFERENCE_VARIANT_FIELD_NUMBER: _ClassVar[int]
     COMMAND_VARIANT_FIELD_NUMBER: _ClassVar[int]
@@ -32,6 +39,31 @@ class SubmitRequest(_message.Message):
     DEVICE_PRENOTIFICATION_FIELD_NUMBER: _ClassVar[int]
     HUB_INSTALLED_FIELD_NUMBER: _ClassVar[int]
     HUB_RETURNED_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_SECURITY_CREDENTIALS_KRP_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_HANDOVER_OF_DCC_CONTROLLED_DEVICE_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_DEVICE_CERTIFICATE_FIELD_NUMBER: _ClassVar[int]
+    ISSUE_SECURITY_CREDENTIALS_FIELD_NUMBER: _ClassVar[int]
+    RETRIEVE_REMOTE_PARTY_CREDENTIALS_FIELD_NUMBER: _ClassVar[int]
+    RETRIEVE_DEVICE_CERTIFICATE_FIELD_NUMBER: _ClassVar[int]
+    CREATE_SCHEDULE_FIELD_NUMBER: _ClassVar[int]
+    READ_SCHEDULE_FIELD_NUMBER: _ClassVar[int]
+    DELETE_SCHEDULE_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_OPT_OUT_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_OPT_IN_FIELD_NUMBER: _ClassVar[int]
+    RETURN_LOCAL_COMMAND_RESPONSE_FIELD_NUMBER: _ClassVar[int]
+    JOIN_DEVICE_FIELD_NUMBER: _ClassVar[int]
+    UNJOIN_DEVICE_FIELD_NUMBER: _ClassVar[int]
+    READ_DEVICE_LOG_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_HAN_DEVICE_LOG_FIELD_NUMBER: _ClassVar[int]
+    RESTORE_HAN_DEVICE_LOG_FIELD_NUMBER: _ClassVar[int]
+    RESTORE_GPF_DEVICE_LOG_FIELD_NUMBER: _ClassVar[int]
+    SET_SUB_GHZ_CONFIGURATION_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_SUB_GHZ_CHANNEL_SCAN_FIELD_NUMBER: _ClassVar[int]
+    READ_SUB_GHZ_CONFIGURATION_FIELD_NUMBER: _ClassVar[int]
+    READ_SUB_GHZ_CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    READ_SUB_GHZ_CHANNEL_LOG_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_CUSTOMER_IDENTIFICATION_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    RECORD_NETWORK_DATA_GAS_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     service_reference_variant: str
     command_variant: int
@@ -52,7 +84,32 @@ class SubmitRequest(_message.Message):
     device_prenotification: DevicePrenotification
     hub_installed: HubInstalled
     hub_returned: HubReturned
-    def __init__(self, request_id: _Optional[str] = ..., service_reference_variant: _Optional[str] = ..., command_variant: _Optional[int] = ..., execution_datetime: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user_role: _Optional[_Union[_types_pb2.UserRole, str]] = ..., top_up_device: _Optional[_Union[TopUpDevice, _Mapping]] = ..., update_security_credentials_cos: _Optional[_Union[UpdateSecurityCredentialsCoS, _Mapping]] = ..., commission_device: _Optional[_Union[CommissionDevice, _Mapping]] = ..., read_inventory: _Optional[_Union[ReadInventory, _Mapping]] = ..., update_inventory: _Optional[_Union[UpdateInventory, _Mapping]] = ..., update_firmware: _Optional[_Union[UpdateFirmware, _Mapping]] = ..., read_firmware_version: _Optional[_Union[ReadFirmwareVersion, _Mapping]] = ..., activate_firmware: _Optional[_Union[ActivateFirmware, _Mapping]] = ..., request_wan_matrix: _Optional[_Union[RequestWanMatrix, _Mapping]] = ..., signed_pre_command: _Optional[_Union[SignedPreCommand, _Mapping]] = ..., no_body: _Optional[_Union[NoBody, _Mapping]] = ..., decommission_device: _Optional[_Union[DecommissionDevice, _Mapping]] = ..., device_prenotification: _Optional[_Union[DevicePrenotification, _Mapping]] = ..., hub_installed: _Optional[_Union[HubInstalled, _Mapping]] = ..., hub_returned: _Optional[_Union[HubReturned, _Mapping]] = ...) -> None: ...
+    update_security_credentials_krp: _credentials_pb2.ReplaceCredentials
+    request_handover_of_dcc_controlled_device: _credentials_pb2.ReplaceCredentials
+    update_device_certificate: _credentials_pb2.UpdateDeviceCertificate
+    issue_security_credentials: _credentials_pb2.IssueSecurityCredentials
+    retrieve_remote_party_credentials: _credentials_pb2.RetrieveRemotePartyCredentials
+    retrieve_device_certificate: _credentials_pb2.RetrieveDeviceCertificate
+    create_schedule: _schedules_pb2.CreateSchedule
+    read_schedule: _schedules_pb2.ReadSchedule
+    delete_schedule: _schedules_pb2.DeleteSchedule
+    service_opt_out: _service_opt_pb2.ServiceOptOut
+    service_opt_in: _service_opt_pb2.ServiceOptIn
+    return_local_command_response: _local_command_pb2.ReturnLocalCommandResponse
+    join_device: _han_pb2.JoinDevice
+    unjoin_device: _han_pb2.UnjoinDevice
+    read_device_log: _han_pb2.ReadDeviceLog
+    update_han_device_log: _han_pb2.UpdateHanDeviceLog
+    restore_han_device_log: _han_pb2.RestoreHanDeviceLog
+    restore_gpf_device_log: _han_pb2.RestoreGpfDeviceLog
+    set_sub_ghz_configuration: _sub_ghz_pb2.SubGhzSettings
+    request_sub_ghz_channel_scan: _sub_ghz_pb2.RequestSubGhzChannelScan
+    read_sub_ghz_configuration: _sub_ghz_pb2.ReadSubGhzConfiguration
+    read_sub_ghz_channel: _sub_ghz_pb2.ReadSubGhzChannel
+    read_sub_ghz_channel_log: _sub_ghz_pb2.ReadSubGhzChannelLog
+    request_customer_identification_number: _customer_and_network_pb2.RequestCustomerIdentificationNumber
+    record_network_data_gas: _customer_and_network_pb2.RecordNetworkDataGas
+    def __init__(self, request_id: _Optional[str] = ..., service_reference_variant: _Optional[str] = ..., command_variant: _Optional[int] = ..., execution_datetime: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user_role: _Optional[_Union[_types_pb2.UserRole, str]] = ..., top_up_device: _Optional[_Union[TopUpDevice, _Mapping]] = ..., update_security_credentials_cos: _Optional[_Union[UpdateSecurityCredentialsCoS, _Mapping]] = ..., commission_device: _Optional[_Union[CommissionDevice, _Mapping]] = ..., read_inventory: _Optional[_Union[ReadInventory, _Mapping]] = ..., update_inventory: _Optional[_Union[UpdateInventory, _Mapping]] = ..., update_firmware: _Optional[_Union[UpdateFirmware, _Mapping]] = ..., read_firmware_version: _Optional[_Union[ReadFirmwareVersion, _Mapping]] = ..., activate_firmware: _Optional[_Union[ActivateFirmware, _Mapping]] = ..., request_wan_matrix: _Optional[_Union[RequestWanMatrix, _Mapping]] = ..., signed_pre_command: _Optional[_Union[SignedPreCommand, _Mapping]] = ..., no_body: _Optional[_Union[NoBody, _Mapping]] = ..., decommission_device: _Optional[_Union[DecommissionDevice, _Mapping]] = ..., device_prenotification: _Optional[_Union[DevicePrenotification, _Mapping]] = ..., hub_installed: _Optional[_Union[HubInstalled, _Mapping]] = ..., hub_returned: _Optional[_Union[HubReturned, _Mapping]] = ..., update_security_credentials_krp: _Optional[_Union[_credentials_pb2.ReplaceCredentials, _Mapping]] = ..., request_handover_of_dcc_controlled_device: _Optional[_Union[_credentials_pb2.ReplaceCredentials, _Mapping]] = ..., update_device_certificate: _Optional[_Union[_credentials_pb2.UpdateDeviceCertificate, _Mapping]] = ..., issue_security_credentials: _Optional[_Union[_credentials_pb2.IssueSecurityCredentials, _Mapping]] = ..., retrieve_remote_party_credentials: _Optional[_Union[_credentials_pb2.RetrieveRemotePartyCredentials, _Mapping]] = ..., retrieve_device_certificate: _Optional[_Union[_credentials_pb2.RetrieveDeviceCertificate, _Mapping]] = ..., create_schedule: _Optional[_Union[_schedules_pb2.CreateSchedule, _Mapping]] = ..., read_schedule: _Optional[_Union[_schedules_pb2.ReadSchedule, _Mapping]] = ..., delete_schedule: _Optional[_Union[_schedules_pb2.DeleteSchedule, _Mapping]] = ..., service_opt_out: _Optional[_Union[_service_opt_pb2.ServiceOptOut, _Mapping]] = ..., service_opt_in: _Optional[_Union[_service_opt_pb2.ServiceOptIn, _Mapping]] = ..., return_local_command_response: _Optional[_Union[_local_command_pb2.ReturnLocalCommandResponse, _Mapping]] = ..., join_device: _Optional[_Union[_han_pb2.JoinDevice, _Mapping]] = ..., unjoin_device: _Optional[_Union[_han_pb2.UnjoinDevice, _Mapping]] = ..., read_device_log: _Optional[_Union[_han_pb2.ReadDeviceLog, _Mapping]] = ..., update_han_device_log: _Optional[_Union[_han_pb2.UpdateHanDeviceLog, _Mapping]] = ..., restore_han_device_log: _Optional[_Union[_han_pb2.RestoreHanDeviceLog, _Mapping]] = ..., restore_gpf_device_log: _Optional[_Union[_han_pb2.RestoreGpfDeviceLog, _Mapping]] = ..., set_sub_ghz_configuration: _Optional[_Union[_sub_ghz_pb2.SubGhzSettings, _Mapping]] = ..., request_sub_ghz_channel_scan: _Optional[_Union[_sub_ghz_pb2.RequestSubGhzChannelScan, _Mapping]] = ..., read_sub_ghz_configuration: _Optional[_Union[_sub_ghz_pb2.ReadSubGhzConfiguration, _Mapping]] = ..., read_sub_ghz_channel: _Optional[_Union[_sub_ghz_pb2.ReadSubGhzChannel, _Mapping]] = ..., read_sub_ghz_channel_log: _Optional[_Union[_sub_ghz_pb2.ReadSubGhzChannelLog, _Mapping]] = ..., request_customer_identification_number: _Optional[_Union[_customer_and_network_pb2.RequestCustomerIdentificationNumber, _Mapping]] = ..., record_network_data_gas: _Optional[_Union[_customer_and_network_pb2.RecordNetworkDataGas, _Mapping]] = ...) -> None: ...
 
 class TopUpDevice(_message.Message):
     __slots__ = ("utrn",)
@@ -195,7 +252,7 @@ class NoBody(_message.Message):
     def __init__(self) -> None: ...
 
 class SubmitResponse(_message.Message):
-    __slots__ = ("request_id", "service_reference_variant", "response_code", "detail", "pre_command", "local_command", "inventory", "update_firmware_warnings", "wan_matrix")
+    __slots__ = ("request_id", "service_reference_variant", "response_code", "detail", "pre_command", "local_command", "inventory", "update_firmware_warnings", "wan_matrix", "schedule_created", "schedules_read", "opt_in_credentials")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     SERVICE_REFERENCE_VARIANT_FIELD_NUMBER: _ClassVar[int]
     RESPONSE_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -205,6 +262,9 @@ class SubmitResponse(_message.Message):
     INVENTORY_FIELD_NUMBER: _ClassVar[int]
     UPDATE_FIRMWARE_WARNINGS_FIELD_NUMBER: _ClassVar[int]
     WAN_MATRIX_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULE_CREATED_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULES_READ_FIELD_NUMBER: _ClassVar[int]
+    OPT_IN_CREDENTIALS_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     service_reference_variant: str
     response_code: str
@@ -214,7 +274,10 @@ class SubmitResponse(_message.Message):
     inventory: Inventory
     update_firmware_warnings: UpdateFirmwareWarnings
     wan_matrix: WanMatrix
-    def __init__(self, request_id: _Optional[str] = ..., service_reference_variant: _Optional[str] = ..., response_code: _Optional[str] = ..., detail: _Optional[str] = ..., pre_command: _Optional[_Union[PreCommand, _Mapping]] = ..., local_command: _Optional[_Union[LocalCommand, _Mapping]] = ..., inventory: _Optional[_Union[Inventory, _Mapping]] = ..., update_firmware_warnings: _Optional[_Union[UpdateFirmwareWarnings, _Mapping]] = ..., wan_matrix: _Optional[_Union[WanMatrix, _Mapping]] = ...) -> None: ...
+    schedule_created: _schedules_pb2.ScheduleCreated
+    schedules_read: _schedules_pb2.SchedulesRead
+    opt_in_credentials: _service_opt_pb2.OptInCredentials
+    def __init__(self, request_id: _Optional[str] = ..., service_reference_variant: _Optional[str] = ..., response_code: _Optional[str] = ..., detail: _Optional[str] = ..., pre_command: _Optional[_Union[PreCommand, _Mapping]] = ..., local_command: _Optional[_Union[LocalCommand, _Mapping]] = ..., inventory: _Optional[_Union[Inventory, _Mapping]] = ..., update_firmware_warnings: _Optional[_Union[UpdateFirmwareWarnings, _Mapping]] = ..., wan_matrix: _Optional[_Union[WanMatrix, _Mapping]] = ..., schedule_created: _Optional[_Union[_schedules_pb2.ScheduleCreated, _Mapping]] = ..., schedules_read: _Optional[_Union[_schedules_pb2.SchedulesRead, _Mapping]] = ..., opt_in_credentials: _Optional[_Union[_service_opt_pb2.OptInCredentials, _Mapping]] = ...) -> None: ...
 
 class PreCommand(_message.Message):
     __slots__ = ("gbcs_version", "payload")
@@ -291,7 +354,7 @@ class Delivery(_message.Message):
     def __init__(self, sequence: _Optional[int] = ..., user_id: _Optional[str] = ..., service_response: _Optional[_Union[ServiceResponse, _Mapping]] = ..., device_alert: _Optional[_Union[DeviceAlert, _Mapping]] = ..., dcc_alert: _Optional[_Union[DccAlert, _Mapping]] = ...) -> None: ...
 
 class ServiceResponse(_message.Message):
-    __slots__ = ("request_id", "response_id", "service_reference_variant", "response_code", "device_id", "issued_at", "firmware_version_read", "firmware_activation")
+    __slots__ = ("request_id", "response_id", "service_reference_variant", "response_code", "device_id", "issued_at", "firmware_version_read", "firmware_activation", "credentials_replaced", "device_certificate_updated", "credentials_issued", "remote_party_credentials", "device_certificate_read", "service_opt_out_outcome", "han_join_outcome", "device_log_read", "chf_device_log_read", "han_log_updated", "han_log_restored", "gpf_log_restored", "sub_ghz_configuration", "sub_ghz_channel", "sub_ghz_channel_log", "customer_identification_number", "network_data_log_started")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     RESPONSE_ID_FIELD_NUMBER: _ClassVar[int]
     SERVICE_REFERENCE_VARIANT_FIELD_NUMBER: _ClassVar[int]
@@ -300,6 +363,23 @@ class ServiceResponse(_message.Message):
     ISSUED_AT_FIELD_NUMBER: _ClassVar[int]
     FIRMWARE_VERSION_READ_FIELD_NUMBER: _ClassVar[int]
     FIRMWARE_ACTIVATION_FIELD_NUMBER: _ClassVar[int]
+    CREDENTIALS_REPLACED_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_CERTIFICATE_UPDATED_FIELD_NUMBER: _ClassVar[int]
+    CREDENTIALS_ISSUED_FIELD_NUMBER: _ClassVar[int]
+    REMOTE_PARTY_CREDENTIALS_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_CERTIFICATE_READ_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_OPT_OUT_OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    HAN_JOIN_OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_LOG_READ_FIELD_NUMBER: _ClassVar[int]
+    CHF_DEVICE_LOG_READ_FIELD_NUMBER: _ClassVar[int]
+    HAN_LOG_UPDATED_FIELD_NUMBER: _ClassVar[int]
+    HAN_LOG_RESTORED_FIELD_NUMBER: _ClassVar[int]
+    GPF_LOG_RESTORED_FIELD_NUMBER: _ClassVar[int]
+    SUB_GHZ_CONFIGURATION_FIELD_NUMBER: _ClassVar[int]
+    SUB_GHZ_CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    SUB_GHZ_CHANNEL_LOG_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_IDENTIFICATION_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    NETWORK_DATA_LOG_STARTED_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     response_id: str
     service_reference_variant: str
@@ -308,7 +388,24 @@ class ServiceResponse(_message.Message):
     issued_at: _timestamp_pb2.Timestamp
     firmware_version_read: FirmwareVersionRead
     firmware_activation: FirmwareActivation
-    def __init__(self, request_id: _Optional[str] = ..., response_id: _Optional[str] = ..., service_reference_variant: _Optional[str] = ..., response_code: _Optional[str] = ..., device_id: _Optional[str] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., firmware_version_read: _Optional[_Union[FirmwareVersionRead, _Mapping]] = ..., firmware_activation: _Optional[_Union[FirmwareActivation, _Mapping]] = ...) -> None: ...
+    credentials_replaced: _credentials_pb2.CredentialsReplaced
+    device_certificate_updated: _credentials_pb2.DeviceCertificateUpdated
+    credentials_issued: _credentials_pb2.CredentialsIssued
+    remote_party_credentials: _credentials_pb2.RemotePartyCredentials
+    device_certificate_read: _credentials_pb2.DeviceCertificateRead
+    service_opt_out_outcome: _service_opt_pb2.ServiceOptOutOutcome
+    han_join_outcome: _han_pb2.HanJoinOutcome
+    device_log_read: _han_pb2.DeviceLogRead
+    chf_device_log_read: _han_pb2.ChfDeviceLogRead
+    han_log_updated: _han_pb2.HanLogUpdated
+    han_log_restored: _han_pb2.HanLogRestored
+    gpf_log_restored: _han_pb2.GpfLogRestored
+    sub_ghz_configuration: _sub_ghz_pb2.SubGhzSettings
+    sub_ghz_channel: _sub_ghz_pb2.SubGhzChannel
+    sub_ghz_channel_log: _sub_ghz_pb2.SubGhzChannelLog
+    customer_identification_number: _customer_and_network_pb2.CustomerIdentificationNumber
+    network_data_log_started: _customer_and_network_pb2.NetworkDataLogStarted
+    def __init__(self, request_id: _Optional[str] = ..., response_id: _Optional[str] = ..., service_reference_variant: _Optional[str] = ..., response_code: _Optional[str] = ..., device_id: _Optional[str] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., firmware_version_read: _Optional[_Union[FirmwareVersionRead, _Mapping]] = ..., firmware_activation: _Optional[_Union[FirmwareActivation, _Mapping]] = ..., credentials_replaced: _Optional[_Union[_credentials_pb2.CredentialsReplaced, _Mapping]] = ..., device_certificate_updated: _Optional[_Union[_credentials_pb2.DeviceCertificateUpdated, _Mapping]] = ..., credentials_issued: _Optional[_Union[_credentials_pb2.CredentialsIssued, _Mapping]] = ..., remote_party_credentials: _Optional[_Union[_credentials_pb2.RemotePartyCredentials, _Mapping]] = ..., device_certificate_read: _Optional[_Union[_credentials_pb2.DeviceCertificateRead, _Mapping]] = ..., service_opt_out_outcome: _Optional[_Union[_service_opt_pb2.ServiceOptOutOutcome, _Mapping]] = ..., han_join_outcome: _Optional[_Union[_han_pb2.HanJoinOutcome, _Mapping]] = ..., device_log_read: _Optional[_Union[_han_pb2.DeviceLogRead, _Mapping]] = ..., chf_device_log_read: _Optional[_Union[_han_pb2.ChfDeviceLogRead, _Mapping]] = ..., han_log_updated: _Optional[_Union[_han_pb2.HanLogUpdated, _Mapping]] = ..., han_log_restored: _Optional[_Union[_han_pb2.HanLogRestored, _Mapping]] = ..., gpf_log_restored: _Optional[_Union[_han_pb2.GpfLogRestored, _Mapping]] = ..., sub_ghz_configuration: _Optional[_Union[_sub_ghz_pb2.SubGhzSettings, _Mapping]] = ..., sub_ghz_channel: _Optional[_Union[_sub_ghz_pb2.SubGhzChannel, _Mapping]] = ..., sub_ghz_channel_log: _Optional[_Union[_sub_ghz_pb2.SubGhzChannelLog, _Mapping]] = ..., customer_identification_number: _Optional[_Union[_customer_and_network_pb2.CustomerIdentificationNumber, _Mapping]] = ..., network_data_log_started: _Optional[_Union[_customer_and_network_pb2.NetworkDataLogStarted, _Mapping]] = ...) -> None: ...
 
 class FirmwareVersionRead(_message.Message):
     __slots__ = ("firmware_version", "gsme_firmware_version")

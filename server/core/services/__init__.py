@@ -5,20 +5,32 @@ from __future__ import annotations
 from dccsim.server.core.services import (
     comms_hub,
     credentials,
+    customer_and_network,
     firmware,
+    han,
     inventory,
+    local_command,
     prepayment,
+    schedules,
+    service_opt,
+    sub_ghz,
     wan,
 )
 from dccsim.server.core.services.registry import Registry, ServiceSpec
 
 REGISTRY = Registry(
+    schedules.family,
     firmware.family,
     inventory.family,
     prepayment.family,
     credentials.family,
     wan.family,
     comms_hub.family,
+    han.family,
+    service_opt.family,
+    local_command.family,
+    sub_ghz.family,
+    customer_and_network.family,
 )
 
 __all__ = ["REGISTRY", "Registry", "ServiceSpec"]

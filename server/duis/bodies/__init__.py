@@ -5,21 +5,38 @@ from __future__ import annotations
 from dccsim.server.duis.bodies import (
     comms_hub,
     credentials,
+    customer_and_network,
     firmware,
+    han,
     inventory,
+    local_command,
     prepayment,
+    schedules,
+    service_opt,
+    sub_ghz,
     wan,
 )
-from dccsim.server.duis.bodies.family import BodyFamily, MmcWriter, SyncWriter
+from dccsim.server.duis.bodies.family import (
+    BodyFamily,
+    MmcWriter,
+    ResponseMessageWriter,
+    SyncWriter,
+)
 from dccsim.server.duis.reading import Reader
 
 FAMILIES: tuple[BodyFamily, ...] = (
+    schedules.FAMILY,
     firmware.FAMILY,
     inventory.FAMILY,
     comms_hub.FAMILY,
     prepayment.FAMILY,
     credentials.FAMILY,
     wan.FAMILY,
+    han.FAMILY,
+    service_opt.FAMILY,
+    local_command.FAMILY,
+    sub_ghz.FAMILY,
+    customer_and_network.FAMILY,
 )
 BODY_READERS: dict[str, tuple[str, Reader]] = {
     srv: entry for family in FAMILIES for srv, entry in family.readers.items()
@@ -33,14 +50,19 @@ MMC_WRITERS: dict[type, MmcWriter] = {
 EMPTY_RESPONSE_BODIES: dict[str, str] = {
     srv: name for family in FAMILIES for srv, name in family.empty_responses.items()
 }
+RESPONSE_MESSAGE_WRITERS: dict[type, ResponseMessageWriter] = {
+    kind: writer for family in FAMILIES for kind, writer in family.response_messages.items()
+}
 
 __all__ = [
     "BODY_READERS",
     "EMPTY_RESPONSE_BODIES",
     "FAMILIES",
     "MMC_WRITERS",
+    "RESPONSE_MESSAGE_WRITERS",
     "SYNC_WRITERS",
     "BodyFamily",
     "MmcWriter",
+    "ResponseMessageWriter",
     "SyncWriter",
 ]

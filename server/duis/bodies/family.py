@@ -16,6 +16,9 @@ from dccsim.server.duis.reading import Reader
 SyncWriter = Callable[[etree._Element, Any, DuisVersion], None]
 # Makes the MMC response element of a device's response body.
 MmcWriter = Callable[[Any], etree._Element]
+# Writes a device response's ResponseMessage around its MMC payload (base64), where DUIS holds
+# more than the GBCSPayload there (9.1's CINMessage).
+ResponseMessageWriter = Callable[[etree._Element, Any, str], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,3 +29,5 @@ class BodyFamily:
     mmc_writers: Mapping[type, MmcWriter] = field(default_factory=dict)
     # SRV -> the MMC element of a device response with no content
     empty_responses: Mapping[str, str] = field(default_factory=dict)
+    # device response body type -> its ResponseMessage writer (the default: a GBCSPayload)
+    response_messages: Mapping[type, ResponseMessageWriter] = field(default_factory=dict)

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from dccsim.server.rpc.bodies import comms_hub, inventory
+from dccsim.server.rpc.bodies import (
+    comms_hub,
+    credentials,
+    customer_and_network,
+    han,
+    inventory,
+    local_command,
+    schedules,
+    service_opt,
+    sub_ghz,
+)
 from dccsim.server.rpc.bodies.family import (
     BodyReader,
     MessageFamily,
@@ -11,8 +21,15 @@ from dccsim.server.rpc.bodies.family import (
 )
 
 FAMILIES: tuple[MessageFamily, ...] = (
+    schedules.FAMILY,
     inventory.FAMILY,
     comms_hub.FAMILY,
+    credentials.FAMILY,
+    han.FAMILY,
+    service_opt.FAMILY,
+    local_command.FAMILY,
+    sub_ghz.FAMILY,
+    customer_and_network.FAMILY,
 )
 BODY_READERS: dict[str, tuple[type, BodyReader]] = {
     field: entry for family in FAMILIES for field, entry in family.readers.items()
