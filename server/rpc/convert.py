@@ -16,6 +16,7 @@ from dccsim.server.core.matrix import CommandVariant
 from dccsim.server.core.outbox import OutboxEntry
 from dccsim.server.rpc.bodies import BODY_READERS as FAMILY_BODY_READERS
 from dccsim.server.rpc.bodies import RESPONSE_FILLERS, SYNC_FILLERS
+from dccsim.server.rpc.bodies.credentials import fill_outcome
 from dccsim.server.rpc.wire import (
     CPL_STATUSES,
     DEVICE_TYPES,
@@ -199,6 +200,8 @@ def delivery(
             response.response_code = r.code
             response.device_id = r.device_id
             response.issued_at.CopyFrom(timestamp(r.issued_at))
+            if r.schedule_id is not None:
+                response.schedule_id = r.schedule_id
             match r.body:
                 case core_messages.FirmwareVersionRead(firmware_version=v, gsme_firmware_version=g):
                     response.firmware_version_read.firmware_version = v
@@ -221,6 +224,8 @@ def delivery(
             if a.firmware_version is not None:
                 alert.firmware_version = a.firmware_version
             alert.request_id = str(a.request_id) if a.request_id else ""
+            if a.credentials_outcome is not None:
+                fill_outcome(alert.credentials_outcome, a.credentials_outcome)
         case core_messages.DccAlertMessage() as a:
             alert = out.dcc_alert
             alert.dcc_alert_code = a.code
@@ -239,6 +244,8 @@ def delivery(
                     alert.change_of_supplier.request_id = str(rid)
                     if code is not None:
                         alert.change_of_supplier.ecos_error_code = code
+                case core_messages.ScheduleRemoval(schedule_id=schedule_id):
+                    alert.schedule_removal.schedule_id = schedule_id
     return out
 
 

@@ -354,13 +354,14 @@ class Delivery(_message.Message):
     def __init__(self, sequence: _Optional[int] = ..., user_id: _Optional[str] = ..., service_response: _Optional[_Union[ServiceResponse, _Mapping]] = ..., device_alert: _Optional[_Union[DeviceAlert, _Mapping]] = ..., dcc_alert: _Optional[_Union[DccAlert, _Mapping]] = ...) -> None: ...
 
 class ServiceResponse(_message.Message):
-    __slots__ = ("request_id", "response_id", "service_reference_variant", "response_code", "device_id", "issued_at", "firmware_version_read", "firmware_activation", "credentials_replaced", "device_certificate_updated", "credentials_issued", "remote_party_credentials", "device_certificate_read", "service_opt_out_outcome", "han_join_outcome", "device_log_read", "chf_device_log_read", "han_log_updated", "han_log_restored", "gpf_log_restored", "sub_ghz_configuration", "sub_ghz_channel", "sub_ghz_channel_log", "customer_identification_number", "network_data_log_started")
+    __slots__ = ("request_id", "response_id", "service_reference_variant", "response_code", "device_id", "issued_at", "schedule_id", "firmware_version_read", "firmware_activation", "credentials_replaced", "device_certificate_updated", "credentials_issued", "remote_party_credentials", "device_certificate_read", "service_opt_out_outcome", "han_join_outcome", "device_log_read", "chf_device_log_read", "han_log_updated", "han_log_restored", "gpf_log_restored", "sub_ghz_configuration", "sub_ghz_channel", "sub_ghz_channel_log", "customer_identification_number", "network_data_log_started")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     RESPONSE_ID_FIELD_NUMBER: _ClassVar[int]
     SERVICE_REFERENCE_VARIANT_FIELD_NUMBER: _ClassVar[int]
     RESPONSE_CODE_FIELD_NUMBER: _ClassVar[int]
     DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
     ISSUED_AT_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULE_ID_FIELD_NUMBER: _ClassVar[int]
     FIRMWARE_VERSION_READ_FIELD_NUMBER: _ClassVar[int]
     FIRMWARE_ACTIVATION_FIELD_NUMBER: _ClassVar[int]
     CREDENTIALS_REPLACED_FIELD_NUMBER: _ClassVar[int]
@@ -386,6 +387,7 @@ class ServiceResponse(_message.Message):
     response_code: str
     device_id: str
     issued_at: _timestamp_pb2.Timestamp
+    schedule_id: int
     firmware_version_read: FirmwareVersionRead
     firmware_activation: FirmwareActivation
     credentials_replaced: _credentials_pb2.CredentialsReplaced
@@ -405,7 +407,7 @@ class ServiceResponse(_message.Message):
     sub_ghz_channel_log: _sub_ghz_pb2.SubGhzChannelLog
     customer_identification_number: _customer_and_network_pb2.CustomerIdentificationNumber
     network_data_log_started: _customer_and_network_pb2.NetworkDataLogStarted
-    def __init__(self, request_id: _Optional[str] = ..., response_id: _Optional[str] = ..., service_reference_variant: _Optional[str] = ..., response_code: _Optional[str] = ..., device_id: _Optional[str] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., firmware_version_read: _Optional[_Union[FirmwareVersionRead, _Mapping]] = ..., firmware_activation: _Optional[_Union[FirmwareActivation, _Mapping]] = ..., credentials_replaced: _Optional[_Union[_credentials_pb2.CredentialsReplaced, _Mapping]] = ..., device_certificate_updated: _Optional[_Union[_credentials_pb2.DeviceCertificateUpdated, _Mapping]] = ..., credentials_issued: _Optional[_Union[_credentials_pb2.CredentialsIssued, _Mapping]] = ..., remote_party_credentials: _Optional[_Union[_credentials_pb2.RemotePartyCredentials, _Mapping]] = ..., device_certificate_read: _Optional[_Union[_credentials_pb2.DeviceCertificateRead, _Mapping]] = ..., service_opt_out_outcome: _Optional[_Union[_service_opt_pb2.ServiceOptOutOutcome, _Mapping]] = ..., han_join_outcome: _Optional[_Union[_han_pb2.HanJoinOutcome, _Mapping]] = ..., device_log_read: _Optional[_Union[_han_pb2.DeviceLogRead, _Mapping]] = ..., chf_device_log_read: _Optional[_Union[_han_pb2.ChfDeviceLogRead, _Mapping]] = ..., han_log_updated: _Optional[_Union[_han_pb2.HanLogUpdated, _Mapping]] = ..., han_log_restored: _Optional[_Union[_han_pb2.HanLogRestored, _Mapping]] = ..., gpf_log_restored: _Optional[_Union[_han_pb2.GpfLogRestored, _Mapping]] = ..., sub_ghz_configuration: _Optional[_Union[_sub_ghz_pb2.SubGhzSettings, _Mapping]] = ..., sub_ghz_channel: _Optional[_Union[_sub_ghz_pb2.SubGhzChannel, _Mapping]] = ..., sub_ghz_channel_log: _Optional[_Union[_sub_ghz_pb2.SubGhzChannelLog, _Mapping]] = ..., customer_identification_number: _Optional[_Union[_customer_and_network_pb2.CustomerIdentificationNumber, _Mapping]] = ..., network_data_log_started: _Optional[_Union[_customer_and_network_pb2.NetworkDataLogStarted, _Mapping]] = ...) -> None: ...
+    def __init__(self, request_id: _Optional[str] = ..., response_id: _Optional[str] = ..., service_reference_variant: _Optional[str] = ..., response_code: _Optional[str] = ..., device_id: _Optional[str] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., schedule_id: _Optional[int] = ..., firmware_version_read: _Optional[_Union[FirmwareVersionRead, _Mapping]] = ..., firmware_activation: _Optional[_Union[FirmwareActivation, _Mapping]] = ..., credentials_replaced: _Optional[_Union[_credentials_pb2.CredentialsReplaced, _Mapping]] = ..., device_certificate_updated: _Optional[_Union[_credentials_pb2.DeviceCertificateUpdated, _Mapping]] = ..., credentials_issued: _Optional[_Union[_credentials_pb2.CredentialsIssued, _Mapping]] = ..., remote_party_credentials: _Optional[_Union[_credentials_pb2.RemotePartyCredentials, _Mapping]] = ..., device_certificate_read: _Optional[_Union[_credentials_pb2.DeviceCertificateRead, _Mapping]] = ..., service_opt_out_outcome: _Optional[_Union[_service_opt_pb2.ServiceOptOutOutcome, _Mapping]] = ..., han_join_outcome: _Optional[_Union[_han_pb2.HanJoinOutcome, _Mapping]] = ..., device_log_read: _Optional[_Union[_han_pb2.DeviceLogRead, _Mapping]] = ..., chf_device_log_read: _Optional[_Union[_han_pb2.ChfDeviceLogRead, _Mapping]] = ..., han_log_updated: _Optional[_Union[_han_pb2.HanLogUpdated, _Mapping]] = ..., han_log_restored: _Optional[_Union[_han_pb2.HanLogRestored, _Mapping]] = ..., gpf_log_restored: _Optional[_Union[_han_pb2.GpfLogRestored, _Mapping]] = ..., sub_ghz_configuration: _Optional[_Union[_sub_ghz_pb2.SubGhzSettings, _Mapping]] = ..., sub_ghz_channel: _Optional[_Union[_sub_ghz_pb2.SubGhzChannel, _Mapping]] = ..., sub_ghz_channel_log: _Optional[_Union[_sub_ghz_pb2.SubGhzChannelLog, _Mapping]] = ..., customer_identification_number: _Optional[_Union[_customer_and_network_pb2.CustomerIdentificationNumber, _Mapping]] = ..., network_data_log_started: _Optional[_Union[_customer_and_network_pb2.NetworkDataLogStarted, _Mapping]] = ...) -> None: ...
 
 class FirmwareVersionRead(_message.Message):
     __slots__ = ("firmware_version", "gsme_firmware_version")
@@ -424,36 +426,46 @@ class FirmwareActivation(_message.Message):
     def __init__(self, activate_image_response_code: _Optional[str] = ..., firmware_version: _Optional[str] = ...) -> None: ...
 
 class DeviceAlert(_message.Message):
-    __slots__ = ("device_id", "message_code", "alert_code", "issued_at", "firmware_version", "request_id")
+    __slots__ = ("device_id", "message_code", "alert_code", "issued_at", "firmware_version", "request_id", "credentials_outcome")
     DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_CODE_FIELD_NUMBER: _ClassVar[int]
     ALERT_CODE_FIELD_NUMBER: _ClassVar[int]
     ISSUED_AT_FIELD_NUMBER: _ClassVar[int]
     FIRMWARE_VERSION_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CREDENTIALS_OUTCOME_FIELD_NUMBER: _ClassVar[int]
     device_id: str
     message_code: int
     alert_code: int
     issued_at: _timestamp_pb2.Timestamp
     firmware_version: str
     request_id: str
-    def __init__(self, device_id: _Optional[str] = ..., message_code: _Optional[int] = ..., alert_code: _Optional[int] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., firmware_version: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+    credentials_outcome: _credentials_pb2.CredentialsExecutionOutcome
+    def __init__(self, device_id: _Optional[str] = ..., message_code: _Optional[int] = ..., alert_code: _Optional[int] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., firmware_version: _Optional[str] = ..., request_id: _Optional[str] = ..., credentials_outcome: _Optional[_Union[_credentials_pb2.CredentialsExecutionOutcome, _Mapping]] = ...) -> None: ...
 
 class DccAlert(_message.Message):
-    __slots__ = ("dcc_alert_code", "device_id", "issued_at", "device_status_change", "firmware_version_mismatch", "change_of_supplier")
+    __slots__ = ("dcc_alert_code", "device_id", "issued_at", "device_status_change", "firmware_version_mismatch", "change_of_supplier", "schedule_removal")
     DCC_ALERT_CODE_FIELD_NUMBER: _ClassVar[int]
     DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
     ISSUED_AT_FIELD_NUMBER: _ClassVar[int]
     DEVICE_STATUS_CHANGE_FIELD_NUMBER: _ClassVar[int]
     FIRMWARE_VERSION_MISMATCH_FIELD_NUMBER: _ClassVar[int]
     CHANGE_OF_SUPPLIER_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULE_REMOVAL_FIELD_NUMBER: _ClassVar[int]
     dcc_alert_code: str
     device_id: str
     issued_at: _timestamp_pb2.Timestamp
     device_status_change: DeviceStatusChange
     firmware_version_mismatch: FirmwareVersionMismatch
     change_of_supplier: ChangeOfSupplier
-    def __init__(self, dcc_alert_code: _Optional[str] = ..., device_id: _Optional[str] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., device_status_change: _Optional[_Union[DeviceStatusChange, _Mapping]] = ..., firmware_version_mismatch: _Optional[_Union[FirmwareVersionMismatch, _Mapping]] = ..., change_of_supplier: _Optional[_Union[ChangeOfSupplier, _Mapping]] = ...) -> None: ...
+    schedule_removal: ScheduleRemoval
+    def __init__(self, dcc_alert_code: _Optional[str] = ..., device_id: _Optional[str] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., device_status_change: _Optional[_Union[DeviceStatusChange, _Mapping]] = ..., firmware_version_mismatch: _Optional[_Union[FirmwareVersionMismatch, _Mapping]] = ..., change_of_supplier: _Optional[_Union[ChangeOfSupplier, _Mapping]] = ..., schedule_removal: _Optional[_Union[ScheduleRemoval, _Mapping]] = ...) -> None: ...
+
+class ScheduleRemoval(_message.Message):
+    __slots__ = ("schedule_id",)
+    SCHEDULE_ID_FIELD_NUMBER: _ClassVar[int]
+    schedule_id: int
+    def __init__(self, schedule_id: _Optional[int] = ...) -> None: ...
 
 class DeviceStatusChange(_message.Message):
     __slots__ = ("restored",)

@@ -90,7 +90,9 @@ def _retrieve_krp(
 # -- device responses ----------------------------------------------------------------------------
 
 
-def _outcome(into: credentials_pb2.CredentialsExecutionOutcome, outcome: ExecutionOutcome) -> None:
+def fill_outcome(
+    into: credentials_pb2.CredentialsExecutionOutcome, outcome: ExecutionOutcome
+) -> None:
     into.authorising_originator_counter = outcome.authorising_counter
     into.credentials_replacement_mode = outcome.mode.value
     into.remote_party_role = outcome.role.value
@@ -118,7 +120,7 @@ def _replaced(
     replaced = response.credentials_replaced
     replaced.SetInParent()  # present even without an outcome (held for later, or cancelled)
     if body.outcome is not None:
-        _outcome(replaced.outcome, body.outcome)
+        fill_outcome(replaced.outcome, body.outcome)
 
 
 def _device_certificate_updated(
