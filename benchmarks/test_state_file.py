@@ -18,7 +18,7 @@ from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.fleet import EXAMPLE_DEVICE_IDS, SUPPLIER_A, example_fleet
 from dccsim.server.core.matrix import CommandVariant
 from dccsim.server.core.requests import ReadFirmwareVersion, RequestId, ServiceRequest
-from dccsim.server.rpc.host import DspHost
+from dccsim.server.runtime.host import DspHost
 from dccsim.server.store import StateFile
 
 ESME = EXAMPLE_DEVICE_IDS[DeviceType.ESME]

@@ -17,8 +17,8 @@ from grpc_reflection.v1alpha import reflection
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.duis import DuisSchemas
 from dccsim.server.rpc.duis_service import DuisGatewayService
-from dccsim.server.rpc.host import DspHost
 from dccsim.server.rpc.services import ControlService, SupplierService
+from dccsim.server.runtime.host import DspHost
 from dccsim.server.store import StateFile
 from dccsim.v1 import (
     control_pb2,

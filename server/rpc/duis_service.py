@@ -12,8 +12,8 @@ from dccsim.server.core.eui import parse_eui64
 from dccsim.server.core.records import DuisVersion
 from dccsim.server.duis import DuisSchemas, build_outbox_message, build_sync_answer, parse_request
 from dccsim.server.rpc.errors import ACKNOWLEDGEMENT_LOST, translated_errors
-from dccsim.server.rpc.host import DspHost
 from dccsim.server.rpc.services import acknowledge, known_user, outbox_probe
+from dccsim.server.runtime.host import DspHost
 from dccsim.v1 import duis_pb2, duis_pb2_grpc
 
 log = logging.getLogger("dccsim.duis")

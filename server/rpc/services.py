@@ -19,7 +19,7 @@ from dccsim.server.core.fleet_file import parse_fleet
 from dccsim.server.core.messages import SyncAnswer
 from dccsim.server.rpc import convert
 from dccsim.server.rpc.errors import ACKNOWLEDGEMENT_LOST, submit_error, translated_errors
-from dccsim.server.rpc.host import REJECTIONS, Batching, DspHost, Rejection
+from dccsim.server.runtime.host import REJECTIONS, Batching, DspHost, Rejection
 from dccsim.v1 import control_pb2, control_pb2_grpc, supplier_pb2, supplier_pb2_grpc
 
 log = logging.getLogger("dccsim.rpc")

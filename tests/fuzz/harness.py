@@ -40,7 +40,7 @@ from dccsim.server.core.requests import (
 from dccsim.server.core.services.inventory import MAX_INVENTORY_DEVICES
 from dccsim.server.duis import build_outbox_message, build_sync_answer
 from dccsim.server.rpc import convert
-from dccsim.server.rpc.host import DspHost
+from dccsim.server.runtime.host import DspHost
 from tests.conftest import CHF, ESME, GSME, NEW_IMAGE, NEW_IMAGE_HASH, example_dsp
 
 # -- how much to run -----------------------------------------------------------------------------

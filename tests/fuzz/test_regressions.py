@@ -21,8 +21,8 @@ from dccsim.server.core.matrix import CommandVariant
 from dccsim.server.core.requests import ReadFirmwareVersion, RequestId, ServiceRequest
 from dccsim.server.rpc.app import start_server
 from dccsim.server.rpc.duis_service import DuisGatewayService
-from dccsim.server.rpc.host import DspHost
 from dccsim.server.rpc.services import ControlService, SupplierService
+from dccsim.server.runtime.host import DspHost
 from dccsim.v1 import control_pb2, duis_pb2, duis_pb2_grpc, supplier_pb2, types_pb2
 from tests.conftest import ESME, GPF, GSME, example_dsp
 from tests.duis.documents import request_xml

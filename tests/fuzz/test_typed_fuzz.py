@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dccsim.server.core.fleet import SUPPLIER_A
-from dccsim.server.rpc.host import DspHost
 from dccsim.server.rpc.services import ControlService, SupplierService
+from dccsim.server.runtime.host import DspHost
 from dccsim.v1 import control_pb2, supplier_pb2
 from tests.conftest import ESME, GSME
 from tests.fuzz.harness import (

@@ -12,8 +12,8 @@ from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.fleet import NETWORK_OPERATOR
 from dccsim.server.core.matrix import CommandVariant
 from dccsim.server.core.requests import ReadFirmwareVersion, RequestId, ServiceRequest
-from dccsim.server.rpc.host import STREAM_WAKE_SECONDS, DspHost
 from dccsim.server.rpc.services import outbox_probe
+from dccsim.server.runtime.host import STREAM_WAKE_SECONDS, DspHost
 from tests.conftest import ESME, SUPPLIER_A, example_dsp
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from dccsim.server.core import commands
 from dccsim.server.rpc.app import start_server
-from dccsim.server.rpc.host import DspHost
+from dccsim.server.runtime.host import DspHost
 from dccsim.server.store import StateFile, StateFileError
 from dccsim.server.store import state_file as state_file_module
 from dccsim.v1 import supplier_pb2, supplier_pb2_grpc

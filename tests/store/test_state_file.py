@@ -30,7 +30,7 @@ from dccsim.server.core.requests import (
     SignedPreCommand,
     UpdateFirmware,
 )
-from dccsim.server.rpc.host import DspHost
+from dccsim.server.runtime.host import DspHost
 from dccsim.server.store import StateFile, StateFileError
 from dccsim.server.store.state_file import _dumps
 from tests.conftest import (
