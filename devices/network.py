@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dccsim.devices.consumption import ConsumptionModel, Readings
 from dccsim.devices.device import SimulatedDevice
 from dccsim.devices.kinds import DeviceType
 
 
 class DeviceNetwork:
-    def __init__(self) -> None:
+    def __init__(self, consumption: ConsumptionModel | None = None) -> None:
         self._devices: dict[str, SimulatedDevice] = {}
+        # What the fleet's meters measure: derived per device when read, never stored per device.
+        self.consumption = consumption or ConsumptionModel()
+
+    def readings(self, device: SimulatedDevice) -> Readings | None:
+        """What a meter measures (None for a device that measures nothing)."""
+        return self.consumption.readings(device.device_id, device.device_type)
 
     def add(self, device: SimulatedDevice) -> None:
         self._devices[device.device_id] = device

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from dccsim.devices.consumption import ConsumptionModel
 from dccsim.devices.kinds import DeviceType, SmetsVersion
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.faults import FaultRule
@@ -60,6 +61,8 @@ class Fleet:
     cpl: list[CplEntry] = field(default_factory=list)
     devices: list[SmiRecord] = field(default_factory=list)
     faults: list[FaultRule] = field(default_factory=list)
+    # What the meters measure: a profile per device type, per-device overrides, and the seed.
+    consumption: ConsumptionModel = field(default_factory=ConsumptionModel)
 
     def load_into(self, dsp: Dsp) -> None:
         with cyclic_gc_paused():
@@ -74,6 +77,7 @@ class Fleet:
                 dsp.add_device(record)
             for rule in self.faults:
                 dsp.faults.add(rule)
+            dsp.state.network.consumption = self.consumption
 
 
 @contextmanager

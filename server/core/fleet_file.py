@@ -14,11 +14,13 @@ from typing import Any
 
 import yaml
 
+from dccsim.devices.consumption import DEFAULT_PROFILES, ConsumptionModel, ConsumptionProfile
 from dccsim.devices.kinds import DeviceType, SmetsVersion
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.eui import parse_eui64
 from dccsim.server.core.faults import FaultAction, FaultRule, FaultStage
 from dccsim.server.core.fleet import Fleet, cyclic_gc_paused
+from dccsim.server.core.receive_address import normalise_receive_url
 from dccsim.server.core.records import (
     CplEntry,
     CplStatus,
@@ -43,7 +45,15 @@ def parse_fleet(text: str, *, seed: int = 0) -> Fleet:
         document = {}
     if not isinstance(document, Mapping):
         raise InvalidField("fleet", "a fleet file is a mapping of users, cpl, devices, ...")
-    unknown = set(document) - {"users", "registrations", "cpl", "devices", "generate", "faults"}
+    unknown = set(document) - {
+        "users",
+        "registrations",
+        "cpl",
+        "devices",
+        "generate",
+        "faults",
+        "consumption",
+    }
     if unknown:
         raise InvalidField("fleet", f"unknown sections: {sorted(unknown)}")
     fleet = Fleet(
@@ -55,6 +65,7 @@ def parse_fleet(text: str, *, seed: int = 0) -> Fleet:
         cpl=[_cpl(c, f"cpl[{i}]") for i, c in enumerate(_list(document, "cpl"))],
         devices=[_device(d, f"devices[{i}]") for i, d in enumerate(_list(document, "devices"))],
         faults=[_fault(f, f"faults[{i}]") for i, f in enumerate(_list(document, "faults"))],
+        consumption=_consumption(document, seed),
     )
     rng = random.Random(seed)
     with cyclic_gc_paused():  # a block may make a million devices
@@ -63,7 +74,50 @@ def parse_fleet(text: str, *, seed: int = 0) -> Fleet:
     ids = [d.device_id for d in fleet.devices]
     if len(ids) != len(set(ids)):
         raise InvalidField("devices", "device IDs must be unique")
+    for i, item in enumerate(_list(document, "devices")):
+        if isinstance(item, Mapping) and item.get("consumption") is not None:
+            where = f"devices[{i}].consumption"
+            fleet.consumption.overrides[ids[i]] = _profile(item["consumption"], where)
     return fleet
+
+
+# Fleet files give daily figures in the units people quote: kWh of electricity, m3 of gas.
+_WH_PER_KWH = 1000
+_LITRES_PER_M3 = 1000
+
+
+def _consumption(document: Mapping[str, Any], seed: int) -> ConsumptionModel:
+    model = ConsumptionModel(seed=seed)
+    section = _mapping(document.get("consumption") or {}, "consumption")
+    for name, raw in section.items():
+        device_type = _enum(DeviceType, name, "consumption")
+        model.defaults[device_type] = _profile(raw, f"consumption.{name}", device_type)
+    return model
+
+
+def _profile(
+    raw: object, where: str, device_type: DeviceType = DeviceType.ESME
+) -> ConsumptionProfile:
+    item = _mapping(raw, where)
+    known = {"daily_kwh", "daily_m3", "export_daily_kwh", "spread", "seasonal", "jitter"}
+    if unknown := set(item) - known:
+        raise InvalidField(where, f"unknown keys: {sorted(unknown)}")
+    base = DEFAULT_PROFILES.get(device_type, DEFAULT_PROFILES[DeviceType.ESME])
+    try:
+        daily = base.daily
+        if "daily_kwh" in item:
+            daily = round(float(item["daily_kwh"]) * _WH_PER_KWH)
+        if "daily_m3" in item:
+            daily = round(float(item["daily_m3"]) * _LITRES_PER_M3)
+        return ConsumptionProfile(
+            daily=daily,
+            export_daily=round(float(item.get("export_daily_kwh", 0)) * _WH_PER_KWH),
+            spread=float(item.get("spread", base.spread)),
+            seasonal=float(item.get("seasonal", base.seasonal)),
+            jitter=float(item.get("jitter", base.jitter)),
+        )
+    except (TypeError, ValueError, OverflowError) as error:
+        raise InvalidField(where, str(error)) from None
 
 
 def _list(document: Mapping[str, Any], key: str) -> list[Any]:
@@ -114,6 +168,9 @@ def _user(raw: object, where: str) -> User:
         status=UserStatus.SUSPENDED if item.get("suspended") else UserStatus.ACTIVE,
         interface_version=_enum(DuisVersion, item.get("duis", "5.2"), f"{where}.duis"),
         name=str(item.get("name", "")),
+        receive_url=normalise_receive_url(
+            str(item.get("receive_url") or ""), f"{where}.receive_url"
+        ),
     )
 
 

@@ -88,3 +88,52 @@ def test_a_malformed_hub_is_refused_by_name() -> None:
         parse_fleet(_HUB_FLEET.replace("hub: 00-db-12-34-56-78-90-c2", "hub: chf"))
 
     assert error.value.field == "devices[0].hub"
+
+
+# -- consumption (what the meters measure) ------------------------------------------------------
+
+
+@pytest.mark.spec("SRV-03")
+def test_consumption_defaults_and_per_device_overrides_reach_the_meters() -> None:
+    text = """
+consumption:
+  ESME: {daily_kwh: 10, spread: 0}
+  GSME: {daily_m3: 2.5, seasonal: 0.5}
+devices:
+  - {id: 00-DB-12-34-56-78-90-B0, type: ESME, manufacturer: M, model: X, firmware: "01"}
+  - {id: 00-DB-12-34-56-78-90-B1, type: ESME, manufacturer: M, model: X, firmware: "01",
+     consumption: {daily_kwh: 3, export_daily_kwh: 4}}
+"""
+    fleet = parse_fleet(text, seed=7)
+    model = fleet.consumption
+    assert model.seed == 7
+    assert model.defaults[DeviceType.ESME].daily == 10_000
+    assert model.defaults[DeviceType.ESME].spread == 0
+    assert model.defaults[DeviceType.GSME].daily == 2_500
+    assert model.overrides["00-DB-12-34-56-78-90-B1"].export_daily == 4_000
+    dsp = Dsp()
+    fleet.load_into(dsp)
+    assert dsp.state.network.consumption is model
+    meter = dsp.state.network.readings(dsp.device("00-DB-12-34-56-78-90-B1"))
+    assert meter is not None and meter.exported.daily > 0
+
+
+@pytest.mark.spec("BAD-01")
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("consumption: {TOASTER: {daily_kwh: 1}}", "consumption"),
+        ("consumption: {ESME: {daily_kwh: -1}}", "consumption.ESME"),
+        ("consumption: {ESME: {daily_kwh: lots}}", "consumption.ESME"),
+        ("consumption: {ESME: {watts: 1}}", "consumption.ESME"),
+        (
+            "devices:\n  - {id: 00-DB-12-34-56-78-90-B0, type: ESME, manufacturer: M, model: X,"
+            " firmware: '01', consumption: {seasonal: 0.9, jitter: 0.2}}",
+            "devices[0].consumption",
+        ),
+    ],
+)
+def test_a_bad_consumption_profile_is_refused_by_name(text: str, field: str) -> None:
+    with pytest.raises(InvalidField) as caught:
+        parse_fleet(text)
+    assert caught.value.field == field
