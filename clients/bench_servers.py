@@ -128,6 +128,8 @@ def start_dccsim(
         "127.0.0.1",
         "--port",
         str(port),
+        "--no-http",  # the bench measures gRPC; and two benches may run side by side
+        "--no-smki",
         "--fleet",
         str(fleet),
         "--state",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,7 @@ from rich.table import Table
 from dccsim.clients import logs
 from dccsim.server.core.baseline import Baseline
 from dccsim.server.core.dsp import Dsp
-from dccsim.server.core.errors import InvalidField
+from dccsim.server.core.errors import InvalidField, NotFound
 from dccsim.server.core.faults import FaultAction, FaultPlan, FaultRule
 from dccsim.server.core.fleet import Fleet, example_fleet
 from dccsim.server.core.fleet_file import parse_fleet
@@ -30,6 +30,9 @@ from dccsim.server.store.state_file import (
 
 if TYPE_CHECKING:  # grpc is imported only by the commands that talk to a server
     from dccsim.clients.client import Client
+    from dccsim.server.http.options import HttpOptions
+    from dccsim.server.keys import KeyStore
+    from dccsim.server.runtime.host import DspHost
     from dccsim.v1.supplier_pb2 import Delivery
 
 log = logging.getLogger("dccsim.cli")
@@ -182,6 +185,59 @@ def fleet(as_json: bool) -> None:
     help="Milliseconds a busy server waits to gather more changes into one commit (an idle "
     "server's request is written at once). 0: commit at once, always.",
 )
+@click.option(
+    "--http-port",
+    default=8079,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="DUIS over HTTP, as DCC Boxed serves it: POST /api/v1/serviceS, serviceT, serviceD.",
+)
+@click.option(
+    "--smki-port",
+    default=8083,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="SMKI, as DCC Boxed serves it: POST /services/certificatesearch, retrievecertificate.",
+)
+@click.option("--no-http", is_flag=True, help="No DUIS over HTTP and no deliveries by POST.")
+@click.option("--no-smki", is_flag=True, help="No SMKI listener.")
+@click.option(
+    "--http-tls-cert",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Serve HTTPS on the DUIS and SMKI ports with this certificate (PEM; with --http-tls-key).",
+)
+@click.option(
+    "--http-tls-key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The private key (PEM) of --http-tls-cert.",
+)
+@click.option(
+    "--receive-url",
+    "receive_urls",
+    multiple=True,
+    metavar="USER=URL",
+    help="POST this User's responses and alerts to its Receive Response Service address "
+    "(DCC Boxed's host:port/path form works too). Repeatable; kept in the state file.",
+)
+@click.option(
+    "--no-verify-signatures",
+    is_flag=True,
+    help="Accept requests without checking their XML signatures (DCC Boxed's \"DUIS Signature "
+    'validation: Disable").',
+)
+@click.option(
+    "--keystore",
+    "keystore_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Use DCC Boxed's test keystore (its JSON) for the Users' and the DCC's keys, so tools "
+    "set up for DCC Boxed work unchanged. Default: dccsim's own test PKI, kept beside --state.",
+)
+@click.option(
+    "--dsp-signing-key",
+    type=click.Choice(["25.11", "1.4.1"]),
+    help="With --keystore: sign responses with the DspXmlSign certificate of this DCC Boxed "
+    "release (default: 25.11's).",
+)
 def serve(
     host: str,
     port: int,
@@ -199,8 +255,19 @@ def serve(
     sync: Synchronous,
     snapshot_every: int,
     commit_delay_ms: float,
+    http_port: int,
+    smki_port: int,
+    no_http: bool,
+    no_smki: bool,
+    http_tls_cert: Path | None,
+    http_tls_key: Path | None,
+    receive_urls: tuple[str, ...],
+    no_verify_signatures: bool,
+    keystore_path: Path | None,
+    dsp_signing_key: str | None,
 ) -> None:
-    """Run the simulator as a gRPC server until SIGINT or SIGTERM."""
+    """Run the simulator as a gRPC server (and DUIS over HTTP) until SIGINT or SIGTERM."""
+    from dccsim.server.duis.signing import SignatureSettings
     from dccsim.server.rpc.app import (  # grpc only when serving
         serve_forever,
         start_server,
@@ -243,24 +310,122 @@ def serve(
             )
         except StateFileError as error:
             raise click.BadParameter(str(error), param_hint="--state") from None
-    running = start_server(
-        make_dsp, address=f"{host}:{port}", duis_schemas=schemas, state_file=state_file
+    http, addresses = _http_options(
+        host, http_port, smki_port, no_http, no_smki, http_tls_cert, http_tls_key, receive_urls
     )
+    keystore = _keystore(
+        None if state_file is None else state_path, fleet, keystore_path, dsp_signing_key
+    )
+    try:
+        running = start_server(
+            make_dsp,
+            address=f"{host}:{port}",
+            duis_schemas=schemas,
+            state_file=state_file,
+            http=http,
+            receive_urls=addresses,
+            signatures=SignatureSettings(verify=False) if no_verify_signatures else None,
+            keystore=keystore,
+        )
+    except (InvalidField, NotFound) as error:
+        raise click.BadParameter(str(error), param_hint="--receive-url") from None
+    except OSError as error:  # a port in use, a TLS file that cannot be loaded
+        raise click.ClickException(f"cannot serve: {error}") from None
 
     tune_gc()
+    _register_users(keystore, running.host)
 
     def announce() -> None:
+        ports = running.http_ports
+        scheme = "HTTPS" if http_tls_cert else "HTTP"
         log.info(
-            "dccsim serving on %s:%d: %d devices, %d users, baseline %s, state %s",
+            "dccsim serving on %s:%d: %d devices, %d users, baseline %s, state %s; "
+            "DUIS over %s on %s, SMKI on %s",
             host,
             running.port,
             len(running.host.dsp.state.smi),
             len(running.host.dsp.state.users),
             running.host.dsp.baseline,
             "in memory" if state_file is None else state_file.path,
+            scheme,
+            "no port" if ports.duis is None else f"port {ports.duis}",
+            "no port" if ports.smki is None else f"port {ports.smki}",
         )
 
     serve_forever(running, announce=announce)
+
+
+def _http_options(
+    host: str,
+    http_port: int,
+    smki_port: int,
+    no_http: bool,
+    no_smki: bool,
+    cert: Path | None,
+    key: Path | None,
+    receive_urls: tuple[str, ...],
+) -> tuple[HttpOptions | None, dict[str, str]]:
+    from dccsim.server.http.options import HttpOptions
+
+    if (cert is None) != (key is None):
+        raise click.BadParameter(
+            "give both or neither", param_hint="--http-tls-cert/--http-tls-key"
+        )
+    addresses = {}
+    for item in receive_urls:
+        user, sep, url = item.partition("=")
+        if not sep or not user or not url:
+            raise click.BadParameter(f"{item!r} is not USER=URL", param_hint="--receive-url")
+        addresses[user.strip()] = url.strip()
+    if no_http and no_smki:
+        return None, addresses
+    options = HttpOptions(
+        host=host,
+        duis_port=None if no_http else http_port,
+        smki_port=None if no_smki else smki_port,
+        tls_cert=cert,
+        tls_key=key,
+    )
+    return options, addresses
+
+
+def _keystore(
+    state_path: Path | None, fleet: Fleet, dccboxed: Path | None, dsp_signing_key: str | None
+) -> KeyStore:
+    from dccsim.server.keys import (
+        DSP_XML_SIGN_1_4_1,
+        DSP_XML_SIGN_25_11,
+        KeysDirectoryError,
+        KeystoreFileError,
+        keystore_for,
+        smki_role,
+    )
+
+    if dsp_signing_key is not None and dccboxed is None:
+        raise click.BadParameter("needs --keystore", param_hint="--dsp-signing-key")
+    serial = {"25.11": DSP_XML_SIGN_25_11, "1.4.1": DSP_XML_SIGN_1_4_1}.get(dsp_signing_key or "")
+    try:
+        return keystore_for(
+            state_path,
+            [user.user_id for user in fleet.users],
+            dccboxed=dccboxed,
+            roles={user.user_id: smki_role(user.roles) for user in fleet.users},
+            dsp_signing_serial=serial,
+        )
+    except KeystoreFileError as error:
+        raise click.BadParameter(str(error), param_hint="--keystore") from None
+    except (KeysDirectoryError, OSError) as error:
+        raise click.BadParameter(str(error), param_hint="--state") from None
+
+
+def _register_users(keystore: KeyStore, host: DspHost) -> None:
+    """A state file may hold Users the fleet file does not: give them their keys too."""
+    from dccsim.server.keys import smki_role
+
+    with host.lock:
+        users = [(u.user_id, smki_role(u.roles)) for u in host.dsp.state.users.values()]
+    for user_id, role in users:
+        keystore.register(user_id, role)
 
 
 def _load_fleet(path: Path | None, seed: int) -> Fleet:
@@ -455,6 +620,42 @@ def devices(server: str, status: str | None, as_json: bool) -> None:
             d.mpxn,
         )
     Console().print(table)
+
+
+@main.command("raise-alert")
+@_server_option
+@click.argument("device_id")
+@click.argument("alert_code")
+@click.option(
+    "--interrupted-at",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"]),
+    help="Outage restored (0x8F35..0x8F3C): when the supply went (UTC if no offset).",
+)
+@click.option("--warning", default="", help='Integrity warning (0x81A0), e.g. "Error RAM".')
+def raise_alert(
+    server: str, device_id: str, alert_code: str, interrupted_at: datetime | None, warning: str
+) -> None:
+    """A device raises one of its own alerts (SRV-06), e.g. `raise-alert <ESME> 8F57` or
+    `raise-alert <ESME> supply-interrupted`; prints who it is for."""
+    from dccsim.clients.client import DccsimError
+    from dccsim.devices.alerts import parse_alert_code
+
+    try:
+        code = parse_alert_code(alert_code)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="ALERT_CODE") from None
+    if interrupted_at is not None and interrupted_at.tzinfo is None:
+        interrupted_at = interrupted_at.replace(tzinfo=UTC)
+    with _client(server) as dcc:
+        try:
+            raised = dcc.raise_device_alert(
+                device_id, code, interrupted_at=interrupted_at, integrity_warning=warning
+            )
+        except DccsimError as error:
+            _fail(error)
+            return
+    recipients = ", ".join(raised.recipients) or "no one registered"
+    click.echo(f"{raised.alert_code:04X} {raised.alert_name} on {raised.device_id}: {recipients}")
 
 
 @main.command()
@@ -877,3 +1078,45 @@ def bench(
     if json_path is not None:
         json_path.write_text(json.dumps(report, indent=2) + "\n")
         click.echo(f"figures written to {json_path}")
+
+
+@main.group()
+def keys() -> None:
+    """Keys and certificates of a running server (BOXED-05)."""
+
+
+@keys.command("export")
+@_server_option
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--device",
+    "device_ids",
+    multiple=True,
+    metavar="EUI",
+    help="Only this device's certificates (repeatable). Default: every device of the fleet.",
+)
+@click.option("--no-devices", is_flag=True, help="Only the CAs', the ACB's and the Users' files.")
+def keys_export(
+    server: str, directory: Path, device_ids: tuple[str, ...], no_devices: bool
+) -> None:
+    """Write the PEM files a User's tools need into DIRECTORY: every User's, the ACB's and each
+    device's certificates, the Users' and the ACB's private keys (PKCS#8), named as DCC's GBCS
+    parser reads them: <eui>-ds.pem, <eui>-ka.pem, <eui>-ds.key, <eui>-xmlsign.pem, ..."""
+    import grpc
+
+    from dccsim.clients.client import DccsimError
+    from dccsim.server.keys import KeyFile, write_files
+
+    written = owners = 0
+    try:
+        with _client(server) as client:
+            for owner, files in client.export_keys(
+                device_ids=list(device_ids), no_devices=no_devices
+            ):
+                written += len(write_files([KeyFile(f.name, f.pem) for f in files], directory))
+                owners += 1 if owner else 0
+    except grpc.RpcError as error:
+        raise click.ClickException(f"{error.code().name}: {error.details()}") from None
+    except (DccsimError, ValueError, OSError) as error:
+        _fail(error)
+    click.echo(f"{written} files for {owners} owners written to {directory}")

@@ -386,6 +386,11 @@ class Client:
         )
         return self._call(self.control.CompleteRecovery, request)
 
+    def put_receive_url(self, user_id: str, url: str) -> str:
+        """Set a User's Receive Response Service address ("" removes it); the address as kept."""
+        request = control_pb2.PutReceiveUrlRequest(user_id=user_id, url=url)
+        return self._call(self.control.PutReceiveUrl, request).url
+
     def add_fault_rule(self, rule: control_pb2.FaultRule) -> int:
         return self._call(self.control.AddFaultRule, rule).rule_id
 
@@ -398,6 +403,23 @@ class Client:
         return list(
             self._call(self.control.ListFaultRules, control_pb2.ListFaultRulesRequest()).rules
         )
+
+    def raise_device_alert(
+        self,
+        device_id: str,
+        alert_code: int,
+        *,
+        interrupted_at: datetime | None = None,
+        integrity_warning: str = "",
+    ) -> control_pb2.RaiseDeviceAlertResponse:
+        """SRV-06: the device raises one of its own alerts (e.g. 0x8F57 Supply interrupted);
+        the answer names who it is for."""
+        request = control_pb2.RaiseDeviceAlertRequest(
+            device_id=device_id, alert_code=alert_code, integrity_warning=integrity_warning
+        )
+        if interrupted_at is not None:
+            request.interrupted_at.FromDatetime(interrupted_at)
+        return self._call(self.control.RaiseDeviceAlert, request)
 
     def fault_decisions(self) -> list[control_pb2.FaultDecision]:
         request = control_pb2.ListFaultDecisionsRequest()
@@ -413,6 +435,18 @@ class Client:
 
     def set_clock_rate(self, rate: float) -> control_pb2.ClockState:
         return self._call(self.control.SetClock, control_pb2.SetClockRequest(rate=rate))
+
+    def export_keys(
+        self, *, device_ids: list[str] | None = None, no_devices: bool = False
+    ) -> Iterator[tuple[str, list[control_pb2.KeyFile]]]:
+        """(owner EUI, its PEM files) for the CAs (owner ""), the ACB, each User and each device
+        (or only `device_ids`), streamed: a fleet of any size fits."""
+        request = control_pb2.ExportKeysRequest(device_ids=device_ids or [], no_devices=no_devices)
+        try:
+            for response in self.control.ExportKeys(request):
+                yield response.owner, list(response.files)
+        except grpc.RpcError as error:
+            raise _translate(error) from None
 
 
 class AsyncClient:

@@ -16,6 +16,7 @@ class MessageCode(IntEnum):
 
     FUTURE_DATED_FIRMWARE_ACTIVATION = 0x00CA  # CS06 future-dated outcome alert
     FUTURE_DATED_SECURITY_CREDENTIALS = 0x00CB  # CS02b (6.15.1) future-dated outcome alert
+    FUTURE_DATED_COSEM = 0x00CC  # a future-dated DLMS COSEM command's outcome alert
     FIRMWARE_DISTRIBUTION_RECEIPT_DLMS = 0x00CE  # ESME and Comms Hub (CHF/GPF)
     FIRMWARE_DISTRIBUTION_RECEIPT_ZIGBEE = 0x00CF  # GSME and PPMID
     FIRMWARE_DISTRIBUTION_RECEIPT_HCALCS = 0x012C  # MMC v5.2

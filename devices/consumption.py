@@ -225,20 +225,27 @@ class ConsumptionModel:
         profile = self.profile(device_id, device_type)
         if profile is None:
             return None
-        key = hashlib.blake2b(
-            f"{self.seed}:{device_id}".encode(), digest_size=32, person=b"dccsim-meter"
-        ).digest()
-        unit = int.from_bytes(key[:8], "big") / 2**64
-        scale = 1 + profile.spread * (2 * unit - 1)
-        start_days = 365 + int.from_bytes(key[8:12], "big") % (5 * 365)  # years already metered
-        imported = _flow(profile.daily * scale, profile.shape, profile, key[16:])
-        exported = _flow(profile.export_daily * scale, profile.export_shape, profile, key[24:])
-        return Readings(
-            imported,
-            exported,
-            import_start=int(profile.daily * scale * start_days),
-            export_start=int(profile.export_daily * scale * start_days),
-        )
+        return _readings(self.seed, device_id, profile)
+
+
+# A pure function of its arguments, so a bounded memo is safe: a device read again soon (a
+# profile read after a register read, a campaign's second pass) skips the hashing and set-up.
+@lru_cache(maxsize=8192)
+def _readings(seed: int, device_id: str, profile: ConsumptionProfile) -> Readings:
+    key = hashlib.blake2b(
+        f"{seed}:{device_id}".encode(), digest_size=32, person=b"dccsim-meter"
+    ).digest()
+    unit = int.from_bytes(key[:8], "big") / 2**64
+    scale = 1 + profile.spread * (2 * unit - 1)
+    start_days = 365 + int.from_bytes(key[8:12], "big") % (5 * 365)  # years already metered
+    imported = _flow(profile.daily * scale, profile.shape, profile, key[16:])
+    exported = _flow(profile.export_daily * scale, profile.export_shape, profile, key[24:])
+    return Readings(
+        imported,
+        exported,
+        import_start=int(profile.daily * scale * start_days),
+        export_start=int(profile.export_daily * scale * start_days),
+    )
 
 
 def _flow(daily: float, shape: tuple[float, ...], profile: ConsumptionProfile, key: bytes) -> Flow:

@@ -9,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from dccsim.devices.auxiliary_loads import AuxiliaryLoads
 from dccsim.devices.cin import CustomerIdentification
 from dccsim.devices.codes import AlertCode, MessageCode, receipt_message_code
+from dccsim.devices.configuration import DeviceConfiguration
 from dccsim.devices.credentials import DeviceCredentials
+from dccsim.devices.display import DisplayState
 from dccsim.devices.firmware import (
     ActivationResult,
     FirmwareImage,
@@ -21,9 +24,12 @@ from dccsim.devices.firmware import (
 )
 from dccsim.devices.han import HanState
 from dccsim.devices.kinds import DeviceType, SmetsVersion
+from dccsim.devices.meter_data import MeterData
 from dccsim.devices.network_data import GasNetworkDataLog
+from dccsim.devices.prepayment import PrepaymentState
 from dccsim.devices.service_opt import AcbCredentials
 from dccsim.devices.sub_ghz import SubGhzRadio
+from dccsim.devices.tariff import Tariff
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +78,21 @@ class SimulatedDevice:
     # The ACB credentials an ESME trusts when they are no longer the DCC's (8.5 Service Opt Out);
     # None: the DCC's own, as installed.
     acb_credentials: AcbCredentials | None = None
+    # An ESME's auxiliary controllers, calendars and boost button (6.14.1-7.16): made at its
+    # first auxiliary load SR.
+    auxiliary_loads: AuxiliaryLoads | None = None
+    # Tariffs, prices, TOU/block registers and billing (1.1-1.2, 1.7, 4.1.2-4.1.4, 4.4.2-4.4.3,
+    # 4.11, 6.8, 6.26): made at a meter's first tariff SR.
+    tariff: Tariff | None = None
+    # Configuration and logs (6.2.x-6.25, 3.3) and the display (3.1-3.5): made at first write.
+    configuration: DeviceConfiguration | None = None
+    display: DisplayState | None = None
+    # Maximum demand, load limiting and RMS voltage counter settings (6.4, 6.18, 6.27): made at
+    # a meter's first such write; its readings are derived, never stored.
+    meter_data: MeterData | None = None
+    # Payment mode, credit, debt, top-up logs and the supply state (1.5-2.5, 4.3-4.18, 6.2.9,
+    # 7.1-7.4): made at a meter's first prepayment or supply SR.
+    prepayment: PrepaymentState | None = None
 
     @classmethod
     def create(

@@ -17,7 +17,9 @@ class Served:
     """`dccsim serve` in a child process, and the JSON log lines it has written so far."""
 
     def __init__(self, *args: str) -> None:
-        command = [sys.executable, "-m", "dccsim.clients", "serve", "--port", "0", *args]
+        # Any free ports, HTTP's too: tests (and their processes) run side by side.
+        ports = ("--port", "0", "--http-port", "0", "--smki-port", "0")
+        command = [sys.executable, "-m", "dccsim.clients", "serve", *ports, *args]
         self.process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
         self.lines: list[dict] = []
         while True:

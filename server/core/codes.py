@@ -17,6 +17,7 @@ class ResponseCode(StrEnum):
     E5 = "E5"  # device SMI status incompatible with the SRV
     E11 = "E11"  # SRV not compatible with the device type
     E12 = "E12"  # SRV / Command Variant combination invalid
+    E13 = "E13"  # request type invalid for the URL (BOXED-01: the wrong web service)
     E17 = "E17"  # not available for local delivery
     E19 = "E19"  # device does not exist
     E20 = "E20"  # communications failure: unable to communicate with the device
@@ -25,6 +26,10 @@ class ResponseCode(StrEnum):
     # Decision (REQ-02): DUIS gives E1000 no public meaning; dccsim answers a replayed or
     # non-increasing RequestID counter with it, so it cannot be mistaken for a documented code.
     E1000 = "E1000"
+    # Decision (BOXED-03): E1001, also listed by DUIS without a public meaning, answers a request
+    # whose XML signature is missing, broken or not its originator's (configurable:
+    # dccsim.server.duis.signing.SignatureSettings).
+    E1001 = "E1001"
     # Decisions (DUIS gives these no public meaning; server/core/services/schedules.py):
     E050101 = "E050101"  # 5.1: scheduled SR, its Service Reference or user's version disagree
     E050102 = "E050102"  # 5.1: ScheduleStartDate before today
@@ -65,6 +70,7 @@ class ResponseCode(StrEnum):
 
 
 REPLAYED_COUNTER = ResponseCode.E1000
+REFUSED_SIGNATURE = ResponseCode.E1001
 
 
 class DccAlertCode(StrEnum):

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from dccsim.devices.alerts import DeviceAlertPayload
+from dccsim.server.core import device_alerts, receive_address
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.faults import FaultRule
 from dccsim.server.core.messages import SyncAnswer
@@ -84,7 +86,48 @@ class AddUser:
     user: User
 
     def apply(self, dsp: Dsp) -> None:
-        dsp.add_user(self.user)
+        dsp.add_user(receive_address.keep_receive_url(dsp, self.user))
+
+
+@dataclass(frozen=True, slots=True)
+class SetReceiveUrl:
+    """A User's Receive Response Service address (BOXED-02); "" removes it."""
+
+    user_id: str
+    url: str
+
+    def apply(self, dsp: Dsp) -> User:
+        return receive_address.set_receive_url(dsp, self.user_id, self.url)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """A POST to a User's address was answered 2xx: acknowledge the message (BOXED-02)."""
+
+    user_id: str
+    sequence: int
+    url: str
+    status: int
+
+    def apply(self, dsp: Dsp) -> int:
+        return receive_address.delivered(dsp, self.user_id, self.sequence, self.url, self.status)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryFailed:
+    """A POST to a User's address failed; the message stays queued (the journal says why)."""
+
+    user_id: str
+    sequence: int
+    url: str
+    error: str
+    attempt: int
+    retry_in: float
+
+    def apply(self, dsp: Dsp) -> None:
+        receive_address.delivery_failed(
+            dsp, self.user_id, self.sequence, self.url, self.error, self.attempt, self.retry_in
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,11 +195,24 @@ class ProgramEcosFailure:
 
 
 @dataclass(frozen=True, slots=True)
+class RaiseDeviceAlert:
+    """SRV-06: a device raises one of its own alerts (the control API); returns who it is for."""
+
+    device_id: str
+    alert_code: int
+    payload: DeviceAlertPayload | None = None
+
+    def apply(self, dsp: Dsp) -> tuple[str, ...]:
+        return device_alerts.raise_checked(dsp.state, self.device_id, self.alert_code, self.payload)
+
+
+@dataclass(frozen=True, slots=True)
 class AddFaultRule:
     rule: FaultRule
 
     def apply(self, dsp: Dsp) -> int:
-        return dsp.faults.add(self.rule)
+        # A RAISE_ALERT rule's work is held on the virtual clock (SRV-06).
+        return device_alerts.add_fault_rule(dsp.state, self.rule)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from dccsim.devices.alerts import CATALOGUE as ALERT_CATALOGUE
 from dccsim.devices.kinds import DeviceType, SmetsVersion
 from dccsim.server.core.errors import InvalidField
 
@@ -31,6 +32,9 @@ class FaultAction(StrEnum):
     UNREACHABLE = "unreachable"  # the command never reaches the device: E20 to the user
     ERROR_CODE = "error-code"  # the device did the work; the response carries `error_code`
     FAIL_VERIFICATION = "fail-verification"  # 11.1: the device's image check fails (0x8F1C)
+    # SRV-06: at `window_start`, a seeded share (`probability`) of the devices the rule selects
+    # raise `alert_code` (server/core/device_alerts.py); never a decision about a message.
+    RAISE_ALERT = "raise-alert"
 
 
 # Which actions make sense at which stage.
@@ -46,7 +50,13 @@ STAGE_ACTIONS = {
         }
     ),
     FaultStage.DEVICE_ALERT: frozenset(
-        {FaultAction.DROP, FaultAction.DELAY, FaultAction.DUPLICATE, FaultAction.FAIL_VERIFICATION}
+        {
+            FaultAction.DROP,
+            FaultAction.DELAY,
+            FaultAction.DUPLICATE,
+            FaultAction.FAIL_VERIFICATION,
+            FaultAction.RAISE_ALERT,
+        }
     ),
 }
 # Error codes a rule may put in a device's response: DUIS's communication failures and time-out.
@@ -68,6 +78,9 @@ class FaultRule:
     window_end: datetime | None = None
     delay: timedelta | None = None  # DELAY
     error_code: str | None = None  # ERROR_CODE
+    # RAISE_ALERT: the GBCS alert code raised. Any other device-alert rule: the alert code it
+    # selects (None: every alert).
+    alert_code: int | None = None
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.probability <= 1.0:
@@ -81,6 +94,11 @@ class FaultRule:
         if self.action is FaultAction.ERROR_CODE and self.error_code not in INJECTABLE_ERROR_CODES:
             allowed = ", ".join(sorted(INJECTABLE_ERROR_CODES))
             raise InvalidField("error_code", f"{self.error_code!r} is not one of {allowed}")
+        if self.action is FaultAction.RAISE_ALERT and self.alert_code not in ALERT_CATALOGUE:
+            code = "none" if self.alert_code is None else f"{self.alert_code:#06X}"
+            raise InvalidField("alert_code", f"{code} is not a supported device alert")
+        if self.alert_code is not None and not 0 <= self.alert_code <= 0xFFFF:
+            raise InvalidField("alert_code", f"{self.alert_code} is not a 16-bit GBCS alert code")
         for name in ("window_start", "window_end"):
             when = getattr(self, name)
             if when is not None and when.tzinfo is None:
@@ -98,6 +116,7 @@ class FaultRule:
             and (self.device_type is None or self.device_type is message.device_type)
             and (self.smets is None or self.smets is message.smets)
             and (self.device_ids is None or message.device_id in self.device_ids)
+            and (self.alert_code is None or self.alert_code == message.alert_code)
         )
 
 
@@ -111,6 +130,7 @@ class FaultTarget:
     device_type: DeviceType
     smets: SmetsVersion
     request_id: str = ""
+    alert_code: int | None = None  # a device alert's GBCS code (stage DEVICE_ALERT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +178,10 @@ class FaultPlan:
         if self._rules.pop(rule_id, None) is None:
             raise KeyError(rule_id)
 
+    def record(self, decision: FaultDecision) -> None:
+        """Log a decision taken outside `decide` (a RAISE_ALERT rule's chosen devices)."""
+        self.decisions.append(decision)
+
     def rules(self) -> dict[int, FaultRule]:
         return {rule_id: active.rule for rule_id, active in self._rules.items()}
 
@@ -171,6 +195,8 @@ class FaultPlan:
         wins; rules are tried in the order they were added."""
         for active in self._rules.values():
             rule = active.rule
+            if rule.action is FaultAction.RAISE_ALERT:  # scheduled work, not a message's fate
+                continue
             if not rule.selects(target) or not rule.active_at(at):
                 continue
             active.matched += 1

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from dccsim.devices.consumption import ConsumptionModel
 from dccsim.devices.kinds import DeviceType, SmetsVersion
+from dccsim.server.core.device_alerts import add_fault_rule
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.faults import FaultRule
 from dccsim.server.core.records import (
@@ -76,7 +77,7 @@ class Fleet:
             for record in sorted(self.devices, key=lambda r: r.device_type is not DeviceType.GSME):
                 dsp.add_device(record)
             for rule in self.faults:
-                dsp.faults.add(rule)
+                add_fault_rule(dsp.state, rule)  # a RAISE_ALERT rule is held on the clock
             dsp.state.network.consumption = self.consumption
 
 

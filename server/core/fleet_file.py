@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from dccsim.devices.alerts import parse_alert_code
 from dccsim.devices.consumption import DEFAULT_PROFILES, ConsumptionModel, ConsumptionProfile
 from dccsim.devices.kinds import DeviceType, SmetsVersion
 from dccsim.server.core.errors import InvalidField
@@ -220,6 +221,14 @@ def _device(raw: object, where: str) -> SmiRecord:
     )
 
 
+def _alert_code(raw: object, where: str) -> int:
+    """SRV-06: `alert_code: 8F57`, `0x8F57` or `supply-interrupted`."""
+    try:
+        return parse_alert_code(raw)
+    except ValueError as error:
+        raise InvalidField(where, str(error)) from None
+
+
 def _fault(raw: object, where: str) -> FaultRule:
     item = _mapping(raw, where)
     known = {
@@ -235,6 +244,7 @@ def _fault(raw: object, where: str) -> FaultRule:
         "window_end",
         "delay_seconds",
         "error_code",
+        "alert_code",
     }
     if unknown := set(item) - known:
         raise InvalidField(where, f"unknown keys: {sorted(unknown)}")
@@ -265,6 +275,9 @@ def _fault(raw: object, where: str) -> FaultRule:
             if item.get("delay_seconds") is not None
             else None,
             error_code=item.get("error_code"),
+            alert_code=_alert_code(item["alert_code"], f"{where}.alert_code")
+            if item.get("alert_code") is not None
+            else None,
         )
     except InvalidField as error:
         raise InvalidField(f"{where}.{error.field}", error.reason) from None

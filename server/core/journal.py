@@ -25,6 +25,7 @@ class EventKind(StrEnum):
     SMI_CHANGE = "smi-change"
     FAULT = "fault"
     CONTROL = "control"
+    DELIVERY = "delivery"  # a POST to a Receive Response Service address (BOXED-02)
 
 
 class EventDetails(Mapping[str, str]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from dccsim.devices.alerts import DeviceAlertPayload
 from dccsim.devices.codes import AlertCode, MessageCode
 from dccsim.devices.credentials import ExecutionOutcome
 from dccsim.devices.firmware import ActivateImageResponseCode
@@ -140,6 +141,12 @@ class DeviceAlertMessage:
     request_id: RequestId | None = None  # the request that caused it, where there is one
     # A future-dated 6.15.1's outcome (0x00CB: UpdateSecurityCredentialsDeviceAlert).
     credentials_outcome: ExecutionOutcome | None = None
+    # A future-dated DLMS COSEM command's outcome (0x00CC: COSEMFutureDatedAlert): the SRV it
+    # answers and the GBCS message code of the command, where known.
+    future_dated_srv: str | None = None
+    command_message_code: int | None = None
+    # What a device's own alert brings (SRV-06): MMC's SupplyOutageRestoreAlert and the like.
+    payload: DeviceAlertPayload | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,9 @@ class User:
     name: str = ""
     # The date the user ceased to be a registered party; after 24 months it is refused (AUTH-05).
     ceased_on: date | None = None
+    # Its Receive Response Service address (BOXED-02): the URL its responses and alerts are
+    # POSTed to; "" when it takes them from the Subscribe streams instead.
+    receive_url: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,9 @@ class DspState:
     # The DSP's record of device logs (a CHF's whitelist, a GPF's joins), kept from the device
     # responses it hears: what 8.12.1 / 8.12.2 restore to a replacement device.
     device_logs: dict[str, tuple[DeviceLogEntry, ...]] = field(default_factory=dict)
+    # Device ID -> when its supply was interrupted (0x8F57 raised, SRV-06), until an outage-restored
+    # alert reports the outage with that start.
+    supply_interruptions: dict[str, datetime] = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -6,6 +6,8 @@ alerts shaped for each user's interface version. Uses lxml; never imports grpc.
   `build.build_outbox_message(message, version, recipient=None)` write `sr:Response` documents.
 - `schemas.DuisSchemas(paths)` is strict mode: the official XSDs a user supplies.
 - `safe.load_document(xml)` is the one safe way in for untrusted XML.
+- `signing.verify_request(xml, lookup)` checks a request's XML signature (BOXED-03);
+  `signing.sign_response(xml, credential)` signs what the DSP sends (BOXED-04).
 """
 
 from dccsim.server.duis.build import build_outbox_message, build_sync_answer, read_gbcs_payload

@@ -30,7 +30,10 @@ Decisions where the schema leaves a choice:
   FirmwareVersion (11.3), `TopUpDeviceRsp` (2.2), `UpdateSecurityCredentialsCoSRsp` (6.23),
   `CommissionDeviceSynchroniseClockRsp` (8.1.1), and for alerts a `DeviceAlertContent` with
   GBCSHexAlertCode, AlertDescription, Timestamp and a FirmwareVerificationDeviceAlert or
-  FutureDatedCommandOutcomeDeviceAlert/FirmwareActivationDeviceAlert payload. The inner document
+  FutureDatedCommandOutcomeDeviceAlert/FirmwareActivationDeviceAlert payload; a device's own alert
+  (SRV-06, devices/alerts.py) carries its GBCS name as AlertDescription and its MMC payload
+  (SupplyOutageRestoreAlert, SmartMeterIntegrityIssueWarningDeviceAlert) or, like most, no
+  Payload at all. An alert no request caused has no RequestID or ResponseID. The inner document
   is valid against the MMC schema that the user's DUIS schema imports. `PreCommand` and
   `LocalCommand` payloads are dccsim's opaque stand-ins for GBCS commands, base64 as the schema
   asks; a user returns the PreCommand's bytes unchanged in its SignedPreCommand.
@@ -65,6 +68,7 @@ from datetime import datetime
 
 from lxml import etree
 
+from dccsim.devices.alerts import alert_name
 from dccsim.devices.codes import AlertCode, MessageCode
 from dccsim.server.core.codes import ResponseCode
 from dccsim.server.core.messages import (
@@ -90,6 +94,7 @@ from dccsim.server.duis.bodies import (
     SyncWriter,
 )
 from dccsim.server.duis.bodies.credentials import write_alert_outcome
+from dccsim.server.duis.device_alert_payloads import write_device_alert_payload
 from dccsim.server.duis.names import (
     RA_NS,
     SR_NS,
@@ -119,6 +124,9 @@ _FUTURE_DATED_SRV = {
     MessageCode.FUTURE_DATED_FIRMWARE_ACTIVATION: "11.3",
     MessageCode.FUTURE_DATED_SECURITY_CREDENTIALS: "6.15.1",
 }
+_FIRMWARE_VERIFICATION_ALERTS = frozenset(
+    {AlertCode.FIRMWARE_VERIFICATION_SUCCESSFUL, AlertCode.FIRMWARE_VERIFICATION_FAILED}
+)
 _UNKNOWN_USER = "90-B3-D5-1F-30-00-00-02"  # the ACB, when an alert names no user at all
 
 
@@ -291,7 +299,11 @@ def _device_alert(alert: DeviceAlertMessage, version: DuisVersion, recipient: st
     counter = rid.counter if rid is not None else 0
     response_id = f"{alert.device_id}:{user}:{counter}" if rid is not None else None
     future_dated = alert.alert_code in _FUTURE_DATED_ALERTS
-    srv = _FUTURE_DATED_SRV.get(alert.message_code) if future_dated else None
+    srv = (
+        alert.future_dated_srv or _FUTURE_DATED_SRV.get(alert.message_code)
+        if future_dated
+        else None
+    )
     mmc_root = _mmc_document(
         version,
         device_id=alert.device_id,
@@ -303,11 +315,17 @@ def _device_alert(alert: DeviceAlertMessage, version: DuisVersion, recipient: st
     )
     content = sub(sub(sub(mmc_root, "Body"), "DeviceAlertMessage"), "DeviceAlertContent")
     sub(content, "GBCSHexAlertCode", f"{int(alert.alert_code):04X}")
-    sub(content, "AlertDescription", _ALERT_DESCRIPTIONS.get(alert.alert_code, "Device alert"))
+    description = _ALERT_DESCRIPTIONS.get(alert.alert_code) or alert_name(alert.alert_code)
+    sub(content, "AlertDescription", description)
     sub(content, "Timestamp", format_datetime(alert.issued_at))
     payload = sub(content, "Payload")
     if alert.credentials_outcome is not None:  # a future-dated 6.15.1 (0x00CB)
         write_alert_outcome(payload, alert.credentials_outcome)
+    elif future_dated and alert.message_code == MessageCode.FUTURE_DATED_COSEM:
+        outcome = sub(sub(payload, "FutureDatedCommandOutcomeDeviceAlert"), "COSEMFutureDatedAlert")
+        if alert.command_message_code is not None:
+            sub(outcome, "FutureDatedCommandMessageCode", f"{alert.command_message_code:04X}")
+        sub(outcome, "FutureDatedCommandOriginatorCounter", str(counter))
     elif future_dated:
         outcome = sub(
             sub(payload, "FutureDatedCommandOutcomeDeviceAlert"), "FirmwareActivationDeviceAlert"
@@ -315,8 +333,12 @@ def _device_alert(alert: DeviceAlertMessage, version: DuisVersion, recipient: st
         sub(outcome, "OriginatorCounterFromCommand", str(counter))
         if alert.firmware_version is not None:
             sub(outcome, "FirmwareVersion", alert.firmware_version)
-    else:
+    elif alert.payload is not None:  # SRV-06: a device's own alert that brings data
+        write_device_alert_payload(payload, alert.payload)
+    elif alert.alert_code in _FIRMWARE_VERIFICATION_ALERTS:
         sub(payload, "FirmwareVerificationDeviceAlert")
+    else:  # most device alerts bring no data: MMC's Payload is optional
+        content.remove(payload)
     gbcs_payload = b64(serialise(mmc_root))
 
     root, body = _response(

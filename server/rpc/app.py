@@ -6,7 +6,7 @@ import gc
 import logging
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent import futures
 from dataclasses import dataclass
 
@@ -14,11 +14,19 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from dccsim.server.core import commands
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.duis import DuisSchemas
+from dccsim.server.duis.signing import SignatureSettings
+from dccsim.server.http.options import HttpOptions
+from dccsim.server.http.service import HttpPorts, HttpService
+from dccsim.server.http.smki_app import smki_backend
+from dccsim.server.keys.keystore import KeyStore
 from dccsim.server.rpc.duis_service import DuisGatewayService
 from dccsim.server.rpc.services import ControlService, SupplierService
+from dccsim.server.runtime.duis_gateway import DuisGateway
 from dccsim.server.runtime.host import DspHost
+from dccsim.server.runtime.signing_hooks import request_verifier, response_signer
 from dccsim.server.store import StateFile
 from dccsim.v1 import (
     control_pb2,
@@ -48,13 +56,21 @@ class RunningServer:
     host: DspHost
     port: int
     health: health.HealthServicer
+    # DUIS over HTTP, SMKI and deliveries by POST (None: no HTTP side).
+    http: HttpService | None = None
+
+    @property
+    def http_ports(self) -> HttpPorts:
+        return HttpPorts(None, None) if self.http is None else self.http.ports
 
     def stop(self, grace: float | None = 5.0) -> None:
-        """Stop taking calls, end the streams, let in-flight calls finish, then write a final
-        snapshot to the state file (if any) and close it."""
+        """Stop taking calls, end the streams and deliveries, let in-flight calls finish, then
+        write a final snapshot to the state file (if any) and close it."""
         for name in (*SERVICE_NAMES, ""):
             self.health.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
         self.host.stop()
+        if self.http is not None:
+            self.http.stop(grace)
         self.server.stop(grace).wait()
         self.host.close()
 
@@ -66,10 +82,29 @@ def start_server(
     max_workers: int = DEFAULT_WORKERS,
     duis_schemas: DuisSchemas | None = None,
     state_file: StateFile | None = None,
+    http: HttpOptions | None = None,
+    receive_urls: Mapping[str, str] | None = None,
+    keystore: KeyStore | None = None,
+    signatures: SignatureSettings | None = None,
 ) -> RunningServer:
     """Serve a DSP: the one the state file holds, if it holds one, else a new one from the
-    factory (recorded in the state file as its starting point)."""
+    factory (recorded in the state file as its starting point).
+
+    `http`: also serve DUIS over HTTP and SMKI, and deliver by POST (BOXED-01, -02, -06).
+    `receive_urls`: User ID -> Receive Response Service address, set (as commands) at start.
+    `keystore`: sign the DSP's documents with its DspXmlSign key (BOXED-04) and verify requests'
+    signatures (BOXED-03) unless `signatures` switches checking off."""
     host = DspHost(_starting_dsp(dsp_factory, state_file), state_file=state_file)
+    for user_id, url in (receive_urls or {}).items():
+        host.run_one(commands.SetReceiveUrl(user_id, url))
+    gateway = DuisGateway(
+        host,
+        schemas=duis_schemas,
+        verifier=None
+        if keystore is None
+        else request_verifier(keystore, signatures or SignatureSettings()),
+        signer=None if keystore is None else response_signer(keystore),
+    )
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="dccsim-rpc"),
         options=[
@@ -79,11 +114,9 @@ def start_server(
     )
     supplier_pb2_grpc.add_SupplierServiceServicer_to_server(SupplierService(host), server)
     control_pb2_grpc.add_ControlServiceServicer_to_server(
-        ControlService(host, dsp_factory=dsp_factory), server
+        ControlService(host, dsp_factory=dsp_factory, keystore=keystore), server
     )
-    duis_pb2_grpc.add_DuisGatewayServicer_to_server(
-        DuisGatewayService(host, schemas=duis_schemas), server
-    )
+    duis_pb2_grpc.add_DuisGatewayServicer_to_server(DuisGatewayService(host, gateway), server)
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
@@ -92,12 +125,16 @@ def start_server(
     port = server.add_insecure_port(address)
     if port == 0:
         raise OSError(f"cannot listen on {address}")
+    http_service = None
+    if http is not None:
+        http_service = HttpService(host, gateway, http, smki_backend(keystore, host))
+        http_service.start()  # raises if a port cannot be bound: nothing is left running
     server.start()
     host.start()
     # SERVING once the fleet is loaded: the factory loaded it before the server started.
     for name in (*SERVICE_NAMES, ""):
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    return RunningServer(server, host, port, health_servicer)
+    return RunningServer(server, host, port, health_servicer, http_service)
 
 
 def _starting_dsp(dsp_factory: Callable[[], Dsp], state_file: StateFile | None) -> Dsp:

@@ -17,6 +17,7 @@ from dccsim.server.core.outbox import OutboxEntry
 from dccsim.server.rpc.bodies import BODY_READERS as FAMILY_BODY_READERS
 from dccsim.server.rpc.bodies import RESPONSE_FILLERS, SYNC_FILLERS
 from dccsim.server.rpc.bodies.credentials import fill_outcome
+from dccsim.server.rpc.device_alerts import fill_device_alert_payload
 from dccsim.server.rpc.wire import (
     CPL_STATUSES,
     DEVICE_TYPES,
@@ -226,6 +227,7 @@ def delivery(
             alert.request_id = str(a.request_id) if a.request_id else ""
             if a.credentials_outcome is not None:
                 fill_outcome(alert.credentials_outcome, a.credentials_outcome)
+            fill_device_alert_payload(alert, a)
         case core_messages.DccAlertMessage() as a:
             alert = out.dcc_alert
             alert.dcc_alert_code = a.code
@@ -410,6 +412,7 @@ def fault_rule(message: control_pb2.FaultRule) -> faults.FaultRule:
         else None,
         delay=from_duration(message.delay, "delay") if message.HasField("delay") else None,
         error_code=message.error_code or None,
+        alert_code=message.alert_code or None,
     )
 
 
@@ -431,6 +434,7 @@ def fault_rule_entry(rule_id: int, rule: faults.FaultRule) -> control_pb2.FaultR
         device_ids=sorted(rule.device_ids or ()),
         probability=rule.probability,
         error_code=rule.error_code or "",
+        alert_code=rule.alert_code or 0,
     )
     if rule.first_n is not None:
         message.first_n = rule.first_n
@@ -452,4 +456,5 @@ def fault_decision(decision: faults.FaultDecision) -> control_pb2.FaultDecision:
         srv=decision.target.srv,
         device_id=decision.target.device_id,
         request_id=decision.target.request_id,
+        alert_code=decision.target.alert_code or 0,
     )

@@ -17,7 +17,11 @@ from dccsim.server.core.errors import InvalidField, NotFound
 from dccsim.server.core.eui import parse_eui64
 from dccsim.server.core.fleet_file import parse_fleet
 from dccsim.server.core.messages import SyncAnswer
+from dccsim.server.keys.export import export_files
+from dccsim.server.keys.factory import smki_role
+from dccsim.server.keys.keystore import KeyStore
 from dccsim.server.rpc import convert
+from dccsim.server.rpc import device_alerts as rpc_device_alerts
 from dccsim.server.rpc.errors import ACKNOWLEDGEMENT_LOST, submit_error, translated_errors
 from dccsim.server.runtime.host import REJECTIONS, Batching, DspHost, Rejection
 from dccsim.v1 import control_pb2, control_pb2_grpc, supplier_pb2, supplier_pb2_grpc
@@ -224,9 +228,33 @@ def _next_round(inbox: queue.SimpleQueue[object], most: int, *, block: bool) -> 
 
 
 class ControlService(control_pb2_grpc.ControlServiceServicer):
-    def __init__(self, host: DspHost, *, dsp_factory: Callable[[], Dsp]) -> None:
+    def __init__(
+        self, host: DspHost, *, dsp_factory: Callable[[], Dsp], keystore: KeyStore | None = None
+    ) -> None:
         self._host = host
         self._dsp_factory = dsp_factory
+        self._keystore = keystore
+
+    def ExportKeys(self, request, context) -> Iterator[control_pb2.ExportKeysResponse]:
+        if self._keystore is None:
+            context.abort(grpc.StatusCode.FAILED_PRECONDITION, "this server has no keystore")
+        with translated_errors(context):
+            wanted = [parse_eui64(d, "device_ids") for d in request.device_ids]
+            with self._host.lock:  # a copy of the IDs; the keys are made outside the lock
+                users = {uid: smki_role(u.roles) for uid, u in self._dsp.state.users.items()}
+                smi = self._dsp.state.smi
+                for device_id in wanted:
+                    if device_id not in smi:
+                        raise NotFound("device", device_id)
+                devices = [] if request.no_devices else wanted or [r.device_id for r in smi]
+            for user_id, role in users.items():  # a User added while running gets its keys
+                self._keystore.register(user_id, role)
+        for owner, files in export_files(self._keystore, users, devices):
+            if not context.is_active():
+                return
+            yield control_pb2.ExportKeysResponse(
+                owner=owner, files=[control_pb2.KeyFile(name=f.name, pem=f.data) for f in files]
+            )
 
     @property
     def _dsp(self) -> Dsp:
@@ -257,6 +285,12 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
             user = convert.user(request)
             self._host.run_one(commands.AddUser(user))
             return convert.user_message(user)
+
+    def PutReceiveUrl(self, request, context):
+        with translated_errors(context):
+            user = self._host.run_one(commands.SetReceiveUrl(request.user_id, request.url))
+            log.info("receive response service address of %s: %s", user.user_id, user.receive_url)
+            return control_pb2.PutReceiveUrlResponse(user_id=user.user_id, url=user.receive_url)
 
     def PutRegistration(self, request, context):
         with translated_errors(context):
@@ -329,6 +363,12 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
                 commands.ProgramEcosFailure(request.device_id, request.ecos_error_code)
             )
             return control_pb2.ProgramEcosFailureResponse()
+
+    def RaiseDeviceAlert(self, request, context):
+        with translated_errors(context):
+            command = rpc_device_alerts.raise_device_alert(request)
+            recipients = self._host.run_one(command)
+            return rpc_device_alerts.raised(command, recipients)
 
     def GetClock(self, request, context):
         with self._host.lock:

@@ -15,10 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
+from dccsim.server.core import receive_address
 from dccsim.server.core.commands import Command, RunDue
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
+from dccsim.server.core.eui import parse_eui64
+from dccsim.server.core.fingerprint import fingerprint
 from dccsim.server.core.messages import SyncAnswer
+from dccsim.server.core.outbox import OutboxEntry
+from dccsim.server.core.records import DuisVersion
 from dccsim.server.store import StateFile, StateFileError
 
 log = logging.getLogger("dccsim.traffic")
@@ -232,6 +237,65 @@ class DspHost:
                 self._state_file.wait_durable(self._state_file.mark)
             yield items
             after = items[-1].sequence
+
+    def wait_moved(self, probe: Probe, seen: int, timeout: float) -> int:
+        """Block until `probe(dsp)` is no longer `seen`, the server stops, or `timeout` passes;
+        return the probe's value. For a transport that waits on its own terms (an event loop
+        calling it from a worker thread, a moment at a time)."""
+        watch = _Watch(probe, seen, threading.Condition(self.lock))
+        with self.lock:
+            value = probe(self.dsp)
+            if value != seen or self.stopping:
+                return value
+            self._watches.add(watch)
+            try:
+                watch.wake.wait(timeout)
+            finally:
+                self._watches.discard(watch)
+            return probe(self.dsp)
+
+    # -- named queries: what the transports read, so none of them reads the state itself ------
+
+    def now(self) -> datetime:
+        with self.lock:
+            return self.dsp.now()
+
+    def user_version(self, user_id: str) -> DuisVersion | None:
+        """A User's DUIS interface version (VER-01); None for no such User (or no EUI-64)."""
+        try:
+            canonical = parse_eui64(user_id, "user_id")
+        except InvalidField:
+            return None
+        with self.lock:
+            user = self.dsp.state.users.get(canonical)
+        return None if user is None else user.interface_version
+
+    def receive_urls(self) -> dict[str, str]:
+        """User ID -> Receive Response Service address, for the Users that have one."""
+        with self.lock:
+            return receive_address.receive_urls(self.dsp)
+
+    def oldest_pending(self, user_id: str) -> tuple[OutboxEntry | None, int]:
+        """A User's oldest unacknowledged message (None: none) and how many are queued."""
+        with self.lock:
+            box = self.dsp.state.outboxes.for_user(user_id)
+            first = box.pending(0, 1)
+            return (first[0] if first else None), len(box)
+
+    def wait_for_outboxes(self, user_ids: Sequence[str], seen: int, timeout: float) -> int:
+        """`wait_moved` on these Users' outboxes: returns a number that moves whenever any of
+        them has a new message (pass it back as `seen`)."""
+        ids = tuple(user_ids)
+
+        def probe(dsp: Dsp) -> int:
+            return sum(dsp.state.outboxes.last_sequence(u) for u in ids)
+
+        return self.wait_moved(probe, seen, timeout)
+
+    def fingerprint(self) -> dict[str, object]:
+        """Everything the DSP keeps, comparable (`dccsim.server.core.fingerprint`)."""
+        with self.lock:
+            return fingerprint(self.dsp)
 
     # -- the clock ticker and stopping ---------------------------------------------------------
 

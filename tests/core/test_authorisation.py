@@ -41,7 +41,6 @@ from dccsim.server.core.records import (
 from dccsim.server.core.requests import (
     ActivateFirmware,
     CommissionDevice,
-    NoBody,
     ReadFirmwareVersion,
     ReadInventory,
     RequestWanMatrix,
@@ -706,10 +705,12 @@ def test_critical_activate_firmware_reaches_a_suspended_device(sim: Sim) -> None
 
 @pytest.mark.spec("AUTH-07")
 def test_suspended_device_refuses_other_srvs_through_the_matrix(sim: Sim) -> None:
-    # An SRV dccsim validates but does not simulate is still refused E5 while Suspended.
+    # An SRV outside AUTH-07's exception list is refused E5 while Suspended.
+    from dccsim.server.core.services.reads import ReadInstantaneousImportRegisters
+
     _suspend(sim)
 
-    answer = sim.send("4.1.1", NoBody(), target=ESME)
+    answer = sim.send("4.1.1", ReadInstantaneousImportRegisters(), target=ESME)
 
     assert answer.code is ResponseCode.E5
 

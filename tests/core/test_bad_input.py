@@ -11,7 +11,7 @@ import pytest
 
 from dccsim.devices.kinds import DeviceType
 from dccsim.server.core.codes import ResponseCode
-from dccsim.server.core.errors import InvalidField, NotSimulated
+from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.journal import EventKind
 from dccsim.server.core.matrix import SERVICE_MATRIX, CommandVariant
 from dccsim.server.core.messages import ServiceResponse, UpdateFirmwareWarnings
@@ -37,6 +37,7 @@ from dccsim.server.core.requests import (
     UpdateSecurityCredentialsCoS,
 )
 from dccsim.server.core.services import REGISTRY
+from dccsim.server.core.services.reads import ReadInstantaneousImportRegisters
 from tests.conftest import (
     ESME,
     EXAMPLE_NEW_FIRMWARE,
@@ -376,23 +377,6 @@ def _all_roles_user(sim: Sim) -> str:
     return ALL_ROLES_USER
 
 
-@pytest.mark.spec("BAD-01", "BAD-02")
-def test_valid_unserved_srv_raises_not_simulated_and_changes_nothing(sim: Sim) -> None:
-    _busy_sim(sim)
-    before = _Snapshot.of(sim)
-    request = sim.request("4.1.1", NoBody(), target=ESME)
-
-    with pytest.raises(NotSimulated) as caught:
-        sim.dsp.submit(request)
-
-    assert (caught.value.srv, caught.value.name) == ("4.1.1", "Read Instantaneous Import Registers")
-    assert "4.1.1" in str(caught.value)
-    assert "not simulated" in str(caught.value)
-    # Passed validation and authorisation, yet nothing was consumed or changed.
-    assert _Snapshot.of(sim) == before
-    assert _good(sim, ESME, request.request_id.counter).code is ResponseCode.I99
-
-
 @pytest.mark.spec("BAD-02", "AUTH-02", "REQ-06")
 @pytest.mark.parametrize(
     ("user_roles", "cv", "code"),
@@ -404,45 +388,32 @@ def test_valid_unserved_srv_raises_not_simulated_and_changes_nothing(sim: Sim) -
         ({UserRole.IMPORT_SUPPLIER}, CV(8), ResponseCode.E12),
     ],
 )
-def test_unserved_srv_is_still_validated_and_authorised(
+def test_a_read_is_validated_and_authorised_like_every_srv(
     sim: Sim, user_roles: set[UserRole], cv: CV, code: ResponseCode
 ) -> None:
     user = "90-B3-D5-1F-30-0C-00-00"
     sim.dsp.add_user(User(user, frozenset(user_roles)))
 
-    answer = sim.send("4.1.1", NoBody(), target=ESME, user=user, cv=cv)
+    answer = sim.send("4.1.1", ReadInstantaneousImportRegisters(), target=ESME, user=user, cv=cv)
 
     assert answer.code is code
+    assert (user, ESME) not in sim.dsp.counters  # refused: no counter consumed
 
 
 @pytest.mark.spec("BAD-02", "AUTH-04", "AUTH-05", "AUTH-06")
-def test_unserved_srv_gets_device_checks_before_not_simulated(sim: Sim) -> None:
-    assert sim.send("4.1.1", NoBody(), target="00-DB-12-34-56-78-90-FF").code is ResponseCode.E19
-    assert sim.send("4.1.1", NoBody(), target=ESME, user="90-B3-D5-1F-30-03-00-00").code is (
+def test_a_read_gets_the_device_checks(sim: Sim) -> None:
+    body = ReadInstantaneousImportRegisters()
+    assert sim.send("4.1.1", body, target="00-DB-12-34-56-78-90-FF").code is ResponseCode.E19
+    assert sim.send("4.1.1", body, target=ESME, user="90-B3-D5-1F-30-03-00-00").code is (
         ResponseCode.E4
     )
-    with pytest.raises(NotSimulated):
-        sim.send("4.1.1", NoBody(), target=ESME, user=NETWORK_OPERATOR)
+    assert sim.send("4.1.1", body, target=ESME, user=NETWORK_OPERATOR).code is ResponseCode.I99
 
 
-_UNSERVED = sorted(set(SERVICE_MATRIX) - set(REGISTRY))
-
-
-@pytest.mark.spec("BAD-02")
-@pytest.mark.parametrize("srv", _UNSERVED)
-def test_every_unserved_srv_sent_correctly_raises_not_simulated(sim: Sim, srv: str) -> None:
-    definition = SERVICE_MATRIX[srv]
-    user = _all_roles_user(sim)
-    role = sorted(definition.roles)[0]
-    target = sim.acb if definition.non_device else GSME if role in GAS_ROLES else ESME
-    cv = min(definition.command_variants)
-    before = _Snapshot.of(sim)
-
-    with pytest.raises(NotSimulated) as caught:
-        sim.send(srv, NoBody(), target=target, user=user, user_role=role, cv=cv)
-
-    assert caught.value.srv == srv
-    assert _Snapshot.of(sim) == before
+@pytest.mark.spec("SRV-01")
+def test_every_srv_of_the_matrix_is_served() -> None:
+    """Nothing answers "not simulated" (UNIMPLEMENTED) any more: the registry covers the matrix."""
+    assert set(REGISTRY) == set(SERVICE_MATRIX)
 
 
 # -- BAD-02 -------------------------------------------------------------------------------------
@@ -455,8 +426,9 @@ def test_dsp_keeps_serving_after_many_malformed_requests(sim: Sim) -> None:
         for bad in _BAD.values():
             with pytest.raises(InvalidField):
                 sim.dsp.submit(_request(sim, bad, next(counters)))
-        with pytest.raises(NotSimulated):
-            sim.send("4.1.1", NoBody(), target=ESME)
+        assert sim.send("4.1.1", ReadInstantaneousImportRegisters(), target=ESME).code is (
+            ResponseCode.I99
+        )
         assert sim.send("11.2", ReadFirmwareVersion(), target=ESME, cv=CV(4)).code is (
             ResponseCode.E12
         )
@@ -464,7 +436,7 @@ def test_dsp_keeps_serving_after_many_malformed_requests(sim: Sim) -> None:
     answer = sim.read_firmware(ESME)
 
     assert answer.code is ResponseCode.I99
-    [response] = [m for m in sim.messages() if isinstance(m, ServiceResponse)]
+    [response] = [m for m in sim.messages() if isinstance(m, ServiceResponse) and m.srv == "11.2"]
     assert response.request_id == answer.request_id
     assert sim.dsp.journal.events(EventKind.REQUEST)[-1].details["request"] == str(
         answer.request_id

@@ -221,6 +221,40 @@ def test_served_srvs_command_variants() -> None:
         "8.11": {1, 2, 3},
         "8.12.1": {1, 2, 3},
         "8.12.2": {1, 2, 3},
+        # Auxiliary loads: 7.12/7.13 critical, 7.14/7.15 not (the matrix's corrections).
+        "6.14.1": {4, 5, 6, 7},
+        "6.14.2": {4, 5, 6, 7},
+        "6.14.3": {4, 5, 6, 7},
+        "7.5": {4, 5, 6, 7},
+        "7.6": {4, 5, 6, 7},
+        "7.7": {1, 2, 3},
+        "7.8": {4, 5, 6, 7},
+        "7.9": {1, 2, 3},
+        "7.10": {1, 2, 3},
+        "7.11": {1, 2, 3},
+        "7.12": {4, 5, 6, 7},
+        "7.13": {4, 5, 6, 7},
+        "7.14": {1, 2, 3},
+        "7.15": {1, 2, 3},
+        "7.16": {4, 5, 6, 7},
+        # Device configuration and display: 6.6, 6.7, 6.11 and 6.25 critical.
+        **{srv: {1, 2, 3} for srv in ("3.1", "3.2", "3.3", "3.4", "3.5", "6.2.1", "6.2.2")},
+        **{srv: {1, 2, 3} for srv in ("6.2.4", "6.2.5", "6.2.7", "6.2.8", "6.2.10", "6.5")},
+        **{srv: {1, 2, 3} for srv in ("6.12", "6.13", "6.20.1", "6.20.2", "6.22")},
+        **{srv: {4, 5, 6, 7} for srv in ("6.6", "6.7", "6.11", "6.25")},
+        # Meter-data reads and their configuration: 6.4.1 critical.
+        **{srv: {1, 2, 3} for srv in ("4.1.1", "4.2", "4.6.1", "4.6.2", "4.8.1", "4.8.2")},
+        **{srv: {1, 2, 3} for srv in ("4.8.3", "4.10", "4.12.1", "4.12.2", "4.15", "4.16")},
+        **{srv: {1, 2, 3} for srv in ("4.17", "6.4.2", "6.18.1", "6.18.2", "6.27")},
+        "6.4.1": {4, 5, 6, 7},
+        # Prepayment and supply: the reads and 2.2 non-critical, every write critical.
+        **{srv: {4, 5, 6, 7} for srv in ("1.5", "1.6", "2.1", "2.3", "2.5", "7.1", "7.2", "7.3")},
+        **{srv: {1, 2, 3} for srv in ("4.3", "4.4.4", "4.4.5", "4.13", "4.14", "4.18", "6.2.9")},
+        "7.4": {1, 2, 3},
+        # Tariffs and billing: every write critical, every read not.
+        **{srv: {4, 5, 6, 7} for srv in ("1.1.1", "1.1.2", "1.2.1", "1.2.2", "1.7", "6.8", "6.26")},
+        **{srv: {1, 2, 3} for srv in ("4.1.2", "4.1.3", "4.1.4", "4.4.2", "4.4.3", "4.11.1")},
+        **{srv: {1, 2, 3} for srv in ("4.11.2", "6.2.3")},
     }
     assert set(expected) == set(REGISTRY)
     for srv, cvs in expected.items():
@@ -239,6 +273,8 @@ def test_device_type_applicability_of_served_srvs() -> None:
     }
     for srv in ("2.2", "6.23", "8.1.1"):
         assert REGISTRY[srv].device_types == {DeviceType.ESME, DeviceType.GSME}, srv
-    assert REGISTRY.applies_to("4.1.1", DeviceType.PPMID)  # not served: not restricted
+    meters = {DeviceType.ESME, DeviceType.GSME, DeviceType.GPF}
+    assert REGISTRY["4.1.1"].device_types == meters  # a GPF answers for its GSME (GCS13a)
+    assert REGISTRY["4.2"].device_types == {DeviceType.ESME}
     assert not REGISTRY.applies_to("11.3", DeviceType.PPMID)
     assert not REGISTRY.applies_to("11.3", DeviceType.GPF)

@@ -16,6 +16,7 @@ from dccsim.server.core.authorisation import device_status_allows
 from dccsim.server.core.baseline import Baseline
 from dccsim.server.core.codes import ResponseCode
 from dccsim.server.core.errors import InvalidField, NotSimulated
+from dccsim.server.core.fleet import LOAD_CONTROLLER
 from dccsim.server.core.fleet import OTHER_USER as FLEET_OTHER_USER
 from dccsim.server.core.journal import EventKind
 from dccsim.server.core.matrix import SERVICE_MATRIX, CommandVariant
@@ -46,6 +47,7 @@ from dccsim.server.core.services import (
     service_opt,
     sub_ghz,
 )
+from dccsim.server.core.services.auxiliary_loads import family as auxiliary_loads_family
 from dccsim.server.core.services.comms_hub import HubInstalled, HubReturned
 from dccsim.server.core.services.han import (
     ChfWhitelisting,
@@ -75,7 +77,13 @@ from tests.conftest import (
     Sim,
     make_sim,
 )
+from tests.core import test_prepayment as prepayment_test
+from tests.core import test_reads as reads_test
+from tests.core.test_auxiliary_loads import example_body as auxiliary_loads_body
+from tests.core.test_configuration import example_body as configuration_body
 from tests.core.test_credentials import example_body as credentials_body
+from tests.core.test_tariffs import TARIFF_SRVS
+from tests.core.test_tariffs import example_body as tariffs_body
 
 CV = CommandVariant
 UTRN = "12345678901234567890"
@@ -104,6 +112,9 @@ REFUSALS = frozenset(
         ResponseCode.E1000,
     }
 )
+
+
+AUXILIARY_LOAD_SRVS = frozenset(spec.srv for spec in auxiliary_loads_family.specs)
 
 
 def _body_for(srv: str, device_id: str) -> RequestBody:
@@ -175,10 +186,24 @@ def _body_for(srv: str, device_id: str) -> RequestBody:
         case "8.13":
             original = RequestId("90-B3-D5-1F-30-01-00-00", device_id, 1)
             return local_command.ReturnLocalCommandResponse(b"response", original)
+        case _ if srv in AUXILIARY_LOAD_SRVS:
+            return auxiliary_loads_body(srv)
+        case srv if srv in _CONFIGURATION_SRVS:
+            return configuration_body(srv, device_id)
+        case srv if srv in reads_test.BODIES:
+            return reads_test.BODIES[srv]
+        case srv if srv in prepayment_test.BODIES:
+            return prepayment_test.BODIES[srv]
+        case srv if srv in TARIFF_SRVS:
+            return tariffs_body(srv, device_id)
         case _:
             return NoBody()
 
 
+_CONFIGURATION_SRVS = frozenset(
+    {"3.1", "3.2", "3.3", "3.4", "3.5", "6.5", "6.6", "6.7", "6.11", "6.12", "6.13", "6.20.1"}
+    | {"6.20.2", "6.22", "6.25", "6.2.1", "6.2.2", "6.2.4", "6.2.5", "6.2.7", "6.2.8", "6.2.10"}
+)
 _SUB_GHZ_VALUES = (Decimal("1.3"), Decimal("2.2"), 5, 7, 7, 12, Decimal("60.00"), 130, 100)
 _SUB_GHZ_VALUES += (Decimal("40.00"), Decimal("30.00"))
 _NO_CONTENT_BODIES = {
@@ -404,6 +429,19 @@ _SERVED_DEVICE_SRVS = sorted(
 )
 
 
+def _admitted_user(srv: str) -> str:
+    roles = SERVICE_MATRIX[srv].roles
+    for user, held in (
+        (SUPPLIER_A, {UserRole.IMPORT_SUPPLIER, UserRole.EXPORT_SUPPLIER, UserRole.GAS_SUPPLIER}),
+        (NETWORK_OPERATOR, {UserRole.ELECTRICITY_DISTRIBUTOR, UserRole.GAS_TRANSPORTER}),
+        (FLEET_OTHER_USER, {UserRole.OTHER_USER}),
+        (LOAD_CONTROLLER, {UserRole.LOAD_CONTROLLER}),
+    ):
+        if roles & held:
+            return user
+    raise AssertionError(f"no example user may send {srv}")
+
+
 @pytest.mark.spec("AUTH-07", "AUTH-11", "AUTH-06", "AUTH-09")
 @SETTINGS
 @given(data=st.data())
@@ -418,9 +456,9 @@ def test_suspended_device_answers_e5_exactly_outside_the_exception_set(
     sim.dsp.state.smi.put(replace(sim.record(ESME), smets=smets).suspended())
     assert sim.record(ESME).status_before_suspension is SmiStatus.COMMISSIONED
 
-    # Sent by a role the matrix admits: Supplier A, or the fleet's Other User (9.1).
-    admitted = UserRole.IMPORT_SUPPLIER in SERVICE_MATRIX[srv].roles
-    user = SUPPLIER_A if admitted else FLEET_OTHER_USER
+    # Sent by a user in a role the matrix admits: Supplier A (IS/ES/GS), the Network Operator,
+    # the fleet's Other User (9.1) or its Load Controller (7.16).
+    user = _admitted_user(srv)
     answer = sim.send(srv, _body_for(srv, ESME), target=ESME, cv=cv, user=user)
 
     expected_e5 = not _suspended_accepts(srv, cv, smets, baseline)

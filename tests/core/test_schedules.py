@@ -9,13 +9,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from dccsim.server.core import commands, device_services, validation
+from dccsim.server.core import commands
 from dccsim.server.core import services as core_services
 from dccsim.server.core.codes import DccAlertCode, ResponseCode
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.fingerprint import fingerprint
 from dccsim.server.core.fleet import EXAMPLE_MPAN
-from dccsim.server.core.journal import EventKind
 from dccsim.server.core.matrix import CommandVariant
 from dccsim.server.core.messages import (
     DccAlertMessage,
@@ -31,7 +30,6 @@ from dccsim.server.core.schedules import (
     ScheduleDetails,
     ScheduleFrequency,
 )
-from dccsim.server.core.services.registry import ServiceSpec
 from dccsim.server.core.services.schedules import (
     DeleteSchedule,
     ReadSchedule,
@@ -138,42 +136,8 @@ def test_a_schedule_ends_after_its_end_date(sim: Sim) -> None:
     assert read.code is ResponseCode.E050201
 
 
-@pytest.mark.spec("SRV-04")
-def test_a_run_of_an_unserved_srv_is_journalled_and_answers_nothing(sim: Sim) -> None:
-    _create(sim)
-    sim.dsp.advance(timedelta(days=1))
-    events = [e for e in sim.dsp.journal.events(EventKind.DECISION) if "not served" in e.summary]
-    assert len(events) == 1 and events[0].details["schedule"] == "1"
-    assert sim.messages() == []
-
-
-def _read_register(state, request, device):  # a stand-in for a served 4.12.1
-    return FirmwareVersionRead(device.running_version), lambda: None
-
-
-@pytest.fixture
-def served_4_12_1(monkeypatch: pytest.MonkeyPatch) -> None:
-    """4.12.1 served as a later issue will serve it: a device SRV with an empty body class."""
-
-    class ReadMaximumDemand:
-        pass
-
-    spec = ServiceSpec(
-        "4.12.1", ReadMaximumDemand, None, None, _read_register, None, (FirmwareVersionRead,)
-    )
-    specs = {**core_services.REGISTRY.by_srv, "4.12.1": spec}
-
-    class Registry:
-        by_srv = specs
-
-    monkeypatch.setattr(core_services, "REGISTRY", Registry)
-    monkeypatch.setattr(device_services, "_SPECS", specs)
-    monkeypatch.setattr(validation, "_SPECS", specs)
-
-
 @pytest.mark.spec("SRV-04", "REQ-07", "REQ-03")
-@pytest.mark.usefixtures("served_4_12_1")
-def test_runs_of_a_served_srv_deliver_its_responses_with_the_schedule_id(sim: Sim) -> None:
+def test_runs_deliver_the_devices_responses_with_the_schedule_id(sim: Sim) -> None:
     _create(sim, _details(srv="4.12.1", period=None))
     sim.dsp.advance(timedelta(days=2))  # 1 and 2 January, 02:00
     responses = sim.messages()
@@ -183,7 +147,7 @@ def test_runs_of_a_served_srv_deliver_its_responses_with_the_schedule_id(sim: Si
         assert response.schedule_id == 1
         assert response.code is ResponseCode.I0
         assert response.srv == "4.12.1"
-        assert response.body == FirmwareVersionRead(sim.dsp.device(ESME).running_version)
+        assert response.body is not None  # the maximum demand registers read at the run
         assert response.request_id.counter == RUN_COUNTER_BASE + n
         assert response.request_id.originator == SUPPLIER_A
         assert response.issued_at == datetime(2026, 1, 1 + n, 2, tzinfo=UTC)
@@ -300,7 +264,8 @@ def test_a_user_no_longer_eligible_loses_the_schedule_with_a_removal_alert(sim: 
     )
     assert _create(sim, user=SUPPLIER_B).code is ResponseCode.I0
     sim.dsp.advance(timedelta(days=3))
-    refused, alert = sim.messages(SUPPLIER_B)
+    served, refused, alert = sim.messages(SUPPLIER_B)  # 1 January's run, while registered
+    assert isinstance(served, ServiceResponse) and served.code is ResponseCode.I0
     assert isinstance(refused, ServiceResponse) and refused.code is ResponseCode.E4
     assert refused.schedule_id == 1
     assert alert == DccAlertMessage(

@@ -14,6 +14,7 @@ from lxml import etree
 from dccsim.server.duis import DuisSchemas
 from dccsim.server.duis.names import SR_NS
 from dccsim.server.rpc.duis_service import DuisGatewayService
+from dccsim.server.runtime.duis_gateway import DuisGateway
 from dccsim.v1 import duis_pb2
 from tests.duis.documents import XSD_5_1, XSD_5_3A
 from tests.fuzz.duis_inputs import (
@@ -64,7 +65,7 @@ def read_duis_answer(answer: object) -> Answer:
 def submit_document(target: str, document: bytes, *, strict: bool = False) -> None:
     """One document through a fresh gateway on a fresh seasoned DSP, with the property checked."""
     host, _ = fresh_host()
-    gateway = DuisGatewayService(host, schemas=_schemas() if strict else None)
+    gateway = DuisGatewayService(host, DuisGateway(host, schemas=_schemas() if strict else None))
     request = duis_pb2.DuisDocument(xml=document)
     answer = run_checked(
         target, host, lambda: gateway.Submit(request, FakeContext()), read_duis_answer

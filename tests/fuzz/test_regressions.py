@@ -22,6 +22,7 @@ from dccsim.server.core.requests import ReadFirmwareVersion, RequestId, ServiceR
 from dccsim.server.rpc.app import start_server
 from dccsim.server.rpc.duis_service import DuisGatewayService
 from dccsim.server.rpc.services import ControlService, SupplierService
+from dccsim.server.runtime.duis_gateway import DuisGateway
 from dccsim.server.runtime.host import DspHost
 from dccsim.v1 import control_pb2, duis_pb2, duis_pb2_grpc, supplier_pb2, types_pb2
 from tests.conftest import ESME, GPF, GSME, example_dsp
@@ -43,7 +44,8 @@ def _refused(host: DspHost, call, field: str) -> None:
 
 
 def _duis(host: DspHost, document: bytes) -> duis_pb2.DuisDocument:
-    return DuisGatewayService(host).Submit(duis_pb2.DuisDocument(xml=document), FakeContext())
+    gateway = DuisGatewayService(host, DuisGateway(host))
+    return gateway.Submit(duis_pb2.DuisDocument(xml=document), FakeContext())
 
 
 # -- fixed: the DUIS parser ----------------------------------------------------------------------

@@ -11,7 +11,6 @@ from dccsim.clients.client import (
     Answer,
     Client,
     InvalidRequest,
-    NotSimulatedError,
     build_request,
 )
 from dccsim.server.core.fingerprint import fingerprint
@@ -34,17 +33,17 @@ def read(device: str, counter: int) -> supplier_pb2.SubmitRequest:
 def mixed_batch() -> list[supplier_pb2.SubmitRequest]:
     malformed = read(ESME, 101)
     malformed.request_id = "not-a-request-id"
-    unsimulated = read(GSME, 102)
-    unsimulated.service_reference_variant = "4.1.1"  # valid, authorised, not simulated
-    unsimulated.no_body.SetInParent()
-    return [read(ESME, 100), malformed, unsimulated, read(CHF, 103), read(ESME, 100)]
+    wrong_body = read(GSME, 102)
+    wrong_body.service_reference_variant = "4.1.1"  # a read of registers with no body
+    wrong_body.no_body.SetInParent()
+    return [read(ESME, 100), malformed, wrong_body, read(CHF, 103), read(ESME, 100)]
 
 
 def check_mixed(outcomes: list) -> None:
-    first, malformed, unsimulated, chf, replay = outcomes
+    first, malformed, wrong_body, chf, replay = outcomes
     assert isinstance(first, Answer) and first.code == "I99"
     assert isinstance(malformed, InvalidRequest) and malformed.field == "request_id"
-    assert isinstance(unsimulated, NotSimulatedError)
+    assert isinstance(wrong_body, InvalidRequest) and wrong_body.field == "body"
     assert isinstance(chf, Answer) and chf.code == "I99"
     assert isinstance(replay, Answer) and replay.code == "E1000"  # the counter was spent
 
@@ -67,7 +66,7 @@ def test_a_batch_of_only_bad_items_changes_nothing(server: RunningServer) -> Non
         before = fingerprint(server.host.dsp)
     with Client(f"127.0.0.1:{server.port}") as dcc:
         outcomes = dcc.submit_batch(bad)
-    assert [type(o) for o in outcomes] == [InvalidRequest, NotSimulatedError]
+    assert [type(o) for o in outcomes] == [InvalidRequest, InvalidRequest]
     with server.host.lock:
         assert fingerprint(server.host.dsp) == before
 
@@ -76,7 +75,7 @@ def test_a_stream_answers_each_request_in_order(server: RunningServer) -> None:
     with Client(f"127.0.0.1:{server.port}") as dcc:
         results = list(dcc.supplier.SubmitStream(iter(mixed_batch()), timeout=10))
     codes = [r.response.response_code or r.error.code for r in results]
-    assert codes == ["I99", "INVALID_ARGUMENT", "UNIMPLEMENTED", "I99", "E1000"]
+    assert codes == ["I99", "INVALID_ARGUMENT", "INVALID_ARGUMENT", "I99", "E1000"]
     assert results[1].error.field == "request_id"
 
 

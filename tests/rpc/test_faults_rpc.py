@@ -116,6 +116,8 @@ def test_serve_lose_activation_responses_flag(tmp_path) -> None:
         "serve",
         "--port",
         "0",
+        "--no-http",
+        "--no-smki",
         "--lose-activation-responses",
         "1.0",
         "--log-format",

@@ -270,7 +270,7 @@ def test_duis_codes_are_data_not_errors(supplier) -> None:
     assert answer.response_code == "E2"
 
 
-def test_unknown_user_stream_is_not_found_and_unsimulated_srv_is_unimplemented(supplier) -> None:
+def test_unknown_user_stream_is_not_found_and_a_missing_body_is_invalid(supplier) -> None:
     with pytest.raises(grpc.RpcError) as caught:
         next(
             iter(
@@ -282,7 +282,7 @@ def test_unknown_user_stream_is_not_found_and_unsimulated_srv_is_unimplemented(s
     assert caught.value.code() is grpc.StatusCode.NOT_FOUND
     with pytest.raises(grpc.RpcError) as caught:
         submit(supplier, f"{SUPPLIER_A}:{ESME}:1", "4.1.1", 1, no_body={})
-    assert caught.value.code() is grpc.StatusCode.UNIMPLEMENTED
+    assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT  # 4.1.1 takes its own body
 
 
 def test_concurrent_clients_on_the_same_device_lose_no_request(

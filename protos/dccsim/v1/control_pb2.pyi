@@ -11,8 +11,48 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class ExportKeysRequest(_message.Message):
+    __slots__ = ("device_ids", "no_devices")
+    DEVICE_IDS_FIELD_NUMBER: _ClassVar[int]
+    NO_DEVICES_FIELD_NUMBER: _ClassVar[int]
+    device_ids: _containers.RepeatedScalarFieldContainer[str]
+    no_devices: bool
+    def __init__(self, device_ids: _Optional[_Iterable[str]] = ..., no_devices: _Optional[bool] = ...) -> None: ...
+
+class KeyFile(_message.Message):
+    __slots__ = ("name", "pem")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PEM_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    pem: bytes
+    def __init__(self, name: _Optional[str] = ..., pem: _Optional[bytes] = ...) -> None: ...
+
+class ExportKeysResponse(_message.Message):
+    __slots__ = ("owner", "files")
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    FILES_FIELD_NUMBER: _ClassVar[int]
+    owner: str
+    files: _containers.RepeatedCompositeFieldContainer[KeyFile]
+    def __init__(self, owner: _Optional[str] = ..., files: _Optional[_Iterable[_Union[KeyFile, _Mapping]]] = ...) -> None: ...
+
+class PutReceiveUrlRequest(_message.Message):
+    __slots__ = ("user_id", "url")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    url: str
+    def __init__(self, user_id: _Optional[str] = ..., url: _Optional[str] = ...) -> None: ...
+
+class PutReceiveUrlResponse(_message.Message):
+    __slots__ = ("user_id", "url")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    url: str
+    def __init__(self, user_id: _Optional[str] = ..., url: _Optional[str] = ...) -> None: ...
+
 class FaultRule(_message.Message):
-    __slots__ = ("action", "stage", "srv", "device_type", "smets", "device_ids", "probability", "first_n", "window_start", "window_end", "delay", "error_code")
+    __slots__ = ("action", "stage", "srv", "device_type", "smets", "device_ids", "probability", "first_n", "window_start", "window_end", "delay", "error_code", "alert_code")
     ACTION_FIELD_NUMBER: _ClassVar[int]
     STAGE_FIELD_NUMBER: _ClassVar[int]
     SRV_FIELD_NUMBER: _ClassVar[int]
@@ -25,6 +65,7 @@ class FaultRule(_message.Message):
     WINDOW_END_FIELD_NUMBER: _ClassVar[int]
     DELAY_FIELD_NUMBER: _ClassVar[int]
     ERROR_CODE_FIELD_NUMBER: _ClassVar[int]
+    ALERT_CODE_FIELD_NUMBER: _ClassVar[int]
     action: str
     stage: str
     srv: str
@@ -37,7 +78,8 @@ class FaultRule(_message.Message):
     window_end: _timestamp_pb2.Timestamp
     delay: _duration_pb2.Duration
     error_code: str
-    def __init__(self, action: _Optional[str] = ..., stage: _Optional[str] = ..., srv: _Optional[str] = ..., device_type: _Optional[_Union[_types_pb2.DeviceType, str]] = ..., smets: _Optional[_Union[_types_pb2.SmetsVersion, str]] = ..., device_ids: _Optional[_Iterable[str]] = ..., probability: _Optional[float] = ..., first_n: _Optional[int] = ..., window_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_end: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., delay: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., error_code: _Optional[str] = ...) -> None: ...
+    alert_code: int
+    def __init__(self, action: _Optional[str] = ..., stage: _Optional[str] = ..., srv: _Optional[str] = ..., device_type: _Optional[_Union[_types_pb2.DeviceType, str]] = ..., smets: _Optional[_Union[_types_pb2.SmetsVersion, str]] = ..., device_ids: _Optional[_Iterable[str]] = ..., probability: _Optional[float] = ..., first_n: _Optional[int] = ..., window_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_end: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., delay: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., error_code: _Optional[str] = ..., alert_code: _Optional[int] = ...) -> None: ...
 
 class FaultRuleEntry(_message.Message):
     __slots__ = ("rule_id", "rule")
@@ -72,7 +114,7 @@ class ListFaultDecisionsRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class FaultDecision(_message.Message):
-    __slots__ = ("at", "rule_id", "action", "stage", "srv", "device_id", "request_id")
+    __slots__ = ("at", "rule_id", "action", "stage", "srv", "device_id", "request_id", "alert_code")
     AT_FIELD_NUMBER: _ClassVar[int]
     RULE_ID_FIELD_NUMBER: _ClassVar[int]
     ACTION_FIELD_NUMBER: _ClassVar[int]
@@ -80,6 +122,7 @@ class FaultDecision(_message.Message):
     SRV_FIELD_NUMBER: _ClassVar[int]
     DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ALERT_CODE_FIELD_NUMBER: _ClassVar[int]
     at: _timestamp_pb2.Timestamp
     rule_id: int
     action: str
@@ -87,7 +130,8 @@ class FaultDecision(_message.Message):
     srv: str
     device_id: str
     request_id: str
-    def __init__(self, at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., rule_id: _Optional[int] = ..., action: _Optional[str] = ..., stage: _Optional[str] = ..., srv: _Optional[str] = ..., device_id: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+    alert_code: int
+    def __init__(self, at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., rule_id: _Optional[int] = ..., action: _Optional[str] = ..., stage: _Optional[str] = ..., srv: _Optional[str] = ..., device_id: _Optional[str] = ..., request_id: _Optional[str] = ..., alert_code: _Optional[int] = ...) -> None: ...
 
 class ListFaultDecisionsResponse(_message.Message):
     __slots__ = ("decisions",)
@@ -186,6 +230,30 @@ class RestoreDeviceRequest(_message.Message):
     actor: str
     reason: str
     def __init__(self, device_id: _Optional[str] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class RaiseDeviceAlertRequest(_message.Message):
+    __slots__ = ("device_id", "alert_code", "interrupted_at", "integrity_warning")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    ALERT_CODE_FIELD_NUMBER: _ClassVar[int]
+    INTERRUPTED_AT_FIELD_NUMBER: _ClassVar[int]
+    INTEGRITY_WARNING_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    alert_code: int
+    interrupted_at: _timestamp_pb2.Timestamp
+    integrity_warning: str
+    def __init__(self, device_id: _Optional[str] = ..., alert_code: _Optional[int] = ..., interrupted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., integrity_warning: _Optional[str] = ...) -> None: ...
+
+class RaiseDeviceAlertResponse(_message.Message):
+    __slots__ = ("device_id", "alert_code", "alert_name", "recipients")
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    ALERT_CODE_FIELD_NUMBER: _ClassVar[int]
+    ALERT_NAME_FIELD_NUMBER: _ClassVar[int]
+    RECIPIENTS_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    alert_code: int
+    alert_name: str
+    recipients: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, device_id: _Optional[str] = ..., alert_code: _Optional[int] = ..., alert_name: _Optional[str] = ..., recipients: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class BeginRecoveryRequest(_message.Message):
     __slots__ = ("device_id", "actor", "reason")

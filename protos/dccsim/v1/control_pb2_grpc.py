@@ -100,6 +100,11 @@ class ControlServiceStub:
                 request_serializer=dccsim_dot_v1_dot_control__pb2.ProgramEcosFailureRequest.SerializeToString,
                 response_deserializer=dccsim_dot_v1_dot_control__pb2.ProgramEcosFailureResponse.FromString,
                 _registered_method=True)
+        self.RaiseDeviceAlert = channel.unary_unary(
+                '/dccsim.v1.ControlService/RaiseDeviceAlert',
+                request_serializer=dccsim_dot_v1_dot_control__pb2.RaiseDeviceAlertRequest.SerializeToString,
+                response_deserializer=dccsim_dot_v1_dot_control__pb2.RaiseDeviceAlertResponse.FromString,
+                _registered_method=True)
         self.GetClock = channel.unary_unary(
                 '/dccsim.v1.ControlService/GetClock',
                 request_serializer=dccsim_dot_v1_dot_control__pb2.GetClockRequest.SerializeToString,
@@ -134,6 +139,16 @@ class ControlServiceStub:
                 '/dccsim.v1.ControlService/ListFaultDecisions',
                 request_serializer=dccsim_dot_v1_dot_control__pb2.ListFaultDecisionsRequest.SerializeToString,
                 response_deserializer=dccsim_dot_v1_dot_control__pb2.ListFaultDecisionsResponse.FromString,
+                _registered_method=True)
+        self.PutReceiveUrl = channel.unary_unary(
+                '/dccsim.v1.ControlService/PutReceiveUrl',
+                request_serializer=dccsim_dot_v1_dot_control__pb2.PutReceiveUrlRequest.SerializeToString,
+                response_deserializer=dccsim_dot_v1_dot_control__pb2.PutReceiveUrlResponse.FromString,
+                _registered_method=True)
+        self.ExportKeys = channel.unary_stream(
+                '/dccsim.v1.ControlService/ExportKeys',
+                request_serializer=dccsim_dot_v1_dot_control__pb2.ExportKeysRequest.SerializeToString,
+                response_deserializer=dccsim_dot_v1_dot_control__pb2.ExportKeysResponse.FromString,
                 _registered_method=True)
 
 
@@ -228,6 +243,15 @@ class ControlServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RaiseDeviceAlert(self, request, context):
+        """SRV-06: a device raises one of its own alerts (power outage, supply restored, low credit,
+        tamper, ...): a DeviceAlertMessage to its Responsible Supplier, and to its Network Operator
+        for the alerts that concern the network, through the fault plan's device-alert stage.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetClock(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -269,6 +293,24 @@ class ControlServiceServicer:
 
     def ListFaultDecisions(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PutReceiveUrl(self, request, context):
+        """A User's Receive Response Service address (BOXED-02): its responses and alerts are POSTed
+        there, one at a time and in order, each acknowledged by a 2xx. An empty url removes it (the
+        User takes its messages from the Subscribe streams). Kept in the state file.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportKeys(self, request, context):
+        """Keys (BOXED-05): the certificates of the test PKI's CAs, the ACB, each User and each device,
+        and the Users' and the ACB's private keys, as PEM files named as DCC's GBCS parser reads them
+        (`<eui>-ds.pem`, `<eui>-ka.key`, ...). One message per owner, so a fleet of any size streams.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -341,6 +383,11 @@ def add_ControlServiceServicer_to_server(servicer, server):
                     request_deserializer=dccsim_dot_v1_dot_control__pb2.ProgramEcosFailureRequest.FromString,
                     response_serializer=dccsim_dot_v1_dot_control__pb2.ProgramEcosFailureResponse.SerializeToString,
             ),
+            'RaiseDeviceAlert': grpc.unary_unary_rpc_method_handler(
+                    servicer.RaiseDeviceAlert,
+                    request_deserializer=dccsim_dot_v1_dot_control__pb2.RaiseDeviceAlertRequest.FromString,
+                    response_serializer=dccsim_dot_v1_dot_control__pb2.RaiseDeviceAlertResponse.SerializeToString,
+            ),
             'GetClock': grpc.unary_unary_rpc_method_handler(
                     servicer.GetClock,
                     request_deserializer=dccsim_dot_v1_dot_control__pb2.GetClockRequest.FromString,
@@ -375,6 +422,16 @@ def add_ControlServiceServicer_to_server(servicer, server):
                     servicer.ListFaultDecisions,
                     request_deserializer=dccsim_dot_v1_dot_control__pb2.ListFaultDecisionsRequest.FromString,
                     response_serializer=dccsim_dot_v1_dot_control__pb2.ListFaultDecisionsResponse.SerializeToString,
+            ),
+            'PutReceiveUrl': grpc.unary_unary_rpc_method_handler(
+                    servicer.PutReceiveUrl,
+                    request_deserializer=dccsim_dot_v1_dot_control__pb2.PutReceiveUrlRequest.FromString,
+                    response_serializer=dccsim_dot_v1_dot_control__pb2.PutReceiveUrlResponse.SerializeToString,
+            ),
+            'ExportKeys': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExportKeys,
+                    request_deserializer=dccsim_dot_v1_dot_control__pb2.ExportKeysRequest.FromString,
+                    response_serializer=dccsim_dot_v1_dot_control__pb2.ExportKeysResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -739,6 +796,33 @@ class ControlService:
             _registered_method=True)
 
     @staticmethod
+    def RaiseDeviceAlert(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dccsim.v1.ControlService/RaiseDeviceAlert',
+            dccsim_dot_v1_dot_control__pb2.RaiseDeviceAlertRequest.SerializeToString,
+            dccsim_dot_v1_dot_control__pb2.RaiseDeviceAlertResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def GetClock(request,
             target,
             options=(),
@@ -917,6 +1001,60 @@ class ControlService:
             '/dccsim.v1.ControlService/ListFaultDecisions',
             dccsim_dot_v1_dot_control__pb2.ListFaultDecisionsRequest.SerializeToString,
             dccsim_dot_v1_dot_control__pb2.ListFaultDecisionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PutReceiveUrl(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dccsim.v1.ControlService/PutReceiveUrl',
+            dccsim_dot_v1_dot_control__pb2.PutReceiveUrlRequest.SerializeToString,
+            dccsim_dot_v1_dot_control__pb2.PutReceiveUrlResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportKeys(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/dccsim.v1.ControlService/ExportKeys',
+            dccsim_dot_v1_dot_control__pb2.ExportKeysRequest.SerializeToString,
+            dccsim_dot_v1_dot_control__pb2.ExportKeysResponse.FromString,
             options,
             channel_credentials,
             insecure,

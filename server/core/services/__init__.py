@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from dccsim.server.core.services import (
+    auxiliary_loads,
     comms_hub,
+    configuration,
     credentials,
     customer_and_network,
+    display,
     firmware,
     han,
     inventory,
     local_command,
     prepayment,
+    reads,
     schedules,
     service_opt,
     sub_ghz,
+    tariffs,
     wan,
 )
 from dccsim.server.core.services.registry import Registry, ServiceSpec
@@ -31,6 +36,11 @@ REGISTRY = Registry(
     local_command.family,
     sub_ghz.family,
     customer_and_network.family,
+    auxiliary_loads.family,
+    configuration.family,
+    display.family,
+    reads.family,
+    tariffs.family,
 )
 
 __all__ = ["REGISTRY", "Registry", "ServiceSpec"]

@@ -344,21 +344,16 @@ def run_schedule(state: DspState, schedule_id: int, occurrence: int) -> None:
             _remove(state, schedule, f"run refused with {decision.code}", alert=True)
             return
     else:
-        from dccsim.server.core.services import REGISTRY
+        from dccsim.server.core import device_services
 
-        spec = REGISTRY.by_srv.get(details.srv)
-        if spec is None or spec.run_on_device is None:
-            state.journal.record(
-                state.now(),
-                EventKind.DECISION,
-                f"DSP schedule {schedule_id}: SRV {details.srv} is not served; no response",
-                schedule=schedule_id,
-                request=rid,
-            )
-        else:
-            from dccsim.server.core import device_services
-
-            device_services.execute(state, request, schedule_id=schedule_id)
+        state.journal.record(
+            state.now(),
+            EventKind.REQUEST,
+            f"DSP schedule {schedule_id}: SRV {details.srv} sent",
+            schedule=schedule_id,
+            request=rid,
+        )
+        device_services.execute(state, request, schedule_id=schedule_id)
     _hold(state, schedule, occurrence + 1)
 
 
@@ -385,6 +380,11 @@ def _scheduled_body(details: ScheduleDetails, due: datetime) -> RequestBody:
     make = getattr(spec.body, "for_schedule", None)
     if make is not None:
         return make(details, due)
+    if details.period is not None:
+        # DUIS schedules the log reads (4.6.x, 4.8.x, 4.10, 4.14, 4.17) with a
+        # ReadLogPeriodOffset: the body is the read of that window of the run's day.
+        start, end = details.period.window(due.date())
+        return spec.body(start, end)
     return spec.body()
 
 

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from dccsim.server.duis.bodies import (
+    auxiliary_loads,
     comms_hub,
+    configuration,
     credentials,
     customer_and_network,
+    display,
     firmware,
     han,
     inventory,
     local_command,
     prepayment,
+    reads,
     schedules,
     service_opt,
     sub_ghz,
+    tariffs,
     wan,
 )
 from dccsim.server.duis.bodies.family import (
@@ -37,6 +42,11 @@ FAMILIES: tuple[BodyFamily, ...] = (
     local_command.FAMILY,
     sub_ghz.FAMILY,
     customer_and_network.FAMILY,
+    auxiliary_loads.FAMILY,
+    configuration.FAMILY,
+    display.FAMILY,
+    reads.FAMILY,
+    tariffs.FAMILY,
 )
 BODY_READERS: dict[str, tuple[str, Reader]] = {
     srv: entry for family in FAMILIES for srv, entry in family.readers.items()

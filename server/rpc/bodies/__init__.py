@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from dccsim.server.rpc.bodies import (
+    auxiliary_loads,
     comms_hub,
+    configuration,
     credentials,
     customer_and_network,
+    display,
     han,
     inventory,
     local_command,
+    prepayment,
+    reads,
     schedules,
     service_opt,
     sub_ghz,
+    tariffs,
 )
 from dccsim.server.rpc.bodies.family import (
     BodyReader,
@@ -23,6 +29,7 @@ from dccsim.server.rpc.bodies.family import (
 FAMILIES: tuple[MessageFamily, ...] = (
     schedules.FAMILY,
     inventory.FAMILY,
+    auxiliary_loads.FAMILY,
     comms_hub.FAMILY,
     credentials.FAMILY,
     han.FAMILY,
@@ -30,6 +37,11 @@ FAMILIES: tuple[MessageFamily, ...] = (
     local_command.FAMILY,
     sub_ghz.FAMILY,
     customer_and_network.FAMILY,
+    reads.FAMILY,
+    configuration.FAMILY,
+    display.FAMILY,
+    tariffs.FAMILY,
+    prepayment.FAMILY,
 )
 BODY_READERS: dict[str, tuple[type, BodyReader]] = {
     field: entry for family in FAMILIES for field, entry in family.readers.items()

@@ -1,0 +1,497 @@
+"""DUIS XML signatures (BOXED-03, BOXED-04): verify Users' requests, sign the DSP's responses.
+
+DUIS-layer code: bytes or lxml trees in and out, no transport. Signatures are made and checked
+with `signxml` over lxml, in exactly the form DCC's signing tool (`uk.co.smartdcc.boxed.xmldsig`)
+writes and DCC Boxed accepts:
+
+- an enveloped XML-DSig over the whole document: one `ds:Reference URI=""` whose only transform
+  is `enveloped-signature` (so the referenced node-set is turned into octets by inclusive C14N, as
+  XML-DSig prescribes), digest SHA-256, SignedInfo canonicalised by **exclusive C14N**, signature
+  **ECDSA P-256 with SHA-256** (raw r||s), `ds:` prefix, `ds:Signature` the last child of the root;
+- `ds:KeyInfo/ds:X509Data/ds:X509IssuerSerial` only: the issuer in RFC 2253 form as Java writes it
+  (`CN=Z1,OU=07`), the serial in decimal; SignatureValue wrapped at 76 characters with CR LF, as
+  Java writes it.
+
+`sign_document(xml, credential)` signs any document; the DSP signs its answers with its
+DspXmlSign credential through `sign_response`, which applies the one rule of which documents are
+signed (`should_sign`). `verify_request(xml, lookup)` checks a request's signature and that it is
+its originator's; anything else raises `SignatureRefused(reason, kind)`. `SignatureSettings` holds
+the two switches a transport needs: whether requests are checked at all, and the DUIS response
+code that answers a refused signature.
+
+Decisions (docs/decisions.md, "Signatures"):
+- **Which documents are signed.** Every `sr:Response` whose ResponseCode is not an error (`I0`,
+  `I99`, `W…`): I0 answers, acknowledgements, asynchronous responses and alerts. Error
+  acknowledgements (`E…`) stay unsigned, as DCC Boxed's E65 sample is. DCC Boxed's habit for `I99`
+  is not public; a signed acknowledgement passes every validator an unsigned one does.
+- **Finding the certificate.** By `X509SerialNumber` alone, as DCC's validator does
+  (`CertificateLibrary.lookup(BigInteger)`); `X509IssuerName` is reported but not compared (the
+  templates carry placeholders such as `CN=U1, OU=07`, and DN spellings differ between
+  libraries). What protects the originator is the next check, which DCC's validator lacks.
+- **Whose certificate.** The certificate's subject `x500UniqueIdentifier` must be the RequestID's
+  originator EUI and its keyUsage must allow digitalSignature: the User's XmlSign certificate or
+  its organisation DS certificate (DCC's tool falls back to DS for a User without XmlSign). A
+  key-agreement certificate, or any other User's, is refused (`FOREIGN_CERTIFICATE`).
+- **Order of checks.** Form of the signature (`MISSING`, `MALFORMED`), then the certificate
+  (`UNKNOWN_CERTIFICATE`, `FOREIGN_CERTIFICATE`), then the cryptography (`DIGEST_MISMATCH`,
+  `SIGNATURE_MISMATCH`): no ECDSA verification is spent on a signature that cannot be accepted.
+- **Expiry.** Certificate validity dates are not checked (DCC Boxed's ZAZ1 test certificates
+  have expired and its tools use them anyway); nor is a certificate chain: the keystore is the
+  trust anchor.
+- **Refusal code.** A refused signature is answered with `E1001` by default (`REFUSED_SIGNATURE`
+  in `core.codes`): DUIS lists E1001 with no public meaning (as `E1000`, dccsim's replayed
+  counter), so it cannot be mistaken for a documented code. `SignatureSettings(refused_code=...)`
+  sets another for every kind, `codes={kind: code}` one per kind.
+- A request without a readable `Header/RequestID` cannot be bound to a User: `InvalidField`, as
+  the parser would raise, not `SignatureRefused`.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Protocol
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from lxml import etree
+from signxml import (
+    CanonicalizationMethod,
+    DigestAlgorithm,
+    SignatureConstructionMethod,
+    SignatureMethod,
+    XMLSigner,
+    XMLVerifier,
+)
+from signxml.exceptions import InvalidDigest, InvalidSignature, SignXMLException
+from signxml.verifier import SignatureConfiguration
+
+from dccsim.server.core.codes import REFUSED_SIGNATURE
+from dccsim.server.core.errors import InvalidField
+from dccsim.server.duis.names import DS_NS, SR_NS
+from dccsim.server.duis.safe import load_document
+from dccsim.server.duis.writing import serialise
+
+EXC_C14N = CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0.value
+ECDSA_SHA256 = SignatureMethod.ECDSA_SHA256.value
+SHA256 = DigestAlgorithm.SHA256.value
+ENVELOPED = SignatureConstructionMethod.enveloped.value
+# Transforms a request's Reference may list: the enveloped-signature transform (required) and a
+# canonicalisation (DCC's tool writes none; other signers write exclusive C14N).
+_ALLOWED_TRANSFORMS = frozenset(
+    {
+        ENVELOPED,
+        EXC_C14N,
+        CanonicalizationMethod.CANONICAL_XML_1_0.value,
+        CanonicalizationMethod.CANONICAL_XML_1_1.value,
+    }
+)
+_DS = {"ds": DS_NS}
+_SIGNATURE = f"{{{DS_NS}}}Signature"
+_REQUEST_ID = f"{{{SR_NS}}}Header/{{{SR_NS}}}RequestID"
+_RESPONSE_CODE = f"{{{SR_NS}}}Header/{{{SR_NS}}}ResponseCode"
+# A certificate serial is at most 20 octets (RFC 5280): 49 decimal digits. Checked as text before
+# int(), which is quadratic in the number of digits.
+_SERIAL = re.compile(r"\+?[0-9]{1,60}")
+_DUIS_ERROR_CODE = re.compile(r"E[0-9]{1,7}")
+_JAVA_BASE64_LINE = 76  # java.util.Base64.getMimeEncoder(): 76 characters, CR LF
+
+
+# -- what this module needs from the keystore -----------------------------------------------------
+
+
+class Certified(Protocol):
+    """A keystore entry, as far as verifying needs it (server/keys' Credential is one)."""
+
+    @property
+    def certificate(self) -> x509.Certificate: ...
+
+
+class SigningCredential(Certified, Protocol):
+    """A keystore entry with its private key: the DSP's DspXmlSign credential, or a User's."""
+
+    @property
+    def private_key(self) -> ec.EllipticCurvePrivateKey | None: ...
+
+
+class CertificateLookup(Protocol):
+    """Finds a certificate by its serial number (server/keys' KeyStore is one)."""
+
+    def by_serial(self, serial: int) -> Certified | None: ...
+
+
+# -- refusals --------------------------------------------------------------------------------------
+
+
+class RefusalKind(StrEnum):
+    """Why a request's signature was refused."""
+
+    MISSING = "missing"  # no ds:Signature
+    # Not DUIS's form: more than one signature or not the root's child, an algorithm other than
+    # exclusive C14N / ECDSA-SHA256 / SHA-256, a Reference other than the whole document, no
+    # X509IssuerSerial, undecodable values.
+    MALFORMED = "malformed"
+    UNKNOWN_CERTIFICATE = "unknown-certificate"  # no certificate in the keystore has the serial
+    FOREIGN_CERTIFICATE = "foreign-certificate"  # not a signing certificate of the originator
+    DIGEST_MISMATCH = "digest-mismatch"  # the document changed after it was signed
+    SIGNATURE_MISMATCH = "signature-mismatch"  # SignedInfo changed, or another key signed
+
+
+class SignatureRefused(Exception):
+    """A request's signature is missing, malformed, broken or not its originator's."""
+
+    def __init__(self, reason: str, kind: RefusalKind) -> None:
+        super().__init__(f"{kind.value}: {reason}")
+        self.reason = reason
+        self.kind = kind
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedSignature:
+    """A request's signature, checked: who signed, with which keystore entry."""
+
+    credential: Certified
+    serial: int
+    issuer: str  # X509IssuerName as the request wrote it (not compared)
+    originator: str  # the RequestID's originator EUI, as written
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureSettings:
+    """How a transport treats request signatures (BOXED-03).
+
+    `verify=False` switches the check off, as DCC Boxed's "DUIS Signature validation: Disable".
+    `refused_code` answers every refusal; `codes` overrides it for some kinds."""
+
+    verify: bool = True
+    refused_code: str = REFUSED_SIGNATURE.value
+    codes: Mapping[RefusalKind, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for kind, code in [(None, self.refused_code), *self.codes.items()]:
+            if not isinstance(code, str) or not _DUIS_ERROR_CODE.fullmatch(code):
+                where = "refused_code" if kind is None else f"codes[{kind}]"
+                raise ValueError(
+                    f"{where}: {code!r} is not a DUIS error code (E followed by digits)"
+                )
+        for kind in self.codes:
+            RefusalKind(kind)
+
+    def code_for(self, kind: RefusalKind) -> str:
+        """The DUIS ResponseCode that answers a refusal of this kind."""
+        return self.codes.get(kind, self.refused_code)
+
+    def check(self, xml: bytes | etree._ElementTree | etree._Element, lookup: CertificateLookup):
+        """`verify_request`, or None when checking is switched off."""
+        return verify_request(xml, lookup) if self.verify else None
+
+
+# -- signing (BOXED-04) ---------------------------------------------------------------------------
+
+
+class _ToolSigner(XMLSigner):
+    """signxml's enveloped signer, writing the Reference as DCC's tool does: its only transform
+    is enveloped-signature, so its digest is over the inclusive C14N of the document (XML-DSig's
+    default node-set-to-octets conversion), while SignedInfo is canonicalised exclusively."""
+
+    @property
+    def parser(self) -> etree.XMLParser:
+        # signxml copies the document by serialising and parsing it; dccsim's documents are safe
+        # (no DTD, no entities) and may hold text beyond libxml2's default limit.
+        return _trusted_parser()
+
+    def _unpack(self, data, references):  # type: ignore[no-untyped-def]
+        sig_root, doc_root, c14n_inputs, found = super()._unpack(data, references)
+        inclusive = CanonicalizationMethod.CANONICAL_XML_1_0
+        return sig_root, doc_root, c14n_inputs, [replace(r, c14n_method=inclusive) for r in found]
+
+
+def sign_document(
+    xml: bytes | etree._ElementTree | etree._Element, credential: SigningCredential
+) -> bytes:
+    """The document with an enveloped signature by `credential`, as DCC's tool makes it. A
+    signature the document already carries is replaced (as the tool does)."""
+    key = credential.private_key
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or not isinstance(key.curve, ec.SECP256R1):
+        raise ValueError("DUIS signatures need an ECDSA P-256 private key")
+    root = _root(xml, copy=False)
+    if root.find(_SIGNATURE) is not None:
+        root = _copy(root)  # the caller's tree is left as it was
+        for old in root.findall(_SIGNATURE):
+            _remove_keeping_tail(old)
+    signer = _ToolSigner(
+        method=SignatureConstructionMethod.enveloped,
+        signature_algorithm=SignatureMethod.ECDSA_SHA256,
+        digest_algorithm=DigestAlgorithm.SHA256,
+        c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0,
+    )
+    signed = signer.sign(
+        root,
+        key=key,
+        key_info=_key_info(credential.certificate),
+        exclude_c14n_transform_element=True,
+    )
+    value = signed.find("ds:Signature/ds:SignatureValue", _DS)
+    value.text = _java_base64(value.text)
+    return serialise(signed)
+
+
+def should_sign(document: bytes | etree._ElementTree | etree._Element) -> bool:
+    """Whether the DSP signs this document: an `sr:Response` that is not an error (I0, I99,
+    W-codes, asynchronous responses and alerts). Requests and error acknowledgements: no."""
+    root = _root(document, copy=False)
+    if root.tag != f"{{{SR_NS}}}Response":
+        return False
+    code = root.findtext(_RESPONSE_CODE)
+    return code is not None and not code.strip().startswith("E")
+
+
+def sign_response(xml: bytes, credential: SigningCredential) -> bytes:
+    """The DSP's document as it goes out: signed by `credential` when `should_sign` says so,
+    else unchanged. The one rule every transport applies (BOXED-04)."""
+    root = _root(xml, copy=False)
+    return sign_document(root, credential) if should_sign(root) else xml
+
+
+def _key_info(certificate: x509.Certificate) -> etree._Element:
+    key_info = etree.Element(f"{{{DS_NS}}}KeyInfo", nsmap=_DS)
+    data = etree.SubElement(key_info, f"{{{DS_NS}}}X509Data")
+    issuer_serial = etree.SubElement(data, f"{{{DS_NS}}}X509IssuerSerial")
+    etree.SubElement(issuer_serial, f"{{{DS_NS}}}X509IssuerName").text = java_rfc2253(
+        certificate.issuer
+    )
+    etree.SubElement(issuer_serial, f"{{{DS_NS}}}X509SerialNumber").text = str(
+        certificate.serial_number
+    )
+    return key_info
+
+
+def java_rfc2253(name: x509.Name) -> str:
+    """A name as Java's `X500Principal.getName()` writes it: RFC 2253, most specific RDN first,
+    no spaces (`CN=Z1,OU=07`)."""
+    return name.rfc4514_string({NameOID.X500_UNIQUE_IDENTIFIER: "2.5.4.45"})
+
+
+def _java_base64(text: str) -> str:
+    compact = "".join(text.split())
+    lines = [compact[i : i + _JAVA_BASE64_LINE] for i in range(0, len(compact), _JAVA_BASE64_LINE)]
+    return "\r\n".join(lines)
+
+
+# -- verifying (BOXED-03) -------------------------------------------------------------------------
+
+
+def verify_request(
+    xml: bytes | etree._ElementTree | etree._Element, lookup: CertificateLookup
+) -> VerifiedSignature:
+    """Check a request's enveloped signature and that its originator made it.
+
+    `xml` is the request's bytes (loaded through `safe.load_document`) or a tree already loaded
+    that way. Raises `SignatureRefused` (see `RefusalKind`), or `InvalidField` for a request with
+    no readable RequestID. Changes nothing."""
+    root = _root(xml, copy=False)
+    signature = _the_signature(root)
+    serial, issuer = _check_form(signature)
+    credential = lookup.by_serial(serial)
+    if credential is None:
+        raise SignatureRefused(
+            f"no certificate in the keystore has serial {serial} (0x{serial:X}, issuer {issuer!r})",
+            RefusalKind.UNKNOWN_CERTIFICATE,
+        )
+    originator = _originator(root)
+    _check_owner(credential.certificate, originator, serial)
+    _verify_cryptography(root, credential.certificate)
+    return VerifiedSignature(credential, serial, issuer, originator)
+
+
+def _the_signature(root: etree._Element) -> etree._Element:
+    found = list(root.iter(_SIGNATURE))
+    if not found:
+        raise SignatureRefused("the request carries no ds:Signature", RefusalKind.MISSING)
+    if len(found) > 1:
+        raise SignatureRefused(
+            f"the request carries {len(found)} ds:Signature elements, not one",
+            RefusalKind.MALFORMED,
+        )
+    if found[0].getparent() is not root:
+        raise SignatureRefused(
+            "the ds:Signature is not a child of the root element (an enveloped signature over "
+            "the whole document is)",
+            RefusalKind.MALFORMED,
+        )
+    return found[0]
+
+
+def _check_form(signature: etree._Element) -> tuple[int, str]:
+    """DUIS's form of signature, before any cryptography; the certificate serial and issuer."""
+
+    def one(path: str, what: str) -> etree._Element:
+        found = signature.findall(path, _DS)
+        if len(found) != 1:
+            raise SignatureRefused(
+                f"expected one {what}, found {len(found)}", RefusalKind.MALFORMED
+            )
+        return found[0]
+
+    def algorithm(path: str, expected: str, what: str) -> None:
+        actual = one(path, what).get("Algorithm")
+        if actual != expected:
+            raise SignatureRefused(
+                f"{what} is {actual!r}; DUIS signs with {expected!r}", RefusalKind.MALFORMED
+            )
+
+    algorithm("ds:SignedInfo/ds:CanonicalizationMethod", EXC_C14N, "CanonicalizationMethod")
+    algorithm("ds:SignedInfo/ds:SignatureMethod", ECDSA_SHA256, "SignatureMethod")
+    reference = one("ds:SignedInfo/ds:Reference", "ds:Reference")
+    if reference.get("URI") != "":
+        raise SignatureRefused(
+            f'the Reference URI is {reference.get("URI")!r}, not "" (the whole document)',
+            RefusalKind.MALFORMED,
+        )
+    algorithm("ds:SignedInfo/ds:Reference/ds:DigestMethod", SHA256, "DigestMethod")
+    transforms = [t.get("Algorithm") for t in reference.findall("ds:Transforms/ds:Transform", _DS)]
+    if ENVELOPED not in transforms or not set(transforms) <= _ALLOWED_TRANSFORMS:
+        raise SignatureRefused(
+            f"the Reference's transforms are {transforms}; DUIS's are enveloped-signature "
+            "(and a canonicalisation)",
+            RefusalKind.MALFORMED,
+        )
+    try:
+        value = base64.b64decode(one("ds:SignatureValue", "ds:SignatureValue").text or "")
+    except ValueError:
+        raise SignatureRefused("SignatureValue is not base64", RefusalKind.MALFORMED) from None
+    if len(value) != 64:
+        raise SignatureRefused(
+            f"SignatureValue holds {len(value)} bytes, not an ECDSA P-256 r||s (64)",
+            RefusalKind.MALFORMED,
+        )
+    path = "ds:KeyInfo/ds:X509Data/ds:X509IssuerSerial"
+    issuer = (
+        one(f"{path}/ds:X509IssuerName", "X509IssuerSerial/X509IssuerName").text or ""
+    ).strip()
+    serial_text = (one(f"{path}/ds:X509SerialNumber", "X509SerialNumber").text or "").strip()
+    if not _SERIAL.fullmatch(serial_text):
+        raise SignatureRefused(
+            f"X509SerialNumber {serial_text[:80]!r} is not a certificate serial (decimal)",
+            RefusalKind.MALFORMED,
+        )
+    return int(serial_text), issuer
+
+
+def _originator(root: etree._Element) -> str:
+    text = root.findtext(_REQUEST_ID)
+    if text is None or text.count(":") != 2:
+        raise InvalidField(
+            "Header/RequestID", "is required (originator:target:counter) to check the signature"
+        )
+    return text.split(":", 1)[0].strip()
+
+
+def certificate_eui(certificate: x509.Certificate) -> str | None:
+    """The EUI-64 in a certificate's subject x500UniqueIdentifier, as 16 upper-case hex digits."""
+    found = certificate.subject.get_attributes_for_oid(NameOID.X500_UNIQUE_IDENTIFIER)
+    if len(found) != 1 or not isinstance(found[0].value, bytes):
+        return None
+    value = found[0].value
+    # A BIT STRING's contents: the count of unused bits (0), then the eight octets.
+    if len(value) == 9 and value[0] == 0:
+        value = value[1:]
+    return value.hex().upper() if len(value) == 8 else None
+
+
+def _check_owner(certificate: x509.Certificate, originator: str, serial: int) -> None:
+    owner = certificate_eui(certificate)
+    wanted = originator.replace("-", "").upper()
+    if owner != wanted:
+        raise SignatureRefused(
+            f"certificate {serial} belongs to {owner or 'no EUI'}, not the originator {originator}",
+            RefusalKind.FOREIGN_CERTIFICATE,
+        )
+    try:
+        usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        usage = None
+    if usage is not None and not usage.digital_signature:
+        raise SignatureRefused(
+            f"certificate {serial} of {originator} is not a signing certificate (its keyUsage "
+            "does not allow digitalSignature)",
+            RefusalKind.FOREIGN_CERTIFICATE,
+        )
+    if not isinstance(certificate.public_key(), ec.EllipticCurvePublicKey):
+        raise SignatureRefused(
+            f"certificate {serial} holds no ECDSA key", RefusalKind.FOREIGN_CERTIFICATE
+        )
+
+
+def _verify_cryptography(root: etree._Element, certificate: x509.Certificate) -> None:
+    # Validity dates are not checked: the verification time is clamped into the certificate's.
+    now = datetime.now(UTC)
+    when = min(max(now, certificate.not_valid_before_utc), certificate.not_valid_after_utc)
+    config = SignatureConfiguration(
+        location="./",
+        expect_references=1,
+        signature_methods=frozenset({SignatureMethod.ECDSA_SHA256}),
+        digest_algorithms=frozenset({DigestAlgorithm.SHA256}),
+        verification_time=when,
+    )
+    # The document was loaded safely already (no DTD, no entities); signxml re-serialises and
+    # re-parses it, with huge text nodes allowed (an 11.1 FirmwareImage exceeds libxml2's limit).
+    parser = _trusted_parser()
+    try:
+        XMLVerifier().verify(root, x509_cert=certificate, expect_config=config, parser=parser)
+    except InvalidDigest as error:
+        raise SignatureRefused(
+            f"the document does not match its signature's digest ({error})",
+            RefusalKind.DIGEST_MISMATCH,
+        ) from None
+    except InvalidSignature as error:
+        raise SignatureRefused(
+            f"the SignatureValue does not verify with certificate "
+            f"{certificate.serial_number} ({error})",
+            RefusalKind.SIGNATURE_MISMATCH,
+        ) from None
+    except (SignXMLException, ValueError) as error:
+        raise SignatureRefused(
+            f"the signature is not usable: {error}", RefusalKind.MALFORMED
+        ) from None
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def _root(xml: bytes | etree._ElementTree | etree._Element, *, copy: bool) -> etree._Element:
+    if isinstance(xml, bytes | bytearray | memoryview):
+        return load_document(bytes(xml)).getroot()  # a fresh tree: no copy needed
+    if isinstance(xml, etree._ElementTree):
+        root = xml.getroot()
+    elif isinstance(xml, etree._Element):
+        root = xml.getroottree().getroot()
+    else:
+        raise TypeError(f"a DUIS document is bytes or an lxml tree, not {type(xml).__name__}")
+    return _copy(root) if copy else root
+
+
+def _trusted_parser() -> etree.XMLParser:
+    """For re-parsing a document already loaded by `safe.load_document` (or built by dccsim):
+    still no entities, DTD or network, but text nodes beyond libxml2's default limit allowed."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+
+
+def _copy(root: etree._Element) -> etree._Element:
+    return etree.fromstring(etree.tostring(root), _trusted_parser())
+
+
+def _remove_keeping_tail(element: etree._Element) -> None:
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)

@@ -1,0 +1,250 @@
+"""Asynchronous delivery by POST (BOXED-02): each User with a Receive Response Service address
+gets every response and alert in its outbox POSTed there, one at a time and in order.
+
+- A 2xx answer acknowledges the message (a `Delivered` command: durable before the next POST, so
+  after a restart nothing acknowledged is POSTed again and nothing unacknowledged is lost).
+- Anything else -- another status, no complete answer within the timeout, a refused connection --
+  leaves it queued; it is retried after a capped exponential backoff (`RetryPolicy`), and the
+  messages behind it wait (order is kept). Each failure is one log line (no traceback) and a
+  `delivery` event in the control API's event stream (a `DeliveryFailed` command), with the
+  attempt, the error and the queue length.
+- Each User has its own task on the event loop, so a receiver that hangs, answers slowly or
+  answers garbage holds up only its own User's messages; every blocking call into the host runs
+  in a worker thread.
+- Users without an address keep using the gRPC Subscribe streams; a User may use both (whichever
+  acknowledges first removes the message).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from concurrent.futures import Executor
+from functools import partial
+from typing import Any
+
+import aiohttp
+
+from dccsim.server.core import commands
+from dccsim.server.core.outbox import OutboxEntry
+from dccsim.server.http.duis_app import XML
+from dccsim.server.http.options import RetryPolicy
+from dccsim.server.runtime.duis_gateway import DuisGateway
+from dccsim.server.runtime.host import DspHost
+from dccsim.server.store import StateFileError
+
+log = logging.getLogger("dccsim.delivery")
+
+# How long the outbox watcher waits before looking again for new or changed addresses.
+WATCH_SECONDS = 0.25
+# How long an idle deliverer waits before looking at its outbox again without being woken.
+IDLE_SECONDS = 1.0
+# The most of a receiver's answer body quoted in a failure.
+QUOTED_ANSWER_CHARS = 120
+
+
+class Deliveries:
+    """The deliverers of every User with an address, started and stopped as addresses come and
+    go (control API, fleet reloads), and woken whenever an outbox they serve moves."""
+
+    def __init__(
+        self,
+        host: DspHost,
+        gateway: DuisGateway,
+        executor: Executor,
+        watch_executor: Executor,
+        retry: RetryPolicy,
+    ) -> None:
+        self._host = host
+        self._gateway = gateway
+        self._executor = executor
+        self._watch_executor = watch_executor  # one thread: the outbox watcher's waits
+        self._retry = retry
+        self._deliverers: dict[str, _Deliverer] = {}
+        self._session: aiohttp.ClientSession | None = None
+        self._watcher: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        # No connection limit shared between Users: each holds at most one connection at a time.
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=0),
+            timeout=aiohttp.ClientTimeout(total=self._retry.timeout),
+        )
+        await self._reconcile()
+        self._watcher = asyncio.create_task(self._watch(), name="dccsim-delivery-watch")
+
+    async def stop(self) -> None:
+        """Stop every deliverer; a POST in flight is abandoned (its message stays queued)."""
+        tasks = [t for t in (self._watcher, *(d.task for d in self._deliverers.values())) if t]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._deliverers.clear()
+        if self._session is not None:
+            await self._session.close()
+
+    async def _watch(self) -> None:
+        loop = asyncio.get_running_loop()
+        seen = -1
+        while True:
+            users = tuple(self._deliverers)
+            seen = await loop.run_in_executor(
+                self._watch_executor,
+                partial(self._host.wait_for_outboxes, users, seen, WATCH_SECONDS),
+            )
+            if self._host.stopping:
+                return
+            await self._reconcile()
+            for deliverer in self._deliverers.values():
+                deliverer.wake.set()
+
+    async def _reconcile(self) -> None:
+        """Start a deliverer for each new address, retarget changed ones, stop removed ones."""
+        assert self._session is not None
+        urls = await asyncio.get_running_loop().run_in_executor(
+            self._executor, self._host.receive_urls
+        )
+        for user_id in [u for u in self._deliverers if u not in urls]:
+            deliverer = self._deliverers.pop(user_id)
+            deliverer.task.cancel()
+            log.info("delivery by POST for %s stopped (no address)", user_id)
+        for user_id, url in urls.items():
+            deliverer = self._deliverers.get(user_id)
+            if deliverer is None:
+                self._deliverers[user_id] = _Deliverer(
+                    user_id, url, self._host, self._gateway, self._executor, self._session,
+                    self._retry,
+                )  # fmt: skip
+                log.info("delivering %s's responses and alerts by POST to %s", user_id, url)
+            elif deliverer.url != url:
+                deliverer.retarget(url)
+                log.info("delivering %s's responses and alerts by POST to %s now", user_id, url)
+
+
+class _Deliverer:
+    """One User's deliveries: its oldest unacknowledged message, POSTed until a 2xx."""
+
+    def __init__(
+        self,
+        user_id: str,
+        url: str,
+        host: DspHost,
+        gateway: DuisGateway,
+        executor: Executor,
+        session: aiohttp.ClientSession,
+        retry: RetryPolicy,
+    ) -> None:
+        self.user_id = user_id
+        self.url = url
+        self._host = host
+        self._gateway = gateway
+        self._executor = executor
+        self._session = session
+        self._retry = retry
+        self.wake = asyncio.Event()  # its outbox may have moved
+        self._kick = asyncio.Event()  # its address changed: end a backoff
+        self._failures = 0
+        self.task = asyncio.create_task(self._run(), name=f"dccsim-delivery-{user_id}")
+
+    def retarget(self, url: str) -> None:
+        """A new address: retry at once, there."""
+        self.url = url
+        self._failures = 0
+        self._kick.set()
+        self.wake.set()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                delivered = await self._deliver_oldest()
+            except asyncio.CancelledError:
+                raise
+            except StateFileError as error:  # logged by the state file; try again later
+                log.warning("delivery for %s paused: %s", self.user_id, error)
+                delivered = False
+                await _wait(self._kick, self._retry.cap)
+            except Exception:  # a bug must not end this User's deliveries for good
+                log.exception("delivery for %s failed unexpectedly", self.user_id)
+                delivered = False
+                await _wait(self._kick, self._retry.cap)
+            if not delivered:
+                await _wait(self.wake, IDLE_SECONDS)
+
+    async def _deliver_oldest(self) -> bool:
+        """POST the oldest unacknowledged message, once; False when there was none to deliver
+        (the caller waits for more) or the POST failed (this waits the backoff first)."""
+        loop = asyncio.get_running_loop()
+        self.wake.clear()  # what happens from here on wakes the next wait
+        self._kick.clear()
+        entry, _ = await loop.run_in_executor(
+            self._executor, self._host.oldest_pending, self.user_id
+        )
+        if entry is None:
+            return False
+        document = await loop.run_in_executor(self._executor, self._document, entry)
+        url = self.url
+        status, failure = await self._post(url, document)
+        if failure is None:
+            self._failures = 0
+            await loop.run_in_executor(
+                self._executor,
+                self._host.run_one,
+                commands.Delivered(self.user_id, entry.sequence, url, status),
+            )
+            return True
+        self._failures += 1
+        delay = self._retry.delay(self._failures)
+        _, queued = await loop.run_in_executor(
+            self._executor, self._host.oldest_pending, self.user_id
+        )
+        log.warning(
+            "delivery to %s for %s failed: message %d, attempt %d, %d queued: %s; "
+            "retrying in %.1f s",
+            url, self.user_id, entry.sequence, self._failures, queued, failure, delay,
+        )  # fmt: skip
+        await loop.run_in_executor(
+            self._executor,
+            self._host.run_one,
+            commands.DeliveryFailed(
+                self.user_id, entry.sequence, url, failure, self._failures, delay
+            ),
+        )
+        await _wait(self._kick, delay)  # new messages do not end a backoff; a new address does
+        return True  # look again at once: the same message, or the next if it was acknowledged
+
+    def _document(self, entry: OutboxEntry) -> bytes:
+        return self._gateway.outbox_document(entry, self._gateway.user_version(self.user_id))
+
+    async def _post(self, url: str, document: bytes) -> tuple[int, str | None]:
+        """(status, None) for a 2xx; (status or 0, why) for a failure."""
+        try:
+            async with self._session.post(
+                url, data=document, headers={"Content-Type": XML}, allow_redirects=False
+            ) as response:
+                if 200 <= response.status < 300:
+                    return response.status, None
+                return response.status, f"HTTP {response.status}{await _quote(response)}"
+        except TimeoutError:
+            return 0, f"no answer within {self._retry.timeout:g} s"
+        except aiohttp.ClientError as error:
+            return 0, f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        except (OSError, ValueError) as error:  # e.g. an address that cannot be resolved
+            return 0, f"{type(error).__name__}: {error}"
+
+
+async def _wait(event: asyncio.Event, seconds: float) -> None:
+    """Until `event` is set or `seconds` pass."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(event.wait(), seconds)
+
+
+async def _quote(response: Any) -> str:
+    """A short, printable start of a receiver's error answer, for the log."""
+    try:
+        body = await response.content.read(QUOTED_ANSWER_CHARS)
+    except (aiohttp.ClientError, TimeoutError, OSError):
+        return ""
+    text = body.decode("utf-8", "replace")
+    text = "".join(c if c.isprintable() else " " for c in text).strip()
+    return f": {text}" if text else ""

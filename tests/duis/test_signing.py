@@ -1,0 +1,593 @@
+"""DUIS XML signatures (BOXED-03, BOXED-04), checked against DCC's own signing tool.
+
+Requests are signed by DCC's tool (`Sign --preserveCounter`, the key chosen by the RequestID's
+originator from the DCC Boxed keystore inside the jar) and verified by dccsim; documents dccsim
+signs with the DSP's DspXmlSign key are checked by the tool's `Validate`. All the tool's work
+runs in one JVM per session (`DccToolBatch.java`); the tests that need it skip, saying why, where
+`java` or the tool is missing.
+"""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import subprocess
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from dccsim.server.core.codes import REFUSED_SIGNATURE, DccAlertCode, ResponseCode
+from dccsim.server.core.errors import InvalidField
+from dccsim.server.core.messages import DccAlertMessage, DeviceStatusChange, SyncAnswer
+from dccsim.server.core.records import DuisVersion
+from dccsim.server.core.requests import RequestId
+from dccsim.server.duis.build import build_outbox_message, build_sync_answer
+from dccsim.server.duis.names import DS_NS, SR_NS
+from dccsim.server.duis.signing import (
+    RefusalKind,
+    SignatureRefused,
+    SignatureSettings,
+    java_rfc2253,
+    should_sign,
+    sign_document,
+    sign_response,
+    verify_request,
+)
+from dccsim.server.keys import KeyStore, load_dccboxed_keystore
+from tests.conftest import ESME, SHARED, make_sim
+from tests.duis.documents import outbox_documents, request_xml, served, template_document
+
+JAR = SHARED / "tools" / "duis-signing-tool" / "tool.jar"
+BATCH = Path(__file__).with_name("DccToolBatch.java")
+RTDS = SHARED / "duis-samples" / "rtds"
+KEYSTORE_JSON = SHARED / "keystore" / "dccboxed-keystore.json"
+NS = {"sr": SR_NS, "ds": DS_NS}
+V5_1, V5_2, V5_4 = DuisVersion.V5_1, DuisVersion.V5_2, DuisVersion.V5_4
+T0 = datetime(2026, 12, 1, tzinfo=UTC)
+
+SUPPLIER = "90-B3-D5-1F-30-01-00-00"
+NETWORK_OPERATOR = "90-B3-D5-1F-30-02-00-00"
+OTHER_USER = "00-DB-12-34-56-78-00-04"
+SUPPLIER_2 = "90-B3-D5-1F-30-03-00-00"  # has no XmlSign certificate: signs with Z1-supplier2-ds
+# Keystore serials (decimal, as X509SerialNumber writes them).
+XML_SIGN = {
+    SUPPLIER: 27572613927499351639968579586655397031,
+    NETWORK_OPERATOR: 40938316298935008147424226388667426413,
+    OTHER_USER: 37250744094852421200045328576547436839,
+}
+SUPPLIER_KA = 78705613441713544701898588866012598037  # Z1-supplier-ka
+SUPPLIER_2_DS = 76986165265641917001207597343644863443  # Z1-supplier2-ds, expired 2025-12-22
+DSP_XML_SIGN = 167048897159233642262001557408276884033  # dsp-xml-sign-90B3D51F30000002-ds (1.4.1)
+# One RTDS template per sender (template_document keeps or swaps the sender as REQ-08 does).
+TEMPLATES = {
+    SUPPLIER: "8.2_READ_INVENTORY_REQUEST_DUIS.XML",
+    NETWORK_OPERATOR: "ECS17a_4.2_SUCCESS_REQUEST_DUIS.XML",
+    OTHER_USER: "CS08_11.2_SUCCESS_REQUEST_DUIS.XML",
+}
+SENDER_IDS = {SUPPLIER: "supplier", NETWORK_OPERATOR: "network-operator", OTHER_USER: "other-user"}
+
+
+# -- the keystore --------------------------------------------------------------------------------
+
+
+def dccboxed_keystore() -> KeyStore:
+    """The DCC Boxed keystore, as server/keys loads it."""
+    return load_dccboxed_keystore(KEYSTORE_JSON)
+
+
+@pytest.fixture(scope="session")
+def keystore():
+    if not KEYSTORE_JSON.is_file():
+        pytest.skip(f"the DCC Boxed keystore is not at {KEYSTORE_JSON}")
+    return dccboxed_keystore()
+
+
+def credential(keystore, serial: int):
+    found = keystore.by_serial(serial)
+    assert found is not None, f"serial {serial} is not in the DCC Boxed keystore"
+    return found
+
+
+# -- DCC's tool, one JVM per session -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ToolRun:
+    code: int  # the tool's exit code
+    output: bytes  # what it printed: the signed document, or the validated one unsigned
+    log: str  # its standard error ("[I] passed signature check", ...)
+
+
+def run_dcc_tool(jobs: list[tuple[str, bytes]], workdir: Path) -> list[ToolRun]:
+    """Run `(operation, document)` jobs (`sign` / `validate`) through DCC's tool in one JVM."""
+    java = shutil.which("java")
+    if java is None:
+        pytest.skip("java is not installed: DCC's signing tool cannot run")
+    if not JAR.is_file():
+        pytest.skip(f"DCC's signing tool is not at {JAR}")
+    arguments: list[str] = []
+    for index, (operation, document) in enumerate(jobs):
+        source, target = workdir / f"in-{index}.xml", workdir / f"out-{index}.xml"
+        source.write_bytes(document)
+        arguments += [operation, str(source), str(target)]
+    done = subprocess.run(
+        [java, "-cp", str(JAR), str(BATCH), *arguments],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, f"the batch runner failed: {done.stderr}"
+    codes = [int(line) for line in done.stdout.split()]
+    assert len(codes) == len(jobs), done.stdout + done.stderr
+    return [
+        ToolRun(
+            code,
+            (workdir / f"out-{i}.xml").read_bytes(),
+            (workdir / f"out-{i}.xml.err").read_text(),
+        )
+        for i, code in enumerate(codes)
+    ]
+
+
+def _dsp_documents(version: DuisVersion) -> dict[str, bytes]:
+    """Documents dccsim answers a User on `version` with, unsigned."""
+    sim = make_sim()
+    inventory = request_xml(
+        "8.2",
+        "<sr:ReadInventory><sr:UPRN>100000000001</sr:UPRN></sr:ReadInventory>",
+        request_id=f"{SUPPLIER}:{sim.acb}:1",
+        cv=8,
+    )
+    _, _, i0 = served(sim.dsp, inventory, version)
+    wan_matrix = request_xml(
+        "12.1",
+        "<sr:RequestWANMatrix><sr:UPRN>100000000001</sr:UPRN></sr:RequestWANMatrix>",
+        request_id=f"{SUPPLIER}:{sim.acb}:4",
+        cv=8,
+    )
+    _, _, matrix = served(sim.dsp, wan_matrix, version)
+    read = request_xml("11.2", "<sr:ReadFirmwareVersion/>", request_id=f"{SUPPLIER}:{ESME}:2", cv=1)
+    _, _, i99 = served(sim.dsp, read, version)
+    [device_response] = outbox_documents(sim.dsp, SUPPLIER, version)
+    alert = DccAlertMessage(DccAlertCode.DEVICE_SUSPENDED, ESME, T0, DeviceStatusChange(False))
+    error = SyncAnswer(RequestId(SUPPLIER, ESME, 3), "11.2", ResponseCode.E5)
+    return {
+        "I0 8.2 inventory": i0,
+        "I0 12.1 WAN matrix": matrix,  # shaped differently from 5.3a on (build.py)
+        "I99 acknowledgement": i99,
+        "device response 11.2": device_response,
+        "DCC alert N28": build_outbox_message(alert, version, recipient=SUPPLIER),
+        "E5 acknowledgement": build_sync_answer(error, version, at=T0),
+    }
+
+
+@dataclass(frozen=True)
+class ToolResults:
+    signed_requests: dict[str, bytes]  # by sender: the RTDS template signed by DCC's tool
+    sign_runs: dict[str, ToolRun]
+    validated: dict[str, ToolRun]  # by label: dccsim's documents through DCC's Validate
+
+
+@pytest.fixture(scope="session")
+def dcc_tool(keystore, tmp_path_factory: pytest.TempPathFactory) -> ToolResults:
+    dsp = credential(keystore, DSP_XML_SIGN)
+    ours: dict[str, bytes] = {}
+    for version in (V5_1, V5_2, V5_4):
+        for label, document in _dsp_documents(version).items():
+            ours[f"{label} v{version.value}"] = sign_response(document, dsp)
+    # A negative control: the tool must refuse one of our documents changed after signing.
+    ours["tampered"] = ours["I0 8.2 inventory v5.1"].replace(b">Commissioned<", b">Withdrawn<", 1)
+    assert ours["tampered"] != ours["I0 8.2 inventory v5.1"]
+    jobs = [("sign", template_document(RTDS / TEMPLATES[s])) for s in TEMPLATES]
+    jobs += [("validate", document) for document in ours.values()]
+    runs = run_dcc_tool(jobs, tmp_path_factory.mktemp("dcc-tool"))
+    signs, validations = runs[: len(TEMPLATES)], runs[len(TEMPLATES) :]
+    return ToolResults(
+        signed_requests={s: run.output for s, run in zip(TEMPLATES, signs, strict=True)},
+        sign_runs=dict(zip(TEMPLATES, signs, strict=True)),
+        validated=dict(zip(ours, validations, strict=True)),
+    )
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def refusal(document: bytes, keystore) -> SignatureRefused:
+    with pytest.raises(SignatureRefused) as caught:
+        verify_request(document, keystore)
+    return caught.value
+
+
+def _signature_value(document: bytes) -> str:
+    return etree.fromstring(document).findtext("ds:Signature/ds:SignatureValue", namespaces=NS)
+
+
+def _replace_text(document: bytes, xpath: str, value: str) -> bytes:
+    root = etree.fromstring(document)
+    [element] = root.xpath(xpath, namespaces=NS)
+    element.text = value
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _signature(document: bytes) -> etree._Element:
+    return etree.fromstring(document).find("ds:Signature", NS)
+
+
+# -- BOXED-03: requests signed by DCC's tool -----------------------------------------------------
+
+
+@pytest.mark.spec("BOXED-03")
+@pytest.mark.parametrize("sender", list(TEMPLATES), ids=SENDER_IDS.get)
+def test_requests_signed_by_dccs_tool_verify(dcc_tool: ToolResults, keystore, sender: str) -> None:
+    run = dcc_tool.sign_runs[sender]
+    assert run.code == 0, run.log
+    document = dcc_tool.signed_requests[sender]
+    assert f"certificate serial number: {XML_SIGN[sender]}" in run.log
+    before = etree.tostring(etree.fromstring(document), method="c14n")
+    root = etree.fromstring(document)
+    verified = verify_request(root, keystore)
+    assert verified.serial == XML_SIGN[sender]
+    assert verified.credential.certificate.serial_number == XML_SIGN[sender]
+    assert verified.originator == sender
+    assert verified.issuer.startswith("CN=")
+    assert etree.tostring(root, method="c14n") == before  # verifying changes nothing
+    assert verify_request(document, keystore).serial == XML_SIGN[sender]  # bytes in, too
+
+
+@pytest.mark.spec("BOXED-03", "BOXED-04")
+def test_dccsim_signs_exactly_as_dccs_tool(dcc_tool: ToolResults, keystore) -> None:
+    """The same document signed by the tool and by dccsim with the same key: the same
+    SignedInfo (algorithms, transforms, digest) and KeyInfo; both signatures verify. (The tool
+    drops whitespace between elements before it signs, so dccsim re-signs the tool's output.)"""
+    theirs = dcc_tool.signed_requests[SUPPLIER]
+    ours = sign_document(theirs, credential(keystore, XML_SIGN[SUPPLIER]))
+    assert _signature_value(ours) != _signature_value(theirs)
+    c14n = "http://www.w3.org/2001/10/xml-exc-c14n#"
+
+    def part(document: bytes, name: str) -> bytes:
+        element = _signature(document).find(f"ds:{name}", NS)
+        return etree.tostring(element, method="c14n", exclusive=True)
+
+    assert c14n in part(theirs, "SignedInfo").decode()
+    assert part(ours, "SignedInfo") == part(theirs, "SignedInfo")
+    assert part(ours, "KeyInfo") == part(theirs, "KeyInfo")
+    assert [etree.QName(e).localname for e in _signature(ours)] == [
+        "SignedInfo",
+        "SignatureValue",
+        "KeyInfo",
+    ]
+    assert etree.fromstring(ours)[-1].tag == f"{{{DS_NS}}}Signature"  # the root's last child
+    assert "\r\n" in _signature_value(ours)  # wrapped at 76 with CR LF, as Java writes it
+    assert verify_request(ours, keystore).serial == XML_SIGN[SUPPLIER]
+
+
+@pytest.mark.spec("BOXED-03")
+def test_a_tampered_body_is_refused(dcc_tool: ToolResults, keystore) -> None:
+    document = dcc_tool.signed_requests[SUPPLIER]
+    tampered = document.replace(b"00-DB-12-34-56-78-90-A2", b"00-DB-12-34-56-78-90-A3", 1)
+    assert tampered != document
+    assert refusal(tampered, keystore).kind is RefusalKind.DIGEST_MISMATCH
+
+
+@pytest.mark.spec("BOXED-03")
+def test_a_flipped_signature_byte_is_refused(dcc_tool: ToolResults, keystore) -> None:
+    document = dcc_tool.signed_requests[NETWORK_OPERATOR]
+    value = bytearray(base64.b64decode(_signature_value(document)))
+    value[10] ^= 0x01
+    flipped = _replace_text(
+        document, "ds:Signature/ds:SignatureValue", base64.b64encode(value).decode()
+    )
+    assert refusal(flipped, keystore).kind is RefusalKind.SIGNATURE_MISMATCH
+    # A changed SignedInfo (a forged digest) breaks the signature the same way.
+    forged = _replace_text(
+        document, "ds:Signature/ds:SignedInfo/ds:Reference/ds:DigestValue", "A" * 43 + "="
+    )
+    assert refusal(forged, keystore).kind is RefusalKind.SIGNATURE_MISMATCH
+
+
+@pytest.mark.spec("BOXED-03")
+def test_another_users_signature_is_refused(dcc_tool: ToolResults, keystore) -> None:
+    # Signed by DCC's tool as the supplier, then sent as the network operator's.
+    document = dcc_tool.signed_requests[SUPPLIER]
+    resent = document.replace(
+        f"<sr:RequestID>{SUPPLIER}:".encode(), f"<sr:RequestID>{NETWORK_OPERATOR}:".encode()
+    )
+    assert resent != document
+    caught = refusal(resent, keystore)
+    assert caught.kind is RefusalKind.FOREIGN_CERTIFICATE
+    assert NETWORK_OPERATOR in caught.reason
+    # A signature that is cryptographically sound, by the supplier, over the operator's request.
+    request = template_document(RTDS / TEMPLATES[NETWORK_OPERATOR])
+    by_supplier = sign_document(request, credential(keystore, XML_SIGN[SUPPLIER]))
+    assert refusal(by_supplier, keystore).kind is RefusalKind.FOREIGN_CERTIFICATE
+    by_operator = sign_document(request, credential(keystore, XML_SIGN[NETWORK_OPERATOR]))
+    assert verify_request(by_operator, keystore).originator == NETWORK_OPERATOR
+
+
+@pytest.mark.spec("BOXED-03")
+def test_a_users_ds_certificate_signs_and_a_ka_certificate_does_not(keystore) -> None:
+    """DCC's tool signs with a User's organisation DS key when it has no XmlSign one (supplier 2);
+    expired ZAZ1 certificates are accepted. A key-agreement certificate is not for signing."""
+    request = request_xml(
+        "11.2", "<sr:ReadFirmwareVersion/>", request_id=f"{SUPPLIER_2}:{ESME}:1", cv=1, signed=False
+    )
+    ds = credential(keystore, SUPPLIER_2_DS)
+    assert ds.certificate.not_valid_after_utc < datetime.now(UTC)  # expired
+    assert verify_request(sign_document(request, ds), keystore).serial == SUPPLIER_2_DS
+    supplier_request = request.replace(SUPPLIER_2.encode(), SUPPLIER.encode())
+    by_ka = sign_document(supplier_request, credential(keystore, SUPPLIER_KA))
+    caught = refusal(by_ka, keystore)
+    assert caught.kind is RefusalKind.FOREIGN_CERTIFICATE
+    assert "digitalSignature" in caught.reason
+
+
+@pytest.mark.spec("BOXED-03")
+def test_an_unsigned_request_is_refused(keystore) -> None:
+    unsigned = template_document(RTDS / TEMPLATES[SUPPLIER])
+    root = etree.fromstring(unsigned)
+    root.remove(root.find("ds:Signature", NS))
+    caught = refusal(etree.tostring(root), keystore)
+    assert caught.kind is RefusalKind.MISSING
+
+
+@pytest.mark.spec("BOXED-03")
+def test_a_template_placeholder_signature_is_refused(keystore) -> None:
+    """The RTDS templates carry placeholder signatures (DigestValue and SignatureValue
+    `ZGVmYXVsdA==`, serial 1234567890)."""
+    template = template_document(RTDS / TEMPLATES[SUPPLIER])
+    assert refusal(template, keystore).kind is RefusalKind.MALFORMED  # 'ZGVmYXVsdA==' is 7 bytes
+
+
+@pytest.mark.spec("BOXED-03")
+def test_an_unknown_certificate_is_refused(dcc_tool: ToolResults, keystore) -> None:
+    document = dcc_tool.signed_requests[OTHER_USER]
+    unknown = _replace_text(document, "//ds:X509SerialNumber", str(XML_SIGN[OTHER_USER] + 1))
+    caught = refusal(unknown, keystore)
+    assert caught.kind is RefusalKind.UNKNOWN_CERTIFICATE
+    assert str(XML_SIGN[OTHER_USER] + 1) in caught.reason
+
+
+def _mutations() -> dict[str, object]:
+    def two_signatures(root: etree._Element) -> None:
+        root.append(etree.fromstring(etree.tostring(root.find("ds:Signature", NS))))
+
+    def nested(root: etree._Element) -> None:
+        root.find("sr:Body", NS).append(root.find("ds:Signature", NS))
+
+    def attribute(xpath: str, name: str, value: str):
+        def change(root: etree._Element) -> None:
+            root.xpath(xpath, namespaces=NS)[0].set(name, value)
+
+        return change
+
+    def drop(xpath: str):
+        def change(root: etree._Element) -> None:
+            element = root.xpath(xpath, namespaces=NS)[0]
+            element.getparent().remove(element)
+
+        return change
+
+    def text(xpath: str, value: str):
+        def change(root: etree._Element) -> None:
+            root.xpath(xpath, namespaces=NS)[0].text = value
+
+        return change
+
+    info = "ds:Signature/ds:SignedInfo"
+    return {
+        "two signatures": two_signatures,
+        "signature inside the body": nested,
+        "rsa-sha256": attribute(
+            f"{info}/ds:SignatureMethod",
+            "Algorithm",
+            "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+        ),
+        "inclusive c14n": attribute(
+            f"{info}/ds:CanonicalizationMethod",
+            "Algorithm",
+            "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
+        ),
+        "sha-1 digest": attribute(
+            f"{info}/ds:Reference/ds:DigestMethod",
+            "Algorithm",
+            "http://www.w3.org/2000/09/xmldsig#sha1",
+        ),
+        "a reference to part of the document": attribute(f"{info}/ds:Reference", "URI", "#body"),
+        "no enveloped-signature transform": drop(f"{info}/ds:Reference/ds:Transforms/ds:Transform"),
+        "no X509IssuerSerial": drop("ds:Signature/ds:KeyInfo/ds:X509Data/ds:X509IssuerSerial"),
+        "a serial that is not a number": text("//ds:X509SerialNumber", "0x14BE4AD2"),
+        "a serial of a thousand digits": text("//ds:X509SerialNumber", "9" * 1000),
+        "SignatureValue not base64": text("ds:Signature/ds:SignatureValue", "not base64!"),
+    }
+
+
+@pytest.mark.spec("BOXED-03")
+@pytest.mark.parametrize("mutation", list(_mutations()))
+def test_signatures_not_in_duis_form_are_refused(
+    dcc_tool: ToolResults, keystore, mutation: str
+) -> None:
+    root = etree.fromstring(dcc_tool.signed_requests[SUPPLIER])
+    _mutations()[mutation](root)
+    caught = refusal(etree.tostring(root), keystore)
+    assert caught.kind is RefusalKind.MALFORMED, caught
+
+
+@pytest.mark.spec("BOXED-03")
+def test_a_request_without_a_request_id_cannot_be_checked(dcc_tool: ToolResults, keystore) -> None:
+    root = etree.fromstring(dcc_tool.signed_requests[SUPPLIER])
+    request_id = root.find("sr:Header/sr:RequestID", NS)
+    request_id.getparent().remove(request_id)
+    with pytest.raises(InvalidField) as caught:
+        verify_request(etree.tostring(root), keystore)
+    assert caught.value.field == "Header/RequestID"
+
+
+@pytest.mark.spec("BOXED-03")
+def test_unsafe_xml_is_not_parsed(keystore) -> None:
+    bomb = b'<!DOCTYPE r [<!ENTITY a "aaaa">]><sr:Request xmlns:sr="%s">&a;</sr:Request>' % (
+        SR_NS.encode()
+    )
+    with pytest.raises(InvalidField):
+        verify_request(bomb, keystore)
+
+
+@pytest.mark.spec("BOXED-03")
+def test_a_firmware_sized_request_verifies(keystore) -> None:
+    """A FirmwareImage beyond libxml2's 10,000,000-character text limit (safe.load_document's
+    Decision) is verified too."""
+    image = base64.b64encode(b"\x5a" * 7_600_000).decode()  # 10,133,336 characters
+    assert len(image) > 10_000_000
+    body = (
+        "<sr:UpdateFirmware><sr:FirmwareImage>"
+        + image
+        + "</sr:FirmwareImage><sr:FirmwareHash>"
+        + "0" * 64
+        + "</sr:FirmwareHash><sr:DeviceIDList><sr:DeviceID>"
+        + ESME
+        + "</sr:DeviceID></sr:DeviceIDList></sr:UpdateFirmware>"
+    )
+    request = request_xml(
+        "11.1", body, request_id=f"{SUPPLIER}:90-B3-D5-1F-30-00-00-02:1", cv=8, signed=False
+    )
+    signed = sign_document(request, credential(keystore, XML_SIGN[SUPPLIER]))
+    assert verify_request(signed, keystore).serial == XML_SIGN[SUPPLIER]
+    tampered = signed.replace(b"WlpaWlpa", b"WlpaWlpb", 1)
+    assert refusal(tampered, keystore).kind is RefusalKind.DIGEST_MISMATCH
+
+
+@pytest.mark.spec("BOXED-03")
+def test_the_refusal_code_is_configurable() -> None:
+    assert REFUSED_SIGNATURE is ResponseCode.E1001
+    default = SignatureSettings()
+    assert default.verify
+    assert {default.code_for(kind) for kind in RefusalKind} == {"E1001"}
+    settings = SignatureSettings(refused_code="E65", codes={RefusalKind.UNKNOWN_CERTIFICATE: "E1"})
+    assert settings.code_for(RefusalKind.DIGEST_MISMATCH) == "E65"
+    assert settings.code_for(RefusalKind.UNKNOWN_CERTIFICATE) == "E1"
+    for bad in ("I0", "65", "E", "E1x", ""):
+        with pytest.raises(ValueError):
+            SignatureSettings(refused_code=bad)
+    with pytest.raises(ValueError):
+        SignatureSettings(codes={"no-such-kind": "E1"})
+
+
+@pytest.mark.spec("BOXED-03")
+def test_checking_can_be_switched_off(keystore) -> None:
+    unsigned = request_xml(
+        "11.2", "<sr:ReadFirmwareVersion/>", request_id=f"{SUPPLIER}:{ESME}:1", cv=1, signed=False
+    )
+    assert SignatureSettings(verify=False).check(unsigned, keystore) is None
+    with pytest.raises(SignatureRefused):
+        SignatureSettings().check(unsigned, keystore)
+
+
+# -- BOXED-04: the DSP's documents ---------------------------------------------------------------
+
+
+SIGNED_LABELS = [
+    "I0 8.2 inventory",
+    "I0 12.1 WAN matrix",
+    "I99 acknowledgement",
+    "device response 11.2",
+    "DCC alert N28",
+]
+
+
+@pytest.mark.spec("BOXED-04")
+@pytest.mark.parametrize("label", SIGNED_LABELS)
+def test_dsp_documents_pass_dccs_validate(dcc_tool: ToolResults, label: str) -> None:
+    """Signed with the DSP's DspXmlSign key (DCC Boxed 1.4.1's, which the tool knows), for a
+    User on DUIS 5.1 (the tool's built-in schema)."""
+    run = dcc_tool.validated[f"{label} v5.1"]
+    assert run.code == 0, run.log
+    assert "passed xsd validation" in run.log
+    assert f"certificate serial number: {DSP_XML_SIGN}" in run.log
+    assert "passed signature check" in run.log
+    assert b"Signature" not in run.output  # the tool prints the document without its signature
+
+
+@pytest.mark.spec("BOXED-04")
+def test_dccs_validate_refuses_a_document_changed_after_signing(dcc_tool: ToolResults) -> None:
+    run = dcc_tool.validated["tampered"]
+    assert run.code == 10, run.log
+    assert "passed signature check" not in run.log
+
+
+@pytest.mark.spec("BOXED-04")
+@pytest.mark.parametrize("version", ["5.2", "5.4"])
+@pytest.mark.parametrize("label", SIGNED_LABELS)
+def test_what_dccs_validate_says_of_newer_versions(
+    dcc_tool: ToolResults, version: str, label: str
+) -> None:
+    """The tool checks every document against its DUIS 5.1 schema first, whose schemaVersion is
+    not pinned: documents for 5.2+ Users pass, signature included, where their shapes are 5.1's,
+    and fail validation (10) before any signature check where they are not (12.1's
+    DSPWANMatrixResponse list, from 5.3a on)."""
+    run = dcc_tool.validated[f"{label} v{version}"]
+    if label == "I0 12.1 WAN matrix":
+        assert run.code == 10, run.log
+        assert "DSPWANMatrixResponse" in run.log
+        assert "failed xsd validation" in run.log
+        assert "signature check" not in run.log
+    else:
+        assert run.code == 0, run.log
+        assert "passed signature check" in run.log
+
+
+@pytest.mark.spec("BOXED-04")
+@pytest.mark.parametrize("version", ["5.1", "5.2", "5.4"])
+def test_error_acknowledgements_are_not_signed(dcc_tool: ToolResults, version: str) -> None:
+    run = dcc_tool.validated[f"E5 acknowledgement v{version}"]
+    assert b"<sr:ResponseCode>E5</sr:ResponseCode>" in run.output
+    assert "without signature" in run.log
+    assert run.code == 0, run.log
+
+
+@pytest.mark.spec("BOXED-04")
+def test_which_documents_are_signed(keystore) -> None:
+    dsp = credential(keystore, DSP_XML_SIGN)
+    documents = _dsp_documents(V5_2)
+    for label in SIGNED_LABELS:
+        assert should_sign(documents[label]), label
+        signed = sign_response(documents[label], dsp)
+        signature = _signature(signed)
+        assert signature is not None, label
+        serial = signature.findtext(".//ds:X509SerialNumber", namespaces=NS)
+        issuer = signature.findtext(".//ds:X509IssuerName", namespaces=NS)
+        assert serial == str(DSP_XML_SIGN)
+        assert issuer == java_rfc2253(dsp.certificate.issuer) == "CN=Z1,OU=07"
+        # What is signed is the document as built.
+        unsigned = etree.fromstring(signed)
+        unsigned.remove(unsigned.find("ds:Signature", NS))
+        assert etree.tostring(unsigned, method="c14n") == etree.tostring(
+            etree.fromstring(documents[label]), method="c14n"
+        )
+    error = documents["E5 acknowledgement"]
+    assert not should_sign(error)
+    assert sign_response(error, dsp) is error
+    assert not should_sign(
+        request_xml("11.2", "<sr:ReadFirmwareVersion/>", request_id="a:b:1", cv=1)
+    )
+
+
+@pytest.mark.spec("BOXED-04")
+def test_signing_again_replaces_the_signature(keystore) -> None:
+    dsp = credential(keystore, DSP_XML_SIGN)
+    document = _dsp_documents(V5_1)["DCC alert N28"]
+    once = sign_document(document, dsp)
+    twice = sign_document(etree.fromstring(once), dsp)
+    assert len(etree.fromstring(twice).findall(".//ds:Signature", NS)) == 1
+    assert _signature(once).findtext(".//ds:DigestValue", namespaces=NS) == _signature(
+        twice
+    ).findtext(".//ds:DigestValue", namespaces=NS)
+
+
+@pytest.mark.spec("BOXED-04")
+def test_only_an_ecdsa_p256_key_signs(keystore) -> None:
+    public_only = replace(credential(keystore, DSP_XML_SIGN), private_key=None)
+    with pytest.raises(ValueError):
+        sign_document(_dsp_documents(V5_1)["DCC alert N28"], public_only)
