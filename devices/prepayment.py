@@ -226,6 +226,9 @@ class Meter:
     unit_price_at: Callable[[datetime], int]
     standing_charge: int
     splits_balances: bool  # a GSME keeps separate credit-mode and prepayment-mode balances
+    # The unit price when it cannot change with time (no tariff: dccsim's default); None when a
+    # tariff's TOU or block prices may vary from one half-hour to the next.
+    flat_price: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,9 +322,70 @@ def project(
     """The registers at `until`, walked from `registers`, and the events on the way."""
     events: list[Event] = []
     current = registers
-    for start, end, slot in _half_hours(registers.at, until):
+    while current.at < until:
+        if _quiet(current, config, meter):
+            # Nothing can cross a level: charge the whole stretch at once, exactly as the
+            # walk would (a year of virtual time is otherwise 17,520 half-hours to walk).
+            return _charge_quietly(current, meter, until), events
+        start = current.at
+        slot = start.replace(minute=0 if start.minute < 30 else 30, second=0, microsecond=0)
+        end = min(slot + HALF_HOUR, until)
         current = _charge_span(current, config, meter, start, end, slot, events)
     return current, events
+
+
+def _quiet(registers: Registers, config: PrepayConfig, meter: Meter) -> bool:
+    """True while nothing the meter acts on can happen: its supply is off or armed (no
+    consumption is charged), or it is in credit mode at a flat price with no debt to recover
+    (no level is watched, no debt register runs out)."""
+    if registers.supply is not SupplyState.ENABLED:
+        return True
+    return (
+        registers.mode is PaymentMode.CREDIT
+        and meter.flat_price is not None
+        and _debt_rates(registers, config) == (0, 0)
+    )
+
+
+def _charge_quietly(registers: Registers, meter: Meter, until: datetime) -> Registers:
+    """`_charge_span` over a whole quiet stretch: the energy cost of the half-hours it covers
+    (whole ones through the register's difference, the partial ones at either end pro rata as
+    the walk charges them) and the standing charge, drawn at once (credit mode's draw is
+    linear, so one draw equals many)."""
+    if registers.supply is not SupplyState.ENABLED:
+        return replace(registers, at=until)
+    assert meter.flat_price is not None
+    start = registers.at
+    first = start.replace(minute=0 if start.minute < 30 else 30, second=0, microsecond=0)
+    last = until.replace(minute=0 if until.minute < 30 else 30, second=0, microsecond=0)
+    cost = Fraction(0)
+    if first == last:  # within one half-hour
+        cost += _partial_cost(meter, first, start, until)
+    else:
+        cost += _partial_cost(meter, first, start, first + HALF_HOUR)
+        whole = meter.energy_between(first + HALF_HOUR, last)
+        cost += Fraction(whole * meter.flat_price, 1000)
+        if until > last:
+            cost += _partial_cost(meter, last, last, until)
+    seconds = Fraction((until - start) // _MICROSECOND, 1_000_000)
+    cost += Fraction(meter.standing_charge, _DAY) * seconds
+    balance, credit_balance, emergency = _draw(registers, cost, meter)
+    return replace(
+        registers,
+        at=until,
+        balance=balance,
+        credit_balance=credit_balance,
+        emergency_credit=emergency,
+    )
+
+
+def _partial_cost(meter: Meter, slot: datetime, start: datetime, end: datetime) -> Fraction:
+    """The energy cost of [start, end) inside the half-hour from `slot`, pro rata."""
+    assert meter.flat_price is not None
+    slot_energy = meter.energy_between(slot, slot + HALF_HOUR)
+    seconds = Fraction((end - start) // _MICROSECOND, 1_000_000)
+    rate = Fraction(slot_energy * meter.flat_price, 1000) / int(HALF_HOUR.total_seconds())
+    return rate * seconds
 
 
 def next_event(

@@ -572,3 +572,29 @@ def test_grpc_conversion_of_bodies_and_answers(sim: Sim) -> None:
     configuration = response.prepayment_configuration
     assert configuration.low_credit_threshold == 200_000
     assert configuration.electricity.schedules[0].end_date == "65535-12-31Z"
+
+
+@pytest.mark.spec("SRV-03")
+@pytest.mark.parametrize("gas", [False, True])
+def test_a_quiet_stretch_is_charged_at_once_exactly_as_the_walk_charges_it(gas: bool) -> None:
+    """Credit mode at a flat price crosses nothing: `project` charges it in one go, and must
+    arrive at exactly the registers the half-hour walk reaches."""
+    from dccsim.devices.consumption import ConsumptionModel
+    from dccsim.devices.kinds import DeviceType
+    from dccsim.devices.prepayment import Meter, PrepayConfig, Registers, project
+
+    device_type = DeviceType.GSME if gas else DeviceType.ESME
+    readings = ConsumptionModel().readings(GSME if gas else ESME, device_type)
+    assert readings is not None
+
+    def meter(flat: int | None) -> Meter:
+        return Meter(readings.import_between, lambda at: 24_500, 60_000, gas, flat_price=flat)
+
+    start = datetime(2026, 1, 1, 7, 13, 5, 250_000, tzinfo=UTC)  # mid half-hour
+    until = start + timedelta(days=3, hours=5, minutes=41, seconds=7)
+    begin = Registers(start)
+    quick, quick_events = project(begin, PrepayConfig(), meter(24_500), until)
+    walked, walked_events = project(begin, PrepayConfig(), meter(None), until)
+    assert quick == walked
+    assert quick_events == walked_events == []
+    assert quick.balance < 0 or quick.credit_balance < 0  # something was charged

@@ -509,6 +509,7 @@ def meter(state: DspState, device: SimulatedDevice) -> Meter:
         unit_price_at=price,
         standing_charge=standing or DEFAULT_STANDING_CHARGE.get(device.device_type, 0),
         splits_balances=device.device_type is DeviceType.GSME,
+        flat_price=default_price if tariff is None else None,
     )
 
 
