@@ -14,7 +14,9 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from dccsim.v1 import supplier_pb2
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from dccsim.v1 import configuration_pb2, reads_pb2, supplier_pb2
 
 ACB_ID = "90-B3-D5-1F-30-00-00-02"  # the DCC Access Control Broker: non-device SRs' target
 NETWORK_OPERATOR = "90-B3-D5-1F-30-02-00-00"
@@ -72,18 +74,66 @@ def _top_up(user: str, device: str, counter: int) -> Outgoing:
     return message, rid, True
 
 
+# The meter reads ask for the day (4.8.1) and the week (4.6.1) before the bench's fleet starts
+# its virtual clock: data every meter has, whatever the run's length.
+_DAY_BEFORE = Timestamp(seconds=1_767_139_200)  # 2025-12-31T00:00:00Z
+_CLOCK_START = Timestamp(seconds=1_767_225_600)  # 2026-01-01T00:00:00Z
+_WEEK_BEFORE = Timestamp(seconds=1_767_225_600 - 7 * 86_400)
+
+
+def _device_read(srv: str, field: str, body: object) -> _Builder:
+    """A non-critical read of the device whose body is `body`, in SubmitRequest field `field`."""
+
+    def build(user: str, device: str, counter: int) -> Outgoing:
+        rid = f"{user}:{device}:{counter}"
+        message = supplier_pb2.SubmitRequest(
+            request_id=rid, service_reference_variant=srv, command_variant=1, **{field: body}
+        )
+        return message, rid, True
+
+    return build
+
+
 BUILDERS: dict[str, _Builder] = {
     "11.2": _read_firmware_version,
     "8.2": _read_inventory,
     "11.3": _activate_firmware,
     "2.2": _top_up,
+    "4.1.1": _device_read(
+        "4.1.1", "read_instantaneous_import_registers", reads_pb2.ReadInstantaneousImportRegisters()
+    ),
+    "4.6.1": _device_read(
+        "4.6.1",
+        "retrieve_import_daily_read_log",
+        reads_pb2.MeterReadPeriod(start=_WEEK_BEFORE, end=_CLOCK_START),
+    ),
+    "4.8.1": _device_read(
+        "4.8.1",
+        "read_active_import_profile_data",
+        reads_pb2.MeterReadPeriod(start=_DAY_BEFORE, end=_CLOCK_START),
+    ),
+    "4.12.1": _device_read(
+        "4.12.1",
+        "read_maximum_demand_import_registers",
+        reads_pb2.ReadMaximumDemandImportRegisters(),
+    ),
+    "6.2.7": _device_read(
+        "6.2.7", "read_device_configuration_mpxn", configuration_pb2.CfgReadMpxn()
+    ),
 }
 _NON_DEVICE = frozenset({_read_inventory})
-DEFAULT_MIX = "11.2=8,8.2=1,11.3=1"
+# A day of a supplier's traffic, roughly: mostly meter reads (registers, the half-hourly profile,
+# the daily log), then firmware reads, top-ups, configuration reads, inventory and firmware
+# activation. `--mix firmware` is the MP105 story's traffic alone.
+DEFAULT_MIX = "4.1.1=6,4.8.1=4,4.6.1=3,4.12.1=1,11.2=2,2.2=1,6.2.7=1,8.2=1,11.3=1"
+FIRMWARE_MIX = "11.2=8,8.2=1,11.3=1"
+NAMED_MIXES = {"realistic": DEFAULT_MIX, "firmware": FIRMWARE_MIX}
 
 
 def parse_mix(text: str) -> dict[str, int]:
-    """'11.2=8,8.2=1' -> {'11.2': 8, '8.2': 1}; a bare SRV weighs 1. Raises ValueError."""
+    """'11.2=8,8.2=1' -> {'11.2': 8, '8.2': 1}; a bare SRV weighs 1; a name of NAMED_MIXES is
+    that mix. Raises ValueError."""
+    text = NAMED_MIXES.get(text, text)
     mix: dict[str, int] = {}
     for part in text.split(","):
         srv, _, weight = part.strip().partition("=")

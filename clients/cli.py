@@ -917,7 +917,8 @@ def faults(
 # -- end-to-end load generator ------------------------------------------------------------------
 
 BENCH_MODES = ("unary", "stream", "batch")
-BENCH_MIX = "11.2=8,8.2=1,11.3=1"  # dccsim.clients.bench_traffic.DEFAULT_MIX, without grpc
+# dccsim.clients.bench_traffic.DEFAULT_MIX, without importing grpc at start.
+BENCH_MIX = "4.1.1=6,4.8.1=4,4.6.1=3,4.12.1=1,11.2=2,2.2=1,6.2.7=1,8.2=1,11.3=1"
 
 
 @main.command()
@@ -950,8 +951,10 @@ BENCH_MIX = "11.2=8,8.2=1,11.3=1"  # dccsim.clients.bench_traffic.DEFAULT_MIX, w
     "--mix",
     default=BENCH_MIX,
     show_default=True,
-    help="SRVs and weights: 11.2 (Read Firmware Version), 8.2 (Read Inventory), 11.3 "
-    "(Activate Firmware: CV 4 then the signed CV 5), 2.2 (Top Up).",
+    help="SRVs and weights, or a named mix: `realistic` (the default: mostly 4.1.1, 4.8.1 and "
+    "4.6.1 meter reads, with 4.12.1, 11.2, 2.2, 6.2.7, 8.2 and 11.3) or `firmware` "
+    "(11.2=8,8.2=1,11.3=1). SRVs: 4.1.1, 4.6.1, 4.8.1, 4.12.1, 6.2.7, 11.2, 8.2, "
+    "11.3 (CV 4 then the signed CV 5), 2.2.",
 )
 @click.option(
     "--devices", default=1000, show_default=True, type=click.IntRange(1), help="Fleet size."

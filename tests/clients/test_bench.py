@@ -36,8 +36,12 @@ QUICK += ["--drain-timeout", "5"]
 def test_mix_is_parsed_and_spread_out() -> None:
     assert parse_mix("11.2=8,8.2=1,11.3") == {"11.2": 8, "8.2": 1, "11.3": 1}
     assert interleave({"11.2": 2, "8.2": 1}) == ("11.2", "8.2", "11.2")
-    cycle = interleave(parse_mix(DEFAULT_MIX))
+    cycle = interleave(parse_mix("firmware"))
     assert len(cycle) == 10 and cycle.count("11.2") == 8 and cycle.count("11.3") == 1
+    realistic = interleave(parse_mix(DEFAULT_MIX))
+    reads = [srv for srv in realistic if srv.startswith("4.")]
+    assert len(reads) > len(realistic) / 2  # mostly meter reads
+    assert parse_mix("realistic") == parse_mix(DEFAULT_MIX)
     assert BENCH_MIX == DEFAULT_MIX  # the CLI's copy (it imports no gRPC at start)
     for bad in ("11.9=1", "11.2=x", "11.2=1,11.2=2", "11.2=0", "11.2=-1"):
         with pytest.raises(ValueError):
