@@ -138,8 +138,12 @@ class Flow:
         while index < end:
             day, slot = divmod(index, HALF_HOURS)
             last = min(HALF_HOURS, slot + end - index)  # this day's slots, at most to midnight
-            base, whole = self._days(day), self._day(day)
-            marks.extend([int(base + c * whole) for c in shape[slot:last]])
+            base = self._days(day)
+            if last == 1:  # only the day's midnight (a period ending at 00:00): no day total
+                marks.append(int(base))
+            else:
+                whole = self._day(day)
+                marks.extend([int(base + c * whole) for c in shape[slot:last]])
             index += last - slot
         return marks
 
@@ -150,20 +154,38 @@ class Flow:
         """The sum of the first n days, in closed form."""
         if n <= 0:
             return 0.0
-        b = 2 * math.pi / _YEAR_DAYS
-        a = -b * _PEAK_DAY
-        # sum_{k<n} cos(a + k b) = sin(n b / 2) / sin(b / 2) * cos(a + (n - 1) b / 2)
-        seasons = math.sin(n * b / 2) / math.sin(b / 2) * math.cos(a + (n - 1) * b / 2)
+        seasons = _season_sum(n)
         return self.daily * (n + self.seasonal * seasons) + self.daily * (self._j(n) - self.j0)
 
     def _season(self, d: int) -> float:
-        return self.seasonal * math.cos(2 * math.pi * (d - _PEAK_DAY) / _YEAR_DAYS)
+        return self.seasonal * _season_of(d)
 
     def _j(self, d: int) -> float:
         """A seeded value in [-jitter, jitter] for day d."""
         if self.jitter == 0:
             return 0.0
-        return self.jitter * (2 * _mix(self.key ^ (d & _MASK)) / 2**64 - 1)
+        return self.jitter * _unit_jitter(self.key, d)
+
+
+# Pure functions of a day number (and a device's key), memoised: a profile or log read asks for
+# the same few days again and again, for every device.
+@lru_cache(maxsize=4096)
+def _season_sum(n: int) -> float:
+    """sum_{k<n} cos(a + k b) = sin(n b / 2) / sin(b / 2) * cos(a + (n - 1) b / 2)."""
+    b = 2 * math.pi / _YEAR_DAYS
+    a = -b * _PEAK_DAY
+    return math.sin(n * b / 2) / math.sin(b / 2) * math.cos(a + (n - 1) * b / 2)
+
+
+@lru_cache(maxsize=4096)
+def _season_of(d: int) -> float:
+    return math.cos(2 * math.pi * (d - _PEAK_DAY) / _YEAR_DAYS)
+
+
+@lru_cache(maxsize=65_536)
+def _unit_jitter(key: int, d: int) -> float:
+    """A seeded value in [-1, 1] for a device's day d."""
+    return 2 * _mix(key ^ (d & _MASK)) / 2**64 - 1
 
 
 _MASK = 2**64 - 1
