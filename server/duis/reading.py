@@ -179,3 +179,31 @@ def datetime_value(element: etree._Element, path: str) -> datetime:
     except (ValueError, OverflowError) as error:
         raise InvalidField(path, f"{text!r} is not a valid date and time: {error}") from None
     return when
+
+
+def empty_element(element: etree._Element, path: str) -> None:
+    """A NoType element: nothing inside, neither elements nor text."""
+    if element_children(element, path) or (element.text or "").strip():
+        raise InvalidField(path, "is an empty element")
+
+
+def one_of(parts: dict[str, list[etree._Element]], names: tuple[str, ...], path: str) -> str:
+    """Which one of an xs:choice's elements (read as optional items of a sequence) is given."""
+    given = [name for name in names if parts.get(name)]
+    if len(given) != 1:
+        raise InvalidField(path, f"holds exactly one of {', '.join(names)}")
+    return given[0]
+
+
+def contentless(body_type: type, *, future_datable: bool = False) -> Reader:
+    """The reader of a body with no content (a read on demand), or only an optional
+    ExecutionDateTime where the SRV may be future-dated."""
+
+    def read(element: etree._Element, path: str) -> BodyReading:
+        if not future_datable:
+            sequence(element, path, [])
+            return body_type(), None, {}
+        parts = sequence(element, path, [("ExecutionDateTime", 0, 1)])
+        return body_type(), optional_datetime(parts, path), {}
+
+    return read

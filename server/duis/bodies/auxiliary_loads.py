@@ -52,8 +52,9 @@ from dccsim.server.duis.reading import (
     BodyReading,
     Fields,
     boolean_value,
+    contentless,
     datetime_value,
-    element_children,
+    empty_element,
     only_child,
     optional_datetime,
     sequence,
@@ -82,12 +83,6 @@ def _index(element: etree._Element, path: str, name: str = "index", high: int = 
     if not text.isascii() or not text.isdigit() or len(text) > 4 or not 1 <= int(text) <= high:
         raise InvalidField(where, f"{text!r} is not a number from 1 to {high}")
     return int(text)
-
-
-def _empty(element: etree._Element, path: str) -> None:
-    """A NoType element: nothing inside."""
-    if element_children(element, path) or (element.text or "").strip():
-        raise InvalidField(path, "is an empty element")
 
 
 def _time(element: etree._Element, path: str) -> time:
@@ -126,10 +121,10 @@ def _date(element: etree._Element, path: str) -> DatePattern:
         if chosen == f"Specified{name}":
             values.append(unsigned_value(child, child_path))
         elif chosen == f"NonSpecified{name}":
-            _empty(child, child_path)
+            empty_element(child, child_path)
             values.append(None)
         elif name == "DayOfMonth" and chosen in MonthEnd.__members__.values():
-            _empty(child, child_path)
+            empty_element(child, child_path)
             values.append(MonthEnd(chosen))
         else:
             raise InvalidField(child_path, "is not expected here")
@@ -159,7 +154,7 @@ def _timing(
         for item in parts["SpecialDaysApplicability"]
     )
     for item in parts["SpecialDaysApplicability"]:
-        _empty(item, f"{path}/SpecialDaysApplicability")
+        empty_element(item, f"{path}/SpecialDaysApplicability")
     days = parts["DaysOfWeekApplicability"]
     days_of_week = _days_of_week(days[0], f"{path}/DaysOfWeekApplicability") if days else None
     when_path = f"{path}/{period}"
@@ -248,7 +243,7 @@ def _switch_event(element: etree._Element, path: str) -> SwitchEvent:
     chosen, child = _choice(switch, switch_path)
     if chosen not in ("ActivateSwitch", "DeactivateSwitch"):
         raise InvalidField(f"{switch_path}/{chosen}", "is not expected here")
-    _empty(child, f"{switch_path}/{chosen}")
+    empty_element(child, f"{switch_path}/{chosen}")
     timing = _timing(parts, path, "index", "ALCSScheduleDatesAndTime")
     return SwitchEvent(_index(switch, switch_path), chosen == "ActivateSwitch", timing)
 
@@ -256,7 +251,7 @@ def _switch_event(element: etree._Element, path: str) -> SwitchEvent:
 def _switch_type(element: etree._Element, path: str) -> SwitchType:
     chosen, child = _choice(element, path)
     if chosen == "ALCS":
-        _empty(child, f"{path}/ALCS")
+        empty_element(child, f"{path}/ALCS")
         return SwitchType(_index(element, path))
     if chosen == "HCALCS":
         return SwitchType(_index(element, path), text_value(child, f"{path}/HCALCS").upper())
@@ -298,7 +293,7 @@ def _level_parts(parts: dict[str, list[etree._Element]], path: str) -> tuple[int
     """CommandedStateLevel and the optional InputFromControlledLoad."""
     level = unsigned_value(parts["CommandedStateLevel"][0], f"{path}/CommandedStateLevel")
     for flag in parts["InputFromControlledLoad"]:
-        _empty(flag, f"{path}/InputFromControlledLoad")
+        empty_element(flag, f"{path}/InputFromControlledLoad")
     return level, Direction.INPUT if parts["InputFromControlledLoad"] else Direction.OUTPUT
 
 
@@ -342,7 +337,7 @@ def _reset(element: etree._Element, path: str) -> BodyReading:
     parts = sequence(element, path, [("ResetALCSHCALCS", 1, 1)])
     child_path = f"{path}/ResetALCSHCALCS"
     child = parts["ResetALCSHCALCS"][0]
-    _empty(child, child_path)
+    empty_element(child, child_path)
     return ResetAuxiliaryLoad(_index(child, child_path)), None, {"body.index": child_path}
 
 
@@ -398,14 +393,6 @@ def _controller_level(element: etree._Element, path: str) -> BodyReading:
         "body.level": f"{path}/CommandedStateLevel",
     }
     return ControllerLevel(controller, start, end, level, direction), None, fields
-
-
-def _no_content(body_type: type) -> Callable[[etree._Element, str], BodyReading]:
-    def read(element: etree._Element, path: str) -> BodyReading:
-        parts = sequence(element, path, [_EXECUTION])
-        return body_type(), optional_datetime(parts, path), {}
-
-    return read
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -543,7 +530,7 @@ FAMILY = BodyFamily(
         "6.14.3": ("UpdateDeviceConfigurationAuxiliaryControllerScheduler", _controller_calendar),
         "7.5": ("ActivateAuxiliaryLoad", _switching("ActivateALCSHCALCS")),
         "7.6": ("DeactivateAuxiliaryLoad", _switching("DeactivateALCSHCALCS")),
-        "7.7": ("ReadALCSData", _no_content(ReadSwitchData)),
+        "7.7": ("ReadALCSData", contentless(ReadSwitchData, future_datable=True)),
         "7.8": ("ResetAuxiliaryLoad", _reset),
         "7.9": ("AddAuxiliaryLoadToBoostButton", _boost("AddToBoostButton")),
         "7.10": ("RemoveAuxiliaryLoadFromBoostButton", _boost("RemoveFromBoostButton")),
@@ -552,11 +539,11 @@ FAMILY = BodyFamily(
         "7.13": ("SetAuxiliaryControllerState", _controller_level),
         "7.14": (
             "ReadAuxiliaryControllerConfigurationData",
-            _no_content(ReadControllerConfiguration),
+            contentless(ReadControllerConfiguration, future_datable=True),
         ),
         "7.15": (
             "ReadAuxiliaryControllerOperationalData",
-            _no_content(ReadControllerOperationalData),
+            contentless(ReadControllerOperationalData, future_datable=True),
         ),
         "7.16": ("LimitAPCLevel", _controller_level),
     },

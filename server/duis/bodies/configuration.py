@@ -8,7 +8,6 @@ filled from what the meter holds (the writes' responses are empty)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from decimal import Decimal
 
 from lxml import etree
@@ -53,6 +52,7 @@ from dccsim.server.duis.bodies.family import BodyFamily
 from dccsim.server.duis.names import format_datetime
 from dccsim.server.duis.reading import (
     BodyReading,
+    contentless,
     datetime_value,
     element_children,
     optional_datetime,
@@ -122,14 +122,6 @@ def _supply_state(element: etree._Element, path: str) -> SupplyState:
     value = _enum_value(element, path, {s.value: s for s in SupplyState})
     assert isinstance(value, SupplyState)
     return value
-
-
-def _no_content(body_type: type) -> Callable[[etree._Element, str], BodyReading]:
-    def read(element: etree._Element, path: str) -> BodyReading:
-        sequence(element, path, [])
-        return body_type(), None, {}
-
-    return read
 
 
 def _values(element: etree._Element, path: str, layout: tuple[tuple[str, str], ...]) -> dict:
@@ -569,18 +561,18 @@ def _log_rsp(read: LogRead) -> etree._Element:
 
 FAMILY = BodyFamily(
     readers={
-        "6.2.1": ("ReadDeviceConfigurationVoltage", _no_content(ReadVoltage)),
-        "6.2.2": ("ReadDeviceConfigurationRandomisation", _no_content(ReadRandomisation)),
-        "6.2.4": ("ReadDeviceConfigurationIdentityExcMPxN", _no_content(ReadIdentity)),
+        "6.2.1": ("ReadDeviceConfigurationVoltage", contentless(ReadVoltage)),
+        "6.2.2": ("ReadDeviceConfigurationRandomisation", contentless(ReadRandomisation)),
+        "6.2.4": ("ReadDeviceConfigurationIdentityExcMPxN", contentless(ReadIdentity)),
         "6.2.5": (
             "ReadDeviceConfigurationInstantaneousPowerThresholds",
-            _no_content(ReadPowerThresholds),
+            contentless(ReadPowerThresholds),
         ),
-        "6.2.7": ("ReadDeviceConfigurationMPxN", _no_content(ReadMpxn)),
-        "6.2.8": ("ReadDeviceConfigurationGas", _no_content(ReadGasConfiguration)),
+        "6.2.7": ("ReadDeviceConfigurationMPxN", contentless(ReadMpxn)),
+        "6.2.8": ("ReadDeviceConfigurationGas", contentless(ReadGasConfiguration)),
         "6.2.10": (
             "ReadDeviceConfigurationEventAndAlertBehaviours",
-            _no_content(ReadAlertBehaviours),
+            contentless(ReadAlertBehaviours),
         ),
         "6.5": ("UpdateDeviceConfigurationVoltage", _update_voltage),
         "6.6": ("UpdateDeviceConfigurationGasConversion", _update_gas_conversion),

@@ -4,8 +4,6 @@ that carries the payload) and RecordNetworkDataGASRsp out."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from lxml import etree
 
 from dccsim.server.core.services.customer_and_network import (
@@ -15,16 +13,8 @@ from dccsim.server.core.services.customer_and_network import (
     RequestCustomerIdentificationNumber,
 )
 from dccsim.server.duis.bodies.family import BodyFamily
-from dccsim.server.duis.reading import BodyReading, sequence
+from dccsim.server.duis.reading import contentless
 from dccsim.server.duis.writing import ra, sub
-
-
-def _no_content(body_type: type) -> Callable[[etree._Element, str], BodyReading]:
-    def read(element: etree._Element, path: str) -> BodyReading:
-        sequence(element, path, [])
-        return body_type(), None, {}
-
-    return read
 
 
 def _cin_rsp(shown: CustomerIdentificationNumberShown) -> etree._Element:
@@ -50,9 +40,9 @@ FAMILY = BodyFamily(
     readers={
         "9.1": (
             "RequestCustomerIdentificationNumber",
-            _no_content(RequestCustomerIdentificationNumber),
+            contentless(RequestCustomerIdentificationNumber),
         ),
-        "14.1": ("RecordNetworkDataGAS", _no_content(RecordNetworkDataGas)),
+        "14.1": ("RecordNetworkDataGAS", contentless(RecordNetworkDataGas)),
     },
     mmc_writers={
         CustomerIdentificationNumberShown: _cin_rsp,

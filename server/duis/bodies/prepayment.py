@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta, timezone
+from datetime import datetime
 from enum import Enum
 from typing import TypeVar
 
@@ -28,7 +28,6 @@ from dccsim.devices.prepayment import (
     Script,
     Weekday,
 )
-from dccsim.devices.tariff import DateSpec, MonthDay
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.requests import TopUpDevice
 from dccsim.server.core.services.prepayment import (
@@ -57,6 +56,13 @@ from dccsim.server.core.services.prepayment import (
     UpdatePaymentMode,
     UpdatePrepayConfiguration,
 )
+from dccsim.server.duis.bodies.calendar import (
+    date_spec,
+    index_attribute,
+    time_text,
+    time_value,
+    write_date_spec,
+)
 from dccsim.server.duis.bodies.family import BodyFamily
 from dccsim.server.duis.names import format_datetime
 from dccsim.server.duis.reading import (
@@ -64,8 +70,10 @@ from dccsim.server.duis.reading import (
     Fields,
     base64_value,
     boolean_value,
+    contentless,
     datetime_value,
-    element_children,
+    empty_element,
+    one_of,
     optional_datetime,
     sequence,
     text_value,
@@ -76,12 +84,10 @@ from dccsim.server.duis.writing import ra, sub
 Elements = dict[str, list[etree._Element]]
 _E = TypeVar("_E", bound=Enum)
 _SIGNED = re.compile(r"[+-]?[0-9]{1,20}")
-_TIME = re.compile(r"([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?")
 # xs:date as DUIS's prepayment schedules write it (GBCS's wildcard year 65535 included).
 _DATE = re.compile(
     r"-?([0-9]{4,})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(Z|[+-][0-9]{2}:[0-9]{2})?"
 )
-_DAY_WORDS = {"LastDayOfMonth": MonthDay.LAST, "SecondLastDayOfMonth": MonthDay.SECOND_LAST}
 _RSP = {
     "2.2": "TopUpDeviceRsp",
     "2.5": "ActivateEmergencyCreditRsp",
@@ -99,36 +105,6 @@ def _signed(element: etree._Element, path: str) -> int:
     return int(text)
 
 
-def _empty(element: etree._Element, path: str) -> None:
-    if element_children(element, path) or (element.text or "").strip():
-        raise InvalidField(path, "is an empty element")
-
-
-def _choice(parts: Elements, names: tuple[str, ...], path: str) -> str:
-    given = [name for name in names if parts.get(name)]
-    if len(given) != 1:
-        raise InvalidField(path, f"holds exactly one of {', '.join(names)}")
-    return given[0]
-
-
-def _time_value(element: etree._Element, path: str) -> time:
-    """An xs:time, held as the UTC time of day."""
-    text = text_value(element, path)
-    match = _TIME.fullmatch(text)
-    if match is None:
-        raise InvalidField(path, f"{text!r} is not an xs:time (hh:mm:ss[.s][Z])")
-    hour, minute, second, zone = match.groups()
-    if int(hour) > 23 or int(minute) > 59 or int(second) > 59:
-        raise InvalidField(path, f"{text!r} is not a time of day")
-    if zone in (None, "Z"):
-        return time(int(hour), int(minute), int(second))
-    sign = 1 if zone[0] == "+" else -1
-    tz = timezone(sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])))
-    return (
-        datetime(2000, 1, 1, int(hour), int(minute), int(second), tzinfo=tz).astimezone(UTC).time()
-    )
-
-
 def _date_text(element: etree._Element, path: str) -> str:
     text = text_value(element, path)
     if len(text) > 32 or _DATE.fullmatch(text) is None:
@@ -144,75 +120,21 @@ def _enum(kind: type[_E], element: etree._Element, path: str) -> _E:
         raise InvalidField(path, f"{text!r} is not allowed here") from None
 
 
-def _wild_date(element: etree._Element, path: str, gas: bool) -> DateSpec:
-    names = (
-        (
-            "GasYearWithWildcards",
-            "GasMonthWithWildcards",
-            "GasDayOfMonthWithWildcards",
-            "GasDayOfWeekWithWildcards",
-        )
-        if gas
-        else ("Year", "Month", "DayOfMonth", "DayOfWeek")
-    )
-    parts = sequence(element, path, [(name, 1, 1) for name in names])
-    year = _specified(parts[names[0]][0], f"{path}/{names[0]}", "SpecifiedYear")
-    month = _specified(parts[names[1]][0], f"{path}/{names[1]}", "SpecifiedMonth")
-    day = _day_of_month(parts[names[2]][0], f"{path}/{names[2]}", gas)
-    weekday = _specified(parts[names[3]][0], f"{path}/{names[3]}", "SpecifiedDayOfWeek")
-    return DateSpec(year, month, day, weekday)
-
-
-def _specified(element: etree._Element, path: str, name: str) -> int | None:
-    unspecified = "NonSpecified" + name.removeprefix("Specified")
-    parts = sequence(element, path, [(name, 0, 1), (unspecified, 0, 1)])
-    if _choice(parts, (name, unspecified), path) == unspecified:
-        _empty(parts[unspecified][0], f"{path}/{unspecified}")
-        return None
-    return unsigned_value(parts[name][0], f"{path}/{name}")
-
-
-def _day_of_month(element: etree._Element, path: str, gas: bool) -> int | MonthDay | None:
-    unspecified = "GasNonSpecifiedDayOfMonth" if gas else "NonSpecifiedDayOfMonth"
-    names = ("SpecifiedDayOfMonth", *(() if gas else tuple(_DAY_WORDS)), unspecified)
-    parts = sequence(element, path, [(name, 0, 1) for name in names])
-    chosen = _choice(parts, names, path)
-    if chosen == "SpecifiedDayOfMonth":
-        return unsigned_value(parts[chosen][0], f"{path}/{chosen}")
-    _empty(parts[chosen][0], f"{path}/{chosen}")
-    return _DAY_WORDS.get(chosen)
-
-
-def _index(element: etree._Element, path: str) -> int:
-    text = (element.get("index") or "").strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 3:
-        raise InvalidField(f"{path}/@index", f"{text!r} is not an index")
-    return int(text)
-
-
 # -- reading -------------------------------------------------------------------------------------
-
-
-def _no_content(body_type: type) -> Callable[[etree._Element, str], BodyReading]:
-    def read(element: etree._Element, path: str) -> BodyReading:
-        sequence(element, path, [])
-        return body_type(), None, {}
-
-    return read
 
 
 def _meter_balance(element: etree._Element, path: str) -> BodyReading:
     parts = sequence(element, path, [("PrepaymentMode", 0, 1), ("CreditMode", 0, 1)])
-    chosen = _choice(parts, ("PrepaymentMode", "CreditMode"), path)
+    chosen = one_of(parts, ("PrepaymentMode", "CreditMode"), path)
     mode = PaymentMode.PREPAYMENT if chosen == "PrepaymentMode" else PaymentMode.CREDIT
     inner_path = f"{path}/{chosen}"
     inner = sequence(
         parts[chosen][0], inner_path, [("AdjustMeterBalance", 0, 1), ("ResetMeterBalance", 0, 1)]
     )
-    which = _choice(inner, ("AdjustMeterBalance", "ResetMeterBalance"), inner_path)
+    which = one_of(inner, ("AdjustMeterBalance", "ResetMeterBalance"), inner_path)
     fields = {"body.mode": inner_path, "body.adjustment": f"{inner_path}/{which}"}
     if which == "ResetMeterBalance":
-        _empty(inner[which][0], f"{inner_path}/{which}")
+        empty_element(inner[which][0], f"{inner_path}/{which}")
         return UpdateMeterBalance(mode, None), None, fields
     return UpdateMeterBalance(mode, _signed(inner[which][0], f"{inner_path}/{which}")), None, fields
 
@@ -222,9 +144,9 @@ def _payment_mode(element: etree._Element, path: str) -> BodyReading:
         element, path, [("ExecutionDateTime", 0, 1), ("Credit", 0, 1), ("Prepayment", 0, 1)]
     )
     when = optional_datetime(parts, path)
-    chosen = _choice(parts, ("Credit", "Prepayment"), path)
+    chosen = one_of(parts, ("Credit", "Prepayment"), path)
     if chosen == "Credit":
-        _empty(parts["Credit"][0], f"{path}/Credit")
+        empty_element(parts["Credit"][0], f"{path}/Credit")
         return UpdatePaymentMode(PaymentMode.CREDIT), when, {"body.mode": f"{path}/Credit"}
     inner_path = f"{path}/Prepayment"
     names = ("SuspendDebtDisabled", "SuspendDebtEmergency", "DisablementThreshold")
@@ -259,7 +181,7 @@ def _prepay_configuration(element: etree._Element, path: str) -> BodyReading:
     names = ("UpdatePrepayConfigElectricity", "UpdatePrepayConfigGas")
     parts = sequence(element, path, [("ExecutionDateTime", 0, 1), *((n, 0, 1) for n in names)])
     when = optional_datetime(parts, path)
-    chosen = _choice(parts, names, path)
+    chosen = one_of(parts, names, path)
     gas = chosen == "UpdatePrepayConfigGas"
     inner_path = f"{path}/{chosen}"
     calendar_name = "GasNonDisablementCalendar" if gas else "ElectricityNonDisablementCalendar"
@@ -289,7 +211,10 @@ def _elec_calendar(element: etree._Element, path: str) -> ElecCalendar:
         day_path = f"{days_path}/SpecialDay"
         inner = sequence(item, day_path, [("Date", 1, 1)])
         special_days.append(
-            (_index(item, day_path), _wild_date(inner["Date"][0], f"{day_path}/Date", False))
+            (
+                index_attribute(item, day_path),
+                date_spec(inner["Date"][0], f"{day_path}/Date", False),
+            )
         )
     schedules = tuple(
         _elec_schedule(item, f"{path}/ElectricityNonDisablementSchedule")
@@ -331,7 +256,7 @@ def _elec_schedule(element: etree._Element, path: str) -> ElecSchedule:
         script,
         tuple(special_days),
         tuple(weekdays),
-        _time_value(when["SwitchTime"][0], f"{when_path}/SwitchTime"),
+        time_value(when["SwitchTime"][0], f"{when_path}/SwitchTime"),
         _date_text(when["StartDate"][0], f"{when_path}/StartDate"),
         _date_text(when["EndDate"][0], f"{when_path}/EndDate"),
     )
@@ -356,7 +281,7 @@ def _gas_calendar(element: etree._Element, path: str) -> GasCalendar:
             )
             actions.append(
                 (
-                    _time_value(pair["StartTime"][0], f"{action_path}/StartTime"),
+                    time_value(pair["StartTime"][0], f"{action_path}/StartTime"),
                     _enum(
                         Script,
                         pair["NonDisablementAction"][0],
@@ -375,7 +300,7 @@ def _gas_calendar(element: etree._Element, path: str) -> GasCalendar:
         by_index = {}
         for day in inner["ReferencedDayName"]:
             day_path = f"{item_path}/ReferencedDayName"
-            by_index[_index(day, day_path)] = unsigned_value(day, day_path)
+            by_index[index_attribute(day, day_path)] = unsigned_value(day, day_path)
         if sorted(by_index) != list(range(1, 8)):
             raise InvalidField(f"{item_path}/ReferencedDayName", "names days 1 to 7 once each")
         week_name = unsigned_value(inner["WeekName"][0], f"{item_path}/WeekName")
@@ -386,7 +311,7 @@ def _gas_calendar(element: etree._Element, path: str) -> GasCalendar:
     for item in seasons_parts["Season"]:
         item_path = f"{seasons_path}/Season"
         inner = sequence(item, item_path, [("SeasonStartDate", 1, 1), ("ReferencedWeekName", 1, 1)])
-        start = _wild_date(inner["SeasonStartDate"][0], f"{item_path}/SeasonStartDate", True)
+        start = date_spec(inner["SeasonStartDate"][0], f"{item_path}/SeasonStartDate", True)
         week = unsigned_value(inner["ReferencedWeekName"][0], f"{item_path}/ReferencedWeekName")
         seasons.append((start, week))
     specials_path = f"{path}/SpecialDays"
@@ -395,7 +320,7 @@ def _gas_calendar(element: etree._Element, path: str) -> GasCalendar:
     for item in specials["SpecialDay"]:
         item_path = f"{specials_path}/SpecialDay"
         inner = sequence(item, item_path, [("Date", 1, 1), ("ReferencedDayName", 1, 1)])
-        date = _wild_date(inner["Date"][0], f"{item_path}/Date", True)
+        date = date_spec(inner["Date"][0], f"{item_path}/Date", True)
         name = unsigned_value(inner["ReferencedDayName"][0], f"{item_path}/ReferencedDayName")
         special_days.append((date, name))
     return GasCalendar(
@@ -584,37 +509,12 @@ def _billing_log_rsp(read: BillingLogRead) -> etree._Element:
     return element
 
 
-def _time_text(value: time) -> str:
-    return f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}Z"
-
-
-def _write_date(parent: etree._Element, spec: DateSpec, gas: bool) -> None:
-    prefix, suffix = ("Gas", "WithWildcards") if gas else ("", "")
-    _write_specified(sub(parent, f"{prefix}Year{suffix}"), "Year", spec.year)
-    _write_specified(sub(parent, f"{prefix}Month{suffix}"), "Month", spec.month)
-    day = sub(parent, f"{prefix}DayOfMonth{suffix}")
-    if isinstance(spec.day, MonthDay):
-        sub(day, spec.day.value)
-    elif spec.day is None:
-        sub(day, "GasNonSpecifiedDayOfMonth" if gas else "NonSpecifiedDayOfMonth")
-    else:
-        sub(day, "SpecifiedDayOfMonth", str(spec.day))
-    _write_specified(sub(parent, f"{prefix}DayOfWeek{suffix}"), "DayOfWeek", spec.weekday)
-
-
-def _write_specified(parent: etree._Element, name: str, value: int | None) -> None:
-    if value is None:
-        sub(parent, f"NonSpecified{name}")
-    else:
-        sub(parent, f"Specified{name}", str(value))
-
-
 def _write_elec_calendar(parent: etree._Element, calendar: ElecCalendar) -> None:
     days = sub(parent, "ElectricitySpecialDays")
     for index, date in calendar.special_days:
         day = sub(days, "SpecialDay")  # MMC: the Date's content, indexed
         day.set("index", str(index))
-        _write_date(day, date, False)
+        write_date_spec(day, date, False)
     for schedule in calendar.schedules:
         item = sub(parent, "ElectricityNonDisablementSchedule")
         sub(item, "NonDisablementScript", schedule.script.value)
@@ -625,7 +525,7 @@ def _write_elec_calendar(parent: etree._Element, calendar: ElecCalendar) -> None
         for weekday in schedule.weekdays:
             sub(sub(week, "DayOfWeekApplicability"), "DayOfWeekID", weekday.value)
         when = sub(item, "ScheduleDatesAndTime")
-        sub(when, "SwitchTime", _time_text(schedule.switch_time))
+        sub(when, "SwitchTime", time_text(schedule.switch_time))
         sub(when, "StartDate", schedule.start_date)
         sub(when, "EndDate", schedule.end_date)
 
@@ -637,7 +537,7 @@ def _write_gas_calendar(parent: etree._Element, calendar: GasCalendar) -> None:
         for number, (start, script) in enumerate(profile.actions, start=1):
             action = sub(item, "TimeStartAction")
             action.set("index", str(number))
-            sub(action, "StartTime", _time_text(start))
+            sub(action, "StartTime", time_text(start))
             sub(action, "NonDisablementAction", script.value)
         sub(item, "GasDayName", str(profile.day_name))
     weeks = sub(parent, "WeekProfiles")
@@ -649,12 +549,12 @@ def _write_gas_calendar(parent: etree._Element, calendar: GasCalendar) -> None:
     seasons = sub(parent, "SeasonProfiles")
     for start, week_name in calendar.seasons:
         item = sub(seasons, "Season")
-        _write_date(sub(item, "SeasonStartDate"), start, True)
+        write_date_spec(sub(item, "SeasonStartDate"), start, True)
         sub(item, "ReferencedWeekName", str(week_name))
     specials = sub(parent, "SpecialDays")
     for date, day_name in calendar.special_days:
         item = sub(specials, "SpecialDay")
-        _write_date(sub(item, "Date"), date, True)
+        write_date_spec(sub(item, "Date"), date, True)
         sub(item, "ReferencedDayName", str(day_name))
 
 
@@ -728,18 +628,18 @@ FAMILY = BodyFamily(
         "2.1": ("UpdatePrepayConfiguration", _prepay_configuration),
         "2.2": ("TopUpDevice", _top_up),
         "2.3": ("UpdateDebt", _update_debt),
-        "2.5": ("ActivateEmergencyCredit", _no_content(ActivateEmergencyCredit)),
+        "2.5": ("ActivateEmergencyCredit", contentless(ActivateEmergencyCredit)),
         "4.3": ("ReadInstantaneousPrepayValues", _future_datable_read(ReadPrepayValues)),
         "4.4.4": ("RetrieveBillingDataLogDebtPayments", _billing_log),
         "4.4.5": ("RetrieveBillingDataLogPrepaymentCredits", _billing_log),
         "4.13": ("ReadPrepaymentConfiguration", _future_datable_read(ReadPrepaymentConfiguration)),
         "4.14": ("ReadPrepaymentDailyReadLog", _daily_log),
         "4.18": ("ReadMeterBalance", _future_datable_read(ReadMeterBalance)),
-        "6.2.9": ("ReadDeviceConfigurationPaymentMode", _no_content(ReadPaymentMode)),
-        "7.1": ("EnableSupply", _no_content(EnableSupply)),
-        "7.2": ("DisableSupply", _no_content(DisableSupply)),
-        "7.3": ("ArmSupply", _no_content(ArmSupply)),
-        "7.4": ("ReadSupplyStatus", _no_content(ReadSupplyStatus)),
+        "6.2.9": ("ReadDeviceConfigurationPaymentMode", contentless(ReadPaymentMode)),
+        "7.1": ("EnableSupply", contentless(EnableSupply)),
+        "7.2": ("DisableSupply", contentless(DisableSupply)),
+        "7.3": ("ArmSupply", contentless(ArmSupply)),
+        "7.4": ("ReadSupplyStatus", contentless(ReadSupplyStatus)),
     },
     mmc_writers={
         CommandRefused: _refused_rsp,

@@ -56,7 +56,9 @@ from dccsim.server.duis.bodies.family import BodyFamily
 from dccsim.server.duis.names import format_datetime
 from dccsim.server.duis.reading import (
     BodyReading,
+    Reader,
     base64_value,
+    contentless,
     datetime_value,
     element_children,
     optional_datetime,
@@ -104,16 +106,6 @@ def _uint_value(element: etree._Element, path: str) -> int:
     if value > _UNSIGNED_INT:
         raise InvalidField(path, f"{value} is more than xs:unsignedInt's {_UNSIGNED_INT}")
     return value
-
-
-def _empty(body_type: type) -> Callable[[etree._Element, str], BodyReading]:
-    """A ReadDataOnDemand(OrFutureDated) body: an optional ExecutionDateTime only."""
-
-    def read(element: etree._Element, path: str) -> BodyReading:
-        parts = sequence(element, path, [("ExecutionDateTime", 0, 1)])
-        return body_type(), optional_datetime(parts, path), {}
-
-    return read
 
 
 def _nothing(body_type: type) -> Callable[[etree._Element, str], BodyReading]:
@@ -406,10 +398,21 @@ def _daily_consumption(read: DailyConsumptionLog) -> etree._Element:
     return element
 
 
+def _on_demand(body_type: type) -> Reader:
+    """A ReadDataOnDemand(OrFutureDated) body: an optional ExecutionDateTime only."""
+    return contentless(body_type, future_datable=True)
+
+
 FAMILY = BodyFamily(
     readers={
-        "4.1.1": ("ReadInstantaneousImportRegisters", _empty(ReadInstantaneousImportRegisters)),
-        "4.2": ("ReadInstantaneousExportRegisters", _empty(ReadInstantaneousExportRegisters)),
+        "4.1.1": (
+            "ReadInstantaneousImportRegisters",
+            _on_demand(ReadInstantaneousImportRegisters),
+        ),
+        "4.2": (
+            "ReadInstantaneousExportRegisters",
+            _on_demand(ReadInstantaneousExportRegisters),
+        ),
         "4.6.1": ("RetrieveImportDailyReadLog", _log_read(RetrieveImportDailyReadLog, True)),
         "4.6.2": ("RetrieveExportDailyReadLog", _log_read(RetrieveExportDailyReadLog, False)),
         "4.8.1": ("ReadActiveImportProfileData", _log_read(ReadActiveImportProfileData, True)),
@@ -419,21 +422,27 @@ FAMILY = BodyFamily(
         ),
         "4.8.3": ("ReadExportProfileData", _log_read(ReadExportProfileData, False)),
         "4.10": ("ReadNetworkData", _log_read(ReadNetworkData, True)),
-        "4.12.1": ("ReadMaximumDemandImportRegisters", _empty(ReadMaximumDemandImportRegisters)),
-        "4.12.2": ("ReadMaximumDemandExportRegisters", _empty(ReadMaximumDemandExportRegisters)),
-        "4.15": ("ReadLoadLimitData", _empty(ReadLoadLimitData)),
+        "4.12.1": (
+            "ReadMaximumDemandImportRegisters",
+            _on_demand(ReadMaximumDemandImportRegisters),
+        ),
+        "4.12.2": (
+            "ReadMaximumDemandExportRegisters",
+            _on_demand(ReadMaximumDemandExportRegisters),
+        ),
+        "4.15": ("ReadLoadLimitData", _on_demand(ReadLoadLimitData)),
         "4.16": ("ReadActivePowerImport", _nothing(ReadActivePowerImport)),
         "4.17": ("RetrieveDailyConsumptionLog", _log_read(RetrieveDailyConsumptionLog, True)),
         "6.4.1": ("UpdateDeviceConfigurationLoadLimitingGeneralSettings", _load_limit),
         "6.4.2": (
             "UpdateDeviceConfigurationLoadLimitingCounterReset",
-            _empty(ResetLoadLimitingCounter),
+            _on_demand(ResetLoadLimitingCounter),
         ),
         "6.18.1": ("SetMaximumDemandConfigurableTimePeriod", _demand_period),
         "6.18.2": ("ResetMaximumDemandRegisters", _reset_demand),
         "6.27": (
             "UpdateDeviceConfigurationRMSVoltageCounterReset",
-            _empty(ResetRmsVoltageCounters),
+            _on_demand(ResetRmsVoltageCounters),
         ),
     },
     mmc_writers={

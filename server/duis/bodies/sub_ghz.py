@@ -6,7 +6,6 @@ ReadCHFSubGHzChannelLogRsp out (6.28's and 6.29's responses are empty)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from decimal import Decimal
 
 from lxml import etree
@@ -27,8 +26,9 @@ from dccsim.server.duis.bodies.family import BodyFamily
 from dccsim.server.duis.names import format_datetime
 from dccsim.server.duis.reading import (
     BodyReading,
+    contentless,
     datetime_value,
-    element_children,
+    empty_element,
     sequence,
     text_value,
     unsigned_value,
@@ -71,19 +71,13 @@ def _decimal_value(element: etree._Element, path: str) -> Decimal:
     return Decimal(text)
 
 
-def _empty(element: etree._Element, path: str) -> None:
-    """A NoType element: nothing inside."""
-    if element_children(element, path):
-        raise InvalidField(path, "is an empty element")
-
-
 def _channels(element: etree._Element, path: str, first: int, last: int) -> list[int]:
     names = [f"Channel{number}" for number in range(first, last + 1)]
     parts = sequence(element, path, [(name, 0, 1) for name in names])
     present = []
     for number, name in zip(range(first, last + 1), names, strict=True):
         for child in parts[name]:
-            _empty(child, f"{path}/{name}")
+            empty_element(child, f"{path}/{name}")
             present.append(number)
     return present
 
@@ -108,14 +102,6 @@ def _set_configuration(element: etree._Element, path: str) -> BodyReading:
         fields[f"body.{field}"] = value_path
     body = SetSubGhzConfiguration(tuple(lower), tuple(upper), **values)
     return body, None, fields
-
-
-def _no_content(body_type: type) -> Callable[[etree._Element, str], BodyReading]:
-    def read(element: etree._Element, path: str) -> BodyReading:
-        sequence(element, path, [])
-        return body_type(), None, {}
-
-    return read
 
 
 def _read_channel_log(element: etree._Element, path: str) -> BodyReading:
@@ -185,9 +171,9 @@ def _channel_log_rsp(read: SubGhzChannelLogRead) -> etree._Element:
 FAMILY = BodyFamily(
     readers={
         "6.28": ("SetCHFSubGHzConfiguration", _set_configuration),
-        "6.29": ("RequestCHFSubGHzChannelScan", _no_content(RequestSubGhzChannelScan)),
-        "6.30": ("ReadCHFSubGHzConfiguration", _no_content(ReadSubGhzConfiguration)),
-        "6.31": ("ReadCHFSubGHzChannel", _no_content(ReadSubGhzChannel)),
+        "6.29": ("RequestCHFSubGHzChannelScan", contentless(RequestSubGhzChannelScan)),
+        "6.30": ("ReadCHFSubGHzConfiguration", contentless(ReadSubGhzConfiguration)),
+        "6.31": ("ReadCHFSubGHzChannel", contentless(ReadSubGhzChannel)),
         "6.32": ("ReadCHFSubGHzChannelLog", _read_channel_log),
     },
     mmc_writers={

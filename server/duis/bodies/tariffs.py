@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta, timezone
+from datetime import time
 from decimal import Decimal
 
 from lxml import etree
 
 from dccsim.devices.tariff import (
     Currency,
-    DateSpec,
     DayProfile,
     ElecBillingCalendar,
     ElecPrices,
@@ -25,7 +24,6 @@ from dccsim.devices.tariff import (
     GasPrices,
     Indexed,
     IndexedRow,
-    MonthDay,
     Periodicity,
     PrimaryTariff,
     Registers,
@@ -61,6 +59,13 @@ from dccsim.server.core.services.tariffs import (
     UpdatePricePrimary,
     UpdatePriceSecondary,
 )
+from dccsim.server.duis.bodies.calendar import (
+    date_spec,
+    index_attribute,
+    time_text,
+    time_value,
+    write_date_spec,
+)
 from dccsim.server.duis.bodies.family import BodyFamily
 from dccsim.server.duis.names import format_datetime
 from dccsim.server.duis.reading import (
@@ -68,8 +73,10 @@ from dccsim.server.duis.reading import (
     Fields,
     base64_value,
     boolean_value,
+    contentless,
     datetime_value,
-    element_children,
+    empty_element,
+    one_of,
     optional_datetime,
     sequence,
     text_value,
@@ -78,10 +85,7 @@ from dccsim.server.duis.reading import (
 from dccsim.server.duis.writing import ra, sub
 
 _SIGNED = re.compile(r"[+-]?[0-9]{1,20}")
-_TIME = re.compile(r"([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?")
 _LITRES = Decimal("0.001")
-_ELEC_DATE = ("Year", "Month", "DayOfMonth", "DayOfWeek")
-_GAS_DATE = tuple(f"Gas{name}WithWildcards" for name in _ELEC_DATE)
 Elements = dict[str, list[etree._Element]]
 
 
@@ -95,46 +99,9 @@ def _signed(element: etree._Element, path: str) -> int:
     return int(text)
 
 
-def _index(element: etree._Element, path: str) -> int:
-    text = (element.get("index") or "").strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 3:
-        raise InvalidField(f"{path}/@index", f"{text!r} is not an index")
-    return int(text)
-
-
 def _indexed(element: etree._Element, path: str, *, signed: bool = False) -> Indexed:
     value = _signed(element, path) if signed else unsigned_value(element, path)
-    return Indexed(_index(element, path), value)
-
-
-def _time_value(element: etree._Element, path: str) -> time:
-    """An xs:time, held as the UTC time of day (a zone offset is applied)."""
-    text = text_value(element, path)
-    match = _TIME.fullmatch(text)
-    if match is None:
-        raise InvalidField(path, f"{text!r} is not an xs:time (hh:mm:ss[.s][Z])")
-    hour, minute, second, zone = match.groups()
-    if int(hour) > 23 or int(minute) > 59 or int(second) > 59:
-        raise InvalidField(path, f"{text!r} is not a time of day")
-    if zone in (None, "Z"):
-        return time(int(hour), int(minute), int(second))
-    sign = 1 if zone[0] == "+" else -1
-    tz = timezone(sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])))
-    local = datetime(2000, 1, 1, int(hour), int(minute), int(second), tzinfo=tz)
-    return local.astimezone(UTC).time()
-
-
-def _empty(element: etree._Element, path: str) -> None:
-    if element_children(element, path) or (element.text or "").strip():
-        raise InvalidField(path, "is an empty element")
-
-
-def _choice(parts: Elements, names: tuple[str, ...], path: str) -> str:
-    """Which one of an xs:choice's elements (read as optional items of a sequence) is given."""
-    given = [name for name in names if parts.get(name)]
-    if len(given) != 1:
-        raise InvalidField(path, f"holds exactly one of {', '.join(names)}")
-    return given[0]
+    return Indexed(index_attribute(element, path), value)
 
 
 def _currency(element: etree._Element, path: str) -> Currency:
@@ -148,41 +115,6 @@ def _currency(element: etree._Element, path: str) -> Currency:
 # -- dates ---------------------------------------------------------------------------------------
 
 
-def _date(element: etree._Element, path: str, gas: bool) -> DateSpec:
-    names = _GAS_DATE if gas else _ELEC_DATE
-    parts = sequence(element, path, [(name, 1, 1) for name in names])
-    year = _specified(parts[names[0]][0], f"{path}/{names[0]}", "SpecifiedYear")
-    month = _specified(parts[names[1]][0], f"{path}/{names[1]}", "SpecifiedMonth")
-    day = _day_of_month(parts[names[2]][0], f"{path}/{names[2]}", gas)
-    weekday = _specified(parts[names[3]][0], f"{path}/{names[3]}", "SpecifiedDayOfWeek")
-    return DateSpec(year, month, day, weekday)
-
-
-def _specified(element: etree._Element, path: str, name: str) -> int | None:
-    unspecified = "NonSpecified" + name.removeprefix("Specified")
-    parts = sequence(element, path, [(name, 0, 1), (unspecified, 0, 1)])
-    chosen = _choice(parts, (name, unspecified), path)
-    if chosen == unspecified:
-        _empty(parts[unspecified][0], f"{path}/{unspecified}")
-        return None
-    return unsigned_value(parts[name][0], f"{path}/{name}")
-
-
-_DAY_WORDS = {"LastDayOfMonth": MonthDay.LAST, "SecondLastDayOfMonth": MonthDay.SECOND_LAST}
-
-
-def _day_of_month(element: etree._Element, path: str, gas: bool) -> int | MonthDay | None:
-    unspecified = "GasNonSpecifiedDayOfMonth" if gas else "NonSpecifiedDayOfMonth"
-    words = () if gas else tuple(_DAY_WORDS)
-    names = ("SpecifiedDayOfMonth", *words, unspecified)
-    parts = sequence(element, path, [(name, 0, 1) for name in names])
-    chosen = _choice(parts, names, path)
-    if chosen == "SpecifiedDayOfMonth":
-        return unsigned_value(parts[chosen][0], f"{path}/{chosen}")
-    _empty(parts[chosen][0], f"{path}/{chosen}")
-    return _DAY_WORDS.get(chosen)
-
-
 # -- switching tables ----------------------------------------------------------------------------
 
 
@@ -194,8 +126,8 @@ def _elec_day_profile(element: etree._Element, path: str, primary: bool) -> DayP
         actions = [("TOUTariffAction", 0, 1)] + ([("BlockTariffAction", 0, 1)] if primary else [])
         inner = sequence(item, where, [("StartTime", 1, 1), *actions])
         names = tuple(name for name, _, _ in actions)
-        chosen = _choice(inner, names, where)
-        start = _time_value(inner["StartTime"][0], f"{where}/StartTime")
+        chosen = one_of(inner, names, where)
+        start = time_value(inner["StartTime"][0], f"{where}/StartTime")
         action = unsigned_value(inner[chosen][0], f"{where}/{chosen}")
         switches.append(Switch(start, action, chosen == "BlockTariffAction"))
     name = unsigned_value(parts["DayName"][0], f"{path}/DayName")
@@ -206,10 +138,10 @@ def _gas_day_profile(element: etree._Element, path: str) -> DayProfile:
     parts = sequence(
         element, path, [("DayName", 1, 1), ("TOUTariffAction", 0, 1), ("BlockTariff", 0, 1)]
     )
-    chosen = _choice(parts, ("TOUTariffAction", "BlockTariff"), path)
+    chosen = one_of(parts, ("TOUTariffAction", "BlockTariff"), path)
     name = unsigned_value(parts["DayName"][0], f"{path}/DayName")
     if chosen == "BlockTariff":
-        _empty(parts["BlockTariff"][0], f"{path}/BlockTariff")
+        empty_element(parts["BlockTariff"][0], f"{path}/BlockTariff")
         return DayProfile(name, (Switch(time(), 1, block=True),))
     action = unsigned_value(parts["TOUTariffAction"][0], f"{path}/TOUTariffAction")
     return DayProfile(name, (Switch(time(), action),))
@@ -220,7 +152,7 @@ def _week_profile(element: etree._Element, path: str) -> WeekProfile:
     days: dict[int, int] = {}
     for n, item in enumerate(parts["ReferencedDayName"]):
         where = f"{path}/ReferencedDayName[{n + 1}]"
-        index = _index(item, where)
+        index = index_attribute(item, where)
         if not 1 <= index <= 7 or index in days:
             raise InvalidField(f"{where}/@index", "the 7 days are indexed 1-7, once each")
         days[index] = unsigned_value(item, where)
@@ -232,7 +164,7 @@ def _season(element: etree._Element, path: str, gas: bool) -> Season:
     layout = [("SeasonStartDate", 1, 1), ("ReferencedWeekName", 1, 1)]
     parts = sequence(element, path, layout if gas else [("SeasonName", 1, 1), *layout])
     name = None if gas else text_value(parts["SeasonName"][0], f"{path}/SeasonName")
-    start = _date(parts["SeasonStartDate"][0], f"{path}/SeasonStartDate", gas)
+    start = date_spec(parts["SeasonStartDate"][0], f"{path}/SeasonStartDate", gas)
     week = unsigned_value(parts["ReferencedWeekName"][0], f"{path}/ReferencedWeekName")
     return Season(name, start, week)
 
@@ -243,7 +175,7 @@ def _special_days(element: etree._Element, path: str, gas: bool) -> tuple[Specia
     for n, item in enumerate(parts["SpecialDay"]):
         where = f"{path}/SpecialDay[{n + 1}]"
         inner = sequence(item, where, [("Date", 1, 1), ("ReferencedDayName", 1, 1)])
-        on = _date(inner["Date"][0], f"{where}/Date", gas)
+        on = date_spec(inner["Date"][0], f"{where}/Date", gas)
         days.append(SpecialDay(on, unsigned_value(inner["ReferencedDayName"][0], where)))
     return tuple(days)
 
@@ -305,7 +237,7 @@ def _elec_thresholds(element: etree._Element, path: str) -> tuple[IndexedRow, ..
             _indexed(t, f"{where}/BlockThreshold[{k + 1}]")
             for k, t in enumerate(inner["BlockThreshold"])
         )
-        rows.append(IndexedRow(_index(item, where), values))
+        rows.append(IndexedRow(index_attribute(item, where), values))
     return tuple(rows)
 
 
@@ -327,7 +259,7 @@ def _block_rows(items: list[etree._Element], path: str) -> tuple[IndexedRow, ...
             _indexed(p, f"{where}/BlockPrice[{k + 1}]", signed=True)
             for k, p in enumerate(inner["BlockPrice"])
         )
-        rows.append(IndexedRow(_index(item, where), values))
+        rows.append(IndexedRow(index_attribute(item, where), values))
     return tuple(rows)
 
 
@@ -349,7 +281,7 @@ def _elec_prices(element: etree._Element, path: str) -> ElecPrices:
             ("HybridTariff", 0, 1),
         ],
     )
-    chosen = _choice(parts, ("BlockTariff", "TOUTariff", "HybridTariff"), path)
+    chosen = one_of(parts, ("BlockTariff", "TOUTariff", "HybridTariff"), path)
     where = f"{path}/{chosen}"
     layout = {
         "BlockTariff": [("BlockPrices", 1, 8)],
@@ -377,7 +309,7 @@ def _gas_prices(element: etree._Element, path: str) -> GasPrices:
             ("TOUTariff", 0, 1),
         ],
     )
-    chosen = _choice(parts, ("BlockTariff", "TOUTariff"), path)
+    chosen = one_of(parts, ("BlockTariff", "TOUTariff"), path)
     currency = _currency(parts["CurrencyUnits"][0], f"{path}/CurrencyUnits")
     standing = unsigned_value(parts["StandingCharge"][0], f"{path}/StandingCharge")
     where = f"{path}/{chosen}"
@@ -396,7 +328,7 @@ def _primary_prices(element: etree._Element, path: str) -> ElecPrices | GasPrice
     parts = sequence(
         element, path, [("ElectricityPriceElements", 0, 1), ("GasPriceElements", 0, 1)]
     )
-    chosen = _choice(parts, ("ElectricityPriceElements", "GasPriceElements"), path)
+    chosen = one_of(parts, ("ElectricityPriceElements", "GasPriceElements"), path)
     if chosen == "GasPriceElements":
         return _gas_prices(parts[chosen][0], f"{path}/{chosen}")
     return _elec_prices(parts[chosen][0], f"{path}/{chosen}")
@@ -432,7 +364,7 @@ def _read_primary_tariff(element: etree._Element, path: str) -> BodyReading:
             ("PriceElements", 1, 1),
         ],
     )
-    chosen = _choice(parts, ("ElecTariffElements", "GasTariffElements"), path)
+    chosen = one_of(parts, ("ElecTariffElements", "GasTariffElements"), path)
     where = f"{path}/{chosen}"
     gas = chosen == "GasTariffElements"
     head = [] if gas else [("CurrencyUnits", 1, 1)]
@@ -498,14 +430,6 @@ def _read_price_secondary(element: etree._Element, path: str) -> BodyReading:
     return UpdatePriceSecondary(prices), optional_datetime(parts, path), fields
 
 
-def _no_content(body_type: type) -> Callable[[etree._Element, str], BodyReading]:
-    def read(element: etree._Element, path: str) -> BodyReading:
-        sequence(element, path, [])
-        return body_type(), None, {}
-
-    return read
-
-
 def _future_datable(body_type: type) -> Callable[[etree._Element, str], BodyReading]:
     """ReadDataOnDemandOrFutureDated: an optional ExecutionDateTime, held by the DSP."""
 
@@ -563,7 +487,7 @@ def _read_calendar(element: etree._Element, path: str) -> BodyReading:
     parts = sequence(
         element, path, [("ElectricityBillingCalendar", 0, 1), ("GasBillingCalendar", 0, 1)]
     )
-    chosen = _choice(parts, ("ElectricityBillingCalendar", "GasBillingCalendar"), path)
+    chosen = one_of(parts, ("ElectricityBillingCalendar", "GasBillingCalendar"), path)
     where = f"{path}/{chosen}"
     fields = {
         "body.calendar": where,
@@ -585,12 +509,12 @@ def _read_calendar(element: etree._Element, path: str) -> BodyReading:
     inner = sequence(
         parts[chosen][0], where, [("BillingTime", 1, 1), *[(name, 0, 1) for name in _PERIODS]]
     )
-    period = _choice(inner, _PERIODS, where)
-    billing_time = _time_value(inner["BillingTime"][0], f"{where}/BillingTime")
+    period = one_of(inner, _PERIODS, where)
+    billing_time = time_value(inner["BillingTime"][0], f"{where}/BillingTime")
     item, item_path = inner[period][0], f"{where}/{period}"
     day = start_month = None
     if period == "Daily":
-        _empty(item, item_path)
+        empty_element(item, item_path)
     elif period in ("Weekly", "Monthly"):
         day = unsigned_value(item, item_path)
     else:
@@ -604,10 +528,6 @@ def _read_calendar(element: etree._Element, path: str) -> BodyReading:
 
 
 # -- MMC writers ---------------------------------------------------------------------------------
-
-
-def _time_text(value: time) -> str:
-    return f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}Z"
 
 
 def _litres(value: int) -> str:
@@ -720,28 +640,6 @@ def _gas_entry(parent: etree._Element, registers: Registers, calendar: bool) -> 
     _indexed_values(entry, "BlockRegisterMatrixValue", blocks, _litres)
 
 
-def _write_date(parent: etree._Element, spec: DateSpec, gas: bool) -> None:
-    prefix = "Gas" if gas else ""
-    suffix = "WithWildcards" if gas else ""
-    _write_specified(sub(parent, f"{prefix}Year{suffix}"), "Year", spec.year)
-    _write_specified(sub(parent, f"{prefix}Month{suffix}"), "Month", spec.month)
-    day = sub(parent, f"{prefix}DayOfMonth{suffix}")
-    if isinstance(spec.day, MonthDay):
-        sub(day, spec.day.value)
-    elif spec.day is None:
-        sub(day, "GasNonSpecifiedDayOfMonth" if gas else "NonSpecifiedDayOfMonth")
-    else:
-        sub(day, "SpecifiedDayOfMonth", str(spec.day))
-    _write_specified(sub(parent, f"{prefix}DayOfWeek{suffix}"), "DayOfWeek", spec.weekday)
-
-
-def _write_specified(parent: etree._Element, name: str, value: int | None) -> None:
-    if value is None:
-        sub(parent, f"NonSpecified{name}")
-    else:
-        sub(parent, f"Specified{name}", str(value))
-
-
 def _write_table(parent: etree._Element, table: SwitchingTable, kind: str) -> None:
     gas = kind == "gas"
     switching = sub(parent, "TariffSwitchingTable")
@@ -758,7 +656,7 @@ def _write_table(parent: etree._Element, table: SwitchingTable, kind: str) -> No
             continue
         for switch in profile.switches:
             schedule = sub(item, "ProfileSchedule")
-            sub(schedule, "StartTime", _time_text(switch.start))
+            sub(schedule, "StartTime", time_text(switch.start))
             action = "BlockTariffAction" if switch.block else "TOUTariffAction"
             sub(schedule, action, str(switch.action))
     weeks = sub(switching, "WeekProfiles")
@@ -771,12 +669,12 @@ def _write_table(parent: etree._Element, table: SwitchingTable, kind: str) -> No
         item = sub(seasons, "Season")
         if not gas:
             sub(item, "SeasonName", season.name or "")
-        _write_date(sub(item, "SeasonStartDate"), season.start, gas)
+        write_date_spec(sub(item, "SeasonStartDate"), season.start, gas)
         sub(item, "ReferencedWeekName", str(season.week))
     specials = sub(parent, "TariffSwitchingTableSpecialDays")
     for special in table.special_days:
         item = sub(specials, "SpecialDay")
-        _write_date(sub(item, "Date"), special.date, gas)
+        write_date_spec(sub(item, "Date"), special.date, gas)
         sub(item, "ReferencedDay", str(special.day))
 
 
@@ -866,7 +764,7 @@ def _calendar_rsp(read: BillingCalendarRead) -> etree._Element:
         sub(gas, "Periodicity", cal.periodicity.value)
         return element
     elec = sub(holder, "ElectricityBillingCalendar")
-    sub(elec, "BillingTime", _time_text(cal.billing_time))
+    sub(elec, "BillingTime", time_text(cal.billing_time))
     period = cal.periodicity
     if period is Periodicity.DAILY:
         sub(elec, period.value)
@@ -885,7 +783,7 @@ FAMILY = BodyFamily(
         "1.1.2": ("UpdateImportTariffSecondaryElement", _read_secondary_tariff),
         "1.2.1": ("UpdatePricePrimaryElement", _read_price_primary),
         "1.2.2": ("UpdatePriceSecondaryElement", _read_price_secondary),
-        "1.7": ("ResetTariffBlockCounterMatrix", _no_content(ResetTariffBlockCounterMatrix)),
+        "1.7": ("ResetTariffBlockCounterMatrix", contentless(ResetTariffBlockCounterMatrix)),
         "6.26": (
             "UpdateDeviceConfigurationDailyResettingOfTariffBlockCounterMatrix",
             _read_daily_reset,
@@ -898,10 +796,10 @@ FAMILY = BodyFamily(
         "4.1.4": ("ReadInstantaneousImportBlockCounters", _future_datable(ReadBlockCounters)),
         "4.4.2": ("RetrieveCoMOrTariffTriggeredBillingDataLog", _read_log),
         "4.4.3": ("RetrieveBillingCalendarTriggeredBillingDataLog", _read_log),
-        "4.11.1": ("ReadTariffPrimaryElement", _no_content(ReadPrimaryTariff)),
-        "4.11.2": ("ReadTariffSecondaryElement", _no_content(ReadSecondaryTariff)),
+        "4.11.1": ("ReadTariffPrimaryElement", contentless(ReadPrimaryTariff)),
+        "4.11.2": ("ReadTariffSecondaryElement", contentless(ReadSecondaryTariff)),
         "6.8": ("UpdateDeviceConfigurationBillingCalendar", _read_calendar),
-        "6.2.3": ("ReadDeviceConfigurationBillingCalendar", _no_content(ReadBillingCalendar)),
+        "6.2.3": ("ReadDeviceConfigurationBillingCalendar", contentless(ReadBillingCalendar)),
     },
     mmc_writers={
         TouMatricesRead: _tou_rsp,
