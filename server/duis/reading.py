@@ -207,3 +207,14 @@ def contentless(body_type: type, *, future_datable: bool = False) -> Reader:
         return body_type(), optional_datetime(parts, path), {}
 
     return read
+
+
+_SIGNED = re.compile(r"[+-]?[0-9]{1,20}")
+
+
+def signed_value(element: etree._Element, path: str) -> int:
+    """An xs:long or xs:int (the range is the caller's to check)."""
+    text = text_value(element, path)
+    if _SIGNED.fullmatch(text) is None:
+        raise InvalidField(path, f"{text!r} is not an integer")
+    return int(text)

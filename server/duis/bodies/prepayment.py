@@ -76,6 +76,7 @@ from dccsim.server.duis.reading import (
     one_of,
     optional_datetime,
     sequence,
+    signed_value,
     text_value,
     unsigned_value,
 )
@@ -83,7 +84,6 @@ from dccsim.server.duis.writing import ra, sub
 
 Elements = dict[str, list[etree._Element]]
 _E = TypeVar("_E", bound=Enum)
-_SIGNED = re.compile(r"[+-]?[0-9]{1,20}")
 # xs:date as DUIS's prepayment schedules write it (GBCS's wildcard year 65535 included).
 _DATE = re.compile(
     r"-?([0-9]{4,})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(Z|[+-][0-9]{2}:[0-9]{2})?"
@@ -96,13 +96,6 @@ _RSP = {
 
 
 # -- values --------------------------------------------------------------------------------------
-
-
-def _signed(element: etree._Element, path: str) -> int:
-    text = text_value(element, path)
-    if _SIGNED.fullmatch(text) is None:
-        raise InvalidField(path, f"{text!r} is not an integer")
-    return int(text)
 
 
 def _date_text(element: etree._Element, path: str) -> str:
@@ -136,7 +129,11 @@ def _meter_balance(element: etree._Element, path: str) -> BodyReading:
     if which == "ResetMeterBalance":
         empty_element(inner[which][0], f"{inner_path}/{which}")
         return UpdateMeterBalance(mode, None), None, fields
-    return UpdateMeterBalance(mode, _signed(inner[which][0], f"{inner_path}/{which}")), None, fields
+    return (
+        UpdateMeterBalance(mode, signed_value(inner[which][0], f"{inner_path}/{which}")),
+        None,
+        fields,
+    )
 
 
 def _payment_mode(element: etree._Element, path: str) -> BodyReading:
@@ -155,7 +152,7 @@ def _payment_mode(element: etree._Element, path: str) -> BodyReading:
         PaymentMode.PREPAYMENT,
         boolean_value(inner[names[0]][0], f"{inner_path}/{names[0]}"),
         boolean_value(inner[names[1]][0], f"{inner_path}/{names[1]}"),
-        _signed(inner[names[2]][0], f"{inner_path}/{names[2]}"),
+        signed_value(inner[names[2]][0], f"{inner_path}/{names[2]}"),
     )
     fields = {
         "body.suspend_debt_disabled": f"{inner_path}/{names[0]}",
@@ -190,7 +187,7 @@ def _prepay_configuration(element: etree._Element, path: str) -> BodyReading:
     values: dict[str, object] = {}
     fields: Fields = {"body.calendar": f"{inner_path}/{calendar_name}"}
     for name, field in (*_CONFIG_VALUES, *_CONFIG_TAIL):
-        values[field] = _signed(inner[name][0], f"{inner_path}/{name}")
+        values[field] = signed_value(inner[name][0], f"{inner_path}/{name}")
         fields[f"body.{field}"] = f"{inner_path}/{name}"
     calendar_path = f"{inner_path}/{calendar_name}"
     reader = _gas_calendar if gas else _elec_calendar
@@ -341,12 +338,12 @@ def _debt_recovery(element: etree._Element, path: str, gas: bool) -> DebtRecover
         else ("DebtRecoveryRate", "DebtRecoveryRatePriceScale", "DebtRecoveryRatePeriod")
     )
     parts = sequence(element, path, [(name, 1, 1) for name in names])
-    rate = _signed(parts["DebtRecoveryRate"][0], f"{path}/DebtRecoveryRate")
+    rate = signed_value(parts["DebtRecoveryRate"][0], f"{path}/DebtRecoveryRate")
     period = _enum(RatePeriod, parts["DebtRecoveryRatePeriod"][0], f"{path}/DebtRecoveryRatePeriod")
     scale = None
     if not gas:
         scale_path = f"{path}/DebtRecoveryRatePriceScale"
-        scale = _signed(parts["DebtRecoveryRatePriceScale"][0], scale_path)
+        scale = signed_value(parts["DebtRecoveryRatePriceScale"][0], scale_path)
     return DebtRecovery(rate, period, scale)
 
 
@@ -372,7 +369,7 @@ def _update_debt(element: etree._Element, path: str) -> BodyReading:
         _debt_recovery(parts[first][0], f"{path}/{first}", gas),
         _debt_recovery(parts[second][0], f"{path}/{second}", gas),
     )
-    values = [_signed(parts[name][0], f"{path}/{name}") for name in head]
+    values = [signed_value(parts[name][0], f"{path}/{name}") for name in head]
     body = UpdateDebt(values[0], values[1], values[2], values[3], recovery)
     fields = {
         "body.time_debt_1": f"{path}/TimeDebtRegister1",

@@ -7,7 +7,6 @@ ReadTariff{Primary,Secondary}Element, 6.8 / 6.2.3 billing calendar in; their MMC
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import time
 from decimal import Decimal
@@ -79,12 +78,12 @@ from dccsim.server.duis.reading import (
     one_of,
     optional_datetime,
     sequence,
+    signed_value,
     text_value,
     unsigned_value,
 )
 from dccsim.server.duis.writing import ra, sub
 
-_SIGNED = re.compile(r"[+-]?[0-9]{1,20}")
 _LITRES = Decimal("0.001")
 Elements = dict[str, list[etree._Element]]
 
@@ -92,15 +91,8 @@ Elements = dict[str, list[etree._Element]]
 # -- values --------------------------------------------------------------------------------------
 
 
-def _signed(element: etree._Element, path: str) -> int:
-    text = text_value(element, path)
-    if _SIGNED.fullmatch(text) is None:
-        raise InvalidField(path, f"{text!r} is not an integer")
-    return int(text)
-
-
 def _indexed(element: etree._Element, path: str, *, signed: bool = False) -> Indexed:
-    value = _signed(element, path) if signed else unsigned_value(element, path)
+    value = signed_value(element, path) if signed else unsigned_value(element, path)
     return Indexed(index_attribute(element, path), value)
 
 
@@ -290,9 +282,9 @@ def _elec_prices(element: etree._Element, path: str) -> ElecPrices:
     }[chosen]
     inner = sequence(parts[chosen][0], where, layout)
     return ElecPrices(
-        _signed(parts["StandingCharge"][0], f"{path}/StandingCharge"),
-        _signed(parts["StandingChargeScale"][0], f"{path}/StandingChargeScale"),
-        _signed(parts["PriceScale"][0], f"{path}/PriceScale"),
+        signed_value(parts["StandingCharge"][0], f"{path}/StandingCharge"),
+        signed_value(parts["StandingChargeScale"][0], f"{path}/StandingChargeScale"),
+        signed_value(parts["PriceScale"][0], f"{path}/PriceScale"),
         _block_rows(inner.get("BlockPrices", []), where),
         _tou_prices(inner.get("TOUPrice", []), where, signed=True),
     )
@@ -336,7 +328,7 @@ def _primary_prices(element: etree._Element, path: str) -> ElecPrices | GasPrice
 
 def _secondary_prices(element: etree._Element, path: str) -> SecondaryPrices:
     parts = sequence(element, path, [("PriceScale", 1, 1), ("ElectricityPriceElement", 1, 4)])
-    scale = _signed(parts["PriceScale"][0], f"{path}/PriceScale")
+    scale = signed_value(parts["PriceScale"][0], f"{path}/PriceScale")
     return SecondaryPrices(scale, _tou_prices(parts["ElectricityPriceElement"], path, signed=True))
 
 
