@@ -2,30 +2,63 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from enum import Enum
+from operator import attrgetter
 from typing import Generic, TypeVar
 
 from google.protobuf.duration_pb2 import Duration
+from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from dccsim.devices.kinds import DeviceType, SmetsVersion
 from dccsim.server.core import records
 from dccsim.server.core.clock import UNIX_EPOCH
 from dccsim.server.core.errors import InvalidField
+from dccsim.v1 import types_pb2
 
 E = TypeVar("E", bound=Enum)
 
+# The proto enums' zero value: "not set", which no core member maps to.
+_UNSPECIFIED = "UNSPECIFIED"
+
+
+class EnumMismatch(AssertionError):
+    """A core enum and its proto enum no longer pair up member for member: raised at import, so
+    a member added on one side only fails loudly instead of mapping to the wrong value."""
+
 
 class EnumMap(Generic[E]):
-    """Core enum <-> proto enum, pairing members by position (proto value 0 is UNSPECIFIED)."""
+    """Core enum <-> proto enum, pairing members by name: core member `ESME` is proto
+    `DEVICE_TYPE_ESME` (the proto enum's prefix, read off its `..._UNSPECIFIED` zero value,
+    then the member's name; `name` picks another key, e.g. the member's value). Checked when
+    built, so at import: every core member has its proto value and every proto value but the
+    zero one its core member."""
 
-    def __init__(self, core: type[E], proto_values: list[int]) -> None:
-        members = list(core)
-        if len(members) != len(proto_values):
-            raise AssertionError(f"{core.__name__} and its proto enum differ")
-        self._to_proto = dict(zip(members, proto_values, strict=True))
-        self._to_core = dict(zip(proto_values, members, strict=True))
+    def __init__(
+        self,
+        core: type[E],
+        proto: EnumTypeWrapper,
+        *,
+        name: Callable[[E], str] = attrgetter("name"),
+    ) -> None:
+        numbers = dict(proto.items())
+        zero = next((n for n, v in numbers.items() if v == 0), "")
+        if not zero.endswith(_UNSPECIFIED):
+            raise EnumMismatch(f"{proto.DESCRIPTOR.full_name} has no ..._UNSPECIFIED zero value")
+        prefix = zero.removesuffix(_UNSPECIFIED)
+        wanted = {member: prefix + str(name(member)).upper() for member in core}
+        missing = sorted(n for n in wanted.values() if n not in numbers)
+        extra = sorted(set(numbers) - set(wanted.values()) - {zero})
+        if missing or extra:
+            raise EnumMismatch(
+                f"{core.__name__} and {proto.DESCRIPTOR.full_name} differ: "
+                f"missing from the proto {missing}, missing from the core {extra}"
+            )
+        self.core = core
+        self._to_proto = {member: numbers[n] for member, n in wanted.items()}
+        self._to_core = {value: member for member, value in self._to_proto.items()}
 
     def to_proto(self, value: E | None) -> int:
         return 0 if value is None else self._to_proto[value]
@@ -39,11 +72,12 @@ class EnumMap(Generic[E]):
             raise InvalidField(field, f"{value} is not a valid value") from None
 
 
-DEVICE_TYPES = EnumMap(DeviceType, list(range(1, 9)))
-SMETS = EnumMap(SmetsVersion, [1, 2])
-SMI_STATUSES = EnumMap(records.SmiStatus, list(range(1, 10)))
-USER_ROLES = EnumMap(records.UserRole, list(range(1, 9)))
-CPL_STATUSES = EnumMap(records.CplStatus, [1, 2])
+DEVICE_TYPES = EnumMap(DeviceType, types_pb2.DeviceType)
+SMETS = EnumMap(SmetsVersion, types_pb2.SmetsVersion)
+SMI_STATUSES = EnumMap(records.SmiStatus, types_pb2.SmiStatus)
+# The proto names roles by their DUIS abbreviations (USER_ROLE_IS), the core by their words.
+USER_ROLES = EnumMap(records.UserRole, types_pb2.UserRole, name=attrgetter("value"))
+CPL_STATUSES = EnumMap(records.CplStatus, types_pb2.CplStatus)
 
 
 def timestamp(when: datetime) -> Timestamp:

@@ -42,12 +42,9 @@ from dccsim.server.rpc.wire import EnumMap, from_timestamp, timestamp
 from dccsim.v1 import auxiliary_loads_pb2 as pb
 from dccsim.v1 import supplier_pb2
 
-WEEKDAYS = EnumMap(Weekday, list(range(1, 8)))
-MONTH_ENDS = EnumMap(MonthEnd, [pb.AUX_MONTH_END_LAST, pb.AUX_MONTH_END_SECOND_LAST])
-KINDS = EnumMap(
-    ControllerKind,
-    [pb.AUX_CONTROLLER_TYPE_APC, pb.AUX_CONTROLLER_TYPE_ALCS, pb.AUX_CONTROLLER_TYPE_HCALCS],
-)
+WEEKDAYS = EnumMap(Weekday, pb.AuxWeekday)
+MONTH_ENDS = EnumMap(MonthEnd, pb.AuxMonthEnd)
+KINDS = EnumMap(ControllerKind, pb.AuxControllerType)
 _TIME = re.compile(r"([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,6}))?")
 
 

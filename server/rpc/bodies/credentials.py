@@ -26,8 +26,8 @@ from dccsim.server.rpc.bodies.family import MessageFamily
 from dccsim.server.rpc.wire import EnumMap
 from dccsim.v1 import credentials_pb2, supplier_pb2
 
-ROLES = EnumMap(RemotePartyRole, list(range(1, 8)))
-CREDENTIAL_TYPES = EnumMap(CredentialType, [1, 2])
+ROLES = EnumMap(RemotePartyRole, credentials_pb2.RemotePartyRole)
+CREDENTIAL_TYPES = EnumMap(CredentialType, credentials_pb2.CredentialType)
 
 
 # -- requests ------------------------------------------------------------------------------------

@@ -54,12 +54,10 @@ from dccsim.server.rpc.wire import EnumMap, from_timestamp, timestamp
 from dccsim.v1 import prepayment_pb2 as pb
 from dccsim.v1 import supplier_pb2
 
-MODES = EnumMap(PaymentMode, [pb.PAYMENT_MODE_CREDIT, pb.PAYMENT_MODE_PREPAYMENT])
-SUPPLY = EnumMap(
-    SupplyState, [pb.SUPPLY_STATE_ENABLED, pb.SUPPLY_STATE_ARMED, pb.SUPPLY_STATE_DISABLED]
-)
-PERIODS = EnumMap(RatePeriod, [pb.DEBT_RECOVERY_PERIOD_HOURLY, pb.DEBT_RECOVERY_PERIOD_DAILY])
-SCRIPTS = EnumMap(Script, [pb.NON_DISABLEMENT_SCRIPT_START, pb.NON_DISABLEMENT_SCRIPT_STOP])
+MODES = EnumMap(PaymentMode, pb.PaymentMode)
+SUPPLY = EnumMap(SupplyState, pb.SupplyState)
+PERIODS = EnumMap(RatePeriod, pb.DebtRecoveryPeriod)
+SCRIPTS = EnumMap(Script, pb.NonDisablementScript)
 _TIME = re.compile(r"([0-9]{2}):([0-9]{2}):([0-9]{2})")
 _DATE = re.compile(
     r"-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(Z|[+-][0-9]{2}:[0-9]{2})?"

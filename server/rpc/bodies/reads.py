@@ -50,10 +50,7 @@ from dccsim.server.rpc.bodies.family import MessageFamily
 from dccsim.server.rpc.wire import EnumMap, from_timestamp, timestamp
 from dccsim.v1 import reads_pb2, supplier_pb2
 
-SUPPLY_STATES = EnumMap(
-    LoadLimitSupplyState,
-    [reads_pb2.LOAD_LIMIT_SUPPLY_STATE_DISABLE, reads_pb2.LOAD_LIMIT_SUPPLY_STATE_UNCHANGED],
-)
+SUPPLY_STATES = EnumMap(LoadLimitSupplyState, reads_pb2.LoadLimitSupplyState)
 _TIME = re.compile(r"([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?")
 
 # -- requests ------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from dccsim.server.rpc.bodies.family import MessageFamily
 from dccsim.server.rpc.wire import USER_ROLES, EnumMap, timestamp
 from dccsim.v1 import schedules_pb2, supplier_pb2
 
-FREQUENCIES = EnumMap(ScheduleFrequency, list(range(1, 7)))
+FREQUENCIES = EnumMap(ScheduleFrequency, schedules_pb2.ScheduleFrequency)
 
 
 # -- requests ------------------------------------------------------------------------------------

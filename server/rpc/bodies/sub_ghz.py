@@ -21,7 +21,7 @@ from dccsim.server.rpc.bodies.family import MessageFamily
 from dccsim.server.rpc.wire import EnumMap, from_timestamp, timestamp
 from dccsim.v1 import sub_ghz_pb2, supplier_pb2
 
-BANDS = EnumMap(Band, [sub_ghz_pb2.SUB_GHZ_BAND_LOWER, sub_ghz_pb2.SUB_GHZ_BAND_UPPER])
+BANDS = EnumMap(Band, sub_ghz_pb2.SubGhzBand)
 # xs:decimal's form, as DUIS writes it: no exponent, no NaN or Infinity.
 _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 _MAX_DECIMAL_CHARS = 40
