@@ -1,0 +1,180 @@
+"""`dccsim bench`: the end-to-end load generator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.console import Console
+
+if TYPE_CHECKING:
+    pass
+
+
+BENCH_MODES = ("unary", "stream", "batch")
+# dccsim.clients.bench_traffic.DEFAULT_MIX, without importing grpc at start.
+BENCH_MIX = "4.1.1=6,4.8.1=4,4.6.1=3,4.12.1=1,11.2=2,2.2=1,6.2.7=1,8.2=1,11.3=1"
+
+
+@click.command()
+@click.option(
+    "--mode",
+    "modes",
+    multiple=True,
+    default=("unary",),
+    show_default=True,
+    type=click.Choice(BENCH_MODES),
+    help="unary (Submit), stream (SubmitStream) or batch (SubmitBatch). Repeatable.",
+)
+@click.option("--clients", default=8, show_default=True, type=click.IntRange(1), help="Clients.")
+@click.option(
+    "--users",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Suppliers the clients send as (client i as supplier i mod N); one subscriber each.",
+)
+@click.option("--channels", default=2, show_default=True, type=click.IntRange(1))
+@click.option(
+    "--duration",
+    type=click.FloatRange(0, min_open=True),
+    help="Measured seconds per mode and server [default: 5, unless --requests].",
+)
+@click.option("--requests", type=click.IntRange(1), help="Measured requests per mode and server.")
+@click.option("--warmup", default=1.0, show_default=True, type=click.FloatRange(0))
+@click.option(
+    "--mix",
+    default=BENCH_MIX,
+    show_default=True,
+    help="SRVs and weights, or a named mix: `realistic` (the default: mostly 4.1.1, 4.8.1 and "
+    "4.6.1 meter reads, with 4.12.1, 11.2, 2.2, 6.2.7, 8.2 and 11.3) or `firmware` "
+    "(11.2=8,8.2=1,11.3=1). SRVs: 4.1.1, 4.6.1, 4.8.1, 4.12.1, 6.2.7, 11.2, 8.2, "
+    "11.3 (CV 4 then the signed CV 5), 2.2.",
+)
+@click.option(
+    "--devices", default=1000, show_default=True, type=click.IntRange(1), help="Fleet size."
+)
+@click.option("--batch-size", default=100, show_default=True, type=click.IntRange(1, 100_000))
+@click.option(
+    "--window",
+    default=32,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Stream mode: requests in flight per stream.",
+)
+@click.option("--server", help="Drive this running server (its fleet is replaced by the bench's).")
+@click.option("--server-pid", type=click.IntRange(1), help="With --server: measure its CPU.")
+@click.option(
+    "--server-arg",
+    "server_args",
+    multiple=True,
+    help="Extra `dccsim serve` option for the server the bench starts, e.g. "
+    "--server-arg=--in-memory. Repeatable.",
+)
+@click.option(
+    "--echo-processes",
+    multiple=True,
+    default=(1,),
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Echo baseline processes sharing one port (SO_REUSEPORT). Repeat to compare.",
+)
+@click.option("--no-echo", is_flag=True, help="Skip the echo baseline.")
+@click.option("--echo-only", is_flag=True, help="Measure only the echo baseline.")
+@click.option("--no-pin", is_flag=True, help="Pin nothing (default: server CPU 0, bench CPU 1).")
+@click.option("--drain-timeout", default=10.0, show_default=True, type=click.FloatRange(0))
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write every raw figure to this file.",
+)
+def bench(
+    modes: tuple[str, ...],
+    clients: int,
+    users: int,
+    channels: int,
+    duration: float | None,
+    requests: int | None,
+    warmup: float,
+    mix: str,
+    devices: int,
+    batch_size: int,
+    window: int,
+    server: str | None,
+    server_pid: int | None,
+    server_args: tuple[str, ...],
+    echo_processes: tuple[int, ...],
+    no_echo: bool,
+    echo_only: bool,
+    no_pin: bool,
+    drain_timeout: float,
+    json_path: Path | None,
+) -> None:
+    """End-to-end load: CLIENTS clients over CHANNELS channels send a Service Request mix to a
+    `dccsim serve` (or --server), every delivered response is matched to its request, and an
+    empty echo service set up the same way is driven identically for the ratio."""
+    import shlex
+    import sys
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from dccsim.clients.bench import BenchConfig, run_bench
+    from dccsim.clients.bench_report import contention_notes, report_table
+
+    if no_echo and echo_only:
+        raise click.UsageError("--no-echo and --echo-only exclude each other")
+    if duration is not None and requests is not None:
+        raise click.UsageError("give --duration or --requests, not both")
+    config = BenchConfig(
+        modes=tuple(dict.fromkeys(modes)),  # type: ignore[arg-type]
+        clients=clients,
+        users=users,
+        channels=channels,
+        duration=duration if duration is not None or requests is not None else 5.0,
+        requests=requests,
+        warmup=warmup,
+        mix=mix,
+        devices=devices,
+        batch_size=batch_size,
+        window=window,
+        server=server,
+        server_pid=server_pid,
+        server_args=server_args,
+        dccsim=not echo_only,
+        echo_processes=() if no_echo else tuple(dict.fromkeys(echo_processes)),
+        pin=not no_pin,
+        drain_timeout=drain_timeout,
+    )
+    try:
+        config.check()
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[figure]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        refresh_per_second=4,
+    ) as bar:
+        task = bar.add_task("starting", total=None, figure="")
+
+        def tick(phase: str, done: float, total: float | None) -> None:
+            figure = f"{done:,.1f} / {total:,.1f}" if total else ""
+            bar.update(task, description=phase, completed=done, total=total, figure=figure)
+
+        report = run_bench(config, tick).as_dict()
+    report["command"] = shlex.join(["dccsim", *sys.argv[1:]])
+    Console().print(report_table(report))
+    for mode, met in report["targets"].items():
+        click.echo(f"{mode}: " + ", ".join(f"{k}={'yes' if v else 'NO'}" for k, v in met.items()))
+    for note in contention_notes(report):
+        click.echo(f"warning: {note}", err=True)
+    if json_path is not None:
+        json_path.write_text(json.dumps(report, indent=2) + "\n")
+        click.echo(f"figures written to {json_path}")

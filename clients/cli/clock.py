@@ -1,0 +1,42 @@
+"""`dccsim clock`: the simulator's virtual clock."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import click
+
+from dccsim.clients.cli.common import connect, fail, server_option
+
+if TYPE_CHECKING:
+    pass
+
+
+@click.command()
+@server_option
+@click.option("--advance", type=float, help="Move virtual time forward by this many seconds.")
+@click.option(
+    "--rate", type=float, help="Run virtual time at this multiple of real time (0 freezes)."
+)
+@click.option("--json", "as_json", is_flag=True)
+def clock(server: str, advance: float | None, rate: float | None, as_json: bool) -> None:
+    """Show or change the simulator's virtual clock."""
+
+    from dccsim.clients.client import DccsimError
+
+    with connect(server) as dcc:
+        try:
+            state = dcc.clock()
+            if advance is not None:
+                state = dcc.advance(timedelta(seconds=advance))
+            if rate is not None:
+                state = dcc.set_clock_rate(rate)
+        except DccsimError as error:
+            fail(error)
+    now = state.now.ToDatetime().isoformat() + "Z"
+    if as_json:
+        click.echo(json.dumps({"now": now, "rate": state.rate, "pending": state.pending_actions}))
+    else:
+        click.echo(f"{now} rate {state.rate:g}x, {state.pending_actions} future-dated action(s)")

@@ -1,0 +1,55 @@
+"""`dccsim keys`: keys and certificates of a running server (BOXED-05)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from dccsim.clients.cli.common import connect, fail, server_option
+
+if TYPE_CHECKING:
+    pass
+
+
+@click.group()
+def keys() -> None:
+    """Keys and certificates of a running server (BOXED-05)."""
+
+
+@keys.command("export")
+@server_option
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--device",
+    "device_ids",
+    multiple=True,
+    metavar="EUI",
+    help="Only this device's certificates (repeatable). Default: every device of the fleet.",
+)
+@click.option("--no-devices", is_flag=True, help="Only the CAs', the ACB's and the Users' files.")
+def keys_export(
+    server: str, directory: Path, device_ids: tuple[str, ...], no_devices: bool
+) -> None:
+    """Write the PEM files a User's tools need into DIRECTORY: every User's, the ACB's and each
+    device's certificates, the Users' and the ACB's private keys (PKCS#8), named as DCC's GBCS
+    parser reads them: <eui>-ds.pem, <eui>-ka.pem, <eui>-ds.key, <eui>-xmlsign.pem, ..."""
+    import grpc
+
+    from dccsim.clients.client import DccsimError
+    from dccsim.server.keys import KeyFile, write_files
+
+    written = owners = 0
+    try:
+        with connect(server) as client:
+            for owner, files in client.export_keys(
+                device_ids=list(device_ids), no_devices=no_devices
+            ):
+                written += len(write_files([KeyFile(f.name, f.pem) for f in files], directory))
+                owners += 1 if owner else 0
+    except grpc.RpcError as error:
+        raise click.ClickException(f"{error.code().name}: {error.details()}") from None
+    except (DccsimError, ValueError, OSError) as error:
+        fail(error)
+    click.echo(f"{written} files for {owners} owners written to {directory}")
