@@ -343,7 +343,7 @@ def _quiet(registers: Registers, config: PrepayConfig, meter: Meter) -> bool:
     return (
         registers.mode is PaymentMode.CREDIT
         and meter.flat_price is not None
-        and _debt_rates(registers, config) == (0, 0)
+        and _debt_rates(registers, config) == (Fraction(0), Fraction(0))
     )
 
 

@@ -31,7 +31,7 @@ import hashlib
 import json
 import re
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from enum import Enum
 from functools import partial
@@ -221,7 +221,7 @@ def _plain(value: object) -> Plain:
     if isinstance(value, Mapping):
         items = [(_plain(k), _plain(v)) for k, v in value.items()]
         if all(isinstance(k, str) for k, _ in items):
-            return dict(sorted(items, key=lambda kv: str(kv[0])))
+            return {str(k): v for k, v in sorted(items, key=lambda kv: str(kv[0]))}
         return _sorted([[k, v] for k, v in items])
     if isinstance(value, set | frozenset):
         return _sorted([_plain(item) for item in value])
@@ -238,5 +238,5 @@ def _callable_name(function: object) -> str:
     return f"{module}.{name}"
 
 
-def _sorted(items: list[Plain]) -> list[Plain]:
+def _sorted(items: Sequence[Plain]) -> list[Plain]:
     return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))

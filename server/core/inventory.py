@@ -142,7 +142,8 @@ class Cpl:
 
     def get(self, manufacturer: str, model: str, firmware_version: str) -> CplEntry | None:
         # A plain tuple finds the CplKey entry (same hash, equal) without building a CplKey.
-        return self._entries.get((manufacturer, model, firmware_version))
+        found: CplEntry | None = self._entries.get((manufacturer, model, firmware_version))  # type: ignore[call-overload]
+        return found
 
     def status_of(self, key: CplKey) -> CplStatus | None:
         entry = self._entries.get(key)

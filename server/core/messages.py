@@ -77,7 +77,11 @@ class WanMatrixResult:
     coverage: tuple[WanCoverage, ...]
 
 
-SyncBody = PreCommand | LocalCommand | InventoryResult | UpdateFirmwareWarnings | WanMatrixResult
+# Open sets: every family of the SRV registry defines its own answer records (the DUIS and gRPC
+# layers dispatch on their types), so these name what the core itself defines and admit the rest.
+SyncBody = (
+    PreCommand | LocalCommand | InventoryResult | UpdateFirmwareWarnings | WanMatrixResult | object
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +117,7 @@ class FirmwareActivation:
     firmware_version: str | None
 
 
-ResponseBody = FirmwareVersionRead | FirmwareActivation
+ResponseBody = FirmwareVersionRead | FirmwareActivation | object  # an open set, as SyncBody
 
 
 @dataclass(frozen=True, slots=True)

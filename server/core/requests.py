@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from dccsim.devices.kinds import SmetsVersion
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.eui import canonical_eui64
 from dccsim.server.core.matrix import CommandVariant
-from dccsim.server.core.records import SmetsVersion, SmiStatus, UserRole
+from dccsim.server.core.records import SmiStatus, UserRole
 
 MAX_COUNTER = 2**64 - 1
 # DUIS caps FirmwareImage at 10,240,000 base64 characters, i.e. 7,680,000 bytes.
@@ -180,6 +181,8 @@ RequestBody = (
     | RequestWanMatrix
     | SignedPreCommand
     | NoBody
+    # an open set: each family of the SRV registry defines the bodies of its SRVs
+    | object
 )
 
 

@@ -24,7 +24,7 @@ from dccsim.server.core.fleet import (
     example_model,
 )
 from dccsim.server.core.matrix import CommandVariant
-from dccsim.server.core.messages import SyncAnswer
+from dccsim.server.core.messages import PreCommand, SyncAnswer
 from dccsim.server.core.records import CplEntry, CplStatus
 from dccsim.server.core.requests import (
     ActivateFirmware,
@@ -94,7 +94,7 @@ def run_mp105_scenario(baseline: Baseline = Baseline.CURRENT) -> tuple[Dsp, list
         CommandVariant.CRITICAL_TRANSFORM,
         ActivateFirmware(hashlib.sha256(DEMO_IMAGE).digest()),
     )
-    assert pre.body is not None
+    assert isinstance(pre.body, PreCommand)
     signed = ServiceRequest(
         pre.request_id,
         "11.3",

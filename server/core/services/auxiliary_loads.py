@@ -409,7 +409,8 @@ def set_descriptions(state: DspState, request: ServiceRequest, device: Simulated
 def set_switch_calendar(
     state: DspState, request: ServiceRequest, device: SimulatedDevice
 ) -> Outcome:
-    return _update_calendar(state, request, device), nothing
+    _update_calendar(state, request, device)
+    return None, nothing
 
 
 @family.device(
@@ -422,7 +423,8 @@ def set_switch_calendar(
 def set_controller_calendar(
     state: DspState, request: ServiceRequest, device: SimulatedDevice
 ) -> Outcome:
-    return _update_calendar(state, request, device), nothing
+    _update_calendar(state, request, device)
+    return None, nothing
 
 
 def _update_calendar(state: DspState, request: ServiceRequest, device: SimulatedDevice) -> None:

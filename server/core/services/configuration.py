@@ -739,6 +739,7 @@ def read_alert_behaviours(
 ) -> Outcome:
     held = configuration_view(device)
     poly = False
+    sections: tuple[tuple[int, ...], ...]
     if device.device_type is DeviceType.GSME:
         audience, sections = AlertAudience.GAS_SUPPLIER, (SUPPLIER_GSME_EVENTS,)
         settings = tuple(AlertSetting)

@@ -436,8 +436,8 @@ def check_calendar(calendar: Calendar, field: str) -> None:
             raise InvalidField(f"{field}.week_profiles.day_names", "names seven days")
         for day in week.day_names:
             check_int(day, f"{field}.week_profiles.day_names", low=1, high=5)
-    for start, week_name in calendar.seasons:
-        _check_date(start, f"{field}.seasons.start", gas=True)
+    for season_start, week_name in calendar.seasons:
+        _check_date(season_start, f"{field}.seasons.start", gas=True)
         check_int(week_name, f"{field}.seasons.week_name", low=1, high=2)
     for date, day_name in calendar.special_days:
         _check_date(date, f"{field}.special_days.date", gas=True)
@@ -673,7 +673,11 @@ def update_meter_balance(
     name = "credit_balance" if credit_register else "balance"
     value: Fraction = getattr(registers, name)
     value = Fraction(0) if body.adjustment is None else value + body.adjustment
-    after = restore(replace(registers, **{name: value}), held.config)
+    if credit_register:
+        changed = replace(registers, credit_balance=value)
+    else:
+        changed = replace(registers, balance=value)
+    after = restore(changed, held.config)
     extra = (PrepaymentAlert.SUPPLY_ARMED,) if after.supply is not registers.supply else ()
     _change(state, device, registers, after, held.config, extra=extra)
     return None, nothing

@@ -456,7 +456,7 @@ def _polyphase(state: DspState, device: SimulatedDevice) -> bool:
         return settings.poly_phase
     record = state.smi.get(device.device_id)
     variant = record.esme_variant if record is not None else None
-    return bool(variant) and variant.startswith("C")
+    return variant is not None and variant.startswith("C")
 
 
 # -- 4.1.1 / 4.2 instantaneous registers ---------------------------------------------------------

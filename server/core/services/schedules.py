@@ -379,13 +379,16 @@ def _scheduled_body(details: ScheduleDetails, due: datetime) -> RequestBody:
         return NoBody()
     make = getattr(spec.body, "for_schedule", None)
     if make is not None:
-        return make(details, due)
+        body: RequestBody = make(details, due)
+        return body
     if details.period is not None:
         # DUIS schedules the log reads (4.6.x, 4.8.x, 4.10, 4.14, 4.17) with a
         # ReadLogPeriodOffset: the body is the read of that window of the run's day.
         start, end = details.period.window(due.date())
-        return spec.body(start, end)
-    return spec.body()
+        windowed: RequestBody = spec.body(start, end)
+        return windowed
+    plain: RequestBody = spec.body()
+    return plain
 
 
 def _authorise(state: DspState, request: ServiceRequest) -> Decision:

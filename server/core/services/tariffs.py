@@ -306,8 +306,8 @@ def _check_day_profile(profile: object, field: str, limits: _TableLimits) -> Non
     if not isinstance(profile, DayProfile):
         raise InvalidField(field, "must be a day profile")
     check_int(profile.name, f"{field}.name", low=1, high=limits.days)
-    switches = _check_count(profile.switches, f"{field}.switches", 1, limits.switches)
-    for n, switch in enumerate(switches):
+    _check_count(profile.switches, f"{field}.switches", 1, limits.switches)
+    for n, switch in enumerate(profile.switches):
         where = f"{field}.switches[{n}]"
         if not isinstance(switch.start, time):
             raise InvalidField(f"{where}.start", "must be a time of day")
@@ -781,7 +781,7 @@ def read_tou_matrices(state: DspState, request: ServiceRequest, device: Simulate
     fuel = _fuel(device) if device.device_type is not DeviceType.GPF else Fuel.GAS
     if registers is None:
         return TouMatricesRead(fuel, ()), nothing
-    secondary = ()
+    secondary: tuple[int, ...] = ()
     if fuel is Fuel.ELECTRICITY and meter is not None and _has_secondary(meter):
         secondary = registers.secondary
     return TouMatricesRead(fuel, registers.tou, secondary), nothing
