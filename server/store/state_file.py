@@ -383,6 +383,13 @@ class StateFile:
         """Wait until everything queued so far, snapshots included, is in the file."""
         self.wait_durable(self.mark)
 
+    @staticmethod
+    def remove(path: Path) -> None:
+        """Delete the state file at `path`, and SQLite's side files with it, so that the next
+        StateFile there starts fresh. Nothing there is not an error."""
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
     def close(self) -> None:
         """Write what is queued and close the file."""
         if self._failure is None:
