@@ -1,37 +1,74 @@
-"""Regenerate the Python code for the dccsim.v1 protos: `python protos/generate.py`.
+"""Regenerate the Python code for dccsim's protos: `python protos/generate.py`.
 
-Writes *_pb2.py, *_pb2.pyi and *_pb2_grpc.py beside each .proto. The files are committed; a test
+Two proto packages, each generated beside its .proto:
+- `dccsim.v1`, the public contract: `protos/dccsim/v1/*.proto`;
+- `dccsim.bench.v1`, the bench's echo baseline (not part of the contract):
+  `benchmarks/dccsim_bench/v1/*.proto`, seen by protoc as `dccsim/bench/v1/` (a mapped include
+  path), so its generated code imports as `dccsim.bench.v1`, the package it installs as.
+
+Writes *_pb2.py, *_pb2.pyi and *_pb2_grpc.py. The files are committed; a test
 (tests/rpc/test_generated_code.py) regenerates them into a temporary folder and fails if the
 committed ones differ.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from grpc_tools import protoc
 
 PROTOS = Path(__file__).resolve().parent
+ROOT = PROTOS.parent
+# Where each proto package's sources and committed generated code live, by its path for protoc.
+PACKAGES = {
+    Path("dccsim/v1"): PROTOS / "dccsim" / "v1",
+    Path("dccsim/bench/v1"): ROOT / "benchmarks" / "dccsim_bench" / "v1",
+}
 
 
-def generate(out_dir: Path = PROTOS) -> list[Path]:
-    sources = sorted((PROTOS / "dccsim" / "v1").glob("*.proto"))
+def committed(generated: Path) -> Path:
+    """Where a file `generate` wrote (relative to its out_dir) is committed."""
+    return PACKAGES[generated.parent] / generated.name
+
+
+def generate(out_dir: Path) -> list[Path]:
+    """Generate every package's code under `out_dir` (as `dccsim/v1/…`, `dccsim/bench/v1/…`);
+    the paths written, relative to `out_dir`."""
     include = Path(protoc.__file__).parent / "_proto"  # google/protobuf/*.proto
+    sources = [
+        virtual / source.name
+        for virtual, folder in PACKAGES.items()
+        for source in sorted(folder.glob("*.proto"))
+    ]
     args = [
         "grpc_tools.protoc",
         f"-I{PROTOS}",
+        f"-Idccsim/bench/v1={PACKAGES[Path('dccsim/bench/v1')]}",
         f"-I{include}",
         f"--python_out={out_dir}",
         f"--pyi_out={out_dir}",
         f"--grpc_python_out={out_dir}",
-        *(str(s.relative_to(PROTOS)) for s in sources),
+        *(str(s) for s in sources),
     ]
     if protoc.main(args) != 0:
         raise SystemExit("protoc failed")
-    return sorted((out_dir / "dccsim" / "v1").glob("*_pb2*.py*"))
+    return sorted(
+        path.relative_to(out_dir)
+        for virtual in PACKAGES
+        for path in (out_dir / virtual).glob("*_pb2*.py*")
+    )
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        for path in generate(Path(scratch)):
+            target = committed(path)
+            shutil.copyfile(Path(scratch) / path, target)
+            print(target.relative_to(ROOT))
 
 
 if __name__ == "__main__":
-    for path in generate(Path(sys.argv[1]) if len(sys.argv) > 1 else PROTOS):
-        print(path)
+    sys.exit(main())

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 BENCH_MODES = ("unary", "stream", "batch")
-# dccsim.clients.bench_traffic.DEFAULT_MIX, without importing grpc at start.
+# dccsim.bench.traffic.DEFAULT_MIX, without importing grpc at start.
 BENCH_MIX = "4.1.1=6,4.8.1=4,4.6.1=3,4.12.1=1,11.2=2,2.2=1,6.2.7=1,8.2=1,11.3=1"
 
 
@@ -121,8 +121,8 @@ def bench(
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from dccsim.clients.bench import BenchConfig, run_bench
-    from dccsim.clients.bench_report import contention_notes, report_table
+    from dccsim.bench.report import contention_notes, report_table
+    from dccsim.bench.run import BenchConfig, run_bench
 
     if no_echo and echo_only:
         raise click.UsageError("--no-echo and --echo-only exclude each other")

@@ -21,9 +21,10 @@ from typing import Literal
 
 import grpc
 
-from dccsim.clients.bench_servers import machine_busy_seconds
-from dccsim.clients.bench_traffic import LaneTraffic
-from dccsim.v1 import bench_pb2_grpc, supplier_pb2, supplier_pb2_grpc
+from dccsim.bench.servers import machine_busy_seconds
+from dccsim.bench.traffic import LaneTraffic
+from dccsim.bench.v1 import echo_pb2_grpc
+from dccsim.v1 import supplier_pb2, supplier_pb2_grpc
 
 Mode = Literal["unary", "stream", "batch"]
 MODES: tuple[Mode, ...] = ("unary", "stream", "batch")
@@ -149,7 +150,7 @@ class Target:
 
     def stubs(self, channel: grpc.aio.Channel) -> tuple[Callable, Callable, Callable]:
         if self.echo:
-            echo = bench_pb2_grpc.EchoServiceStub(channel)
+            echo = echo_pb2_grpc.EchoServiceStub(channel)
             return echo.Echo, echo.EchoStream, echo.EchoBatch
         supplier = supplier_pb2_grpc.SupplierServiceStub(channel)
         return supplier.Submit, supplier.SubmitStream, supplier.SubmitBatch

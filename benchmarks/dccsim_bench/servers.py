@@ -1,5 +1,5 @@
 """The servers `dccsim bench` measures, run as child processes: `dccsim serve` and the echo
-baseline (`dccsim.server.rpc.echo`), each optionally pinned to one CPU, with their CPU time read
+baseline (`dccsim.bench.echo`), each optionally pinned to one CPU, with their CPU time read
 from /proc so the report can give server CPU per request."""
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ def start_echo(*, cpu: int | None, processes: int = 1) -> ServerProcess:
     argv = [
         sys.executable,
         "-m",
-        "dccsim.server.rpc.echo",
+        "dccsim.bench.echo",
         "--port",
         str(free_port()),
         "--processes",

@@ -23,9 +23,10 @@ from typing import Any
 
 import grpc
 
-from dccsim.clients import bench_report, bench_servers
-from dccsim.clients.bench_load import LoadSpec, Mode, Target, Ticker, run_load
-from dccsim.clients.bench_traffic import (
+from dccsim.bench import report as bench_report
+from dccsim.bench import servers as bench_servers
+from dccsim.bench.load import LoadSpec, Mode, Target, Ticker, run_load
+from dccsim.bench.traffic import (
     DEFAULT_MIX,
     LaneTraffic,
     fleet_yaml,

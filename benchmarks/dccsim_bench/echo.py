@@ -3,7 +3,7 @@ response and does no work, served exactly as `dccsim serve` serves the simulator
 thread pool, worker count and channel options, with health checking and reflection beside it),
 so the difference between the two is what dccsim itself costs.
 
-    python -m dccsim.server.rpc.echo --port 0 [--processes 2]
+    python -m dccsim.bench.echo --port 0 [--processes 2]
 
 prints `echo serving on HOST:PORT pids PID[,PID...]` once every process is ready to take calls.
 With `--processes N` (N > 1) it follows grpc's own multiprocessing example: the parent reserves
@@ -31,10 +31,11 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from dccsim.bench.v1 import echo_pb2, echo_pb2_grpc
 from dccsim.server.rpc.app import DEFAULT_WORKERS, MAX_MESSAGE_BYTES
-from dccsim.v1 import bench_pb2, bench_pb2_grpc, supplier_pb2
+from dccsim.v1 import supplier_pb2
 
-SERVICE_NAME = bench_pb2.DESCRIPTOR.services_by_name["EchoService"].full_name
+SERVICE_NAME = echo_pb2.DESCRIPTOR.services_by_name["EchoService"].full_name
 
 # What the simulator answers to an 11.2 Read Firmware Version: an I99 acknowledgement naming the
 # request. The same size on the wire, so the baseline serialises as many bytes as dccsim does.
@@ -47,7 +48,7 @@ _RESULT = supplier_pb2.SubmitResult(response=_ANSWER)
 READY_SECONDS = 30.0
 
 
-class EchoService(bench_pb2_grpc.EchoServiceServicer):
+class EchoService(echo_pb2_grpc.EchoServiceServicer):
     def __init__(self) -> None:
         # One pre-built batch answer per batch size seen; building it is the only work, once.
         self._batches: dict[int, supplier_pb2.SubmitBatchResponse] = {}
@@ -86,7 +87,7 @@ def start_echo_server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="dccsim-rpc"),
         options=options,
     )
-    bench_pb2_grpc.add_EchoServiceServicer_to_server(EchoService(), server)
+    echo_pb2_grpc.add_EchoServiceServicer_to_server(EchoService(), server)
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
@@ -172,7 +173,7 @@ def serve(host: str, port: int, processes: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m dccsim.server.rpc.echo", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m dccsim.bench.echo", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument(

@@ -9,7 +9,7 @@ from typing import Any
 
 from rich.table import Table
 
-from dccsim.clients.bench_load import LoadResult
+from dccsim.bench.load import LoadResult
 
 PERCENTILES = (50, 90, 95, 99, 99.9)
 # The performance issue's targets, reported (never asserted): dccsim end to end at least this

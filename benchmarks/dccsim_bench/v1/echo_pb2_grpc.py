@@ -18,7 +18,7 @@ except ImportError:
 if _version_not_supported:
     raise RuntimeError(
         f'The grpc package installed is at version {GRPC_VERSION},'
-        + ' but the generated code in dccsim/v1/bench_pb2_grpc.py depends on'
+        + ' but the generated code in dccsim/bench/v1/echo_pb2_grpc.py depends on'
         + f' grpcio>={GRPC_GENERATED_VERSION}.'
         + f' Please upgrade your grpc module to grpcio>={GRPC_GENERATED_VERSION}'
         + f' or downgrade your generated code using grpcio-tools<={GRPC_VERSION}.'
@@ -35,17 +35,17 @@ class EchoServiceStub:
             channel: A grpc.Channel.
         """
         self.Echo = channel.unary_unary(
-                '/dccsim.v1.EchoService/Echo',
+                '/dccsim.bench.v1.EchoService/Echo',
                 request_serializer=dccsim_dot_v1_dot_supplier__pb2.SubmitRequest.SerializeToString,
                 response_deserializer=dccsim_dot_v1_dot_supplier__pb2.SubmitResponse.FromString,
                 _registered_method=True)
         self.EchoStream = channel.stream_stream(
-                '/dccsim.v1.EchoService/EchoStream',
+                '/dccsim.bench.v1.EchoService/EchoStream',
                 request_serializer=dccsim_dot_v1_dot_supplier__pb2.SubmitRequest.SerializeToString,
                 response_deserializer=dccsim_dot_v1_dot_supplier__pb2.SubmitResult.FromString,
                 _registered_method=True)
         self.EchoBatch = channel.unary_unary(
-                '/dccsim.v1.EchoService/EchoBatch',
+                '/dccsim.bench.v1.EchoService/EchoBatch',
                 request_serializer=dccsim_dot_v1_dot_supplier__pb2.SubmitBatchRequest.SerializeToString,
                 response_deserializer=dccsim_dot_v1_dot_supplier__pb2.SubmitBatchResponse.FromString,
                 _registered_method=True)
@@ -95,9 +95,9 @@ def add_EchoServiceServicer_to_server(servicer, server):
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
-            'dccsim.v1.EchoService', rpc_method_handlers)
+            'dccsim.bench.v1.EchoService', rpc_method_handlers)
     server.add_generic_rpc_handlers((generic_handler,))
-    server.add_registered_method_handlers('dccsim.v1.EchoService', rpc_method_handlers)
+    server.add_registered_method_handlers('dccsim.bench.v1.EchoService', rpc_method_handlers)
 
 
  # This class is part of an EXPERIMENTAL API.
@@ -118,7 +118,7 @@ class EchoService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/dccsim.v1.EchoService/Echo',
+            '/dccsim.bench.v1.EchoService/Echo',
             dccsim_dot_v1_dot_supplier__pb2.SubmitRequest.SerializeToString,
             dccsim_dot_v1_dot_supplier__pb2.SubmitResponse.FromString,
             options,
@@ -145,7 +145,7 @@ class EchoService:
         return grpc.experimental.stream_stream(
             request_iterator,
             target,
-            '/dccsim.v1.EchoService/EchoStream',
+            '/dccsim.bench.v1.EchoService/EchoStream',
             dccsim_dot_v1_dot_supplier__pb2.SubmitRequest.SerializeToString,
             dccsim_dot_v1_dot_supplier__pb2.SubmitResult.FromString,
             options,
@@ -172,7 +172,7 @@ class EchoService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/dccsim.v1.EchoService/EchoBatch',
+            '/dccsim.bench.v1.EchoService/EchoBatch',
             dccsim_dot_v1_dot_supplier__pb2.SubmitBatchRequest.SerializeToString,
             dccsim_dot_v1_dot_supplier__pb2.SubmitBatchResponse.FromString,
             options,

@@ -12,10 +12,10 @@ import grpc
 import pytest
 from click.testing import CliRunner
 
-from dccsim.clients import bench_servers
-from dccsim.clients.bench import BenchConfig, run_bench
-from dccsim.clients.bench_report import contention_notes, latency_ms, percentile
-from dccsim.clients.bench_traffic import (
+from dccsim.bench import servers as bench_servers
+from dccsim.bench.report import contention_notes, latency_ms, percentile
+from dccsim.bench.run import BenchConfig, run_bench
+from dccsim.bench.traffic import (
     DEFAULT_MIX,
     fleet_yaml,
     interleave,
@@ -23,10 +23,11 @@ from dccsim.clients.bench_traffic import (
     parse_mix,
     traffic_for,
 )
+from dccsim.bench.v1 import echo_pb2_grpc
 from dccsim.clients.cli import BENCH_MIX, main
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.rpc.app import RunningServer, start_server
-from dccsim.v1 import bench_pb2_grpc, supplier_pb2
+from dccsim.v1 import supplier_pb2
 
 # Small and quick: a run measures a few hundred requests per mode.
 QUICK = ["--clients", "3", "--devices", "30", "--warmup", "0.2", "--no-pin", "--batch-size", "20"]
@@ -88,7 +89,7 @@ def test_echo_server_answers_every_call_shape(processes: int) -> None:
         assert len(echo.pids) == processes
         request = supplier_pb2.SubmitRequest(request_id="a:b:1", service_reference_variant="11.2")
         with grpc.insecure_channel(echo.address) as channel:
-            stub = bench_pb2_grpc.EchoServiceStub(channel)
+            stub = echo_pb2_grpc.EchoServiceStub(channel)
             answer = stub.Echo(request, timeout=5)
             assert answer.response_code == "I99" and answer.request_id
             results = list(stub.EchoStream(iter([request] * 3), timeout=5))
