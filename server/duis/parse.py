@@ -126,7 +126,7 @@ def _check_root(root: etree._Element) -> DuisVersion:
             "Request/@schemaVersion",
             f"{text!r} is not a DUIS schema version dccsim accepts (5.1 to 5.4)",
         )
-    for attribute in root.attrib:
+    for attribute in map(str, root.attrib):
         # xsi: attributes (e.g. xsi:schemaLocation) are allowed on any element by XML Schema.
         if attribute != "schemaVersion" and not attribute.startswith(f"{{{_XSI_NS}}}"):
             raise InvalidField(f"Request/@{attribute}", "is not a DUIS attribute")

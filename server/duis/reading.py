@@ -74,7 +74,7 @@ def sequence(
     index = 0
     for name, low, high in spec:
         namespace, local = (DS_NS, name[3:]) if name.startswith("ds:") else (SR_NS, name)
-        items = []
+        items: list[etree._Element] = []
         while (
             index < len(children)
             and len(items) < high

@@ -31,7 +31,6 @@ from dccsim.server.duis.safe import load_document
 
 _XS = "http://www.w3.org/2001/XMLSchema"
 _XS_NS = {"xs": _XS}
-_XSD_PARSER_OPTIONS = {"no_network": True, "resolve_entities": False}
 # An lxml XMLSchema keeps the last validation's error log on itself: one validation at a time,
 # so that a server's threads never read each other's errors.
 _VALIDATING = threading.Lock()
@@ -43,7 +42,9 @@ class DuisSchema:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         try:
-            document = etree.parse(str(self.path), etree.XMLParser(**_XSD_PARSER_OPTIONS))
+            document = etree.parse(
+                str(self.path), etree.XMLParser(no_network=True, resolve_entities=False)
+            )
             self.schema = etree.XMLSchema(document)
         except (OSError, etree.XMLSyntaxError, etree.XMLSchemaParseError) as error:
             raise ValueError(f"{self.path}: cannot load an XML schema: {error}") from None
@@ -123,7 +124,8 @@ def validate_against(
         document = load_document(bytes(document))
     with _VALIDATING:
         valid = schema.validate(document)
-        error = None if valid else schema.error_log.last_error
+        # lxml-stubs lacks _ErrorLog.last_error (lxml has had it since 2.0)
+        error = None if valid else schema.error_log.last_error  # type: ignore[attr-defined]
     if error is not None:
         raise InvalidField(
             _field_of(error.path), f"not valid against {name}: line {error.line}: {error.message}"

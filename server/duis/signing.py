@@ -186,7 +186,9 @@ class SignatureSettings:
         """The DUIS ResponseCode that answers a refusal of this kind."""
         return self.codes.get(kind, self.refused_code)
 
-    def check(self, xml: bytes | etree._ElementTree | etree._Element, lookup: CertificateLookup):
+    def check(
+        self, xml: bytes | etree._ElementTree | etree._Element, lookup: CertificateLookup
+    ) -> VerifiedSignature | None:
         """`verify_request`, or None when checking is switched off."""
         return verify_request(xml, lookup) if self.verify else None
 
@@ -237,6 +239,7 @@ def sign_document(
         exclude_c14n_transform_element=True,
     )
     value = signed.find("ds:Signature/ds:SignatureValue", _DS)
+    assert value is not None and value.text is not None  # signxml has just written it
     value.text = _java_base64(value.text)
     return serialise(signed)
 
@@ -488,6 +491,7 @@ def _copy(root: etree._Element) -> etree._Element:
 
 def _remove_keeping_tail(element: etree._Element) -> None:
     parent = element.getparent()
+    assert parent is not None  # never the root: a ds:Signature inside the document
     if element.tail:
         previous = element.getprevious()
         if previous is not None:

@@ -22,6 +22,7 @@ import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -80,7 +81,7 @@ def load_dccboxed_keystore(
     return KeyStore(credentials, source=source, dsp_signing_serial=dsp_signing_serial)
 
 
-def _credentials(document: dict, path: Path) -> Iterator[Credential]:
+def _credentials(document: dict[str, Any], path: Path) -> Iterator[Credential]:
     for eui_text, usages in document.items():
         found = []
         try:
@@ -98,7 +99,7 @@ def _credentials(document: dict, path: Path) -> Iterator[Credential]:
 
 
 def _credential(
-    eui: str, usage: KeyUsage, serial: int, entry: dict, path: Path
+    eui: str, usage: KeyUsage, serial: int, entry: dict[str, Any], path: Path
 ) -> Credential | None:
     try:
         certificate = x509.load_pem_x509_certificate(entry["certificate"].encode())
@@ -134,7 +135,9 @@ def _resigned_dsp_xml_sign(credentials: list[Credential]) -> list[Credential]:
     certificate = x509.load_pem_x509_certificate(DSP_XML_SIGN_25_11_PEM)
     if any(c.serial == certificate.serial_number for c in credentials):
         return []
-    public = certificate.public_key().public_numbers()
+    key = certificate.public_key()
+    assert isinstance(key, ec.EllipticCurvePublicKey)  # the DSP's keys are P-256
+    public = key.public_numbers()
     for credential in credentials:
         if (
             credential.eui == ACB_EUI

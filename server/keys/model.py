@@ -13,7 +13,7 @@ from enum import Enum, IntEnum
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtensionOID, NameOID
+from cryptography.x509.oid import NameOID
 
 # The DCC's own EUI: the Access Control Broker, whose DspXmlSign key signs the DSP's responses.
 ACB_EUI = "90-B3-D5-1F-30-00-00-02"
@@ -136,9 +136,7 @@ def device_eui(certificate: x509.Certificate) -> str | None:
     id-on-hardwareModuleName, which is SEQUENCE { hwType OID, hwSerialNum OCTET STRING (8) }:
     the EUI is the last eight octets of its DER."""
     try:
-        names = certificate.extensions.get_extension_for_oid(
-            ExtensionOID.SUBJECT_ALTERNATIVE_NAME
-        ).value
+        names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:
         return None
     for name in names.get_values_for_type(x509.OtherName):

@@ -463,9 +463,9 @@ def _switch_data_rsp(read: SwitchDataRead) -> etree._Element:
     )
     for event in calendar.events:
         item = sub(element, "ALCSScheduler")
-        switch = sub(item, "ActivateDeactivateSwitch")
-        switch.set("index", str(event.index))
-        sub(switch, "ActivateSwitch" if event.activate else "DeactivateSwitch")
+        switch_element = sub(item, "ActivateDeactivateSwitch")
+        switch_element.set("index", str(event.index))
+        sub(switch_element, "ActivateSwitch" if event.activate else "DeactivateSwitch")
         _write_timing(item, event.timing, "index", "ALCSScheduleDatesAndTime")
     return element
 

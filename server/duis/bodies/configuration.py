@@ -8,6 +8,7 @@ filled from what the meter holds (the writes' responses are empty)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 
 from lxml import etree
@@ -111,7 +112,7 @@ def _decimal_value(element: etree._Element, path: str) -> Decimal:
     return Decimal(text)
 
 
-def _enum_value(element: etree._Element, path: str, choices: dict[str, object]) -> object:
+def _enum_value(element: etree._Element, path: str, choices: Mapping[str, object]) -> object:
     text = text_value(element, path)
     if text not in choices:
         raise InvalidField(path, f"{text[:40]!r} is not one of {', '.join(choices)}")
@@ -124,7 +125,9 @@ def _supply_state(element: etree._Element, path: str) -> SupplyState:
     return value
 
 
-def _values(element: etree._Element, path: str, layout: tuple[tuple[str, str], ...]) -> dict:
+def _values(
+    element: etree._Element, path: str, layout: tuple[tuple[str, str], ...]
+) -> dict[str, int]:
     parts = sequence(element, path, [(name, 1, 1) for name, _ in layout])
     return {field: unsigned_value(parts[name][0], f"{path}/{name}") for name, field in layout}
 
@@ -401,7 +404,9 @@ def _alert_codes(
 # -- writing -------------------------------------------------------------------------------------
 
 
-def _write_values(parent: etree._Element, value: object, layout: tuple[tuple[str, str], ...]):
+def _write_values(
+    parent: etree._Element, value: object, layout: tuple[tuple[str, str], ...]
+) -> None:
     for name, field in layout:
         sub(parent, name, str(getattr(value, field)))
 
@@ -520,8 +525,9 @@ def _alert_behaviours_rsp(read: AlertBehavioursRead) -> etree._Element:
     for name, setting in _SUPPLIER_SETTINGS if supplier else _NETWORK_OPERATOR_SETTINGS:
         holder = sub(choice, name)
         held = {v.code: v.enabled for v in read.values if v.setting is setting}
-        for section_name, codes in zip(_GROUP_SECTION_NAMES[group], group.sections, strict=True):
-            present = [code for code in codes if code in held]
+        sections = zip(_GROUP_SECTION_NAMES[group], group.sections, strict=True)
+        for section_name, section_codes in sections:
+            present = [code for code in section_codes if code in held]
             if present:
                 section = sub(holder, section_name)
                 for code in present:

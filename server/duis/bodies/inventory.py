@@ -7,17 +7,18 @@ import re
 
 from lxml import etree
 
-from dccsim.devices.kinds import DeviceType
+from dccsim.devices.kinds import DeviceType, SmetsVersion
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.eui import parse_eui64
 from dccsim.server.core.messages import (
     InventoryResult,
 )
-from dccsim.server.core.records import DuisVersion, SmetsVersion, SmiRecord, SmiStatus
+from dccsim.server.core.records import DuisVersion, SmiRecord, SmiStatus
 from dccsim.server.core.requests import (
     CommissionDevice,
     DeleteDevice,
     DeviceDetailsChange,
+    InventoryChange,
     MpxnChange,
     ReadInventory,
     StatusChange,
@@ -82,6 +83,7 @@ def _update_inventory(element: etree._Element, path: str) -> BodyReading:
     name = etree.QName(change_element).localname
     change_path = f"{path}/{name}"
     fields = {"body.device_id": f"{path}/DeviceID", "body.change": change_path}
+    change: InventoryChange
     if name in ("UpdateDeviceStatusExceptCH", "UpdateDeviceStatusCH"):
         allowed = _STATUS_EXCEPT_CH if name == "UpdateDeviceStatusExceptCH" else _STATUS_CH
         status = text_value(change_element, change_path)
@@ -173,7 +175,7 @@ def _prenotification(element: etree._Element, path: str) -> BodyReading:
     device_id = parse_eui64(values["DeviceID"], device_path)
     type_path = f"{path}/DeviceType"
     try:
-        device_type = DeviceType(values["DeviceType"])
+        device_type = DeviceType(values["DeviceType"] or "")  # DeviceType is mandatory
     except ValueError:
         raise InvalidField(
             type_path, f"{values['DeviceType']!r} is not a DUIS DeviceType"

@@ -108,7 +108,7 @@ def _date_text(element: etree._Element, path: str) -> str:
 def _enum(kind: type[_E], element: etree._Element, path: str) -> _E:
     text = text_value(element, path)
     try:
-        return kind(text)  # type: ignore[call-arg]
+        return kind(text)
     except ValueError:
         raise InvalidField(path, f"{text!r} is not allowed here") from None
 
@@ -544,9 +544,9 @@ def _write_gas_calendar(parent: etree._Element, calendar: GasCalendar) -> None:
         for number, day_name in enumerate(week.day_names, start=1):
             sub(item, "ReferencedDayName", str(day_name)).set("index", str(number))
     seasons = sub(parent, "SeasonProfiles")
-    for start, week_name in calendar.seasons:
+    for season_start, week_name in calendar.seasons:
         item = sub(seasons, "Season")
-        write_date_spec(sub(item, "SeasonStartDate"), start, True)
+        write_date_spec(sub(item, "SeasonStartDate"), season_start, True)
         sub(item, "ReferencedWeekName", str(week_name))
     specials = sub(parent, "SpecialDays")
     for date, day_name in calendar.special_days:

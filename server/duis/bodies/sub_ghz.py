@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from lxml import etree
 
@@ -90,7 +91,7 @@ def _set_configuration(element: etree._Element, path: str) -> BodyReading:
     for name, first, last, band in _GROUPS:
         found = _channels(parts[name][0], f"{path}/{name}", first, last)
         (lower if band is Band.LOWER else upper).extend(found)
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}  # the thresholds and limits: Decimals and ints by name
     fields = {
         "body.lower_band_channels": f"{path}/LowerBandSubGHzChannels0To26",
         "body.upper_band_channels": f"{path}/UpperBandSubGHzChannels0To26",
