@@ -40,25 +40,47 @@ class CampaignPlan:
     execute_after: timedelta | None = None
 
 
+# The final states, as stable snake_case keys: the JSON report is read by programs, so its keys
+# must not change when the wording a person reads does (campaign_report.py holds the wording).
+COMMISSIONED_ON_NEW = "commissioned_on_new_firmware"
+STILL_SUSPENDED = "still_suspended"
+UNKNOWN = "unknown"
+FINAL_STATES = (COMMISSIONED_ON_NEW, STILL_SUSPENDED, UNKNOWN)
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceOutcome:
+    """A device the campaign did not bring onto the new firmware, as the SMI holds it at the end."""
+
+    device_id: str
+    smets: str  # "SMETS1" or "SMETS2"
+    smi_status: str  # e.g. "Suspended", "Commissioned"
+    firmware_version: str  # as the SMI records it
+
+
 @dataclass
 class CampaignReport:
     baseline: str
     devices: int
+    firmware_version: str = ""
     final_states: dict[str, int] = field(default_factory=dict)
     requests_by_srv: dict[str, int] = field(default_factory=dict)
     alerts_by_code: dict[str, int] = field(default_factory=dict)
     activation_responses_missing: int = 0
+    # Every device left behind, so a test manager can chase each one: the JSON lists them all.
+    suspended_devices: list[DeviceOutcome] = field(default_factory=list)
+    unknown_devices: list[DeviceOutcome] = field(default_factory=list)
     virtual_seconds: float = 0.0
     wall_seconds: float = 0.0
 
+    @property
+    def complete(self) -> bool:
+        """Every device ended Commissioned on the new firmware."""
+        return self.final_states.get(COMMISSIONED_ON_NEW, 0) == self.devices
+
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return {**asdict(self), "complete": self.complete}
 
-
-COMMISSIONED_ON_NEW = "Commissioned on the new firmware"
-STILL_SUSPENDED = "still Suspended"
-UNKNOWN = "unknown"
-FINAL_STATES = (COMMISSIONED_ON_NEW, STILL_SUSPENDED, UNKNOWN)
 
 Progress = Callable[[str, int], None]  # (phase description, devices done in this step)
 
@@ -81,7 +103,9 @@ class Campaign:
         self.plan = plan
         self.idle_seconds = idle_seconds
         self.progress = progress
-        self.report = CampaignReport(baseline=baseline, devices=len(plan.devices))
+        self.report = CampaignReport(
+            baseline=baseline, devices=len(plan.devices), firmware_version=plan.version
+        )
         self._requests: Counter[str] = Counter()
         self._alerts: Counter[str] = Counter()
         self._last_sequence = 0
@@ -199,6 +223,7 @@ class Campaign:
             record = self.client.device(device)
             if record.status == types_pb2.SMI_STATUS_SUSPENDED:
                 states[STILL_SUSPENDED] += 1
+                self.report.suspended_devices.append(_outcome(device, record))
             elif (
                 record.status == types_pb2.SMI_STATUS_COMMISSIONED
                 and record.firmware_version == self.plan.version
@@ -206,6 +231,7 @@ class Campaign:
                 states[COMMISSIONED_ON_NEW] += 1
             else:
                 states[UNKNOWN] += 1
+                self.report.unknown_devices.append(_outcome(device, record))
             self.progress("checking the SMI", 1)
         self.report.final_states = dict(states)
 
@@ -239,3 +265,18 @@ def _chunks(devices: Iterable[str]) -> Iterator[list[str]]:
     devices = list(devices)
     for start in range(0, len(devices), BATCH_SIZE):
         yield devices[start : start + BATCH_SIZE]
+
+
+def _outcome(device: str, record: types_pb2.Device) -> DeviceOutcome:
+    return DeviceOutcome(
+        device,
+        types_pb2.SmetsVersion.Name(record.smets).removeprefix("SMETS_VERSION_"),
+        smi_status_name(record.status),
+        record.firmware_version,
+    )
+
+
+def smi_status_name(status: int) -> str:
+    """SMI_STATUS_INSTALLED_NOT_COMMISSIONED -> "Installed not commissioned"."""
+    name = types_pb2.SmiStatus.Name(status).removeprefix("SMI_STATUS_")
+    return name.replace("_", " ").capitalize()

@@ -1,71 +1,220 @@
-"""Campaign reports for people: a terminal table and a self-contained HTML bar chart."""
+"""Campaign reports for people: a terminal table, and one self-contained HTML page a test manager
+can forward (no scripts, fonts or images fetched from anywhere: the chart is inline SVG).
+
+Both are drawn from the same sections, so the terminal and the page never disagree. The page is
+a Jinja2 template (clients/templates/) and its chart a pygal bar chart rendered to SVG here.
+"""
 
 from __future__ import annotations
 
-import html
+from dataclasses import dataclass
 
+import pygal
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+from pygal.style import Style
 from rich.table import Table
 
-from dccsim.clients.campaign import FINAL_STATES, CampaignReport
+from dccsim.clients.campaign import (
+    COMMISSIONED_ON_NEW,
+    FINAL_STATES,
+    STILL_SUSPENDED,
+    UNKNOWN,
+    CampaignReport,
+    DeviceOutcome,
+)
+from dccsim.clients.campaign_summary import CampaignSummary
+from dccsim.devices.alerts import DeviceAlertCode
+from dccsim.devices.codes import AlertCode
+from dccsim.server.core.baseline import Baseline
+from dccsim.server.core.codes import DccAlertCode
+from dccsim.server.core.matrix import SERVICE_MATRIX
 
-_COLOURS = ("#2e7d32", "#c62828", "#9e9e9e")
+FINAL_STATE_LABELS = {
+    COMMISSIONED_ON_NEW: "Commissioned on the new firmware",
+    STILL_SUSPENDED: "still Suspended",
+    UNKNOWN: "unknown",
+}
+# One colour per baseline, in run order: the current rules first, as the CLI runs them.
+_SERIES_COLOURS = ("#2e7d32", "#e65100", "#1565c0", "#6a1b9a")
+# The page lists at most this many devices per run: at a million devices a pre-MP105 run leaves
+# some 200,000 behind, which no one reads in a browser; the JSON report lists them all.
+PAGE_DEVICE_LIMIT = 500
 
 
-def report_table(reports: list[CampaignReport]) -> Table:
-    table = Table(title=f"Firmware campaign over {reports[0].devices} devices")
-    table.add_column("")
-    for report in reports:
-        table.add_column(f"baseline {report.baseline}", justify="right")
-    for state in FINAL_STATES:
-        table.add_row(state, *(str(r.final_states.get(state, 0)) for r in reports))
-    table.add_row(
-        "11.3 responses never received", *(str(r.activation_responses_missing) for r in reports)
-    )
-    for srv in sorted({s for r in reports for s in r.requests_by_srv}):
-        table.add_row(
-            f"requests: SRV {srv}", *(str(r.requests_by_srv.get(srv, 0)) for r in reports)
+@dataclass(frozen=True, slots=True)
+class Row:
+    label: str
+    values: tuple[str, ...]  # one per run
+    note: str = ""  # what the label means (an SRV's or an alert's name)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    title: str
+    rows: tuple[Row, ...]
+
+
+def comparison_sections(runs: tuple[CampaignReport, ...]) -> tuple[Section, ...]:
+    """The runs side by side: devices per final state, requests by SRV, alerts by code, time."""
+    states = [
+        Row(FINAL_STATE_LABELS[state], tuple(str(r.final_states.get(state, 0)) for r in runs))
+        for state in FINAL_STATES
+    ]
+    states.append(
+        Row(
+            "11.3 responses never received",
+            tuple(str(r.activation_responses_missing) for r in runs),
         )
-    for code in sorted({c for r in reports for c in r.alerts_by_code}):
-        table.add_row(f"alerts: {code}", *(str(r.alerts_by_code.get(code, 0)) for r in reports))
-    table.add_row("virtual time (s)", *(f"{r.virtual_seconds:g}" for r in reports))
-    table.add_row("wall time (s)", *(f"{r.wall_seconds:.2f}" for r in reports))
+    )
+    requests = tuple(
+        Row(srv, tuple(str(r.requests_by_srv.get(srv, 0)) for r in runs), srv_name(srv))
+        for srv in sorted({s for r in runs for s in r.requests_by_srv})
+    )
+    alerts = tuple(
+        Row(code, tuple(str(r.alerts_by_code.get(code, 0)) for r in runs), alert_name(code))
+        for code in sorted({c for r in runs for c in r.alerts_by_code})
+    )
+    times = (
+        Row("virtual time (s)", tuple(f"{r.virtual_seconds:g}" for r in runs)),
+        Row("wall time (s)", tuple(f"{r.wall_seconds:.2f}" for r in runs)),
+    )
+    return (
+        Section("Devices per final state", tuple(states)),
+        Section("Requests by SRV", requests),
+        Section("Alerts by code", alerts),
+        Section("Time", times),
+    )
+
+
+def report_table(summary: CampaignSummary) -> Table:
+    runs = summary.runs
+    table = Table(
+        title=f"Firmware campaign over {runs[0].devices} devices", caption=summary.verdict
+    )
+    table.add_column("")
+    for run in runs:
+        table.add_column(f"baseline {run.baseline}", justify="right")
+    for section in comparison_sections(runs):
+        table.add_section()
+        table.add_row(f"[bold]{section.title}[/bold]")
+        for row in section.rows:
+            label = f"{row.label} {row.note}" if row.note else row.label
+            table.add_row(label, *row.values)
     return table
 
 
-def report_html(reports: list[CampaignReport]) -> str:
-    """Grouped bars: devices per final state, one group per baseline."""
-    width, height, bar, gap = 640, 320, 48, 36
-    top = max([1, *(n for r in reports for n in r.final_states.values())])
-    plot = height - 60
-    shapes = []
-    x = 60
-    for report in reports:
-        for colour, state in zip(_COLOURS, FINAL_STATES, strict=True):
-            count = report.final_states.get(state, 0)
-            h = plot * count / top
-            shapes.append(
-                f'<rect x="{x}" y="{20 + plot - h:.1f}" width="{bar}" height="{h:.1f}" '
-                f'fill="{colour}"><title>{html.escape(state)}: {count}</title></rect>'
-            )
-            shapes.append(
-                f'<text x="{x + bar / 2}" y="{15 + plot - h:.1f}" '
-                f'text-anchor="middle" font-size="12">{count}</text>'
-            )
-            x += bar
-        shapes.append(
-            f'<text x="{x - 1.5 * bar}" y="{height - 20}" text-anchor="middle" '
-            f'font-size="13">{html.escape(report.baseline)}</text>'
-        )
-        x += gap
-    legend = "".join(
-        f'<span style="color:{c}">&#9632;</span> {html.escape(s)} &nbsp; '
-        for c, s in zip(_COLOURS, FINAL_STATES, strict=True)
+def report_html(summary: CampaignSummary) -> str:
+    environment = Environment(
+        loader=PackageLoader("dccsim.clients", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
-    return (
-        "<!doctype html><meta charset='utf-8'><title>dccsim campaign</title>"
-        f"<h1>Firmware campaign over {reports[0].devices} devices</h1><p>{legend}</p>"
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{max(width, x)}" height="{height}">'
-        f'<line x1="50" y1="{20 + plot}" x2="{x}" y2="{20 + plot}" stroke="#333"/>'
-        + "".join(shapes)
-        + "</svg>"
+    template = environment.get_template("campaign.html.j2")
+    return template.render(
+        summary=summary,
+        parameters=summary.parameters,
+        runs=summary.runs,
+        run_verdicts=summary.run_verdicts,
+        generated_at=summary.generated_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        rerun_command=rerun_command(summary),
+        sections=comparison_sections(summary.runs),
+        chart=final_states_chart(summary.runs),
+        left_behind=[_left_behind(run) for run in summary.runs],
+        device_limit=PAGE_DEVICE_LIMIT,
     )
+
+
+def final_states_chart(runs: tuple[CampaignReport, ...]) -> Markup:
+    """Grouped bars: devices per final state, one bar per baseline in each group."""
+    style = Style(
+        background="white",
+        plot_background="white",
+        font_family="system-ui, sans-serif",
+        colors=_SERIES_COLOURS,
+        label_font_size=13,
+        major_label_font_size=13,
+        legend_font_size=13,
+        value_font_size=12,
+    )
+    chart = pygal.Bar(
+        style=style,
+        width=720,
+        height=320,
+        js=[],  # pygal links its tooltip script from the web by default: the page stays offline
+        disable_xml_declaration=True,
+        print_values=True,
+        legend_at_bottom=True,
+        show_y_guides=True,
+        explicit_size=False,
+        truncate_label=-1,  # the state names are short enough to print whole
+    )
+    # pygal names the SVG's id (and its CSS selectors) after a random uuid: a fixed one keeps two
+    # reports of the same seed identical but for their times.
+    chart.uuid = "campaign-final-states"
+    chart.x_labels = [FINAL_STATE_LABELS[state] for state in FINAL_STATES]
+    for run in runs:
+        chart.add(f"baseline {run.baseline}", [run.final_states.get(s, 0) for s in FINAL_STATES])
+    # The SVG is pygal's own output from numbers and our labels, which pygal escapes.
+    return Markup(chart.render(is_unicode=True))
+
+
+@dataclass(frozen=True, slots=True)
+class LeftBehind:
+    baseline: str
+    devices: tuple[DeviceOutcome, ...]  # the first PAGE_DEVICE_LIMIT
+    total: int
+
+
+def _left_behind(run: CampaignReport) -> LeftBehind:
+    devices = [*run.suspended_devices, *run.unknown_devices]
+    return LeftBehind(run.baseline, tuple(devices[:PAGE_DEVICE_LIMIT]), len(devices))
+
+
+def rerun_command(summary: CampaignSummary) -> str:
+    """The `dccsim campaign` command line that runs this campaign again."""
+    p = summary.parameters
+    words = [
+        "dccsim campaign",
+        f"--devices {p.devices}",
+        f"--smets1-share {p.smets1_share:g}",
+        f"--lose-activation-responses {p.activation_response_loss:g}",
+        f"--seed {p.seed}",
+        f"--retries {p.retries}",
+    ]
+    if not p.read_remaining:
+        words.append("--no-read")
+    if p.future_dated_seconds is not None:
+        words.append(f"--future-dated {p.future_dated_seconds:g}")
+    if summary.baselines == (Baseline.CURRENT.value, Baseline.PRE_MP105.value):
+        words.append("--compare-baselines")
+    else:
+        words.extend(f"--baseline {baseline}" for baseline in summary.baselines[:1])
+    return " ".join(words)
+
+
+def srv_name(srv: str) -> str:
+    definition = SERVICE_MATRIX.get(srv)
+    return definition.name if definition is not None else ""
+
+
+def alert_name(code: str) -> str:
+    """N28 -> "Device suspended", 0x8F66 -> "Future dated command actioned"."""
+    if code.startswith("0x"):
+        value = int(code, 16)
+        for codes in (AlertCode, DeviceAlertCode):
+            try:
+                return _words(codes(value).name)
+            except ValueError:
+                continue
+        return ""
+    try:
+        return _words(DccAlertCode(code).name)
+    except ValueError:
+        return ""
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ").capitalize()

@@ -79,12 +79,14 @@ generate:
     metavar="SECONDS",
     help="Activate future-dated, this many virtual seconds after sending.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the report(s) as JSON.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the report as JSON (parameters, verdict, runs)."
+)
 @click.option(
     "--html",
     "html_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write a bar chart of the final states to this HTML file.",
+    help="Write the report as one self-contained HTML page to this file.",
 )
 def campaign(
     device_count: int,
@@ -105,6 +107,7 @@ def campaign(
 
     from dccsim.clients.campaign import Campaign, CampaignPlan
     from dccsim.clients.campaign_report import report_html, report_table
+    from dccsim.clients.campaign_summary import CampaignParameters, summarise
     from dccsim.clients.client import Client
     from dccsim.server.rpc.app import start_server
     from dccsim.v1 import types_pb2
@@ -160,11 +163,25 @@ def campaign(
                 reports.append(Campaign(dcc, plan, baseline=chosen, progress=progress).run())
         finally:
             running.stop(grace=None)
+    summary = summarise(
+        CampaignParameters(
+            devices=device_count,
+            smets1_share=smets1_share,
+            activation_response_loss=loss,
+            seed=seed,
+            retries=retries,
+            read_remaining=not no_read,
+            future_dated_seconds=execute_after,
+            from_firmware="0100",
+            to_firmware="0200",
+        ),
+        reports,
+    )
     if as_json:
-        click.echo(json.dumps([r.as_dict() for r in reports], indent=2))
+        click.echo(json.dumps(summary.as_dict(), indent=2))
     else:
-        Console().print(report_table(reports))
+        Console().print(report_table(summary))
     if html_path is not None:
-        html_path.write_text(report_html(reports))
+        html_path.write_text(report_html(summary), encoding="utf-8")
         if not as_json:
-            click.echo(f"chart written to {html_path}")
+            click.echo(f"report written to {html_path}")
