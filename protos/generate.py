@@ -6,7 +6,8 @@ Two proto packages, each generated beside its .proto:
   `benchmarks/dccsim_bench/v1/*.proto`, seen by protoc as `dccsim/bench/v1/` (a mapped include
   path), so its generated code imports as `dccsim.bench.v1`, the package it installs as.
 
-Writes *_pb2.py, *_pb2.pyi and *_pb2_grpc.py. The files are committed; a test
+Writes *_pb2.py and *_pb2_grpc.py, and their typed stubs *_pb2.pyi and *_pb2_grpc.pyi
+(mypy-protobuf). The files are committed; a test
 (tests/rpc/test_generated_code.py) regenerates them into a temporary folder and fails if the
 committed ones differ.
 """
@@ -34,6 +35,17 @@ def committed(generated: Path) -> Path:
     return PACKAGES[generated.parent] / generated.name
 
 
+def _plugin(name: str) -> str:
+    """mypy-protobuf's protoc plugin, installed beside this Python (a venv's bin/)."""
+    found = Path(sys.executable).parent / name
+    if not found.exists():
+        found_on_path = shutil.which(name)
+        if found_on_path is None:
+            raise SystemExit(f"{name} not found: pip install '.[test]' (mypy-protobuf)")
+        return found_on_path
+    return str(found)
+
+
 def generate(out_dir: Path) -> list[Path]:
     """Generate every package's code under `out_dir` (as `dccsim/v1/…`, `dccsim/bench/v1/…`);
     the paths written, relative to `out_dir`."""
@@ -49,8 +61,12 @@ def generate(out_dir: Path) -> list[Path]:
         f"-Idccsim/bench/v1={PACKAGES[Path('dccsim/bench/v1')]}",
         f"-I{include}",
         f"--python_out={out_dir}",
-        f"--pyi_out={out_dir}",
         f"--grpc_python_out={out_dir}",
+        # Typed stubs for mypy --strict, the messages' and the services' (mypy-protobuf).
+        f"--plugin=protoc-gen-mypy={_plugin('protoc-gen-mypy')}",
+        f"--plugin=protoc-gen-mypy_grpc={_plugin('protoc-gen-mypy_grpc')}",
+        f"--mypy_out=quiet:{out_dir}",
+        f"--mypy_grpc_out=quiet:{out_dir}",
         *(str(s) for s in sources),
     ]
     if protoc.main(args) != 0:
