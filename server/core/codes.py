@@ -30,6 +30,13 @@ class ResponseCode(StrEnum):
     # whose XML signature is missing, broken or not its originator's (configurable:
     # dccsim.server.duis.signing.SignatureSettings).
     E1001 = "E1001"
+    # Decision (GBCS-03): E1002, likewise without a public meaning, answers a CV 5/6/7 whose
+    # SignedPreCommand is not the GBCS command dccsim transformed, signed with the DS key of the
+    # User that asked for it (dccsim.server.runtime.gbcs_hooks).
+    E1002 = "E1002"
+    # Decision (SEC-04): E1003, listed by DUIS without a public meaning, refuses a Service
+    # Request from a User whose outbox holds its limit of unacknowledged messages.
+    E1003 = "E1003"
     # Decisions (DUIS gives these no public meaning; server/core/services/schedules.py):
     E050101 = "E050101"  # 5.1: scheduled SR, its Service Reference or user's version disagree
     E050102 = "E050102"  # 5.1: ScheduleStartDate before today
@@ -71,6 +78,7 @@ class ResponseCode(StrEnum):
 
 REPLAYED_COUNTER = ResponseCode.E1000
 REFUSED_SIGNATURE = ResponseCode.E1001
+OUTBOX_FULL = ResponseCode.E1003
 
 
 class DccAlertCode(StrEnum):

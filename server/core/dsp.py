@@ -22,7 +22,12 @@ from dccsim.server.core import device_services
 from dccsim.server.core.authorisation import authorise
 from dccsim.server.core.baseline import Baseline
 from dccsim.server.core.clock import VirtualClock
-from dccsim.server.core.codes import REPLAYED_COUNTER, DccAlertCode, ResponseCode
+from dccsim.server.core.codes import (
+    OUTBOX_FULL,
+    REPLAYED_COUNTER,
+    DccAlertCode,
+    ResponseCode,
+)
 from dccsim.server.core.delivery import decide
 from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
 from dccsim.server.core.eui import parse_eui64
@@ -79,6 +84,28 @@ class Dsp:
         self._counters: dict[tuple[str, str], int] = {}
         self._pre_commands: dict[RequestId, _PendingPreCommand] = {}
 
+    # -- the snapshot contract (dccsim.server.store.codec) ---------------------------------------
+
+    def to_data(self) -> dict[str, object]:
+        return {
+            "state": self.state,
+            "strict_counters": self.strict_counters,
+            "counters": [(o, t, c) for (o, t), c in self._counters.items()],
+            "pre_commands": [(p.request, p.payload) for p in self._pre_commands.values()],
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, object]) -> Dsp:
+        dsp = cls.__new__(cls)
+        dsp.state = data["state"]  # type: ignore[assignment]
+        dsp.strict_counters = bool(data["strict_counters"])
+        dsp._counters = {(o, t): c for o, t, c in data["counters"]}  # type: ignore[attr-defined]
+        dsp._pre_commands = {
+            request.request_id: _PendingPreCommand(request, payload)
+            for request, payload in data["pre_commands"]  # type: ignore[attr-defined]
+        }
+        return dsp
+
     # -- convenient views ---------------------------------------------------------------------
 
     @property
@@ -109,6 +136,13 @@ class Dsp:
     def pending_pre_commands(self) -> frozenset[RequestId]:
         """RequestIDs whose CV 4 PreCommand awaits its signed CV 5/6/7 leg (REQ-05)."""
         return frozenset(self._pre_commands)
+
+    def pre_command(self, request_id: RequestId) -> tuple[ServiceRequest, bytes] | None:
+        """The request a CV 4 transformed and the token its signed leg must return, while that
+        leg is awaited: a layer that sent the User another form of the command (GBCS-03) checks
+        what comes back against the request and returns the token."""
+        pending = self._pre_commands.get(request_id)
+        return None if pending is None else (pending.request, pending.payload)
 
     def device_record(self, device_id: str) -> SmiRecord:
         record = self.state.smi.get(parse_eui64(device_id, "device_id"))
@@ -168,6 +202,14 @@ class Dsp:
         if not decision.authorised:
             assert decision.code is not None
             return self._answer(request, decision.code, decision.reason)
+        originator = request.request_id.originator
+        if self.state.outboxes.full(originator):  # SEC-04: consumes no counter
+            return self._answer(
+                request,
+                OUTBOX_FULL,
+                f"{self.state.outboxes.limit} unacknowledged messages are waiting: acknowledge "
+                "some before sending more",
+            )
         spec = _SPECS.get(definition.srv)
         if spec is None:
             raise NotSimulated(definition.srv, definition.name)
@@ -242,7 +284,9 @@ class Dsp:
         if cv is CommandVariant.CRITICAL_TRANSFORM:
             payload = _pre_command_payload(request)
             self._pre_commands[rid] = _PendingPreCommand(request, payload)
-            return SyncAnswer(rid, request.srv, ResponseCode.I0, PreCommand(GBCS_VERSION, payload))
+            return SyncAnswer(
+                rid, request.srv, ResponseCode.I0, PreCommand(GBCS_VERSION, payload, request)
+            )
         if cv.is_local_only:
             # Decision: dccsim hands back the command for local delivery but has no hand-held
             # terminal to carry it, so the device executes it only when the User returns its

@@ -8,7 +8,8 @@ A file is parsed completely before anything is loaded, so a bad file changes not
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -32,12 +33,20 @@ from dccsim.server.core.records import (
     User,
     UserRole,
     UserStatus,
+    check_product,
 )
 
 _DEFAULT_START = datetime(2020, 1, 1, tzinfo=UTC)
+# The most devices one fleet may hold (SEC-04): a fleet is built in memory in full before it is
+# loaded (about 1-2 KiB a device with its registrations), so a few hundred bytes of YAML asking
+# for 10^9 devices would otherwise grow the server without limit. A million devices is the
+# largest fleet the README measures; a caller with a larger machine passes its own bound.
+DEFAULT_MAX_DEVICES = 1_000_000
 
 
-def parse_fleet(text: str, *, seed: int = 0) -> Fleet:
+def parse_fleet(text: str, *, seed: int = 0, max_devices: int = DEFAULT_MAX_DEVICES) -> Fleet:
+    """Parse a fleet file; refuse one holding more than `max_devices` devices (listed and
+    generated together) before any of them is made."""
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -68,10 +77,12 @@ def parse_fleet(text: str, *, seed: int = 0) -> Fleet:
         faults=[_fault(f, f"faults[{i}]") for i, f in enumerate(_list(document, "faults"))],
         consumption=_consumption(document, seed),
     )
+    blocks = [_mapping(b, f"generate[{i}]") for i, b in enumerate(_list(document, "generate"))]
+    _check_size(fleet, blocks, max_devices)
     rng = random.Random(seed)
     with cyclic_gc_paused():  # a block may make a million devices
-        for i, block in enumerate(_list(document, "generate")):
-            _generate(fleet, _mapping(block, f"generate[{i}]"), f"generate[{i}]", rng)
+        for i, block in enumerate(blocks):
+            _generate(fleet, block, f"generate[{i}]", rng)
     ids = [d.device_id for d in fleet.devices]
     if len(ids) != len(set(ids)):
         raise InvalidField("devices", "device IDs must be unique")
@@ -158,7 +169,37 @@ def _when(value: object, field: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+# A record's own field names (records.py checks each record's invariants as it is built) as a
+# fleet file spells them, so that a refusal names the file's key: `devices[3].firmware`.
+_USER_KEYS = {"user_id": "id", "interface_version": "duis"}
+_REGISTRATION_KEYS = {"user_id": "user"}
+_CPL_KEYS = {"firmware_version": "firmware"}
+_DEVICE_KEYS = {
+    "device_id": "id",
+    "device_type": "type",
+    "firmware_version": "firmware",
+    "paired_gsme": "gsme",
+    "comms_hub": "hub",
+}
+
+
+@contextmanager
+def _record_at(where: str, keys: Mapping[str, str]) -> Iterator[None]:
+    """Name a record's refusal by where it is in the file and the file's key for the field."""
+    try:
+        yield
+    except InvalidField as error:
+        if error.field.startswith(f"{where}."):
+            raise  # the file's own reading named it already
+        raise InvalidField(f"{where}.{keys.get(error.field, error.field)}", error.reason) from None
+
+
 def _user(raw: object, where: str) -> User:
+    with _record_at(where, _USER_KEYS):
+        return _read_user(raw, where)
+
+
+def _read_user(raw: object, where: str) -> User:
     item = _mapping(raw, where)
     roles = item.get("roles") or []
     if not isinstance(roles, list) or not roles:
@@ -176,6 +217,11 @@ def _user(raw: object, where: str) -> User:
 
 
 def _registration(raw: object, where: str) -> Registration:
+    with _record_at(where, _REGISTRATION_KEYS):
+        return _read_registration(raw, where)
+
+
+def _read_registration(raw: object, where: str) -> Registration:
     item = _mapping(raw, where)
     end = item.get("end")
     return Registration(
@@ -188,6 +234,11 @@ def _registration(raw: object, where: str) -> Registration:
 
 
 def _cpl(raw: object, where: str) -> CplEntry:
+    with _record_at(where, _CPL_KEYS):
+        return _read_cpl(raw, where)
+
+
+def _read_cpl(raw: object, where: str) -> CplEntry:
     item = _mapping(raw, where)
     return CplEntry(
         manufacturer=str(_required(item, "manufacturer", where)),
@@ -198,6 +249,11 @@ def _cpl(raw: object, where: str) -> CplEntry:
 
 
 def _device(raw: object, where: str) -> SmiRecord:
+    with _record_at(where, _DEVICE_KEYS):
+        return _read_device(raw, where)
+
+
+def _read_device(raw: object, where: str) -> SmiRecord:
     item = _mapping(raw, where)
     device_id = parse_eui64(_required(item, "id", where), f"{where}.id")
     paired = item.get("gsme")
@@ -285,6 +341,20 @@ def _fault(raw: object, where: str) -> FaultRule:
         raise InvalidField(where, str(error)) from None
 
 
+def _check_size(fleet: Fleet, blocks: list[Mapping[str, Any]], max_devices: int) -> None:
+    total = len(fleet.devices)
+    for block in blocks:
+        count = block.get("count")
+        if isinstance(count, int) and not isinstance(count, bool) and count > 0:
+            total += count  # a bad count is refused, naming its field, by _generate
+    if total > max_devices:
+        raise InvalidField(
+            "generate" if blocks else "devices",
+            f"the fleet would hold {total:,} devices; at most {max_devices:,} may be loaded at "
+            "once (SEC-04)",
+        )
+
+
 def _generate(fleet: Fleet, block: Mapping[str, Any], where: str, rng: random.Random) -> None:
     """A bulk block: `count` devices of one type and model, each with its own MPxN registered to
     the named supplier and network operator; `smets1_share` of them SMETS1."""
@@ -307,6 +377,8 @@ def _generate(fleet: Fleet, block: Mapping[str, Any], where: str, rng: random.Ra
     manufacturer = str(_required(block, "manufacturer", where))
     model = str(_required(block, "model", where))
     firmware = str(_required(block, "firmware", where))
+    with _record_at(where, _DEVICE_KEYS):  # the block's one product, refused before any device
+        check_product(manufacturer, model, firmware)
     status = _enum(SmiStatus, block.get("status", "Commissioned"), f"{where}.status")
     mpxn_base = int(block.get("mpxn_start", 3_000_000_000_000 if not device_type.is_gas else 0))
     supplier_role = UserRole.GAS_SUPPLIER if device_type.is_gas else UserRole.IMPORT_SUPPLIER

@@ -3,6 +3,12 @@
 Each user's messages are numbered 1, 2, 3, ... in the order the DSP produced them. A message stays
 in the outbox until the user acknowledges it (or a later one); a reader that reconnects asks for
 everything after what it last acknowledged, so nothing is lost and nothing acknowledged comes back.
+
+Bounded (SEC-04): a User holding `Outboxes.limit` unacknowledged messages has its new Service
+Requests refused (`OUTBOX_FULL`, see dsp.py) until it acknowledges some; the messages already owed
+(responses to requests accepted earlier, alerts) are still queued, so nothing accepted is lost.
+Sequences only ever grow: a new DSP (Reset, LoadFleet) carries each User's last sequence on
+(`Outboxes.carry_over`), so a connected subscriber's next message is numbered after what it saw.
 """
 
 from __future__ import annotations
@@ -12,6 +18,12 @@ from collections import deque
 from dataclasses import dataclass
 
 from dccsim.server.core.messages import OutboundMessage
+
+# The unacknowledged messages per User at which its new Service Requests are refused: about
+# 108 MiB of memory (and 55 MiB of state file) per 100,000 messages were measured, so the default
+# bounds a User who never acknowledges to roughly that, while a load test acknowledging in
+# batches of thousands never meets it.
+DEFAULT_OUTBOX_LIMIT = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +57,39 @@ class Outbox:
         self._entries.append(entry)
         return entry
 
+    def continue_after(self, sequence: int) -> None:
+        """Number what follows after `sequence` (when it is ahead): everything up to it counts
+        as acknowledged, so a stale acknowledgement of it is harmless."""
+        shift = sequence - self._acknowledged
+        if shift <= 0:
+            return
+        # A new DSP's outboxes are almost always empty; any message one holds moves up too.
+        self._entries = deque(
+            OutboxEntry(e.sequence + shift, e.recipient, e.message) for e in self._entries
+        )
+        self._last_sequence += shift
+        self._acknowledged = sequence
+
+    # The snapshot contract (dccsim.server.store.codec): what a restart must find again.
+    def to_data(self) -> dict[str, object]:
+        return {
+            "recipient": self.recipient,
+            "entries": [(e.sequence, e.message) for e in self._entries],
+            "last_sequence": self._last_sequence,
+            "acknowledged": self._acknowledged,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, object]) -> Outbox:
+        box = cls(str(data["recipient"]))
+        box._entries = deque(
+            OutboxEntry(sequence, box.recipient, message)
+            for sequence, message in data["entries"]  # type: ignore[attr-defined]
+        )
+        box._last_sequence = int(data["last_sequence"])  # type: ignore[call-overload]
+        box._acknowledged = int(data["acknowledged"])  # type: ignore[call-overload]
+        return box
+
     def pending(self, after: int = 0, limit: int | None = None) -> list[OutboxEntry]:
         """Unacknowledged entries with a sequence above `after`, oldest first."""
         # The entries are numbered without gaps from the oldest unacknowledged one, so the
@@ -72,8 +117,37 @@ class Outbox:
 class Outboxes:
     """All users' outboxes."""
 
-    def __init__(self) -> None:
+    # A class default, so a DSP restored from a state file written before the limit existed has
+    # one; the server sets its own (a setting, never part of the state).
+    limit: int = DEFAULT_OUTBOX_LIMIT
+
+    def __init__(self, limit: int = DEFAULT_OUTBOX_LIMIT) -> None:
         self._boxes: dict[str, Outbox] = {}
+        self.limit = limit
+
+    def full(self, user_id: str) -> bool:
+        """Whether the user holds `limit` or more unacknowledged messages; creates nothing."""
+        box = self._boxes.get(user_id)
+        return box is not None and len(box) >= self.limit
+
+    def carry_over(self, previous: Outboxes) -> None:
+        """Continue `previous`'s numbering (a new DSP replacing an old one): each user's next
+        message is numbered after the last one it was sent, never again from 1. The old
+        messages themselves are not carried: a Reset or LoadFleet empties every outbox."""
+        self.limit = previous.limit
+        for user_id, old in previous._boxes.items():
+            box = self.for_user(user_id)
+            box.continue_after(old.last_sequence)
+
+    # The snapshot contract: the outboxes (the limit is a setting of the server, not state).
+    def to_data(self) -> dict[str, object]:
+        return {"boxes": list(self._boxes.values())}
+
+    @classmethod
+    def from_data(cls, data: dict[str, object]) -> Outboxes:
+        outboxes = cls()
+        outboxes._boxes = {box.recipient: box for box in data["boxes"]}  # type: ignore[attr-defined]
+        return outboxes
 
     def for_user(self, user_id: str) -> Outbox:
         box = self._boxes.get(user_id)

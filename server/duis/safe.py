@@ -5,6 +5,11 @@
 - A document with a DOCTYPE or an entity declaration is refused before and after parsing: DUIS
   documents have none.
 - A document nested deeper than `MAX_DEPTH` elements is refused (libxml2 itself stops at 256).
+- A document with more than `MAX_MARKUP` markup openings (`<`: every element, end tag, comment
+  and processing instruction starts with one) is refused before any tree is built (SEC-04): a
+  document of the largest size made of empty elements would otherwise cost seconds of CPU and
+  hundreds of MB as a tree before its depth or content could be refused. The largest valid DUIS
+  request (an 11.1 DeviceIDList of 1,199,999 characters: about 27,000 IDs) has about 55,000.
 - A document larger than `MAX_DOCUMENT_BYTES` is refused unread. That size is above any valid DUIS
   request: a FirmwareImage of 10,240,000 base64 characters plus a DeviceIDList of 1,199,999.
 - **Decision**: libxml2's limit on one text node (10,000,000 characters) is below DUIS's
@@ -26,6 +31,7 @@ from dccsim.server.core.errors import InvalidField
 
 MAX_DEPTH = 64
 MAX_DOCUMENT_BYTES = 12 * 1024 * 1024
+MAX_MARKUP = 120_000
 _OPTIONS = {
     "resolve_entities": False,
     "no_network": True,
@@ -62,6 +68,12 @@ def load_document(xml: object) -> etree._ElementTree:
     start = data.removeprefix(_UTF8_BOM).lstrip()
     if not start.startswith(b"<") or b"\x00" in data:
         raise InvalidField("document", "is not XML (DUIS documents are UTF-8 and begin with '<')")
+    markup = data.count(b"<")
+    if markup > MAX_MARKUP:
+        raise InvalidField(
+            "document",
+            f"has {markup:,} elements, tags or comments; a DUIS request has at most {MAX_MARKUP:,}",
+        )
     if _DECLARATION.search(data):
         raise InvalidField(
             "document", "a DOCTYPE or ENTITY declaration is not allowed in a DUIS document"

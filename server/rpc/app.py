@@ -8,7 +8,7 @@ import signal
 import threading
 from collections.abc import Callable, Mapping
 from concurrent import futures
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -23,8 +23,16 @@ from dccsim.server.http.service import HttpPorts, HttpService
 from dccsim.server.http.smki_app import smki_backend
 from dccsim.server.keys.keystore import KeyStore
 from dccsim.server.rpc.duis_service import DuisGatewayService
+from dccsim.server.rpc.limits import (
+    MIN_RESERVED_WORKERS,
+    Limits,
+    LimitsInterceptor,
+    fit_file_limit,
+)
+from dccsim.server.rpc.security import SecurityInterceptor, SecurityOptions, is_loopback
 from dccsim.server.rpc.services import ControlService, SupplierService
 from dccsim.server.runtime.duis_gateway import DuisGateway
+from dccsim.server.runtime.gbcs_hooks import GbcsHooks, PayloadForm
 from dccsim.server.runtime.host import DspHost
 from dccsim.server.runtime.signing_hooks import request_verifier, response_signer
 from dccsim.server.store import StateFile
@@ -45,9 +53,9 @@ SERVICE_NAMES = (
     duis_pb2.DESCRIPTOR.services_by_name["DuisGateway"].full_name,
 )
 # A firmware image may be 7.68 MB (10,240,000 base64 characters in DUIS).
-MAX_MESSAGE_BYTES = 16 * 1024 * 1024
-# Each open delivery or event stream holds a worker thread; leave room for unary calls.
-DEFAULT_WORKERS = 64
+MAX_MESSAGE_BYTES = Limits.max_message_bytes
+# Each open delivery or event stream holds a worker thread; Limits keeps room for unary calls.
+DEFAULT_WORKERS = Limits.workers
 
 
 @dataclass
@@ -86,6 +94,9 @@ def start_server(
     receive_urls: Mapping[str, str] | None = None,
     keystore: KeyStore | None = None,
     signatures: SignatureSettings | None = None,
+    gbcs_payload: PayloadForm = PayloadForm.GBCS,
+    security: SecurityOptions | None = None,
+    limits: Limits | None = None,
 ) -> RunningServer:
     """Serve a DSP: the one the state file holds, if it holds one, else a new one from the
     factory (recorded in the state file as its starting point).
@@ -93,7 +104,18 @@ def start_server(
     `http`: also serve DUIS over HTTP and SMKI, and deliver by POST (BOXED-01, -02, -06).
     `receive_urls`: User ID -> Receive Response Service address, set (as commands) at start.
     `keystore`: sign the DSP's documents with its DspXmlSign key (BOXED-04) and verify requests'
-    signatures (BOXED-03) unless `signatures` switches checking off."""
+    signatures (BOXED-03) unless `signatures` switches checking off; DUIS then carries real GBCS
+    where dccsim has an encoder, or the MMC form for every SRV with `gbcs_payload` MMC (GBCS-05).
+    `security`: TLS, client certificates bound to Users, the operator credential (SEC-01, -02).
+    `limits`: what clients can make the server hold (SEC-04); `max_workers`, when given and not
+    the default, overrides `limits.workers`.
+
+    Raises OSError when the address cannot be listened on (a port in use: one server per port)."""
+    security = security or SecurityOptions()
+    limits = limits or Limits()
+    if max_workers != DEFAULT_WORKERS and max_workers != limits.workers:
+        limits = _with_workers(limits, max_workers)
+    loopback = is_loopback(address)
     host = DspHost(_starting_dsp(dsp_factory, state_file), state_file=state_file)
     for user_id, url in (receive_urls or {}).items():
         host.run_one(commands.SetReceiveUrl(user_id, url))
@@ -104,12 +126,19 @@ def start_server(
         if keystore is None
         else request_verifier(keystore, signatures or SignatureSettings()),
         signer=None if keystore is None else response_signer(keystore),
+        # GBCS-01…05: real GBCS payloads need the devices' keys, so only with a keystore.
+        gbcs=None if keystore is None else GbcsHooks(keystore, host, gbcs_payload),
     )
+    host.dsp.state.outboxes.limit = limits.outbox_per_user  # carried over by Reset, LoadFleet
+    fit_file_limit(limits.max_connections)
     server = grpc.server(
-        futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="dccsim-rpc"),
+        futures.ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix="dccsim-rpc"),
+        interceptors=(SecurityInterceptor(security, loopback=loopback), LimitsInterceptor(limits)),
         options=[
-            ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
-            ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            *limits.grpc_options(),
+            # One server per port (SEC-04): without this, gRPC's default SO_REUSEPORT lets a
+            # second server bind the same port and the kernel splits clients between the two.
+            ("grpc.so_reuseport", 0),
         ],
     )
     supplier_pb2_grpc.add_SupplierServiceServicer_to_server(SupplierService(host), server)
@@ -122,9 +151,8 @@ def start_server(
     reflection.enable_server_reflection(
         (*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), server
     )
-    port = server.add_insecure_port(address)
-    if port == 0:
-        raise OSError(f"cannot listen on {address}")
+    port = _listen(server, address, security)
+    _warn_if_exposed(address, loopback, security)
     http_service = None
     if http is not None:
         http_service = HttpService(host, gateway, http, smki_backend(keystore, host))
@@ -135,6 +163,59 @@ def start_server(
     for name in (*SERVICE_NAMES, ""):
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     return RunningServer(server, host, port, health_servicer, http_service)
+
+
+def _with_workers(limits: Limits, workers: int) -> Limits:
+    """`limits` with this many workers, its stream cap lowered to keep a quarter of them (at
+    least MIN_RESERVED_WORKERS) for unary calls."""
+    reserve = max(MIN_RESERVED_WORKERS, workers // 4)
+    return replace(limits, workers=workers, max_streams=min(limits.max_streams, workers - reserve))
+
+
+def _listen(server: grpc.Server, address: str, security: SecurityOptions) -> int:
+    try:
+        if security.tls is None:
+            port = server.add_insecure_port(address)
+        else:
+            port = server.add_secure_port(address, security.tls.server_credentials())
+    except RuntimeError:  # grpcio raises this for an address it cannot bind
+        port = 0
+    if port == 0:
+        raise OSError(
+            f"cannot listen on {address}: the port is in use (another server?) or the address "
+            "is not this machine's"
+        )
+    return port
+
+
+def _warn_if_exposed(address: str, loopback: bool, security: SecurityOptions) -> None:
+    """SEC-01, SEC-02: say loudly what a server reachable from other machines leaves open."""
+    if loopback:
+        return
+    if security.tls is None:
+        log.warning(
+            "INSECURE: listening on %s beyond loopback WITHOUT TLS: anyone who can reach it can "
+            "read and send traffic as any User; serve TLS with a certificate and key, and mutual "
+            "TLS to bind clients to Users (SEC-01)",
+            address,
+        )
+    elif not security.tls.mutual:
+        log.warning(
+            "listening on %s with TLS but no client certificates: any client may act as any "
+            "User; give a client CA for mutual TLS (SEC-01)",
+            address,
+        )
+    if security.open_control and not security.has_operator_credential:
+        log.warning(
+            "the control API (fleet, CPL, clock, faults, Reset, keys) is OPEN to anyone who can "
+            "reach %s (SEC-02)",
+            address,
+        )
+    elif not security.has_operator_credential:
+        log.warning(
+            "the control API is closed on %s: no operator credential is configured (SEC-02)",
+            address,
+        )
 
 
 def _starting_dsp(dsp_factory: Callable[[], Dsp], state_file: StateFile | None) -> Dsp:

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from dccsim.server.core import receive_address
-from dccsim.server.core.commands import Command, RunDue
+from dccsim.server.core.commands import Command, RunDue, Submit
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
 from dccsim.server.core.eui import parse_eui64
@@ -53,6 +53,20 @@ class _Call(Protocol):
 # A number that moves whenever a stream's fetch may have something new: a user's latest outbox
 # sequence, the journal's latest event.
 Probe = Callable[[Dsp], int]
+
+
+class HostMetrics(Protocol):
+    """What the host tells a metrics collector (`dccsim.server.http.metrics`), as it happens:
+    counting at scrape time could not see answers or how long calls took."""
+
+    def answered(self, srv: str, code: str) -> None:
+        """A request was answered (called with the host's lock held, in answer order)."""
+
+    def request_took(self, srv: str, seconds: float) -> None:
+        """A unary request took this long, durable answer included."""
+
+    def snapshot_took(self, seconds: float) -> None:
+        """The state file was handed a snapshot (pickling it took this long)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +109,12 @@ class DspHost:
         self._traffic: Counter[str] = Counter()
         self._next_summary = time.monotonic() + SUMMARY_SECONDS
         self._summarised = (0, 0)  # the state file's (changes, commits) at the last summary
+        self._metrics: HostMetrics | None = None
         self.dsp = dsp
+
+    def attach_metrics(self, metrics: HostMetrics) -> None:
+        """Report answers, latencies and snapshots to `metrics` from now on (one collector)."""
+        self._metrics = metrics
 
     # -- changing the state -------------------------------------------------------------------
 
@@ -103,9 +122,16 @@ class DspHost:
         """Apply commands (see `apply`) and return their outcomes once they are durable: the
         path of a unary call, one of many concurrent ones, whose commit may wait a moment for
         theirs (see `StateFile.wait_durable`)."""
+        started = time.perf_counter()
         outcomes, mark = self.apply(commands)
         if self._state_file is not None and mark:
             self._state_file.wait_durable(mark, linger=True)
+        metrics = self._metrics
+        if metrics is not None:
+            took = time.perf_counter() - started
+            for command in commands:
+                if isinstance(command, Submit):
+                    metrics.request_took(command.request.srv, took)
         return outcomes
 
     def apply(self, commands: Sequence[Command]) -> tuple[list[Any | Rejection], int]:
@@ -133,6 +159,8 @@ class DspHost:
                             self._traffic[type(rejection).__name__] += 1
                             continue
                         outcomes.append(outcome)
+                        if self._metrics is not None and isinstance(outcome, SyncAnswer):
+                            self._metrics.answered(outcome.srv, outcome.code)
                         # A response code is a StrEnum: it counts as its text.
                         self._traffic[
                             outcome.code
@@ -174,15 +202,26 @@ class DspHost:
         if self._state_file is None:
             return 0
         if self._state_file.snapshot_due(len(dsp.state.smi)):
-            self._state_file.snapshot(dsp)
+            self._snapshot(dsp)
         return self._state_file.mark
 
+    def _snapshot(self, dsp: Dsp) -> None:
+        """Hand the state file a snapshot of `dsp` (lock held), timed for the metrics."""
+        assert self._state_file is not None
+        started = time.perf_counter()
+        self._state_file.snapshot(dsp)
+        if self._metrics is not None:
+            self._metrics.snapshot_took(time.perf_counter() - started)
+
     def replace(self, dsp: Dsp) -> None:
-        """Swap in a new DSP (LoadFleet, Reset); streams pick it up on their next wake-up."""
+        """Swap in a new DSP (LoadFleet, Reset); streams pick it up on their next wake-up.
+        Each User's outbox numbering carries on (SEC-04): a subscriber following from the
+        last sequence it saw gets the new DSP's messages, never a sequence it has seen."""
         with self.lock:
+            dsp.state.outboxes.carry_over(self.dsp.state.outboxes)
             self.dsp = dsp
             if self._state_file is not None:
-                self._state_file.snapshot(dsp)
+                self._snapshot(dsp)
             self._wake(None)
         if self._state_file is not None:
             self._state_file.flush()
@@ -291,6 +330,24 @@ class DspHost:
             return sum(dsp.state.outboxes.last_sequence(u) for u in ids)
 
         return self.wait_moved(probe, seen, timeout)
+
+    def count_refusal(self, answer: SyncAnswer) -> None:
+        """An answer a transport gave without the core (the DUIS gateway's E13 or signature
+        refusal): counted with the core's answers."""
+        if self._metrics is not None:
+            with self.lock:
+                self._metrics.answered(answer.srv, answer.code)
+
+    def pending_counts(self) -> dict[str, int]:
+        """User ID -> how many messages wait for it (unacknowledged), for Users that had any."""
+        with self.lock:
+            return self.dsp.state.outboxes.snapshot()
+
+    def state_file_counts(self) -> tuple[int, int] | None:
+        """The state file's last command number and its commits since it opened (their rates'
+        ratio: changes per commit); None: no state file."""
+        file = self._state_file
+        return None if file is None else (file.appended, file.commits)
 
     def fingerprint(self) -> dict[str, object]:
         """Everything the DSP keeps, comparable (`dccsim.server.core.fingerprint`)."""
