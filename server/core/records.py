@@ -1,14 +1,24 @@
-"""The records the DSP keeps: users, registrations, SMI devices and CPL entries."""
+"""The records the DSP keeps: users, registrations, SMI devices and CPL entries.
+
+Each record checks its own invariants when built (`__post_init__`), raising InvalidField naming
+the record's field: every entry that makes one -- the control API, a fleet file, a Service
+Request, Python -- gets the same rules, and a record that exists holds them. (A snapshot's
+records are unpickled without being rebuilt: they were checked when first made.)
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
 from operator import attrgetter
 from typing import NamedTuple
 
 from dccsim.devices.kinds import DeviceType, SmetsVersion
+from dccsim.server.core.errors import InvalidField
+from dccsim.server.core.eui import canonical_eui64
+from dccsim.server.core.fields import check_uprn, check_xml_text
 
 
 class UserRole(StrEnum):
@@ -60,6 +70,17 @@ class User:
     # POSTed to; "" when it takes them from the Subscribe streams instead.
     receive_url: str = ""
 
+    def __post_init__(self) -> None:
+        canonical_eui64(self.user_id, "user_id")
+        if not isinstance(self.roles, frozenset) or not self.roles:
+            raise InvalidField("roles", "a user needs at least one role")
+        for role in self.roles:
+            _check_member(role, UserRole, "roles")
+        _check_member(self.status, UserStatus, "status")
+        _check_member(self.interface_version, DuisVersion, "interface_version")
+        if not isinstance(self.name, str):
+            raise InvalidField("name", f"{self.name!r} is not text")
+
 
 @dataclass(frozen=True, slots=True)
 class Registration:
@@ -70,6 +91,18 @@ class Registration:
     user_id: str
     start: datetime
     end: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if not self.mpxn or not isinstance(self.mpxn, str):
+            raise InvalidField("mpxn", "is required")
+        if not self.mpxn.isalnum():
+            check_xml_text(self.mpxn, "mpxn")
+        _check_member(self.role, UserRole, "role")
+        canonical_eui64(self.user_id, "user_id")
+        if not isinstance(self.start, datetime):
+            raise InvalidField("start", "is required (a date and time)")
+        if self.end is not None and not isinstance(self.end, datetime):
+            raise InvalidField("end", f"{self.end!r} is not a date and time")
 
     def covers(self, when: datetime) -> bool:
         return self.start <= when and (self.end is None or when < self.end)
@@ -163,6 +196,39 @@ class SmiRecord:
     # which 8.6 Service Opt In returns it. None: not opted out. (After comms_hub: see above.)
     status_before_opt_out: SmiStatus | None = None
 
+    def __post_init__(self) -> None:
+        # Cheap on the hot path (`evolve` makes a record per change, 100,000 of them when a CPL
+        # entry is Removed): the product is checked once per distinct (manufacturer, model,
+        # version), EUIs once per distinct text, and the optional fields only when set.
+        canonical_eui64(self.device_id, "device_id")
+        if (
+            type(self.device_type) is not DeviceType
+            or type(self.smets) is not SmetsVersion
+            or type(self.status) is not SmiStatus
+        ):
+            _check_member(self.device_type, DeviceType, "device_type")
+            _check_member(self.smets, SmetsVersion, "smets")
+            _check_member(self.status, SmiStatus, "status")
+        check_product(self.manufacturer, self.model, self.firmware_version)
+        # What DUIS answers show (8.2) must be text XML can carry.
+        if self.mpxn is not None:
+            _check_short_text(self.mpxn, "mpxn")
+        if self.esme_variant is not None:
+            _check_short_text(self.esme_variant, "esme_variant")
+        # (comms_hub is checked with the rest of the hub link, when the device is added.)
+        if self.added_by is not None:
+            canonical_eui64(self.added_by, "added_by")
+        if self.paired_gsme is not None:
+            canonical_eui64(self.paired_gsme, "paired_gsme")
+        if self.uprn is not None:
+            check_uprn(self.uprn, "uprn")
+        if self.status_before_suspension is not None:
+            _check_member(self.status_before_suspension, SmiStatus, "status_before_suspension")
+        if self.status_before_recovery is not None:
+            _check_member(self.status_before_recovery, SmiStatus, "status_before_recovery")
+        if self.status_before_opt_out is not None:
+            _check_member(self.status_before_opt_out, SmiStatus, "status_before_opt_out")
+
     @property
     def effective_status(self) -> SmiStatus:
         """A Recovered device is checked with the status it held before Recovery (AUTH-08)."""
@@ -253,6 +319,57 @@ class CplEntry:
     # SHA-256 of the image, where known: 11.1 then checks the distributed image against it.
     image_hash: bytes | None = None
 
+    def __post_init__(self) -> None:
+        # A CPL entry's version can become a device's (11.3): the same rules as a device's.
+        check_product(self.manufacturer, self.model, self.firmware_version)
+        _check_member(self.status, CplStatus, "status")
+        if self.image_hash is not None and (
+            not isinstance(self.image_hash, bytes) or len(self.image_hash) != IMAGE_HASH_BYTES
+        ):
+            raise InvalidField("image_hash", "an image hash is 32 bytes (SHA-256)")
+
     @property
     def key(self) -> CplKey:
         return CplKey(self.manufacturer, self.model, self.firmware_version)
+
+
+IMAGE_HASH_BYTES = 32  # SHA-256
+
+
+def _check_member(value: object, kind: type, field: str) -> None:
+    if not isinstance(value, kind):
+        raise InvalidField(field, f"{value!r} is not a {kind.__name__}")
+
+
+def _check_short_text(value: object, field: str) -> None:
+    if not isinstance(value, str):
+        raise InvalidField(field, f"{value!r} is not text")
+    if not value.isalnum():  # an alphanumeric text holds nothing XML cannot carry
+        check_xml_text(value, field)
+
+
+def check_product(manufacturer: object, model: object, firmware_version: object) -> None:
+    """The product a device or CPL entry is about: each part required, and text that the DUIS
+    answers showing it (8.2, 11.2, CPL reports) can carry."""
+    if type(manufacturer) is str and type(model) is str and type(firmware_version) is str:
+        _check_product_text(manufacturer, model, firmware_version)
+    else:
+        _check_product_parts(manufacturer, model, firmware_version)
+
+
+@lru_cache(maxsize=4_096)  # a fleet has few products; bounded, so junk input cannot grow it
+def _check_product_text(manufacturer: str, model: str, firmware_version: str) -> None:
+    _check_product_parts(manufacturer, model, firmware_version)
+
+
+def _check_product_parts(manufacturer: object, model: object, firmware_version: object) -> None:
+    for name, value in (
+        ("manufacturer", manufacturer),
+        ("model", model),
+        ("firmware_version", firmware_version),
+    ):
+        if value == "" or value is None:
+            raise InvalidField(name, "is required")
+        if not isinstance(value, str):
+            raise InvalidField(name, f"{value!r} is not text")
+        check_xml_text(value, name)

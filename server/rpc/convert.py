@@ -10,7 +10,6 @@ from dccsim.server.core import faults, records, requests
 from dccsim.server.core import messages as core_messages
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.eui import parse_eui64
-from dccsim.server.core.fields import check_xml_text
 from dccsim.server.core.journal import Event
 from dccsim.server.core.matrix import CommandVariant
 from dccsim.server.core.outbox import OutboxEntry
@@ -279,12 +278,8 @@ def smi_record(message: types_pb2.Device) -> records.SmiRecord:
     smets = SMETS.to_core(message.smets, "smets")
     status = SMI_STATUSES.to_core(message.status, "status")
     assert device_type is not None and smets is not None and status is not None
-    for name in ("manufacturer", "model", "firmware_version"):
-        if not getattr(message, name):
-            raise InvalidField(name, "is required")
-    # What DUIS answers show (8.2) must be text XML can carry.
-    for name in ("manufacturer", "model", "firmware_version", "mpxn", "esme_variant"):
-        check_xml_text(getattr(message, name), name)
+    # The record refuses what it cannot hold (records.py), naming the field: these are the
+    # Device message's names too.
     return records.SmiRecord(
         device_id=message.device_id,
         device_type=device_type,
@@ -310,8 +305,6 @@ def smi_record(message: types_pb2.Device) -> records.SmiRecord:
 
 def user(message: types_pb2.User) -> records.User:
     roles = frozenset(USER_ROLES.to_core(r, "roles") for r in message.roles)
-    if not roles:
-        raise InvalidField("roles", "a user needs at least one role")
     try:
         version = records.DuisVersion(message.interface_version or "5.2")
     except ValueError:
@@ -338,8 +331,6 @@ def user_message(record: records.User) -> types_pb2.User:
 def registration(message: control_pb2.Registration) -> records.Registration:
     role = USER_ROLES.to_core(message.role, "role")
     assert role is not None
-    if not message.mpxn:
-        raise InvalidField("mpxn", "is required")
     if not message.HasField("start"):
         raise InvalidField("start", "is required")
     return records.Registration(
@@ -354,12 +345,6 @@ def registration(message: control_pb2.Registration) -> records.Registration:
 def cpl_entry(message: types_pb2.CplEntry) -> records.CplEntry:
     status = CPL_STATUSES.to_core(message.status, "status")
     assert status is not None
-    for name in ("manufacturer", "model", "firmware_version"):
-        if not getattr(message, name):
-            raise InvalidField(name, "is required")
-        check_xml_text(getattr(message, name), name)  # a CPL version can become a device's
-    if message.image_hash and len(message.image_hash) != 32:
-        raise InvalidField("image_hash", "an image hash is 32 bytes (SHA-256)")
     return records.CplEntry(
         message.manufacturer,
         message.model,
