@@ -54,3 +54,14 @@ def test_the_devices_know_nothing_of_the_dsp() -> None:
         for path in sorted((ROOT / "devices").rglob("*.py"))
     }
     assert {path: names for path, names in offences.items() if names} == {}
+
+
+def test_the_gbcs_layer_imports_no_transport_protos_store_or_duis() -> None:
+    # GBCS sits over the core's values and the keys; DUIS and the transports sit over it.
+    offences = {
+        str(path.relative_to(ROOT)): sorted(
+            name for name in _imports(path) if name.startswith(FORBIDDEN)
+        )
+        for path in sorted((ROOT / "server" / "gbcs").rglob("*.py"))
+    }
+    assert {path: names for path, names in offences.items() if names} == {}

@@ -12,17 +12,21 @@ from dccsim.devices.firmware import ActivateImageResponseCode
 from dccsim.devices.kinds import DeviceType
 from dccsim.server.core.codes import DccAlertCode, ResponseCode
 from dccsim.server.core.records import SmiRecord
-from dccsim.server.core.requests import RequestId
+from dccsim.server.core.requests import RequestId, ServiceRequest
 
 # -- synchronous answer bodies ------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class PreCommand:
-    """CV 4's answer: what the user must sign and send back with CV 5 (REQ-05)."""
+    """CV 4's answer: what the user must sign and send back with CV 5 (REQ-05).
+
+    `payload` is the core's own token for the transformed command; a layer with a GBCS form for
+    `command` (the request as transformed) sends that instead (GBCS-03)."""
 
     gbcs_version: str
     payload: bytes
+    command: ServiceRequest | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +155,10 @@ class DeviceAlertMessage:
     command_message_code: int | None = None
     # What a device's own alert brings (SRV-06): MMC's SupplyOutageRestoreAlert and the like.
     payload: DeviceAlertPayload | None = None
+    # A firmware distribution receipt's calculated image hash (GBCS 0x00CE / 0x00CF / 0x012C).
+    image_hash: bytes | None = None
+    # A future-dated activation's outcome (GBCS 0x00CA's responseCode), where the device said.
+    activation_code: ActivateImageResponseCode | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -151,16 +151,21 @@ def build_sync_answer(
 
 
 def build_outbox_message(
-    message: OutboundMessage, version: DuisVersion | str, *, recipient: str | None = None
+    message: OutboundMessage,
+    version: DuisVersion | str,
+    *,
+    recipient: str | None = None,
+    gbcs_payload: bytes | None = None,
 ) -> bytes:
     """An asynchronous message for a user on `version`. `recipient` (the user) is used where the
-    message itself does not name the user it goes to."""
+    message itself does not name the user it goes to. `gbcs_payload`: the message's GBCS
+    payload (`dccsim.server.gbcs`, GBCS-01), carried in GBCSPayload instead of the MMC form."""
     version = duis_version(version)
     match message:
         case ServiceResponse():
-            return _service_response(message, version)
+            return _service_response(message, version, gbcs_payload)
         case DeviceAlertMessage():
-            return _device_alert(message, version, recipient)
+            return _device_alert(message, version, recipient, gbcs_payload)
         case DccAlertMessage():
             return _dcc_alert(message, version)
         case other:
@@ -219,7 +224,9 @@ def _local_command(message: etree._Element, local: LocalCommand, version: DuisVe
 # -- asynchronous messages -----------------------------------------------------------------------
 
 
-def _service_response(response: ServiceResponse, version: DuisVersion) -> bytes:
+def _service_response(
+    response: ServiceResponse, version: DuisVersion, gbcs_payload: bytes | None = None
+) -> bytes:
     root, body = _response(
         version,
         code=response.code,
@@ -239,7 +246,7 @@ def _service_response(response: ServiceResponse, version: DuisVersion) -> bytes:
             at=response.issued_at,
         )
         sub(sub(sub(mmc_root, "Body"), "ResponseMessage"), "SMETSData").append(mmc_body)
-        payload = b64(serialise(mmc_root))
+        payload = b64(serialise(mmc_root) if gbcs_payload is None else gbcs_payload)
         wrap = RESPONSE_MESSAGE_WRITERS.get(type(response.body))
         if response.schedule_id is not None:  # a DCC Schedule's run (SRV-04)
             scheduled = sub(message, "DSPScheduledMessage")
@@ -293,7 +300,12 @@ def _mmc_document(
     return root
 
 
-def _device_alert(alert: DeviceAlertMessage, version: DuisVersion, recipient: str | None) -> bytes:
+def _device_alert(
+    alert: DeviceAlertMessage,
+    version: DuisVersion,
+    recipient: str | None,
+    gbcs_payload: bytes | None = None,
+) -> bytes:
     rid = alert.request_id
     user = rid.originator if rid is not None else recipient or _UNKNOWN_USER
     counter = rid.counter if rid is not None else 0
@@ -339,7 +351,7 @@ def _device_alert(alert: DeviceAlertMessage, version: DuisVersion, recipient: st
         sub(payload, "FirmwareVerificationDeviceAlert")
     else:  # most device alerts bring no data: MMC's Payload is optional
         content.remove(payload)
-    gbcs_payload = b64(serialise(mmc_root))
+    gbcs_payload_text = b64(serialise(mmc_root) if gbcs_payload is None else gbcs_payload)
 
     root, body = _response(
         version, code=ResponseCode.I0, at=alert.issued_at, request_id=rid, response_id=response_id
@@ -348,13 +360,13 @@ def _device_alert(alert: DeviceAlertMessage, version: DuisVersion, recipient: st
         message = _response_message(body, srv or "11.3")
         element = sub(message, "FutureDatedDeviceAlertMessage")
         sub(element, "FutureDatedAlertCode", f"{int(alert.alert_code):04X}")
-        sub(element, "GBCSPayload", gbcs_payload)
+        sub(element, "GBCSPayload", gbcs_payload_text)
         sub(element, "InstructionNumber", "1")
         sub(element, "TotalCommandInstructions", "1")
     else:
         element = sub(body, "DeviceAlertMessage")
         sub(element, "AlertCode", f"{int(alert.alert_code):04X}")
-        sub(element, "GBCSPayload", gbcs_payload)
+        sub(element, "GBCSPayload", gbcs_payload_text)
     return serialise(root)
 
 

@@ -16,12 +16,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from dccsim.server.core import commands
 from dccsim.server.core.codes import ResponseCode
-from dccsim.server.core.messages import SyncAnswer
+from dccsim.server.core.messages import OutboundMessage, SyncAnswer
 from dccsim.server.core.outbox import OutboxEntry
 from dccsim.server.core.records import DuisVersion
+from dccsim.server.core.requests import ServiceRequest
 from dccsim.server.core.web_services import WebService, wrong_service
 from dccsim.server.duis import DuisSchemas, build_outbox_message, build_sync_answer, parse_request
 from dccsim.server.runtime.host import DspHost
@@ -56,6 +58,23 @@ RequestVerifier = Callable[[bytes], None]
 ResponseSigner = Callable[[bytes], bytes]
 
 
+class GbcsForms(Protocol):
+    """The GBCS side of DUIS (GBCS-01…05; `dccsim.server.runtime.gbcs_hooks.GbcsHooks`)."""
+
+    def payload(self, message: OutboundMessage, recipient: str | None) -> bytes | None:
+        """A message's GBCSPayload, or None for the MMC form."""
+        ...
+
+    def outgoing(self, answer: SyncAnswer) -> SyncAnswer:
+        """A synchronous answer with its PreCommand in GBCS form."""
+        ...
+
+    def incoming(self, request: ServiceRequest) -> ServiceRequest:
+        """The request to submit: a SignedPreCommand checked and turned into the core's token;
+        raises RequestRefused."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class DuisReply:
     """The synchronous answer to one DUIS request, as a document and as the core gave it."""
@@ -73,8 +92,10 @@ class DuisGateway:
         schemas: DuisSchemas | None = None,
         verifier: RequestVerifier | None = None,
         signer: ResponseSigner | None = None,
+        gbcs: GbcsForms | None = None,
     ) -> None:
         self._host = host
+        self._gbcs = gbcs
         self._schemas = schemas  # strict mode (--duis-xsd)
         self._verifier = verifier
         self._signer = signer
@@ -94,18 +115,29 @@ class DuisGateway:
                 answer = SyncAnswer(
                     request.request_id, request.srv, refusal.code, None, refusal.reason
                 )
+        if answer is None and self._gbcs is not None:
+            try:
+                request = self._gbcs.incoming(request)
+            except RequestRefused as refusal:
+                answer = SyncAnswer(
+                    request.request_id, request.srv, refusal.code, None, refusal.reason
+                )
         if answer is None:
             answer = self._host.run_one(commands.Submit(request))
             if answer.acknowledgement_lost:
                 raise AcknowledgementLost(str(request.request_id))
-        elif log.isEnabledFor(logging.INFO):
-            log.info(
-                "DUIS %s SRV %s refused: %s %s",
-                request.request_id,
-                request.srv,
-                answer.code,
-                answer.detail,
-            )
+            if self._gbcs is not None:
+                answer = self._gbcs.outgoing(answer)
+        else:
+            self._host.count_refusal(answer)  # the metrics count it with the core's answers
+            if log.isEnabledFor(logging.INFO):
+                log.info(
+                    "DUIS %s SRV %s refused: %s %s",
+                    request.request_id,
+                    request.srv,
+                    answer.code,
+                    answer.detail,
+                )
         # VER-01: answer a User in its own version; an unknown originator (E1) in the version
         # its request was written in.
         version = self._host.user_version(request.request_id.originator) or parsed.schema_version
@@ -116,6 +148,12 @@ class DuisGateway:
         log.debug("DUIS %s SRV %s -> %s", answer.request_id, answer.srv, answer.code)
         return DuisReply(document, answer, version)
 
+    @property
+    def verifies_signatures(self) -> bool:
+        """Whether requests must carry their User's XML signature (BOXED-03): the console then
+        signs what it sends."""
+        return self._verifier is not None
+
     def user_version(self, user_id: str) -> DuisVersion:
         """The version a User's asynchronous messages are built for (5.2 for no such User)."""
         return self._host.user_version(user_id) or DuisVersion.V5_2
@@ -123,7 +161,10 @@ class DuisGateway:
     def outbox_document(self, entry: OutboxEntry, version: DuisVersion) -> bytes:
         """An asynchronous message (response or alert) as the DUIS document its recipient gets:
         built for its version and signed (BOXED-04)."""
-        document = build_outbox_message(entry.message, version, recipient=entry.recipient)
+        payload = None if self._gbcs is None else self._gbcs.payload(entry.message, entry.recipient)
+        document = build_outbox_message(
+            entry.message, version, recipient=entry.recipient, gbcs_payload=payload
+        )
         if self._signer is not None:
             document = self._signer(document)
         self._check_outgoing(document, version)

@@ -1,0 +1,219 @@
+"""A device's response or alert as the GBCS payload DUIS carries in `GBCSPayload` (GBCS-01/02).
+
+- 11.2 (ECS52, GCS38, CS08): the device answers the ACB, which sent the command on the User's
+  behalf (DCC Boxed's form since 2022-08: the User as supplementary remote party, with its
+  RequestID counter); MAC-wrapped with the device's and the ACB's KA keys, not signed.
+- 11.3 (CS06): the User sent the command itself (it signed it), so the device answers the User
+  directly, with its date-time, signed with its DS key and not MAC-wrapped (as the RTDS).
+- Alerts 0x00CA, 0x00CE, 0x00CF, 0x012C: from the device to the User whose request caused them,
+  signed with the device's DS key.
+
+Decisions (GBCS-05 and where GBCS leaves dccsim a choice):
+- The ACB's originator counter for a command it sends on a User's behalf is that User's DUIS
+  RequestID counter: deterministic, and increasing for each User as REQ-02 demands.
+- A device's own originator counter for an alert is the alert's virtual instant in milliseconds
+  since 1970 (DCC Boxed's devices count in milliseconds too).
+- Messages without an encoder here (`encode` returns None) keep the MMC form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Protocol
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from dccsim.devices.codes import AlertCode, MessageCode
+from dccsim.devices.kinds import DeviceType
+from dccsim.server.core.messages import (
+    DeviceAlertMessage,
+    FirmwareActivation,
+    FirmwareVersionRead,
+    OutboundMessage,
+    ServiceResponse,
+)
+from dccsim.server.gbcs import cosem, crypto, firmware
+from dccsim.server.gbcs.frame import (
+    Cra,
+    GroupingHeader,
+    Supplementary,
+    general_ciphering,
+    general_signing,
+    signed_part,
+    with_signature,
+)
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class PayloadForm(StrEnum):
+    """What `GBCSPayload` carries (GBCS-05): real GBCS where dccsim has an encoder, or the MMC
+    document for every SRV (`--gbcs-payload mmc`, for adapters without Parse & Correlate)."""
+
+    GBCS = "gbcs"
+    MMC = "mmc"
+
+
+class GbcsKeys(Protocol):
+    """The keys the encoder needs (`dccsim.server.gbcs.keys.KeyStoreKeys` over a KeyStore)."""
+
+    def device_ds(self, eui: str) -> ec.EllipticCurvePrivateKey: ...
+
+    def device_ka(self, eui: str) -> ec.EllipticCurvePrivateKey: ...
+
+    def organisation_ka(self, eui: str) -> ec.EllipticCurvePublicKey: ...
+
+
+def eui_octets(eui: str) -> bytes:
+    return bytes.fromhex(eui.replace("-", ""))
+
+
+def counter_at(when: datetime) -> int:
+    """A device's alert counter: milliseconds since 1970 (see the module doc)."""
+    return (when - _EPOCH) // _MILLISECOND
+
+
+_MILLISECOND = datetime.resolution * 1000
+
+
+@dataclass(frozen=True, slots=True)
+class _Unsigned:
+    header: GroupingHeader
+    content: bytes
+
+
+class GbcsPayloads:
+    """Encodes the messages it has a GBCS form for; thread-safe (its cache is)."""
+
+    def __init__(
+        self,
+        keys: GbcsKeys,
+        device_type: Callable[[str], DeviceType | None],
+        acb_id: str,
+    ) -> None:
+        self._keys = keys
+        self._device_type = device_type
+        self._acb = acb_id
+        self._acb_title = eui_octets(acb_id)
+        self._secrets = crypto.SharedSecrets()
+
+    def encode(self, message: OutboundMessage, recipient: str | None = None) -> bytes | None:
+        """The GBCS payload of a message, or None where dccsim has no GBCS form for it."""
+        match message:
+            case ServiceResponse(body=FirmwareVersionRead() as body):
+                return self._firmware_read(message, body)
+            case ServiceResponse(body=FirmwareActivation() as body):
+                return self._activation_response(message, body)
+            case DeviceAlertMessage(request_id=rid) if rid is not None:
+                return self._alert(message, rid.originator)
+        return None
+
+    # -- 11.2 -------------------------------------------------------------------------------
+
+    def _firmware_read(self, response: ServiceResponse, body: FirmwareVersionRead) -> bytes | None:
+        kind = self._device_type(response.device_id)
+        rid = response.request_id
+        if kind in (DeviceType.ESME, DeviceType.CHF, DeviceType.GPF):
+            code, content = (
+                firmware.ECS52,
+                firmware.ecs52_response(rid.counter, body.firmware_version),
+            )
+        elif kind is DeviceType.GSME:
+            code, content = firmware.GCS38, firmware.gcs38_response(body.firmware_version)
+        elif kind in (DeviceType.PPMID, DeviceType.HCALCS):
+            code, content = firmware.CS08, firmware.cs08_response(body.firmware_version)
+        else:
+            return None
+        header = GroupingHeader(
+            Cra.RESPONSE,
+            rid.counter,
+            eui_octets(response.device_id),
+            self._acb_title,
+            code,
+            supplementary=Supplementary(eui_octets(rid.originator), rid.counter),
+        )
+        return self.mac_wrapped(response.device_id, header, content)
+
+    def mac_wrapped(self, device_id: str, header: GroupingHeader, content: bytes) -> bytes:
+        """A device's unsigned message to the ACB, MAC-wrapped (General-Ciphering)."""
+        apdu = with_signature(general_signing(header, content), None)
+        z = self._secrets.get(
+            (device_id, self._acb),
+            self._keys.device_ka(device_id),
+            self._keys.organisation_ka(self._acb),
+        )
+        key = crypto.mac_key(z, header.originator, header.cra, header.counter, header.recipient)
+        return general_ciphering(apdu, crypto.mac(key, header.originator, apdu))
+
+    # -- 11.3 -------------------------------------------------------------------------------
+
+    def _activation_response(self, response: ServiceResponse, body: FirmwareActivation) -> bytes:
+        rid = response.request_id
+        if body.firmware_version is None and body.code in (None, firmware.ActivationCode.SUCCESS):
+            content = firmware.CS06_ACCEPTED  # future-dated (or cancelled): accepted
+        else:
+            code = (
+                firmware.ActivationCode.ACTIVATION_FAILURE
+                if body.code is None
+                else firmware.ACTIVATION_CODES[body.code]
+            )
+            content = firmware.cs06_response(code, body.firmware_version)
+        header = GroupingHeader(
+            Cra.RESPONSE,
+            rid.counter,
+            eui_octets(response.device_id),
+            eui_octets(rid.originator),
+            firmware.CS06,
+            date_time=cosem.date_time(response.issued_at),
+        )
+        return self.device_signed(response.device_id, header, content)
+
+    def device_signed(self, device_id: str, header: GroupingHeader, content: bytes) -> bytes:
+        """A device's message signed with its DS key (critical responses, alerts)."""
+        unsigned = general_signing(header, content)
+        return with_signature(
+            unsigned, crypto.sign(self._keys.device_ds(device_id), signed_part(unsigned))
+        )
+
+    # -- alerts -----------------------------------------------------------------------------
+
+    def _alert(self, alert: DeviceAlertMessage, user: str) -> bytes | None:
+        code = alert.message_code
+        counter = counter_at(alert.issued_at)
+        if code == MessageCode.FUTURE_DATED_FIRMWARE_ACTIVATION:
+            assert alert.request_id is not None
+            actioned = alert.alert_code == AlertCode.FUTURE_DATED_COMMAND_ACTIONED
+            outcome = (
+                firmware.ACTIVATION_CODES[alert.activation_code]
+                if alert.activation_code is not None
+                else firmware.ActivationCode.SUCCESS
+                if actioned
+                else firmware.ActivationCode.ACTIVATION_FAILURE
+            )
+            content = firmware.activation_alert(
+                int(alert.alert_code),
+                alert.issued_at,
+                alert.request_id.counter,
+                outcome,
+                alert.firmware_version,
+            )
+        elif alert.image_hash is None:
+            return None
+        elif code == MessageCode.FIRMWARE_DISTRIBUTION_RECEIPT_DLMS:
+            content = firmware.fdra_dlms(
+                counter, int(alert.alert_code), alert.issued_at, alert.image_hash
+            )
+        elif code in (
+            MessageCode.FIRMWARE_DISTRIBUTION_RECEIPT_ZIGBEE,
+            MessageCode.FIRMWARE_DISTRIBUTION_RECEIPT_HCALCS,
+        ):
+            content = firmware.fdra_zigbee(int(alert.alert_code), alert.issued_at, alert.image_hash)
+        else:
+            return None
+        header = GroupingHeader(
+            Cra.ALERT, counter, eui_octets(alert.device_id), eui_octets(user), int(code)
+        )
+        return self.device_signed(alert.device_id, header, content)

@@ -1,0 +1,88 @@
+"""CS06's pre-command (GBCS-03): what a CV 4 returns, and the check of the signed copy a User
+sends back with CV 5, 6 or 7.
+
+The pre-command is the command as the User will send it, from the User to the device, with a
+null signature (one `00` byte, as DUIS and DCC Boxed from 1.4.1 write it). The User signs it with
+its GBCS digital-signature key -- ECDSA P-256/SHA-256 over the bytes after `DF`, raw r ‖ s --
+and returns it; dccsim checks that it is the command it transformed, byte for byte, and that the
+signature verifies with the DS certificate of the RequestID's originator.
+
+A pure function of the request: no keys, no clock, so a replayed state file makes the same bytes.
+"""
+
+from __future__ import annotations
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from dccsim.server.core.errors import InvalidField
+from dccsim.server.core.requests import ActivateFirmware, ServiceRequest
+from dccsim.server.gbcs import crypto, firmware
+from dccsim.server.gbcs.frame import (
+    Cra,
+    GroupingHeader,
+    general_signing,
+    parse_general_signing,
+    signed_part,
+    with_signature,
+)
+from dccsim.server.gbcs.payloads import eui_octets
+
+
+class PreCommandRefused(Exception):
+    """A signed pre-command that is not the command dccsim transformed, or not signed by the
+    User that asked for it. Nothing has changed."""
+
+
+def unsigned_pre_command(request: ServiceRequest) -> bytes | None:
+    """The GBCS command `request` transforms into, without its signature field, or None for an
+    SRV dccsim has no GBCS form for (its PreCommand keeps the core's token)."""
+    body = request.body
+    if request.srv != "11.3" or not isinstance(body, ActivateFirmware):
+        return None
+    rid = request.request_id
+    content = firmware.cs06_pre_command(
+        body.firmware_hash,
+        rid.counter,
+        request.execution_datetime,
+        cancel=request.is_cancellation,
+    )
+    header = GroupingHeader(
+        Cra.COMMAND, rid.counter, eui_octets(rid.originator), eui_octets(rid.target), firmware.CS06
+    )
+    return general_signing(header, content)
+
+
+def pre_command(request: ServiceRequest) -> bytes | None:
+    """What CV 4 returns: the unsigned command with a null signature (or None, as above)."""
+    unsigned = unsigned_pre_command(request)
+    return None if unsigned is None else with_signature(unsigned, None)
+
+
+def sign(payload: bytes, key: ec.EllipticCurvePrivateKey) -> bytes:
+    """What a User does with a PreCommand: sign its grouping header with its DS key. Takes the
+    payload with or without its null signature byte."""
+    parsed = parse_general_signing(payload, "pre_command.payload")
+    return with_signature(parsed.unsigned, crypto.sign(key, signed_part(parsed.unsigned)))
+
+
+def check_signed(
+    returned: bytes, request: ServiceRequest, user_key: ec.EllipticCurvePublicKey | None
+) -> None:
+    """Raise PreCommandRefused unless `returned` is `request`'s command signed by its originator
+    (`user_key`: the originator's DS public key, None when dccsim has no certificate for it)."""
+    expected = unsigned_pre_command(request)
+    if expected is None:
+        raise PreCommandRefused(f"SRV {request.srv} has no GBCS pre-command")
+    try:
+        parsed = parse_general_signing(returned, "SignedPreCommand.GBCSPayload")
+    except InvalidField as error:
+        raise PreCommandRefused(f"{error.field} {error.reason}") from None
+    if parsed.unsigned != expected:
+        raise PreCommandRefused("is not the command dccsim transformed for this RequestID")
+    if parsed.signature is None:
+        raise PreCommandRefused("is not signed (its signature is null)")
+    originator = request.request_id.originator
+    if user_key is None:
+        raise PreCommandRefused(f"dccsim holds no DS certificate for {originator}")
+    if not crypto.verify(user_key, signed_part(parsed.unsigned), parsed.signature):
+        raise PreCommandRefused(f"its signature does not verify with {originator}'s DS certificate")

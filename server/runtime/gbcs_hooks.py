@@ -1,0 +1,85 @@
+"""The DUIS gateway's GBCS hooks, made from a keystore and the host (GBCS-01…05).
+
+- `payload`: a device's response or alert as its GBCS payload (None: the MMC form stays);
+- `outgoing`: a CV 4 answer's PreCommand as the GBCS pre-command (null signature);
+- `incoming`: a CV 5/6/7 SignedPreCommand checked -- the command dccsim transformed, signed with
+  the DS key of the User that asked -- and handed to the core as the core's own token, so the
+  state file records (and a replay re-runs) a request that needs no keys. Refused with
+  `PRE_COMMAND_REFUSED` otherwise, and nothing changes.
+
+With `PayloadForm.MMC` every GBCSPayload is the MMC document and every PreCommand the core's
+opaque token, returned unchanged (dccsim's behaviour before GBCS).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from dccsim.devices.kinds import DeviceType
+from dccsim.server.core.codes import ResponseCode
+from dccsim.server.core.messages import OutboundMessage, PreCommand, SyncAnswer
+from dccsim.server.core.requests import ServiceRequest, SignedPreCommand
+from dccsim.server.gbcs.keys import KeyStoreKeys, MissingKey
+from dccsim.server.gbcs.payloads import GbcsPayloads, PayloadForm
+from dccsim.server.gbcs.pre_command import PreCommandRefused, check_signed, pre_command
+from dccsim.server.keys.keystore import KeyStore
+from dccsim.server.runtime.duis_gateway import RequestRefused
+from dccsim.server.runtime.host import DspHost
+
+log = logging.getLogger("dccsim.gbcs")
+
+# Decision (GBCS-03): DUIS gives no public code for a signed pre-command that fails its check;
+# dccsim answers E1002, next to E1001 for a failed XML signature.
+PRE_COMMAND_REFUSED = ResponseCode.E1002
+
+
+class GbcsHooks:
+    def __init__(
+        self, keystore: KeyStore, host: DspHost, form: PayloadForm = PayloadForm.GBCS
+    ) -> None:
+        self.form = PayloadForm(form)
+        self._host = host
+        self._keys = KeyStoreKeys(keystore)
+        self._payloads = GbcsPayloads(self._keys, self._device_type, host.dsp.state.acb_id)
+
+    def _device_type(self, device_id: str) -> DeviceType | None:
+        # SMI records are immutable and a dict read is atomic: no need for the host's lock.
+        record = self._host.dsp.state.smi.get(device_id)
+        return None if record is None else record.device_type
+
+    def payload(self, message: OutboundMessage, recipient: str | None) -> bytes | None:
+        if self.form is PayloadForm.MMC:
+            return None
+        try:
+            return self._payloads.encode(message, recipient)
+        except MissingKey as error:  # e.g. DCC Boxed's keystore without the ACB's KA key
+            log.warning("GBCS payload in MMC form: %s", error)
+            return None
+
+    def outgoing(self, answer: SyncAnswer) -> SyncAnswer:
+        body = answer.body
+        if self.form is PayloadForm.MMC or not isinstance(body, PreCommand):
+            return answer
+        if body.command is None or (payload := pre_command(body.command)) is None:
+            return answer
+        return replace(answer, body=replace(body, payload=payload))
+
+    def incoming(self, request: ServiceRequest) -> ServiceRequest:
+        """The request to submit; raises RequestRefused for a signed pre-command that fails."""
+        body = request.body
+        if self.form is PayloadForm.MMC or not isinstance(body, SignedPreCommand):
+            return request
+        with self._host.lock:
+            pending = self._host.dsp.pre_command(request.request_id)
+        if pending is None:
+            return request  # the core answers it (no PreCommand issued for this RequestID)
+        transformed, token = pending
+        if pre_command(transformed) is None:
+            return request  # an SRV without a GBCS pre-command: the token comes back as it went
+        try:
+            user_key = self._keys.organisation_ds(request.request_id.originator)
+            check_signed(body.payload, transformed, user_key)
+        except PreCommandRefused as refusal:
+            raise RequestRefused(PRE_COMMAND_REFUSED, f"SignedPreCommand: {refusal}") from None
+        return replace(request, body=SignedPreCommand(token))
