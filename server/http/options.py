@@ -6,6 +6,8 @@ import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dccsim.server.http.console.options import ConsoleOptions
+
 # DCC Boxed's ports: DUIS on 8079, SMKI on 8083 (notes/dcc-boxed-interface.md §1.1, §1.6).
 DEFAULT_DUIS_PORT = 8079
 DEFAULT_SMKI_PORT = 8083
@@ -38,6 +40,9 @@ class HttpOptions:
     tls_cert: Path | None = None  # with tls_key: both listeners serve HTTPS
     tls_key: Path | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    # The web console and /metrics on the DUIS port (issue 19).
+    console: ConsoleOptions = field(default_factory=ConsoleOptions)
+    metrics: bool = True
 
     def __post_init__(self) -> None:
         if (self.tls_cert is None) != (self.tls_key is None):

@@ -19,8 +19,11 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from dccsim.server.http.console.app import Console
+from dccsim.server.http.console.sending import RequestSigner
 from dccsim.server.http.delivery import Deliveries
 from dccsim.server.http.duis_app import duis_app
+from dccsim.server.http.metrics import ServerMetrics, metrics_route
 from dccsim.server.http.options import HttpOptions
 from dccsim.server.http.smki_app import SmkiBackend, smki_app
 from dccsim.server.runtime.duis_gateway import DuisGateway
@@ -47,11 +50,16 @@ class HttpService:
         gateway: DuisGateway,
         options: HttpOptions,
         smki: SmkiBackend | None = None,
+        request_signer: RequestSigner | None = None,
     ) -> None:
+        """`request_signer`: how the console signs what it sends as a User, when the gateway
+        verifies signatures (`console.sending.request_signer(keystore)`)."""
         self._host = host
         self._gateway = gateway
         self._options = options
         self._smki = smki
+        self._request_signer = request_signer
+        self._console: Console | None = None
         self._executor = ThreadPoolExecutor(HTTP_WORKERS, thread_name_prefix="dccsim-http")
         self._watch_executor = ThreadPoolExecutor(1, thread_name_prefix="dccsim-delivery-watch")
         self._loop = asyncio.new_event_loop()
@@ -94,6 +102,7 @@ class HttpService:
         duis_port = smki_port = None
         if options.duis_port is not None:
             app = duis_app(self._gateway, self._executor)
+            self._add_console_and_metrics(app)
             duis_port = await self._listen(app, options.duis_port, context)
         if options.smki_port is not None and self._smki is not None:
             smki_port = await self._listen(
@@ -110,6 +119,24 @@ class HttpService:
                 # DEBUG: `dccsim serve` announces its ports in one line once it serves.
                 log.debug("%s over %s on %s:%d", name, scheme.upper(), options.host, port)
         return HttpPorts(duis_port, smki_port)
+
+    def _add_console_and_metrics(self, app: web.Application) -> None:
+        """The console's pages and /metrics share the DUIS port (issue 19)."""
+        options = self._options
+        if options.metrics:
+            metrics = ServerMetrics(self._host)
+            metrics.attach()
+            app.router.add_routes([metrics_route(metrics, self._executor)])
+        if options.console.enabled:
+            self._console = Console(
+                self._host,
+                self._gateway,
+                self._executor,
+                options.console,
+                options.host,
+                self._request_signer,
+            )
+            app.router.add_routes(self._console.routes())
 
     async def _listen(self, app: web.Application, port: int, context) -> int:
         # No access log: a line per request would cost more than the request (the host logs a
@@ -129,3 +156,5 @@ class HttpService:
             # when the runner is made, and the grace is known only now.
             runner._shutdown_timeout = grace
         await asyncio.gather(*(runner.cleanup() for runner in self._runners))
+        if self._console is not None:
+            self._console.close()  # its live logs ended with the host (host.stop comes first)
