@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import click
 
-from dccsim.clients.cli.bench import BENCH_MIX, bench
-from dccsim.clients.cli.campaign import CAMPAIGN_SUPPLIER, campaign, campaign_fleet_yaml
-from dccsim.clients.cli.clock import clock
-from dccsim.clients.cli.cpl import cpl
-from dccsim.clients.cli.demo import demo, fleet
-from dccsim.clients.cli.devices import devices, raise_alert
-from dccsim.clients.cli.faults import faults
-from dccsim.clients.cli.keys import keys
-from dccsim.clients.cli.send import send
-from dccsim.clients.cli.serve import serve
-from dccsim.clients.cli.watch import watch
+from dccsim.clients.cli import (
+    bench,
+    campaign,
+    clock,
+    cpl,
+    demo,
+    devices,
+    faults,
+    keys,
+    reset,
+    send,
+    serve,
+    watch,
+)
 
 # Re-exported for the tests and tools that import them from here.
+from dccsim.clients.cli.bench import BENCH_MIX
+from dccsim.clients.cli.campaign import CAMPAIGN_SUPPLIER, campaign_fleet_yaml
+
 __all__ = ["BENCH_MIX", "CAMPAIGN_SUPPLIER", "campaign_fleet_yaml", "main"]
 
 
@@ -26,19 +32,21 @@ def main() -> None:
     """dccsim: a simulator of GB smart-metering DCC systems (DSP, SMI, CPL, devices)."""
 
 
+# The names stay bound to the modules (dccsim.clients.cli.serve is the module, not the command).
 for command in (
-    demo,
-    fleet,
-    serve,
-    send,
-    watch,
-    devices,
-    raise_alert,
-    cpl,
-    clock,
-    campaign,
-    faults,
-    bench,
-    keys,
+    demo.demo,
+    demo.fleet,
+    serve.serve,
+    send.send,
+    watch.watch,
+    devices.devices,
+    devices.raise_alert,
+    cpl.cpl,
+    clock.clock,
+    campaign.campaign,
+    faults.faults,
+    bench.bench,
+    keys.keys,
+    reset.reset,
 ):
     main.add_command(command)

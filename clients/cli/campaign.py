@@ -12,8 +12,6 @@ from rich.console import Console
 
 from dccsim.clients.cli.common import BASELINES
 from dccsim.server.core.baseline import Baseline
-from dccsim.server.core.dsp import Dsp
-from dccsim.server.core.faults import FaultAction, FaultPlan, FaultRule
 from dccsim.server.core.fleet_file import parse_fleet
 
 if TYPE_CHECKING:
@@ -109,7 +107,7 @@ def campaign(
     from dccsim.clients.campaign_report import report_html, report_table
     from dccsim.clients.campaign_summary import CampaignParameters, summarise
     from dccsim.clients.client import Client
-    from dccsim.server.rpc.app import start_server
+    from dccsim.server.runtime.serve_config import ServeConfig, start
     from dccsim.v1 import types_pb2
 
     fleet = parse_fleet(campaign_fleet_yaml(device_count, smets1_share), seed=seed)
@@ -119,15 +117,19 @@ def campaign(
     reports = []
     console = Console(stderr=True)
     for chosen in baselines:
-
-        def make_dsp(chosen: Baseline = chosen) -> Dsp:
-            dsp = Dsp(baseline=chosen, faults=FaultPlan(seed=seed))
-            fleet.load_into(dsp)
-            if loss > 0:
-                dsp.faults.add(FaultRule(FaultAction.DROP, srv="11.3", probability=loss))
-            return dsp
-
-        running = start_server(make_dsp)
+        # An embedded server, built as `dccsim serve` builds one: any port, nothing kept.
+        running = start(
+            ServeConfig(
+                fleet=fleet,
+                port=0,
+                seed=seed,
+                baseline=chosen,
+                lose_activation_responses=loss,
+                state=None,
+                http_port=None,
+                smki_port=None,
+            )
+        )
         try:
             with (
                 Client(f"127.0.0.1:{running.port}") as dcc,

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 import click
 
-from dccsim.clients.cli.common import connect, fail, server_option
-
-if TYPE_CHECKING:
-    pass
+from dccsim.clients.cli.common import server_option, session
 
 
 @click.command()
@@ -20,21 +16,15 @@ if TYPE_CHECKING:
 @click.option(
     "--rate", type=float, help="Run virtual time at this multiple of real time (0 freezes)."
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the clock as JSON.")
 def clock(server: str, advance: float | None, rate: float | None, as_json: bool) -> None:
     """Show or change the simulator's virtual clock."""
-
-    from dccsim.clients.client import DccsimError
-
-    with connect(server) as dcc:
-        try:
-            state = dcc.clock()
-            if advance is not None:
-                state = dcc.advance(timedelta(seconds=advance))
-            if rate is not None:
-                state = dcc.set_clock_rate(rate)
-        except DccsimError as error:
-            fail(error)
+    with session(server) as dcc:
+        state = dcc.clock()
+        if advance is not None:
+            state = dcc.advance(timedelta(seconds=advance))
+        if rate is not None:
+            state = dcc.set_clock_rate(rate)
     now = state.now.ToDatetime().isoformat() + "Z"
     if as_json:
         click.echo(json.dumps({"now": now, "rate": state.rate, "pending": state.pending_actions}))

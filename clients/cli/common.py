@@ -1,7 +1,10 @@
-"""What the commands share: the `--server` option, a client for it, and one way to fail."""
+"""What the commands that talk to a server share: the `--server` option, a session with it, and
+one way to fail (a one-line error, never a traceback)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, NoReturn
 
 import click
@@ -18,14 +21,33 @@ server_option = click.option(
     default="127.0.0.1:50051",
     show_default=True,
     envvar="DCCSIM_SERVER",
+    show_envvar=True,
     help="Address of a running `dccsim serve`.",
 )
 
 
-def connect(server: str) -> Client:
-    from dccsim.clients.client import Client
+@contextmanager
+def session(server: str) -> Iterator[Client]:
+    """A client of the server at `server`. What the server refuses, or a server that cannot be
+    reached, ends the command with one line naming the cause."""
+    import grpc
 
-    return Client(server)
+    from dccsim.clients.client import Client, DccsimError
+
+    try:
+        with Client(server) as dcc:
+            yield dcc
+    except DccsimError as error:
+        fail(error)
+    except grpc.RpcError as error:
+        code = error.code() if isinstance(error, grpc.Call) else None
+        if code is grpc.StatusCode.UNAVAILABLE:
+            raise click.ClickException(
+                f"no dccsim server answers at {server}: start one with `dccsim serve`, or name "
+                "it with --server (or DCCSIM_SERVER)"
+            ) from None
+        details = error.details() if isinstance(error, grpc.Call) else str(error)
+        raise click.ClickException(f"{code.name if code else 'error'}: {details}") from None
 
 
 def fail(error: Exception) -> NoReturn:

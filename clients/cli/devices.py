@@ -4,52 +4,48 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from dccsim.clients.cli.common import connect, fail, server_option
-
-if TYPE_CHECKING:
-    pass
+from dccsim.clients.cli.common import server_option, session
 
 
 @click.command()
 @server_option
-@click.option("--status", help="Only devices in this SMI status, e.g. Suspended.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--status",
+    help="Only devices in this SMI status, in DUIS's words: Commissioned, Suspended, "
+    "InstalledNotCommissioned, ...",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the devices as JSON.")
 def devices(server: str, status: str | None, as_json: bool) -> None:
     """List the SMI's devices."""
-    from google.protobuf import json_format
-
+    from dccsim.clients.cli.words import BadValue, message_dict, parse_word, word
     from dccsim.v1 import types_pb2
 
     wanted = 0
     if status:
-        name = (
-            "SMI_STATUS_"
-            + "".join(f"_{c}" if c.isupper() and i else c for i, c in enumerate(status)).upper()
-        )
         try:
-            wanted = types_pb2.SmiStatus.Value(name)
-        except ValueError:
-            raise click.BadParameter(f"unknown status {status!r}", param_hint="--status") from None
-    with connect(server) as dcc:
+            wanted = parse_word(types_pb2.SmiStatus.DESCRIPTOR, status)
+        except BadValue as error:
+            raise click.BadParameter(str(error), param_hint="--status") from None
+    with session(server) as dcc:
         found = dcc.devices(status=wanted)
     if as_json:
-        click.echo(json.dumps([json_format.MessageToDict(d) for d in found], indent=2))
+        click.echo(json.dumps([message_dict(d) for d in found], indent=2))
         return
     table = Table(title=f"{len(found)} device(s)")
-    for column in ("device", "type", "firmware", "status", "MPxN"):
+    for column in ("device", "type", "SMETS", "firmware", "status", "MPxN"):
         table.add_column(column)
     for d in found:
         table.add_row(
             d.device_id,
-            types_pb2.DeviceType.Name(d.device_type).removeprefix("DEVICE_TYPE_"),
+            word(types_pb2.DeviceType.DESCRIPTOR, d.device_type),
+            word(types_pb2.SmetsVersion.DESCRIPTOR, d.smets),
             d.firmware_version,
-            types_pb2.SmiStatus.Name(d.status).removeprefix("SMI_STATUS_"),
+            word(types_pb2.SmiStatus.DESCRIPTOR, d.status),
             d.mpxn,
         )
     Console().print(table)
@@ -70,7 +66,6 @@ def raise_alert(
 ) -> None:
     """A device raises one of its own alerts (SRV-06), e.g. `raise-alert <ESME> 8F57` or
     `raise-alert <ESME> supply-interrupted`; prints who it is for."""
-    from dccsim.clients.client import DccsimError
     from dccsim.devices.alerts import parse_alert_code
 
     try:
@@ -79,13 +74,9 @@ def raise_alert(
         raise click.BadParameter(str(error), param_hint="ALERT_CODE") from None
     if interrupted_at is not None and interrupted_at.tzinfo is None:
         interrupted_at = interrupted_at.replace(tzinfo=UTC)
-    with connect(server) as dcc:
-        try:
-            raised = dcc.raise_device_alert(
-                device_id, code, interrupted_at=interrupted_at, integrity_warning=warning
-            )
-        except DccsimError as error:
-            fail(error)
-            return
+    with session(server) as dcc:
+        raised = dcc.raise_device_alert(
+            device_id, code, interrupted_at=interrupted_at, integrity_warning=warning
+        )
     recipients = ", ".join(raised.recipients) or "no one registered"
     click.echo(f"{raised.alert_code:04X} {raised.alert_name} on {raised.device_id}: {recipients}")

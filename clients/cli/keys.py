@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from dccsim.clients.cli.common import connect, fail, server_option
-
-if TYPE_CHECKING:
-    pass
+from dccsim.clients.cli.common import fail, server_option, session
 
 
 @click.group()
@@ -35,21 +31,16 @@ def keys_export(
     """Write the PEM files a User's tools need into DIRECTORY: every User's, the ACB's and each
     device's certificates, the Users' and the ACB's private keys (PKCS#8), named as DCC's GBCS
     parser reads them: <eui>-ds.pem, <eui>-ka.pem, <eui>-ds.key, <eui>-xmlsign.pem, ..."""
-    import grpc
-
-    from dccsim.clients.client import DccsimError
     from dccsim.server.keys import KeyFile, write_files
 
     written = owners = 0
     try:
-        with connect(server) as client:
+        with session(server) as client:
             for owner, files in client.export_keys(
                 device_ids=list(device_ids), no_devices=no_devices
             ):
                 written += len(write_files([KeyFile(f.name, f.pem) for f in files], directory))
                 owners += 1 if owner else 0
-    except grpc.RpcError as error:
-        raise click.ClickException(f"{error.code().name}: {error.details()}") from None
-    except (DccsimError, ValueError, OSError) as error:
+    except (ValueError, OSError) as error:  # a file name or a directory that cannot be written
         fail(error)
     click.echo(f"{written} files for {owners} owners written to {directory}")

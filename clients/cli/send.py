@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import click
 
-from dccsim.clients.cli.common import connect, fail, server_option
+from dccsim.clients.cli.common import server_option, session
 
 if TYPE_CHECKING:
-    pass
+    from google.protobuf.message import Message
 
 
 @click.command()
@@ -30,10 +29,12 @@ if TYPE_CHECKING:
     "--body",
     "body_json",
     default="{}",
-    help="Body as JSON, e.g. '{\"read_firmware_version\": {}}'.",
+    help="The body as JSON: one SubmitRequest body field and its message, e.g. "
+    "'{\"read_firmware_version\": {}}'. Field names as in the .proto or in camelCase; bytes in "
+    "base64; enums as DUIS words (ESME) or proto names.",
 )
 @click.option("--counter", type=int, help="RequestID counter (default: milliseconds now).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the whole answer as JSON.")
 def send(
     server: str,
     srv: str,
@@ -46,26 +47,39 @@ def send(
     as_json: bool,
 ) -> None:
     """Send one Service Request and print the synchronous answer."""
-    from google.protobuf import json_format
+    from dccsim.clients.cli.words import message_json
+    from dccsim.clients.client import ACB_ID
 
-    from dccsim.clients.client import ACB_ID, DccsimError
-
-    try:
-        body = json.loads(body_json)
-    except json.JSONDecodeError as error:
-        raise click.BadParameter(f"not JSON: {error}", param_hint="--body") from None
-    with connect(server) as dcc:
-        try:
-            if sign:
-                answer = dcc.send_critical(srv, user=user, target=target or ACB_ID, body=body)
-            else:
-                answer = dcc.send(
-                    srv, user=user, target=target or ACB_ID, cv=cv, body=body, counter=counter
-                )
-        except (DccsimError, ValueError, TypeError, json_format.ParseError) as error:
-            fail(error)
+    body = request_body(body_json)
+    with session(server) as dcc:
+        if sign:
+            answer = dcc.send_critical(srv, user=user, target=target or ACB_ID, body=body)
+        else:
+            answer = dcc.send(
+                srv, user=user, target=target or ACB_ID, cv=cv, body=body, counter=counter
+            )
     if as_json:
-        click.echo(json_format.MessageToJson(answer.message))
+        click.echo(message_json(answer.message))
     else:
         detail = f" ({answer.detail})" if answer.detail else ""
         click.echo(f"{answer.request_id} SRV {answer.srv} -> {answer.code}{detail}")
+
+
+def request_body(text: str) -> dict[str, Message]:
+    """`--body`: the SubmitRequest body field it names, and that field's message."""
+    from dccsim.clients.cli.words import BadValue, parse_message
+    from dccsim.v1 import supplier_pb2
+
+    try:
+        request = parse_message(text, supplier_pb2.SubmitRequest())
+    except BadValue as error:
+        raise click.BadParameter(str(error), param_hint="--body") from None
+    kind = request.WhichOneof("body")
+    others = [f.name for f, _ in request.ListFields() if f.name != kind]
+    if others:
+        # The envelope (request ID, SRV, CV, ...) comes from the command's own options.
+        raise click.BadParameter(
+            f"{', '.join(others)} is not a body field: give one of the SubmitRequest body fields",
+            param_hint="--body",
+        )
+    return {} if kind is None else {kind: getattr(request, kind)}

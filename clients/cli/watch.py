@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from dccsim.clients.cli.common import connect, fail, server_option
+from dccsim.clients.cli.common import server_option, session
 
 if TYPE_CHECKING:
     from dccsim.v1.supplier_pb2 import Delivery
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 )
 @click.option("--count", type=int, help="Stop after this many messages.")
 @click.option("--timeout", type=float, help="Stop after this many seconds.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
 def watch(
     server: str,
     user: str,
@@ -35,26 +35,19 @@ def watch(
     as_json: bool,
 ) -> None:
     """Print a user's responses and alerts as they arrive."""
-    from google.protobuf import json_format
-
-    from dccsim.clients.client import DccsimError
+    from dccsim.clients.cli.words import message_json
 
     seen = 0
-    with connect(server) as dcc:
-        try:
-            for delivery in dcc.deliveries(user, after=after, timeout=timeout):
-                click.echo(
-                    json_format.MessageToJson(delivery, indent=None)
-                    if as_json
-                    else describe_delivery(delivery)
-                )
-                if ack:
-                    dcc.acknowledge(user, delivery.sequence)
-                seen += 1
-                if count is not None and seen >= count:
-                    break
-        except DccsimError as error:
-            fail(error)
+    with session(server) as dcc:
+        for delivery in dcc.deliveries(user, after=after, timeout=timeout):
+            click.echo(
+                message_json(delivery, indent=None) if as_json else describe_delivery(delivery)
+            )
+            if ack:
+                dcc.acknowledge(user, delivery.sequence)
+            seen += 1
+            if count is not None and seen >= count:
+                break
 
 
 def describe_delivery(delivery: Delivery) -> str:
@@ -64,9 +57,9 @@ def describe_delivery(delivery: Delivery) -> str:
         body = r.WhichOneof("body")
         extra = ""
         if body:
-            from google.protobuf import text_format
+            from dccsim.clients.cli.words import message_json
 
-            extra = f" {body} {{{text_format.MessageToString(getattr(r, body), as_one_line=True)}}}"
+            extra = f" {body} {message_json(getattr(r, body), indent=None)}"
         return f"#{delivery.sequence} response {r.request_id} {r.response_code}{extra}"
     if kind == "device_alert":
         a = delivery.device_alert

@@ -1,0 +1,138 @@
+"""One spelling of the API's values in everything the CLI prints and reads.
+
+Enums print in DUIS's own words (`Commissioned`, `ESME`, `SMETS2`, `Current`, `IS`), never as
+the proto's names (`SMI_STATUS_COMMISSIONED`); they are read in either spelling, any case.
+Messages print as protobuf's canonical JSON (camelCase names: `firmwareVersion`, as grpcurl
+prints them) and are read with those or the .proto's names (`firmware_version`); bytes are
+base64 both ways.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from google.protobuf import json_format
+from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
+from google.protobuf.message import Message
+
+from dccsim.server.rpc.wire import CPL_STATUSES, DEVICE_TYPES, SMETS, SMI_STATUSES, USER_ROLES
+from dccsim.v1 import types_pb2
+
+M = TypeVar("M", bound=Message)
+
+# proto enum full name -> {number: DUIS word}; the core's enum values are DUIS's words.
+_WORDS: dict[str, dict[int, str]] = {
+    proto.DESCRIPTOR.full_name: {
+        number: mapping.to_core(number, "").value for number in proto.values() if number != 0
+    }
+    for proto, mapping in (
+        (types_pb2.DeviceType, DEVICE_TYPES),
+        (types_pb2.SmetsVersion, SMETS),
+        (types_pb2.SmiStatus, SMI_STATUSES),
+        (types_pb2.UserRole, USER_ROLES),
+        (types_pb2.CplStatus, CPL_STATUSES),
+    )
+}
+
+
+class BadValue(ValueError):
+    """Input that names no value of its type."""
+
+
+def word(enum: EnumDescriptor, number: int) -> str:
+    """The value `number` of `enum`, as the CLI prints it."""
+    words = _WORDS.get(enum.full_name)
+    if words is not None and number in words:
+        return words[number]
+    value = enum.values_by_number.get(number)
+    return value.name if value is not None else str(number)
+
+
+def parse_word(enum: EnumDescriptor, text: str) -> int:
+    """The number of the `enum` value `text` names: its DUIS word or its proto name, any case."""
+    wanted = text.strip().casefold()
+    for number, known in _WORDS.get(enum.full_name, {}).items():
+        if known.casefold() == wanted:
+            return number
+    for value in enum.values:
+        if value.name.casefold() == wanted and value.number != 0:
+            return value.number
+    allowed = _WORDS.get(enum.full_name) or {v.number: v.name for v in enum.values if v.number != 0}
+    raise BadValue(f"{text!r} is not one of {', '.join(allowed.values())}")
+
+
+def message_dict(message: Message) -> dict[str, Any]:
+    """`message` as a JSON object: camelCase field names, enums in DUIS's words."""
+    data = json_format.MessageToDict(message)
+    _walk(data, message.DESCRIPTOR, _enum_to_word)
+    return data
+
+
+def message_json(message: Message, *, indent: int | None = 2) -> str:
+    return json.dumps(message_dict(message), indent=indent)
+
+
+def parse_message(text: str, message: M) -> M:
+    """`message` filled from JSON `text` (either field spelling, enums in either spelling).
+    Raises BadValue naming the field at fault."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BadValue(f"not JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise BadValue("not a JSON object")
+    _walk(data, message.DESCRIPTOR, _word_to_enum)
+    try:
+        return json_format.ParseDict(data, message)
+    except json_format.ParseError as error:
+        raise BadValue(str(error)) from None
+
+
+def _enum_to_word(enum: EnumDescriptor, value: Any) -> Any:
+    if isinstance(value, str) and value in enum.values_by_name:
+        return word(enum, enum.values_by_name[value].number)
+    return value
+
+
+def _word_to_enum(enum: EnumDescriptor, value: Any) -> Any:
+    if isinstance(value, str) and value not in enum.values_by_name:
+        try:
+            return enum.values_by_number[parse_word(enum, value)].name
+        except BadValue:
+            return value  # json_format names the field and the value
+    return value
+
+
+def _walk(data: dict[str, Any], descriptor: Descriptor, convert: Any) -> None:
+    """Apply `convert(enum, value)` to every enum value in `data`, in place."""
+    fields = {f.name: f for f in descriptor.fields} | {f.json_name: f for f in descriptor.fields}
+    for key, value in data.items():
+        found = fields.get(key)
+        if found is None:
+            continue  # json_format reports it
+        data[key] = _convert_field(found, value, convert)
+
+
+def _convert_field(found: FieldDescriptor, value: Any, convert: Any) -> Any:
+    if found.message_type is not None and found.message_type.GetOptions().map_entry:
+        entry = found.message_type.fields_by_name["value"]
+        if isinstance(value, dict):
+            return {k: _convert_single(entry, v, convert) for k, v in value.items()}
+        return value
+    if found.is_repeated and isinstance(value, list):
+        return [_convert_single(found, v, convert) for v in value]
+    return _convert_single(found, value, convert)
+
+
+def _convert_single(found: FieldDescriptor, value: Any, convert: Any) -> Any:
+    if found.enum_type is not None:
+        return convert(found.enum_type, value)
+    message_type = found.message_type
+    if (
+        message_type is not None
+        and isinstance(value, dict)
+        and not message_type.full_name.startswith("google.protobuf.")  # their own JSON forms
+    ):
+        _walk(value, message_type, convert)
+    return value
