@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any, Protocol, TypeVar
 
 from dccsim.server.core import receive_address
@@ -24,6 +25,7 @@ from dccsim.server.core.fingerprint import fingerprint
 from dccsim.server.core.messages import SyncAnswer
 from dccsim.server.core.outbox import OutboxEntry
 from dccsim.server.core.records import DuisVersion
+from dccsim.server.runtime.queries import DspQueries, Feed
 from dccsim.server.store import StateFile, StateFileError
 
 log = logging.getLogger("dccsim.traffic")
@@ -294,6 +296,17 @@ class DspHost:
             return probe(self.dsp)
 
     # -- named queries: what the transports read, so none of them reads the state itself ------
+
+    @cached_property
+    def queries(self) -> DspQueries:
+        """The named reads of the DSP (runtime/queries.py)."""
+        return DspQueries(self)
+
+    def follow_feed(
+        self, context: _Call, feed: Feed[T], after: int, batching: Batching | None = None
+    ) -> Iterator[list[T]]:
+        """`follow_batches` of a named feed (`queries.outbox_feed`, `queries.journal_feed`)."""
+        return self.follow_batches(context, feed.fetch, feed.probe, after, batching)
 
     def now(self) -> datetime:
         with self.lock:

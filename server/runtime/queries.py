@@ -1,0 +1,151 @@
+"""The named reads the transports make of the DSP the host holds.
+
+Each takes the host's lock, reads, and returns values that cannot change under the caller
+(frozen records, tuples, copies): no transport takes the lock or reads the core's state itself,
+so what they may see is listed here, and the core may rearrange its state freely. The streams'
+feeds (`Feed`) say what a stream fetches and what moves when it has something new; the host's
+`follow` runs them under its lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from dccsim.devices.kinds import DeviceType
+from dccsim.server.core.dsp import Dsp
+from dccsim.server.core.errors import NotFound
+from dccsim.server.core.eui import parse_eui64
+from dccsim.server.core.faults import FaultDecision, FaultRule
+from dccsim.server.core.journal import Event
+from dccsim.server.core.outbox import OutboxEntry
+from dccsim.server.core.records import CplEntry, SmiRecord, SmiStatus, UserRole
+
+if TYPE_CHECKING:  # the host builds its queries; at run time this module never imports it
+    from dccsim.server.runtime.host import DspHost
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class ClockView:
+    """The virtual clock as GetClock shows it."""
+
+    now: datetime
+    rate: float
+    pending_actions: int  # future-dated work on the scheduler
+
+
+@dataclass(frozen=True, slots=True)
+class Feed(Generic[T]):
+    """What a stream follows: `fetch(dsp, after)` the items after a sequence (oldest first), and
+    `probe(dsp)` a number that moves whenever there may be more (see `DspHost.follow`)."""
+
+    fetch: Callable[[Dsp, int], list[T]]
+    probe: Callable[[Dsp], int]
+
+
+def outbox_feed(user_id: str, limit: int | None = None) -> Feed[OutboxEntry]:
+    """A (canonical) User's outbox: its unacknowledged messages, at most `limit` at a time."""
+    return Feed(
+        lambda dsp, after: dsp.pending(user_id, after, limit),
+        lambda dsp: dsp.state.outboxes.last_sequence(user_id),
+    )
+
+
+def journal_feed() -> Feed[Event]:
+    """The event journal (StreamEvents)."""
+    return Feed(lambda dsp, after: dsp.journal.since(after), lambda dsp: dsp.journal.last_sequence)
+
+
+class DspQueries:
+    """The host's named reads (`DspHost.queries`)."""
+
+    __slots__ = ("_host",)
+
+    def __init__(self, host: DspHost) -> None:
+        self._host = host
+
+    # -- users ---------------------------------------------------------------------------------
+
+    def known_user(self, user_id: str) -> str:
+        """The User's canonical ID; InvalidField for no EUI-64, NotFound for no such User."""
+        canonical = parse_eui64(user_id, "user_id")
+        with self._host.lock:
+            if canonical not in self._host.dsp.state.users:
+                raise NotFound("user", canonical)
+        return canonical
+
+    def user_roles(self) -> dict[str, frozenset[UserRole]]:
+        """Every User's roles, by User ID (a copy)."""
+        with self._host.lock:
+            return {uid: user.roles for uid, user in self._host.dsp.state.users.items()}
+
+    # -- the SMI and the CPL -------------------------------------------------------------------
+
+    def device(self, device_id: str) -> SmiRecord:
+        """A device's SMI record; InvalidField for no EUI-64, NotFound for no such device."""
+        with self._host.lock:
+            return self._host.dsp.device_record(device_id)
+
+    def device_ids(self, wanted: Sequence[str] = ()) -> tuple[str, ...]:
+        """The wanted devices' canonical IDs, each checked to be in the SMI (NotFound naming
+        the first that is not); every device's when none is named."""
+        canonical = [parse_eui64(d, "device_ids") for d in wanted]
+        with self._host.lock:
+            smi = self._host.dsp.state.smi
+            for device_id in canonical:
+                if device_id not in smi:
+                    raise NotFound("device", device_id)
+            return tuple(canonical) if canonical else tuple(r.device_id for r in smi)
+
+    def devices(
+        self,
+        *,
+        status: SmiStatus | None = None,
+        device_type: DeviceType | None = None,
+        limit: int = 0,
+    ) -> tuple[SmiRecord, ...]:
+        """SMI records, in SMI order, of a status and type (None: any); at most `limit` (0:
+        all). Stops at the limit: a small page of a million-device SMI is cheap."""
+        found: list[SmiRecord] = []
+        with self._host.lock:
+            for record in self._host.dsp.state.smi:
+                if (status is None or record.status is status) and (
+                    device_type is None or record.device_type is device_type
+                ):
+                    found.append(record)
+                    if len(found) == limit:
+                        break
+        return tuple(found)
+
+    def device_count(self) -> int:
+        with self._host.lock:
+            return len(self._host.dsp.state.smi)
+
+    def cpl_entries(self) -> tuple[CplEntry, ...]:
+        with self._host.lock:
+            return tuple(self._host.dsp.state.cpl)
+
+    # -- the clock, the journal and fault injection --------------------------------------------
+
+    def clock(self) -> ClockView:
+        with self._host.lock:
+            dsp = self._host.dsp
+            return ClockView(dsp.now(), dsp.clock.rate, len(dsp.state.scheduler))
+
+    def last_event(self) -> int:
+        """The journal's latest sequence: a stream of events from now on starts after it."""
+        with self._host.lock:
+            return self._host.dsp.journal.last_sequence
+
+    def fault_rules(self) -> dict[int, FaultRule]:
+        """The fault rules in force, by rule ID (a copy)."""
+        with self._host.lock:
+            return self._host.dsp.faults.rules()
+
+    def fault_decisions(self) -> tuple[FaultDecision, ...]:
+        with self._host.lock:
+            return tuple(self._host.dsp.faults.decisions)
