@@ -16,6 +16,7 @@ from dccsim.devices.configuration import DeviceConfiguration
 from dccsim.devices.credentials import DeviceCredentials
 from dccsim.devices.display import DisplayState
 from dccsim.devices.firmware import (
+    ActivateImageResponseCode,
     ActivationResult,
     FirmwareImage,
     ScheduledOutcome,
@@ -49,6 +50,8 @@ class DeviceAlert:
     alert_code: AlertCode
     firmware_version: str | None = None
     image_hash: bytes | None = None
+    # A future-dated activation's outcome (GBCS 0x00CA carries it).
+    activation_code: ActivateImageResponseCode | None = None
 
 
 @dataclass(slots=True)
@@ -163,6 +166,7 @@ class SimulatedDevice:
             MessageCode.FUTURE_DATED_FIRMWARE_ACTIVATION,
             alert_code,
             firmware_version=outcome.result.firmware_version,
+            activation_code=outcome.result.code,
         )
 
     def read_firmware_version(self) -> FirmwareReading:

@@ -140,6 +140,8 @@ def deliver_device_alert(
         issued_at=state.now(),
         firmware_version=alert.firmware_version,
         request_id=rid,
+        image_hash=alert.image_hash,
+        activation_code=alert.activation_code,
     )
     state.journal.record(
         state.now(),
