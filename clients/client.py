@@ -25,6 +25,7 @@ from google.protobuf import duration_pb2
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
+from dccsim.clients.connection import ClientSecurity, open_aio_channel, open_channel
 from dccsim.v1 import (
     control_pb2,
     control_pb2_grpc,
@@ -157,10 +158,16 @@ def _signed_leg(first: supplier_pb2.SubmitRequest, pre: supplier_pb2.SubmitRespo
 
 class Client:
     def __init__(
-        self, target: str = DEFAULT_TARGET, *, channel: grpc.Channel | None = None
+        self,
+        target: str = DEFAULT_TARGET,
+        *,
+        channel: grpc.Channel | None = None,
+        security: ClientSecurity | None = None,
     ) -> None:
+        """`security`: TLS, a client certificate (mutual TLS) and the operator token (SEC-01,
+        SEC-02); plaintext without it."""
         self._own_channel = channel is None
-        self.channel = channel or grpc.insecure_channel(target)
+        self.channel = channel or open_channel(target, security)
         self.supplier = supplier_pb2_grpc.SupplierServiceStub(self.channel)
         self.control = control_pb2_grpc.ControlServiceStub(self.channel)
         self.next_counter = _Counters()
@@ -452,8 +459,8 @@ class Client:
 class AsyncClient:
     """The asyncio twin of `Client` for Service Requests and deliveries."""
 
-    def __init__(self, target: str = DEFAULT_TARGET) -> None:
-        self.channel = grpc.aio.insecure_channel(target)
+    def __init__(self, target: str = DEFAULT_TARGET, *, security: ClientSecurity | None = None):
+        self.channel = open_aio_channel(target, security)
         self.supplier = supplier_pb2_grpc.SupplierServiceStub(self.channel)
         self.control = control_pb2_grpc.ControlServiceStub(self.channel)
         self.next_counter = _Counters()

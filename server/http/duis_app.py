@@ -11,6 +11,8 @@ HTTP status codes (decisions, docs/decisions.md "DUIS over HTTP"):
 - 400 (text/plain, the reason): a body that is not a DUIS request -- not XML, not an
   `sr:Request`, failing the structural or strict schema check, a DOCTYPE, larger than
   `MAX_BODY_BYTES`; nothing changes;
+- 403: with mutual TLS, a request whose originator is not the User the client certificate names
+  (SEC-01); nothing changes;
 - 501: a form dccsim does not simulate; 503: the acknowledgement was lost (fault injection), or
   the state file cannot record the change; 500: a dccsim bug (strict mode caught a document it
   built failing the schema).
@@ -25,14 +27,17 @@ from concurrent.futures import Executor
 from functools import partial
 
 from aiohttp import web
+from cryptography import x509
 
 from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
 from dccsim.server.core.web_services import WebService
 from dccsim.server.duis.safe import MAX_DOCUMENT_BYTES
+from dccsim.server.keys.model import subject_eui
 from dccsim.server.runtime.duis_gateway import (
     AcknowledgementLost,
     DuisGateway,
     EmittedDocumentInvalid,
+    NotPermitted,
 )
 from dccsim.server.store import StateFileError
 
@@ -85,7 +90,11 @@ def _handler(gateway: DuisGateway, executor: Executor, service: WebService) -> H
             return body
         loop = asyncio.get_running_loop()
         try:
-            reply = await loop.run_in_executor(executor, partial(gateway.submit, body, service))
+            reply = await loop.run_in_executor(
+                executor, partial(gateway.submit, body, service, caller=_caller(request))
+            )
+        except NotPermitted as error:  # SEC-01
+            return text_error(403, str(error))
         except InvalidField as error:
             log.debug("%s refused with 400: %s", request.path, error)
             return text_error(400, str(error))
@@ -102,3 +111,10 @@ def _handler(gateway: DuisGateway, executor: Executor, service: WebService) -> H
         return web.Response(body=reply.document, content_type=XML)
 
     return handle
+
+
+def _caller(request: web.Request) -> str | None:
+    """The User the client's TLS certificate names (SEC-01); None without one."""
+    ssl_object = request.transport.get_extra_info("ssl_object") if request.transport else None
+    der = None if ssl_object is None else ssl_object.getpeercert(binary_form=True)
+    return None if not der else subject_eui(x509.load_der_x509_certificate(der))

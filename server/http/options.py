@@ -39,6 +39,9 @@ class HttpOptions:
     smki_port: int | None = DEFAULT_SMKI_PORT
     tls_cert: Path | None = None  # with tls_key: both listeners serve HTTPS
     tls_key: Path | None = None
+    # Mutual TLS (SEC-01): clients must present a certificate this CA (PEM) issued, and a DUIS
+    # request whose originator is not the User the certificate names is refused (403).
+    client_ca: Path | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     # The web console and /metrics on the DUIS port (issue 19).
     console: ConsoleOptions = field(default_factory=ConsoleOptions)
@@ -47,6 +50,8 @@ class HttpOptions:
     def __post_init__(self) -> None:
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ValueError("TLS needs both a certificate and its key")
+        if self.client_ca is not None and self.tls_cert is None:
+            raise ValueError("client certificates need TLS: give a certificate and key too")
 
     def ssl_context(self) -> ssl.SSLContext | None:
         """The server's TLS context, or None for plain HTTP. Raises OSError / ssl.SSLError for
@@ -56,4 +61,7 @@ class HttpOptions:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         context.load_cert_chain(self.tls_cert, self.tls_key)
+        if self.client_ca is not None:
+            context.verify_mode = ssl.CERT_REQUIRED
+            context.load_verify_locations(cafile=self.client_ca)
         return context

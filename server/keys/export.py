@@ -8,6 +8,10 @@
   chooses); for the ACB, the DSP's DspXmlSign certificate only;
 - `<eui>-pp-ka.pem` / `.key`: a supplier's prepayment KA credential, where it has one;
 - `dccsim-root-ca.pem`, `dccsim-issuing-ca.pem`: the test PKI's CAs (when it is dccsim's).
+- TLS (SEC-01; keys/tls.py), whenever devices' keys come from dccsim's test PKI:
+  `<eui>-tls.pem` / `.key`, a User's TLS client certificate (its EUI in the subject), which binds
+  a mutual-TLS client to that User; `dccsim-tls-ca.pem`, the CA that issues them and the
+  server's; `dccsim-operator-tls.pem` / `.key`, the operator's client certificate.
 
 `<eui>` is 16 lower-case hex digits, no dashes.
 """
@@ -25,6 +29,8 @@ from cryptography.hazmat.primitives import serialization
 
 from dccsim.server.keys.keystore import KeyStore
 from dccsim.server.keys.model import ACB_EUI, Credential, KeyUsage, canonical_eui, eui_hex
+from dccsim.server.keys.test_pki import TestPki
+from dccsim.server.keys.tls import CA_FILE, OPERATOR_STEM, TestTlsPki, TlsPair
 
 _AUTHORITY_FILES = ("dccsim-root-ca.pem", "dccsim-issuing-ca.pem")
 
@@ -61,8 +67,22 @@ def _files(stem: str, credential: Credential | None, *, with_key: bool) -> list[
     return files
 
 
-def organisation_files(store: KeyStore, eui: str) -> list[KeyFile]:
-    """A User's or the ACB's files (none for an EUI the keystore has no credentials for)."""
+def tls_pki(store: KeyStore) -> TestTlsPki | None:
+    """The TLS side of the store's test PKI, if its keys come from dccsim's test PKI."""
+    source = store.source
+    return TestTlsPki(source) if isinstance(source, TestPki) else None
+
+
+def _tls_files(stem: str, pair: TlsPair) -> list[KeyFile]:
+    return [
+        KeyFile(f"{stem}.pem", pair.certificate_pem),
+        KeyFile(f"{stem}.key", pair.private_key_pem),
+    ]
+
+
+def organisation_files(store: KeyStore, eui: str, tls: TestTlsPki | None = None) -> list[KeyFile]:
+    """A User's or the ACB's files (none for an EUI the keystore has no credentials for); with
+    `tls`, a User's TLS client certificate and key too."""
     eui = canonical_eui(eui)
     store.register(eui)
     stem = eui_hex(eui)
@@ -76,6 +96,8 @@ def organisation_files(store: KeyStore, eui: str) -> list[KeyFile]:
             files += _files(f"{stem}-xmlsign", store.dsp_signing(), with_key=False)
     else:
         files += _files(f"{stem}-xmlsign", store.xml_signing(eui), with_key=True)
+        if tls is not None and files:
+            files += _tls_files(f"{stem}-tls", tls.user(eui))
     return files
 
 
@@ -96,6 +118,9 @@ def export_files(
         KeyFile(name, certificate_pem(certificate))
         for name, certificate in zip(_AUTHORITY_FILES, store.authorities, strict=False)
     ]
+    tls = tls_pki(store)
+    if tls is not None:
+        authorities += [KeyFile(CA_FILE, tls.ca_pem), *_tls_files(OPERATOR_STEM, tls.operator())]
     if authorities:
         yield "", authorities
     seen = set()
@@ -103,7 +128,7 @@ def export_files(
         canonical = canonical_eui(eui)
         if canonical not in seen:
             seen.add(canonical)
-            files = organisation_files(store, canonical)
+            files = organisation_files(store, canonical, tls)
             if files:
                 yield canonical, files
     for eui in devices:

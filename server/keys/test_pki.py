@@ -128,6 +128,11 @@ class TestPki:
                 return self._organisation(canonical_eui(octets[3:11].hex()), role, usage)
         return None
 
+    def derived_key(self, label: bytes) -> ec.EllipticCurvePrivateKey:
+        """A key of this PKI's secret for another purpose (keys/tls.py), by its label: the same
+        secret and label always give the same key, and no label collides with this module's."""
+        return self._key(b"other/" + label)
+
     # -- derivation -----------------------------------------------------------------------------
 
     def _derive(self, label: bytes, length: int) -> bytes:

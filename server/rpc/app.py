@@ -157,6 +157,13 @@ def start_server(
     if http is not None:
         http_service = HttpService(host, gateway, http, smki_backend(keystore, host))
         http_service.start()  # raises if a port cannot be bound: nothing is left running
+        if not is_loopback(f"{http.host}:0") and http.tls_cert is None:
+            log.warning(
+                "INSECURE: DUIS over HTTP and SMKI listen on %s beyond loopback WITHOUT TLS: "
+                "serve HTTPS with a certificate and key, and a client CA to bind clients to "
+                "Users (SEC-01)",
+                http.host,
+            )
     server.start()
     host.start()
     # SERVING once the fleet is loaded: the factory loaded it before the server started.

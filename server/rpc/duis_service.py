@@ -8,11 +8,13 @@ from collections.abc import Iterator
 import grpc
 
 from dccsim.server.rpc.errors import ACKNOWLEDGEMENT_LOST, translated_errors
+from dccsim.server.rpc.security import bound_user
 from dccsim.server.rpc.services import acknowledge, known_user, outbox_probe
 from dccsim.server.runtime.duis_gateway import (
     AcknowledgementLost,
     DuisGateway,
     EmittedDocumentInvalid,
+    NotPermitted,
 )
 from dccsim.server.runtime.host import DspHost
 from dccsim.v1 import duis_pb2, duis_pb2_grpc
@@ -28,7 +30,9 @@ class DuisGatewayService(duis_pb2_grpc.DuisGatewayServicer):
     def Submit(self, request, context):
         with translated_errors(context):
             try:
-                reply = self._gateway.submit(request.xml)
+                reply = self._gateway.submit(request.xml, caller=bound_user(context))
+            except NotPermitted as error:  # SEC-01: another User's request
+                context.abort(grpc.StatusCode.PERMISSION_DENIED, str(error))
             except AcknowledgementLost:
                 context.abort(grpc.StatusCode.UNAVAILABLE, ACKNOWLEDGEMENT_LOST)
             except EmittedDocumentInvalid as error:  # a dccsim bug, never the caller's

@@ -41,6 +41,11 @@ class EmittedDocumentInvalid(Exception):
     caller's (gRPC INTERNAL, HTTP 500)."""
 
 
+class NotPermitted(Exception):
+    """SEC-01: the request's originator is not the User the client's certificate binds it to.
+    Nothing changes (gRPC PERMISSION_DENIED, HTTP 403)."""
+
+
 class RequestRefused(Exception):
     """The request verifier refused a request (e.g. its XML signature): answered with `code`,
     unsigned, and nothing changes."""
@@ -100,13 +105,21 @@ class DuisGateway:
         self._verifier = verifier
         self._signer = signer
 
-    def submit(self, xml: bytes, service: WebService | None = None) -> DuisReply:
+    def submit(
+        self, xml: bytes, service: WebService | None = None, *, caller: str | None = None
+    ) -> DuisReply:
         """Answer one request document. `service`: the web service it came to (HTTP), or None
-        for a transport without web services (gRPC). Raises the core's InvalidField for a
-        document that is not a DUIS request (nothing changes), AcknowledgementLost and
-        EmittedDocumentInvalid (see above)."""
+        for a transport without web services (gRPC). `caller`: the User the client's
+        certificate binds it to (mutual TLS), or None when no certificate names one. Raises the
+        core's InvalidField for a document that is not a DUIS request (nothing changes),
+        NotPermitted, AcknowledgementLost and EmittedDocumentInvalid (see above)."""
         parsed = parse_request(xml, schema=self._schemas)
         request = parsed.request
+        if caller is not None and request.request_id.originator != caller:
+            raise NotPermitted(
+                f"the client certificate is {caller}'s; the request's originator is "
+                f"{request.request_id.originator} (SEC-01)"
+            )
         answer = None if service is None else wrong_service(request, service)
         if answer is None and self._verifier is not None:
             try:

@@ -55,6 +55,12 @@ def test_export_writes_each_owners_files_named_as_decode_js_reads_them(
             "90b3d51f30010000-ka.key",
             "90b3d51f30010000-xmlsign.pem",
             "90b3d51f30010000-xmlsign.key",
+            # TLS (SEC-01): the CA, the operator's and the User's client certificates, with keys
+            "dccsim-tls-ca.pem",
+            "dccsim-operator-tls.pem",
+            "dccsim-operator-tls.key",
+            "90b3d51f30010000-tls.pem",
+            "90b3d51f30010000-tls.key",
             # a device: certificates only
             "00db1234567890a5-ds.pem",
             "00db1234567890a5-ka.pem",

@@ -48,12 +48,18 @@ def test_export_streams_the_cas_the_acb_every_user_and_every_device(
     dsp = server.host.dsp
     devices = {r.device_id for r in dsp.state.smi}
     assert set(owners) == {"", "90-B3-D5-1F-30-00-00-02", *dsp.state.users, *devices}
-    assert [f.name for f in owners[""]] == ["dccsim-root-ca.pem", "dccsim-issuing-ca.pem"]
+    assert [f.name for f in owners[""]] == [
+        "dccsim-root-ca.pem",
+        "dccsim-issuing-ca.pem",
+        "dccsim-tls-ca.pem",  # SEC-01
+        "dccsim-operator-tls.pem",
+        "dccsim-operator-tls.key",
+    ]
     esme = eui_hex(ESME)
     assert sorted(f.name for f in owners[ESME]) == [f"{esme}-ds.pem", f"{esme}-ka.pem"]
     supplier = {f.name: f.pem for f in owners[SUPPLIER_A]}
     stem = eui_hex(SUPPLIER_A)
-    kinds = ("ds", "ka", "xmlsign")
+    kinds = ("ds", "ka", "xmlsign", "tls")
     assert set(supplier) == {f"{stem}-{kind}.{ext}" for kind in kinds for ext in ("pem", "key")}
     assert supplier[f"{eui_hex(SUPPLIER_A)}-ds.key"].startswith(b"-----BEGIN PRIVATE KEY-----")
 
