@@ -15,8 +15,8 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from lxml import etree
 
 from dccsim.devices.kinds import DeviceType, SmetsVersion
-from dccsim.server.core.fleet import EXAMPLE_DEVICE_IDS
-from dccsim.server.core.records import DuisVersion, SmiRecord, SmiStatus
+from dccsim.server.core.fleet import EXAMPLE_DEVICE_IDS, EXAMPLE_MPAN
+from dccsim.server.core.records import SmiRecord, SmiStatus
 from dccsim.server.gbcs.payloads import PayloadForm
 from dccsim.server.gbcs.pre_command import sign
 from dccsim.server.keys import ACB_EUI, CertificateRole, KeyStore, TestPki, export_keys
@@ -87,7 +87,11 @@ class Story:
     ) -> tuple[str, bytes]:
         """CV 4: (RequestID, the PreCommand's GBCS payload)."""
         rid = self.rid(device)
-        at = f"<sr:ExecutionDateTime>{when:%Y-%m-%dT%H:%M:%SZ}</sr:ExecutionDateTime>" if when else ""
+        at = (
+            f"<sr:ExecutionDateTime>{when:%Y-%m-%dT%H:%M:%SZ}</sr:ExecutionDateTime>"
+            if when
+            else ""
+        )
         body = (
             f"<sr:ActivateFirmware>{at}<sr:FirmwareHash>{image_hash.hex().upper()}"
             "</sr:FirmwareHash></sr:ActivateFirmware>"
@@ -98,7 +102,10 @@ class Story:
         return rid, base64.b64decode(payload)
 
     def signed_leg(self, rid: str, payload: bytes, cv: int = 5) -> DuisReply:
-        body = f"<sr:SignedPreCommand><sr:GBCSPayload>{b64(payload)}</sr:GBCSPayload></sr:SignedPreCommand>"
+        body = (
+            f"<sr:SignedPreCommand><sr:GBCSPayload>{b64(payload)}</sr:GBCSPayload>"
+            "</sr:SignedPreCommand>"
+        )
         return self.submit(request_xml("11.3", body, request_id=rid, cv=cv, signed=False))
 
     def activate(self, device: str, **kwargs) -> DuisReply:
@@ -129,7 +136,7 @@ def make_story(directory: Path, form: PayloadForm = PayloadForm.GBCS) -> Story:
             example_model(DeviceType.ESME),
             "0100",
             SmiStatus.COMMISSIONED,
-            mpxn="1100000000009",
+            mpxn=EXAMPLE_MPAN,
             added_by=SUPPLIER_A,
         )
     )
@@ -142,6 +149,3 @@ def make_story(directory: Path, form: PayloadForm = PayloadForm.GBCS) -> Story:
     export_keys(store, [SUPPLIER_A, SUPPLIER_B, NETWORK_OPERATOR], devices, directory)
     gateway = DuisGateway(host, gbcs=GbcsHooks(store, host, form))
     return Story(gateway, host, directory)
-
-
-__all__ = ["DuisVersion", "Story", "gbcs_payloads", "make_story", "SMETS1_ESME"]
