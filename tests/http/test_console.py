@@ -1,0 +1,322 @@
+"""The web console over HTTP (issue 19): its pages read the running DSP, its forms change it
+through the host's commands, and it is read-only unless the operator credential allows changes
+(SEC-02)."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from dccsim.server.core.fleet import example_fleet
+from dccsim.server.http.console.options import ConsoleOptions
+from dccsim.server.keys import keystore_for
+from dccsim.server.keys.keystore import KeyStore
+from tests.conftest import ESME, SUPPLIER_A
+from tests.http.console_server import Browser, ConsoleServer, console_server
+
+TOKEN = "s3cret-operator-token"
+ESME_11_2 = "example/11.2-read-firmware-version-esme.xml"
+
+
+@pytest.fixture
+def console() -> Iterator[ConsoleServer]:
+    with console_server() as running:  # loopback, no token: changes open
+        yield running
+
+
+def _origin(running: ConsoleServer) -> dict[str, str]:
+    """What a browser sends with a form from the console's own page."""
+    return {"Origin": running.base}
+
+
+def _answer_code(body: str) -> str:
+    found = re.search(r'id="answer-code">([^<]+)<', body)
+    assert found is not None, re.findall(r'class="error"[^>]*>([^<]*)<', body) or body[-2000:]
+    return found.group(1)
+
+
+def test_the_fleet_page_lists_the_fleet_and_filters_it(console: ConsoleServer) -> None:
+    browser = Browser()
+    page = browser.get(console.url("/"))  # the console is the port's front page
+    assert page.status == 200
+    for record in example_fleet().devices:
+        assert record.device_id in page.body
+    assert "Commissioned 7" in page.body  # the statuses of the whole fleet
+
+    gas = browser.get(console.url("/console/fleet?type=GSME"))
+    assert "00-DB-12-34-56-78-90-A1" in gas.body and ESME not in gas.body
+    searched = browser.get(console.url("/console/fleet?q=esme-apc"))
+    assert "00-DB-12-34-56-78-90-A6" in searched.body and ESME not in searched.body
+    none = browser.get(console.url("/console/fleet?status=Suspended"))
+    assert "No device matches." in none.body
+
+
+@pytest.mark.spec("CPL-01")
+def test_marking_a_cpl_entry_removed_from_the_console_suspends_its_devices(
+    console: ConsoleServer,
+) -> None:
+    browser = Browser()
+    form = {
+        "manufacturer": "DCCSIM",
+        "model": "ESME-S2",
+        "firmware_version": "0100",
+        "status": "Removed",
+    }
+    page = browser.post(console.url("/console/cpl"), form, _origin(console))
+    assert page.status == 200
+    assert "ESME-S2 0100: Removed; 1 device(s) suspended" in page.body
+    suspended = browser.get(console.url("/console/fleet?status=Suspended"))
+    assert ESME in suspended.body
+    assert console.host.fingerprint()  # the host still answers
+
+
+@pytest.mark.spec("FAULT-04")
+def test_fault_rules_are_added_and_removed_from_the_console(console: ConsoleServer) -> None:
+    browser = Browser()
+    added = browser.post(
+        console.url("/console/faults/add"),
+        {"action": "drop", "stage": "device-response", "srv": "11.3", "probability": "0.2"},
+        _origin(console),
+    )
+    assert "fault rule 1 added" in added.body
+    assert re.search(r"<td>1</td><td>drop</td><td>device-response</td><td>11.3</td>", added.body)
+
+    refused = browser.post(
+        console.url("/console/faults/add"),
+        {"action": "delay", "stage": "device-response"},
+        _origin(console),
+    )
+    assert "a delay rule needs a positive delay" in refused.body  # shown; nothing added
+
+    removed = browser.post(
+        console.url("/console/faults/remove"), {"rule_id": "1"}, _origin(console)
+    )
+    assert "fault rule 1 removed" in removed.body
+    assert "No fault rules" in removed.body
+    again = browser.post(console.url("/console/faults/remove"), {"rule_id": "1"}, _origin(console))
+    assert 'class="error"' in again.body
+
+
+@pytest.mark.spec("REQ-07")
+def test_the_clock_is_advanced_and_its_rate_set_from_the_console(console: ConsoleServer) -> None:
+    browser = Browser()
+    before = console.host.now()
+    browser.post(
+        console.url("/console/clock/advance"), {"amount": "2", "unit": "hours"}, _origin(console)
+    )
+    assert (console.host.now() - before).total_seconds() == 7200
+    page = browser.post(console.url("/console/clock/rate"), {"rate": "60"}, _origin(console))
+    assert "clock rate 60.0" in page.body
+    refused = browser.post(console.url("/console/clock/rate"), {"rate": "-1"}, _origin(console))
+    assert 'class="error"' in refused.body
+    browser.post(console.url("/console/clock/rate"), {"rate": "0"}, _origin(console))
+
+
+def test_a_template_sent_as_a_user_is_answered_and_comes_back_in_the_event_stream(
+    console: ConsoleServer,
+) -> None:
+    browser = Browser()
+    start = _last_event(console)
+    sent = browser.post(
+        console.url("/console/send/template"),
+        {"user": SUPPLIER_A, "template": ESME_11_2, "document": ""},
+        _origin(console),
+    )
+    assert _answer_code(sent.body) == "I99"
+    request_id = re.search(r'id="sent-request-id">([^<]+)<', sent.body).group(1)
+    assert request_id.startswith(f"{SUPPLIER_A}:{ESME}:")
+    # Sent twice: the counter is renewed each time, so no replay refusal (REQ-02).
+    again = browser.post(
+        console.url("/console/send/template"),
+        {"user": SUPPLIER_A, "template": ESME_11_2, "document": ""},
+        _origin(console),
+    )
+    assert _answer_code(again.body) == "I99"
+
+    summaries = _stream_until(console, start, request_id, "SRV 11.2 response")
+    assert "SRV 11.2 accepted" in summaries
+
+
+def test_a_pasted_template_and_a_typed_sr_are_sent(console: ConsoleServer) -> None:
+    browser = Browser()
+    pasted = (
+        '<sr:Request xmlns:sr="http://www.dccinterface.co.uk/ServiceUserGateway" '
+        'schemaVersion="5.2"><sr:Header><sr:RequestID>90-B3-D5-1F-30-03-00-00:'
+        f"{ESME}:5</sr:RequestID><sr:CommandVariant>1</sr:CommandVariant>"
+        "<sr:ServiceReference>4.1</sr:ServiceReference><sr:ServiceReferenceVariant>4.1.1"
+        "</sr:ServiceReferenceVariant></sr:Header><sr:Body><sr:ReadInstantaneousImportRegisters/>"
+        "</sr:Body></sr:Request>"
+    )
+    sent = browser.post(
+        console.url("/console/send/template"),
+        {"user": SUPPLIER_A, "template": ESME_11_2, "document": pasted},
+        _origin(console),
+    )
+    assert _answer_code(sent.body) == "I99"
+    assert "SRV 4.1.1" in sent.body  # the pasted document, not the chosen template
+
+    typed = browser.post(
+        console.url("/console/send/typed"),
+        {"user": SUPPLIER_A, "device": ESME, "srv": "4.18"},
+        _origin(console),
+    )
+    assert _answer_code(typed.body) == "I99"
+    refused = browser.post(
+        console.url("/console/send/typed"),
+        {"user": SUPPLIER_A, "device": ESME, "srv": "7.1"},  # critical: not on the typed form
+        _origin(console),
+    )
+    assert "cannot be sent from the typed form" in refused.body
+    garbage = browser.post(
+        console.url("/console/send/template"),
+        {"user": SUPPLIER_A, "template": "", "document": "<not-duis/>"},
+        _origin(console),
+    )
+    assert 'class="error"' in garbage.body
+
+
+def test_a_template_name_never_reaches_the_file_system(console: ConsoleServer) -> None:
+    page = Browser().post(
+        console.url("/console/send/template"),
+        {"user": SUPPLIER_A, "template": "dir/../../etc/passwd", "document": ""},
+        _origin(console),
+    )
+    assert "no template" in page.body
+
+
+def test_the_campaign_page_counts_firmware_and_suspensions(console: ConsoleServer) -> None:
+    browser = Browser()
+    browser.post(
+        console.url("/console/cpl"),
+        {
+            "manufacturer": "DCCSIM",
+            "model": "ESME-S2",
+            "firmware_version": "0100",
+            "status": "Removed",
+        },
+        _origin(console),
+    )
+    browser.post(
+        console.url("/console/send/template"),
+        {"user": SUPPLIER_A, "template": ESME_11_2, "document": ""},
+        _origin(console),
+    )
+    page = browser.get(console.url("/console/campaign"))
+    assert "<strong>1</strong> of 7 devices are Suspended" in page.body
+    assert re.search(r"<td>SRV 11.2</td><td>1</td>", page.body)
+    assert re.search(r"<td>N28</td><td>1</td>", page.body)  # the suspension alert (CPL-01)
+
+
+@pytest.mark.spec("SEC-02")
+def test_with_an_operator_token_the_console_is_read_only_until_it_is_presented() -> None:
+    with console_server(ConsoleOptions(operator_token=TOKEN)) as running:
+        browser = Browser()
+        page = browser.get(running.url("/console/faults"))
+        assert "read-only" in page.body and "Add a rule" not in page.body
+        form = {"action": "drop", "stage": "device-response"}
+        refused = browser.post(running.url("/console/faults/add"), form, _origin(running))
+        assert refused.status == 403
+        sent = browser.post(
+            running.url("/console/send/typed"),
+            {"user": SUPPLIER_A, "device": ESME, "srv": "11.2"},
+            _origin(running),
+        )
+        assert sent.status == 403
+        wrong = browser.post(running.url("/console/login"), {"token": "nope"}, _origin(running))
+        assert "wrong token" in wrong.body
+        assert _rules(running) == 0
+
+        # A script presents the token as a bearer token.
+        bearer = {"Authorization": f"Bearer {TOKEN}"}
+        assert browser.post(running.url("/console/faults/add"), form, bearer).status == 200
+        # A browser logs in once: the cookie holds a digest of the token, not the token.
+        browser.post(running.url("/console/login"), {"token": TOKEN}, _origin(running))
+        assert all(TOKEN not in cookie.value for cookie in browser.cookies)
+        assert "Add a rule" in browser.get(running.url("/console/faults")).body
+        added = browser.post(running.url("/console/faults/add"), form, _origin(running))
+        assert "fault rule 2 added" in added.body
+        assert _rules(running) == 2
+        browser.post(running.url("/console/logout"), {}, _origin(running))
+        assert browser.post(running.url("/console/faults/add"), form).status == 403
+
+
+@pytest.mark.spec("SEC-02")
+def test_off_loopback_without_a_token_the_console_is_read_only_unless_opened() -> None:
+    with console_server(listen="0.0.0.0") as running:
+        browser = Browser()
+        assert "read-only" in browser.get(running.url("/console/clock")).body
+        advance = {"amount": "1", "unit": "hours"}
+        assert browser.post(running.url("/console/clock/advance"), advance).status == 403
+    with console_server(ConsoleOptions(allow_changes=True), listen="0.0.0.0") as running:
+        assert Browser().post(running.url("/console/clock/advance"), advance).status == 200
+    with console_server(ConsoleOptions(allow_changes=False)) as running:  # loopback, closed
+        assert Browser().post(running.url("/console/clock/advance"), advance).status == 403
+
+
+@pytest.mark.spec("SEC-02")
+def test_a_form_posted_from_another_site_is_refused(console: ConsoleServer) -> None:
+    foreign = {"Origin": "http://evil.example"}
+    form = {"amount": "1", "unit": "hours"}
+    before = console.host.now()
+    assert Browser().post(console.url("/console/clock/advance"), form, foreign).status == 403
+    referer = {"Referer": "http://evil.example/page"}
+    assert Browser().post(console.url("/console/clock/advance"), form, referer).status == 403
+    assert console.host.now() == before
+
+
+@pytest.fixture(scope="module")
+def keystore() -> KeyStore:
+    return keystore_for(None, [user.user_id for user in example_fleet().users])
+
+
+@pytest.mark.spec("BOXED-03")
+def test_with_signatures_verified_the_console_signs_as_the_user(keystore: KeyStore) -> None:
+    form = {"user": SUPPLIER_A, "template": ESME_11_2, "document": ""}
+    with console_server(keystore=keystore) as running:
+        page = Browser().post(running.url("/console/send/template"), form, _origin(running))
+        assert _answer_code(page.body) == "I99"
+        assert "SignatureValue" in page.body  # what was sent: the example carries none
+    with console_server(keystore=keystore, sign_requests=False) as running:
+        page = Browser().post(running.url("/console/send/template"), form, _origin(running))
+        assert "no keystore to sign with" in page.body
+
+
+def test_no_console_when_it_is_switched_off() -> None:
+    with console_server(ConsoleOptions(enabled=False)) as running:
+        assert Browser().get(running.url("/console/fleet")).status == 404
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _rules(running: ConsoleServer) -> int:
+    with running.host.lock:
+        return len(running.host.dsp.faults.rules())
+
+
+def _last_event(running: ConsoleServer) -> int:
+    with running.host.lock:
+        return running.host.dsp.journal.last_sequence
+
+
+def _stream_until(running: ConsoleServer, after: int, request_id: str, wanted: str) -> list[str]:
+    """Read the live log's SSE stream until an event about `request_id` says `wanted`; return
+    the summaries of that request's events seen."""
+    seen: list[str] = []
+    url = running.url(f"/console/log/stream?after={after}")
+    with urllib.request.urlopen(url, timeout=10) as stream:
+        assert stream.headers["Content-Type"].startswith("text/event-stream")
+        for raw in stream:
+            line = raw.decode().rstrip("\n")
+            if not line.startswith("data: "):
+                continue
+            for event in json.loads(line[len("data: ") :]):
+                if event["details"].get("request") == request_id:
+                    seen.append(event["summary"])
+            if wanted in seen:
+                return seen
+    raise AssertionError(f"{wanted!r} never came; saw {seen}")
