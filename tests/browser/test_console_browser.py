@@ -58,7 +58,9 @@ def console() -> Iterator[ConsoleServer]:
         yield running
 
 
-def test_the_fleet_page_loads(browser: webdriver.Chrome, console: ConsoleServer, tmp_path: Path):
+def test_the_fleet_page_loads(
+    browser: webdriver.Chrome, console: ConsoleServer, tmp_path: Path
+) -> None:
     browser.get(console.url("/console/fleet"))
     rows = browser.find_elements(By.CSS_SELECTOR, "table#fleet tbody tr")
     ids = {row.find_element(By.CSS_SELECTOR, "td.id").text for row in rows}
@@ -72,7 +74,19 @@ def test_the_fleet_page_loads(browser: webdriver.Chrome, console: ConsoleServer,
     ids = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "table#fleet td.id")]
     assert ids == ["00-DB-12-34-56-78-90-A1"]
 
+    # A form posted by the browser itself (its Origin is the console's): marking a CPL entry
+    # Removed suspends the devices running it (CPL-01), which the fleet page then shows.
+    browser.get(console.url("/console/cpl"))
+    row = browser.find_element(By.XPATH, "//table[@id='cpl']//tr[td[2]='ESME-S2' and td[3]='0100']")
+    row.find_element(By.TAG_NAME, "button").click()
+    said = WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda b: b.find_element(By.CSS_SELECTOR, "p.said")
+    )
+    assert "1 device(s) suspended" in said.text
+
     browser.get(console.url("/console/fleet"))
+    suspended = browser.find_element(By.XPATH, f"//tr[td[1]='{ESME}']/td[8]")
+    assert suspended.text == "Suspended"
     shot = tmp_path / "console-fleet.png"
     assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
     wanted = os.environ.get("DCCSIM_CONSOLE_SCREENSHOT")
