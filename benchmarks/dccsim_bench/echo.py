@@ -32,9 +32,12 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from dccsim.bench.v1 import echo_pb2, echo_pb2_grpc
-from dccsim.server.rpc.app import DEFAULT_WORKERS, MAX_MESSAGE_BYTES
+from dccsim.server.rpc.limits import Limits
 from dccsim.v1 import supplier_pb2
 
+# Set up as `dccsim serve` sets up its server, by default.
+DEFAULT_WORKERS = Limits().workers
+MAX_MESSAGE_BYTES = Limits().max_message_bytes
 SERVICE_NAME = echo_pb2.DESCRIPTOR.services_by_name["EchoService"].full_name
 
 # What the simulator answers to an 11.2 Read Firmware Version: an I99 acknowledgement naming the

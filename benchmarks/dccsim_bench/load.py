@@ -26,8 +26,8 @@ from dccsim.bench.traffic import LaneTraffic
 from dccsim.bench.v1 import echo_pb2_grpc
 from dccsim.v1 import supplier_pb2, supplier_pb2_grpc
 
-Mode = Literal["unary", "stream", "batch"]
-MODES: tuple[Mode, ...] = ("unary", "stream", "batch")
+Mode = Literal["unary", "stream", "batch", "http"]
+GRPC_MODES: tuple[Mode, ...] = ("unary", "stream", "batch")  # this module's; http: http_load
 _now = time.perf_counter_ns
 # Acknowledge a subscriber's outbox whenever this many messages have arrived since the last
 # acknowledgement (and once at the end), so the server's outboxes stay short.
@@ -79,7 +79,7 @@ class LoadResult:
         return self.awaited - self.delivered
 
 
-class _Window:
+class Window:
     """Shared state: whether to send, whether the window is open, and the pending requests
     (RequestID -> (send time, sent inside the window)) that wait for a delivery."""
 
@@ -156,7 +156,7 @@ class Target:
         return supplier.Submit, supplier.SubmitStream, supplier.SubmitBatch
 
 
-async def _unary(submit: Callable, traffic: LaneTraffic, window: _Window) -> None:
+async def _unary(submit: Callable, traffic: LaneTraffic, window: Window) -> None:
     pending = window.pending
     tracking = window.tracks_deliveries
     while window.sending:
@@ -185,7 +185,7 @@ async def _unary(submit: Callable, traffic: LaneTraffic, window: _Window) -> Non
 _InFlight = tuple[supplier_pb2.SubmitRequest, str, bool, int, bool, asyncio.Lock | None]
 
 
-async def _stream(open_stream: Callable, traffic: LaneTraffic, window: _Window) -> None:
+async def _stream(open_stream: Callable, traffic: LaneTraffic, window: Window) -> None:
     """Up to `window` requests in flight on one stream; a non-device SR holds its supplier's
     ACB lock from its write until its result is read."""
     call = open_stream()
@@ -227,7 +227,7 @@ async def _stream(open_stream: Callable, traffic: LaneTraffic, window: _Window) 
         await reader  # every answer to what was sent, or the stream's error
 
 
-async def _batch(submit_batch: Callable, traffic: LaneTraffic, window: _Window) -> None:
+async def _batch(submit_batch: Callable, traffic: LaneTraffic, window: Window) -> None:
     """One batch in flight; a batch with a non-device SR holds its supplier's ACB lock from
     that SR's counter until the answer."""
     size = window.spec.batch_size
@@ -267,7 +267,7 @@ async def _batch(submit_batch: Callable, traffic: LaneTraffic, window: _Window) 
                 traffic.answered(message, answer)
 
 
-async def _subscribe(channel: grpc.aio.Channel, user: str, window: _Window) -> None:
+async def _subscribe(channel: grpc.aio.Channel, user: str, window: Window) -> None:
     supplier = supplier_pb2_grpc.SupplierServiceStub(channel)
     call = supplier.SubscribeBatches(
         supplier_pb2.SubscribeBatchesRequest(user_id=user, max_batch=DELIVERY_BATCH)
@@ -321,7 +321,7 @@ async def run_load(
     """Warm up, measure one window, stop sending, then wait (up to the drain timeout) for the
     responses still owed; returns the window's raw figures. A failed sender or subscriber
     fails the run."""
-    window = _Window(spec, tracks_deliveries=not target.echo)
+    window = Window(spec, tracks_deliveries=not target.echo)
     channels = [
         grpc.aio.insecure_channel(target.address, options=_CHANNEL_OPTIONS)
         for _ in range(spec.channels)
@@ -345,12 +345,12 @@ async def run_load(
                 sender = _batch(batch, traffic, window)
             senders.append(asyncio.create_task(sender))
         workers = asyncio.gather(*senders)
-        watch = _Watch(workers, subscribers, tick)
+        watch = Watch(workers, subscribers, tick)
         await watch.run_for("warm-up", spec.warmup)
 
         window.measuring = True
         cpu_before = server_cpu() if server_cpu else None
-        client_before = _own_cpu()
+        client_before = own_cpu()
         machine_before = machine_busy_seconds()
         started = _now()
         if spec.requests is None:
@@ -363,7 +363,7 @@ async def run_load(
         await workers  # every request sent has its answer (or raises the first failure)
         result = window.result
         result.seconds = (_now() - started) / 1e9
-        result.client_cpu = _own_cpu() - client_before
+        result.client_cpu = own_cpu() - client_before
         result.machine_cpu = machine_busy_seconds() - machine_before
         if server_cpu is not None and cpu_before is not None:
             result.server_cpu = server_cpu() - cpu_before
@@ -383,7 +383,7 @@ async def run_load(
             await channel.close()
 
 
-class _Watch:
+class Watch:
     """Waits while the load runs, ticking the progress display, and raises at once if a
     sender failed or a subscription ended."""
 
@@ -412,6 +412,6 @@ class _Watch:
                 raise RuntimeError("a subscription ended while responses were still owed")
 
 
-def _own_cpu() -> float:
+def own_cpu() -> float:
     times = os.times()
     return times.user + times.system

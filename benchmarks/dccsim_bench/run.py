@@ -1,7 +1,8 @@
 """`dccsim bench`: an end-to-end load generator. N clients over M channels drive a `dccsim serve`
 child process (or a running server) with a Service Request mix, by unary calls, streams or
 batches, and in the same run drive an empty echo service set up the same way, so every headline
-figure can be read as a ratio to what gRPC alone costs on this machine.
+figure can be read as a ratio to what gRPC alone costs on this machine. `http` mode does the
+same with signed DUIS documents POSTed over HTTP, against an aiohttp echo (`http_run`).
 
 By default the server is pinned to CPU 0 and the load generator to CPU 1 (when there are two
 or more), so each side's CPU time is its own.
@@ -25,21 +26,17 @@ import grpc
 
 from dccsim.bench import report as bench_report
 from dccsim.bench import servers as bench_servers
-from dccsim.bench.load import LoadSpec, Mode, Target, Ticker, run_load
-from dccsim.bench.traffic import (
-    DEFAULT_MIX,
-    LaneTraffic,
-    fleet_yaml,
-    interleave,
-    lanes_of,
-    parse_mix,
-    traffic_for,
-)
-from dccsim.server.rpc.app import DEFAULT_WORKERS
+from dccsim.bench.http_run import measure_http
+from dccsim.bench.http_traffic import check_http_mix
+from dccsim.bench.load import GRPC_MODES, LoadSpec, Mode, Target, Ticker, run_load
+from dccsim.bench.mixes import DEFAULT_HTTP_MIX, DEFAULT_MIX, interleave, parse_mix
+from dccsim.bench.traffic import LaneTraffic, fleet_yaml, lanes_of, traffic_for
+from dccsim.server.rpc.limits import Limits
 
 # On the server each supplier's subscription holds a worker thread, and so does each client's
 # call (its unary call in flight, or its submit stream); of the DEFAULT_WORKERS threads keep 16
 # free for acknowledgements.
+DEFAULT_WORKERS = Limits().workers
 MAX_STREAMS = DEFAULT_WORKERS - 16
 SERVER_CPU, CLIENT_CPU = 0, 1
 
@@ -48,12 +45,12 @@ SERVER_CPU, CLIENT_CPU = 0, 1
 class BenchConfig:
     modes: tuple[Mode, ...] = ("unary",)
     clients: int = 8
-    users: int = 1
-    channels: int = 2
+    users: int = 1  # gRPC modes; http: every client sends as its own supplier
+    channels: int | None = None  # gRPC channels; None: 2, or 1 for one client
     duration: float | None = 5.0
     requests: int | None = None
     warmup: float = 1.0
-    mix: str = DEFAULT_MIX
+    mix: str | None = None  # None: the realistic mix (without 11.3 for http)
     devices: int = 1000
     batch_size: int = 100
     window: int = 32
@@ -64,10 +61,38 @@ class BenchConfig:
     echo_processes: tuple[int, ...] = (1,)  # () for no echo baseline
     pin: bool = True
     drain_timeout: float = 10.0
+    verify_every: int = 1  # http: check the signature of one delivered response in this many
+    http_pool_rate: float = 2000.0  # http: signed requests made per second of warm-up and window
+
+    @property
+    def grpc_mix(self) -> str:
+        return self.mix or DEFAULT_MIX
+
+    @property
+    def http_mix(self) -> str:
+        return self.mix or DEFAULT_HTTP_MIX
+
+    @property
+    def grpc_channels(self) -> int:
+        return self.channels if self.channels is not None else min(2, self.clients)
 
     def check(self) -> None:
         """Raise ValueError naming the option at fault."""
-        parse_mix(self.mix)
+        if any(mode in GRPC_MODES for mode in self.modes):
+            parse_mix(self.grpc_mix)
+        if "http" in self.modes:
+            check_http_mix(parse_mix(self.http_mix))
+            if self.server is not None:
+                raise ValueError(
+                    "--mode http starts its own server (its fleet names the bench's receiver); "
+                    "it cannot drive --server"
+                )
+            if self.verify_every < 1 or self.http_pool_rate <= 0:
+                raise ValueError("--verify-every and --http-pool-rate must be positive")
+        if "http" in self.modes and not self.dccsim:
+            raise ValueError(
+                "--mode http measures its echo with dccsim's signed requests: no --echo-only"
+            )
         if self.clients < 1:
             raise ValueError("--clients must be at least 1")
         if not 1 <= self.users <= self.clients:
@@ -78,7 +103,7 @@ class BenchConfig:
                 f"each supplier's subscription holds one of the server's {DEFAULT_WORKERS} "
                 "worker threads"
             )
-        if not 1 <= self.channels <= self.clients:
+        if not 1 <= self.grpc_channels <= self.clients:
             raise ValueError("--channels must be between 1 and --clients")
         if self.devices < self.clients:
             raise ValueError("--devices must be at least --clients (each drives its own)")
@@ -105,7 +130,6 @@ class BenchReport:
             "machine": self.machine,
             "config": self.config,
             "modes": self.modes,
-            "targets": bench_report.targets(self.modes),
         }
 
 
@@ -178,22 +202,38 @@ async def _run(config: BenchConfig, tick: Ticker) -> BenchReport:
     if pinned:
         bench_servers.pin_this_process(CLIENT_CPU)
     try:
-        return await _measure(config, report, tick)
+        grpc_modes = [mode for mode in config.modes if mode in GRPC_MODES]
+        if grpc_modes:
+            await _measure(config, grpc_modes, report, tick)
+        if "http" in config.modes:
+            # Signing and checking signatures happen outside the window, on every CPU.
+            await measure_http(
+                config,
+                report.modes.setdefault("http", {}),
+                tick,
+                report.config["server_cpu"],
+                allowed,
+            )
+        report.machine["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        return report
     finally:
         if pinned:
             bench_servers.pin_this_process(allowed)  # a library caller gets its CPUs back
 
 
-async def _measure(config: BenchConfig, report: BenchReport, tick: Ticker) -> BenchReport:
+async def _measure(
+    config: BenchConfig, modes: list[Mode], report: BenchReport, tick: Ticker
+) -> None:
+    """The gRPC modes: dccsim, then each echo baseline."""
     server_on: int | None = report.config["server_cpu"]  # the CPU servers are pinned to
     fleet_text = fleet_yaml(config.clients, config.users, config.devices)
     lanes = lanes_of(fleet_text, config.clients)
     users = list(dict.fromkeys(lane.user for lane in lanes))
-    cycle = interleave(parse_mix(config.mix))
+    cycle = interleave(parse_mix(config.grpc_mix))
     spec = {
         mode: LoadSpec(
             mode,
-            config.channels,
+            config.grpc_channels,
             config.duration,
             config.requests,
             config.warmup,
@@ -201,7 +241,7 @@ async def _measure(config: BenchConfig, report: BenchReport, tick: Ticker) -> Be
             config.window,
             config.drain_timeout,
         )
-        for mode in config.modes
+        for mode in modes
     }
 
     def traffic() -> list[LaneTraffic]:
@@ -215,7 +255,7 @@ async def _measure(config: BenchConfig, report: BenchReport, tick: Ticker) -> Be
         if config.dccsim:
             server, cpu_seconds = _dccsim_server(config, Path(workdir), fleet_text, server_on)
             try:
-                for mode in config.modes:
+                for mode in modes:
                     result = await run_load(
                         Target(server_address(config, server), echo=False),
                         traffic(),
@@ -231,7 +271,7 @@ async def _measure(config: BenchConfig, report: BenchReport, tick: Ticker) -> Be
         for processes in config.echo_processes:
             echo = bench_servers.start_echo(cpu=server_on, processes=processes)
             try:
-                for mode in config.modes:
+                for mode in modes:
                     result = await run_load(
                         Target(echo.address, echo=True),
                         traffic(),
@@ -244,12 +284,10 @@ async def _measure(config: BenchConfig, report: BenchReport, tick: Ticker) -> Be
                     figures.setdefault("echo", {})[str(processes)] = bench_report.summarize(result)
             finally:
                 echo.stop()
-    report.machine["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     for figures in report.modes.values():
         if "dccsim" in figures and figures.get("echo"):
             baseline = next(iter(figures["echo"].values()))
             figures["ratio"] = bench_report.ratio(figures["dccsim"], baseline)
-    return report
 
 
 def server_address(config: BenchConfig, server: bench_servers.ServerProcess | None) -> str:

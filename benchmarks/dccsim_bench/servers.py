@@ -5,12 +5,14 @@ from /proc so the report can give server CPU per request."""
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +36,20 @@ READY_TIMEOUT = 60.0
 
 def cpu_count() -> int:
     return len(os.sched_getaffinity(0))
+
+
+def worker_pool(cpus: Iterable[int] | None = None) -> ProcessPoolExecutor:
+    """Worker processes for the bench's own CPU-bound work (signing, checking signatures), one
+    per CPU of `cpus` (default: those this process may use), each allowed all of them.
+    Spawned, not forked: the bench process may hold gRPC's threads, which a fork does not
+    survive."""
+    mask = set(os.sched_getaffinity(0) if cpus is None else cpus)
+    return ProcessPoolExecutor(
+        len(mask),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=os.sched_setaffinity,
+        initargs=(0, mask),
+    )
 
 
 def pin_this_process(cpus: int | Iterable[int]) -> None:
@@ -78,6 +94,7 @@ class ServerProcess:
     address: str
     pids: tuple[int, ...]
     log_path: Path | None = None
+    http_url: str | None = None  # DUIS over HTTP, when the server serves it
     _closed: bool = field(default=False, repr=False)
 
     def cpu_seconds(self) -> float:
@@ -114,10 +131,15 @@ def start_dccsim(
     *,
     cpu: int | None,
     extra_args: Sequence[str] = (),
+    http: bool = False,
 ) -> ServerProcess:
     """`dccsim serve` on a free loopback port with the bench fleet and a state file in
-    `workdir`; `extra_args` come last, so they override these."""
+    `workdir`, with DUIS over HTTP on another free port if `http`; `extra_args` come last, so
+    they override these."""
     port = free_port()
+    http_port = free_port() if http else None
+    # Without `http` the bench measures gRPC alone; and two benches may run side by side.
+    listeners = ["--no-http"] if http_port is None else ["--http-port", str(http_port)]
     log_path = workdir / "dccsim-serve.log"
     argv = [
         sys.executable,
@@ -128,7 +150,7 @@ def start_dccsim(
         "127.0.0.1",
         "--port",
         str(port),
-        "--no-http",  # the bench measures gRPC; and two benches may run side by side
+        *listeners,
         "--no-smki",
         "--fleet",
         str(fleet),
@@ -141,6 +163,8 @@ def start_dccsim(
             _command(argv, cpu), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
         )
     server = ServerProcess("dccsim", process, f"127.0.0.1:{port}", (process.pid,), log_path)
+    if http_port is not None:
+        server.http_url = f"http://127.0.0.1:{http_port}"
     try:
         wait_serving(server)
     except BaseException:
@@ -170,6 +194,14 @@ def wait_serving(server: ServerProcess, timeout: float = READY_TIMEOUT) -> None:
             time.sleep(0.1)
 
 
+def start_http_echo(*, cpu: int | None) -> ServerProcess:
+    """The HTTP echo baseline (`dccsim.bench.http_echo`) on a free port."""
+    argv = [sys.executable, "-m", "dccsim.bench.http_echo", "--port", str(free_port())]
+    server = _announced(argv, cpu, "http echo")
+    server.http_url = f"http://{server.address}"
+    return server
+
+
 def start_echo(*, cpu: int | None, processes: int = 1) -> ServerProcess:
     """The echo baseline on a free port; it prints `echo serving on HOST:PORT pids ...` once
     every process is ready."""
@@ -182,6 +214,11 @@ def start_echo(*, cpu: int | None, processes: int = 1) -> ServerProcess:
         "--processes",
         str(processes),
     ]
+    return _announced(argv, cpu, f"echo x{processes}")
+
+
+def _announced(argv: Sequence[str], cpu: int | None, name: str) -> ServerProcess:
+    """A child that prints `echo serving on HOST:PORT pids PID[,PID...]` once it serves."""
     process = subprocess.Popen(
         _command(argv, cpu), stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True
     )
@@ -190,6 +227,6 @@ def start_echo(*, cpu: int | None, processes: int = 1) -> ServerProcess:
     if line[:3] != ["echo", "serving", "on"]:
         process.kill()
         process.wait()
-        raise RuntimeError(f"the echo server did not start (exit {process.returncode})")
+        raise RuntimeError(f"the {name} server did not start (exit {process.returncode})")
     pids = tuple(int(p) for p in line[5].split(","))
-    return ServerProcess(f"echo x{processes}", process, line[3], pids)
+    return ServerProcess(name, process, line[3], pids)

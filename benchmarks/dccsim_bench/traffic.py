@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from dccsim.bench.mixes import SRVS
 from dccsim.v1 import configuration_pb2, reads_pb2, supplier_pb2
 
 ACB_ID = "90-B3-D5-1F-30-00-00-02"  # the DCC Access Control Broker: non-device SRs' target
@@ -122,51 +123,8 @@ BUILDERS: dict[str, _Builder] = {
     ),
 }
 _NON_DEVICE = frozenset({_read_inventory})
-# A day of a supplier's traffic, roughly: mostly meter reads (registers, the half-hourly profile,
-# the daily log), then firmware reads, top-ups, configuration reads, inventory and firmware
-# activation. `--mix firmware` is the MP105 story's traffic alone.
-DEFAULT_MIX = "4.1.1=6,4.8.1=4,4.6.1=3,4.12.1=1,11.2=2,2.2=1,6.2.7=1,8.2=1,11.3=1"
-FIRMWARE_MIX = "11.2=8,8.2=1,11.3=1"
-NAMED_MIXES = {"realistic": DEFAULT_MIX, "firmware": FIRMWARE_MIX}
-
-
-def parse_mix(text: str) -> dict[str, int]:
-    """'11.2=8,8.2=1' -> {'11.2': 8, '8.2': 1}; a bare SRV weighs 1; a name of NAMED_MIXES is
-    that mix. Raises ValueError."""
-    text = NAMED_MIXES.get(text, text)
-    mix: dict[str, int] = {}
-    for part in text.split(","):
-        srv, _, weight = part.strip().partition("=")
-        if srv not in BUILDERS:
-            raise ValueError(
-                f"SRV {srv!r} is not one the bench sends; choose from {', '.join(BUILDERS)}"
-            )
-        if srv in mix:
-            raise ValueError(f"SRV {srv} appears twice")
-        try:
-            mix[srv] = int(weight) if weight else 1
-        except ValueError:
-            raise ValueError(f"weight {weight!r} of SRV {srv} is not a whole number") from None
-        if mix[srv] < 0:
-            raise ValueError(f"weight of SRV {srv} is negative")
-    if not any(mix.values()):
-        raise ValueError("the mix sends nothing")
-    return mix
-
-
-def interleave(mix: dict[str, int]) -> tuple[str, ...]:
-    """One cycle of the mix, spread out (smooth weighted round-robin): 11.2=2,8.2=1 gives
-    11.2, 8.2, 11.2 rather than 11.2, 11.2, 8.2."""
-    total = sum(mix.values())
-    current = dict.fromkeys(mix, 0)
-    cycle = []
-    for _ in range(total):
-        for srv, weight in mix.items():
-            current[srv] += weight
-        chosen = max(current, key=current.__getitem__)
-        current[chosen] -= total
-        cycle.append(chosen)
-    return tuple(cycle)
+if set(BUILDERS) != set(SRVS):  # pragma: no cover - a module-level check on the two lists
+    raise ImportError("the bench's SRV builders and dccsim.bench.mixes.SRVS disagree")
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,15 +214,22 @@ def _prefix(client: int) -> str:
     return f"00-DC-{client:02X}"
 
 
-def fleet_yaml(clients: int, users: int, devices: int) -> str:
+def fleet_yaml(
+    clients: int, users: int, devices: int, receive_url: Callable[[str], str] | None = None
+) -> str:
     """A fleet of `users` suppliers and one block of SMETS2 ESMEs per client (devices split as
     evenly as possible); client i sends as supplier i mod `users`, the Import Supplier of its
-    block."""
+    block. `receive_url(user)`: each supplier's Receive Response Service address (DUIS over
+    HTTP), if any."""
     suppliers = bench_users(users)
+
+    def address(user: str) -> str:
+        return f", receive_url: '{receive_url(user)}'" if receive_url else ""
+
     lines = [
         "users:",
         *(
-            f"  - {{id: {u}, roles: [IS], name: Bench supplier {i}}}"
+            f"  - {{id: {u}, roles: [IS], name: Bench supplier {i}{address(u)}}}"
             for i, u in enumerate(suppliers)
         ),
         f"  - {{id: {NETWORK_OPERATOR}, roles: [ED], name: Network operator}}",

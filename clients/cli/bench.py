@@ -1,21 +1,16 @@
-"""`dccsim bench`: the end-to-end load generator."""
+"""`dccsim bench`: the end-to-end load generator (`dccsim.bench`); this module only reads the
+options."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
-if TYPE_CHECKING:
-    pass
+from dccsim.bench.mixes import DEFAULT_HTTP_MIX, DEFAULT_MIX
 
-
-BENCH_MODES = ("unary", "stream", "batch")
-# dccsim.bench.traffic.DEFAULT_MIX, without importing grpc at start.
-BENCH_MIX = "4.1.1=6,4.8.1=4,4.6.1=3,4.12.1=1,11.2=2,2.2=1,6.2.7=1,8.2=1,11.3=1"
+BENCH_MODES = ("unary", "stream", "batch", "http")
+BENCH_MIX = DEFAULT_MIX
 
 
 @click.command()
@@ -26,7 +21,8 @@ BENCH_MIX = "4.1.1=6,4.8.1=4,4.6.1=3,4.12.1=1,11.2=2,2.2=1,6.2.7=1,8.2=1,11.3=1"
     default=("unary",),
     show_default=True,
     type=click.Choice(BENCH_MODES),
-    help="unary (Submit), stream (SubmitStream) or batch (SubmitBatch). Repeatable.",
+    help="unary (Submit), stream (SubmitStream), batch (SubmitBatch), or http (signed DUIS "
+    "POSTed to /api/v1/service*, responses POSTed back to a receiver). Repeatable.",
 )
 @click.option("--clients", default=8, show_default=True, type=click.IntRange(1), help="Clients.")
 @click.option(
@@ -34,9 +30,14 @@ BENCH_MIX = "4.1.1=6,4.8.1=4,4.6.1=3,4.12.1=1,11.2=2,2.2=1,6.2.7=1,8.2=1,11.3=1"
     default=1,
     show_default=True,
     type=click.IntRange(1),
-    help="Suppliers the clients send as (client i as supplier i mod N); one subscriber each.",
+    help="Suppliers the clients send as (client i as supplier i mod N); one subscriber each. "
+    "HTTP: every client sends as its own supplier.",
 )
-@click.option("--channels", default=2, show_default=True, type=click.IntRange(1))
+@click.option(
+    "--channels",
+    type=click.IntRange(1),
+    help="gRPC channels the clients share [default: 2, or 1 for one client].",
+)
 @click.option(
     "--duration",
     type=click.FloatRange(0, min_open=True),
@@ -46,12 +47,10 @@ BENCH_MIX = "4.1.1=6,4.8.1=4,4.6.1=3,4.12.1=1,11.2=2,2.2=1,6.2.7=1,8.2=1,11.3=1"
 @click.option("--warmup", default=1.0, show_default=True, type=click.FloatRange(0))
 @click.option(
     "--mix",
-    default=BENCH_MIX,
-    show_default=True,
     help="SRVs and weights, or a named mix: `realistic` (the default: mostly 4.1.1, 4.8.1 and "
-    "4.6.1 meter reads, with 4.12.1, 11.2, 2.2, 6.2.7, 8.2 and 11.3) or `firmware` "
-    "(11.2=8,8.2=1,11.3=1). SRVs: 4.1.1, 4.6.1, 4.8.1, 4.12.1, 6.2.7, 11.2, 8.2, "
-    "11.3 (CV 4 then the signed CV 5), 2.2.",
+    f"4.6.1 meter reads, with 4.12.1, 11.2, 2.2, 6.2.7, 8.2 and 11.3: {DEFAULT_MIX}; over HTTP "
+    f"without 11.3: {DEFAULT_HTTP_MIX}) or `firmware` (11.2=8,8.2=1,11.3=1). SRVs: 4.1.1, "
+    "4.6.1, 4.8.1, 4.12.1, 6.2.7, 11.2, 8.2, 11.3 (CV 4 then the signed CV 5; not over HTTP), 2.2.",
 )
 @click.option(
     "--devices", default=1000, show_default=True, type=click.IntRange(1), help="Fleet size."
@@ -86,6 +85,21 @@ BENCH_MIX = "4.1.1=6,4.8.1=4,4.6.1=3,4.12.1=1,11.2=2,2.2=1,6.2.7=1,8.2=1,11.3=1"
 @click.option("--no-pin", is_flag=True, help="Pin nothing (default: server CPU 0, bench CPU 1).")
 @click.option("--drain-timeout", default=10.0, show_default=True, type=click.FloatRange(0))
 @click.option(
+    "--verify-every",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1),
+    help="HTTP: check the DSP's signature on one delivered response in N (after the window).",
+)
+@click.option(
+    "--http-pool-rate",
+    default=2000.0,
+    show_default=True,
+    type=click.FloatRange(0, min_open=True),
+    help="HTTP: requests signed before the run, per second of warm-up and window (a window "
+    "that uses them all ends early, and says so).",
+)
+@click.option(
     "--json",
     "json_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -95,11 +109,11 @@ def bench(
     modes: tuple[str, ...],
     clients: int,
     users: int,
-    channels: int,
+    channels: int | None,
     duration: float | None,
     requests: int | None,
     warmup: float,
-    mix: str,
+    mix: str | None,
     devices: int,
     batch_size: int,
     window: int,
@@ -111,18 +125,15 @@ def bench(
     echo_only: bool,
     no_pin: bool,
     drain_timeout: float,
+    verify_every: int,
+    http_pool_rate: float,
     json_path: Path | None,
 ) -> None:
     """End-to-end load: CLIENTS clients over CHANNELS channels send a Service Request mix to a
     `dccsim serve` (or --server), every delivered response is matched to its request, and an
     empty echo service set up the same way is driven identically for the ratio."""
-    import shlex
-    import sys
-
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from dccsim.bench.report import contention_notes, report_table
-    from dccsim.bench.run import BenchConfig, run_bench
+    from dccsim.bench.console import print_report, run_with_progress
+    from dccsim.bench.run import BenchConfig
 
     if no_echo and echo_only:
         raise click.UsageError("--no-echo and --echo-only exclude each other")
@@ -147,34 +158,11 @@ def bench(
         echo_processes=() if no_echo else tuple(dict.fromkeys(echo_processes)),
         pin=not no_pin,
         drain_timeout=drain_timeout,
+        verify_every=verify_every,
+        http_pool_rate=http_pool_rate,
     )
     try:
         config.check()
     except ValueError as error:
         raise click.UsageError(str(error)) from None
-    console = Console(stderr=True)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[figure]}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        refresh_per_second=4,
-    ) as bar:
-        task = bar.add_task("starting", total=None, figure="")
-
-        def tick(phase: str, done: float, total: float | None) -> None:
-            figure = f"{done:,.1f} / {total:,.1f}" if total else ""
-            bar.update(task, description=phase, completed=done, total=total, figure=figure)
-
-        report = run_bench(config, tick).as_dict()
-    report["command"] = shlex.join(["dccsim", *sys.argv[1:]])
-    Console().print(report_table(report))
-    for mode, met in report["targets"].items():
-        click.echo(f"{mode}: " + ", ".join(f"{k}={'yes' if v else 'NO'}" for k, v in met.items()))
-    for note in contention_notes(report):
-        click.echo(f"warning: {note}", err=True)
-    if json_path is not None:
-        json_path.write_text(json.dumps(report, indent=2) + "\n")
-        click.echo(f"figures written to {json_path}")
+    print_report(run_with_progress(config), json_path)
