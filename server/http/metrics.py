@@ -17,13 +17,19 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections import Counter, deque
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 
@@ -47,14 +53,7 @@ class ServerMetrics:
         # Counter suffices: a labelled prometheus Counter would take a lock of its own per
         # request on the hot path.
         self._answers: Counter[tuple[str, str]] = Counter()
-        self._latency = Histogram(
-            "dccsim_request_duration_seconds",
-            "Unary Service Requests (DUIS over HTTP, gRPC Submit, the console) from arrival at "
-            "the host to a durable answer, by SRV.",
-            ["srv"],
-            buckets=LATENCY_BUCKETS,
-            registry=self.registry,
-        )
+        self._latency = _LatencyTally(LATENCY_BUCKETS)
         self._snapshots = Histogram(
             "dccsim_snapshot_duration_seconds",
             "Snapshots handed to the state file (the count is the number of snapshots), and how "
@@ -62,7 +61,7 @@ class ServerMetrics:
             buckets=SNAPSHOT_BUCKETS,
             registry=self.registry,
         )
-        self.registry.register(_ScrapeTimeCollector(host, self._answers))
+        self.registry.register(_ScrapeTimeCollector(host, self._answers, self._latency))
         self._host = host
 
     def attach(self) -> None:
@@ -75,7 +74,7 @@ class ServerMetrics:
         self._answers[(srv, str(code))] += 1
 
     def request_took(self, srv: str, seconds: float) -> None:
-        self._latency.labels(srv).observe(seconds)
+        self._latency.observe(srv, seconds)
 
     def snapshot_took(self, seconds: float) -> None:
         self._snapshots.observe(seconds)
@@ -90,15 +89,18 @@ class ServerMetrics:
 class _ScrapeTimeCollector(Collector):
     """What is read when Prometheus scrapes: the answer counts, and the host's current state."""
 
-    def __init__(self, host: DspHost, answers: Counter[tuple[str, str]]) -> None:
+    def __init__(
+        self, host: DspHost, answers: Counter[tuple[str, str]], latency: _LatencyTally
+    ) -> None:
         self._host = host
         self._answers = answers
+        self._latency = latency
         self._decisions = _DecisionTally()
 
     def describe(self) -> list:
         return []  # families vary with what has happened; described as they are collected
 
-    def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
+    def collect(self) -> Iterator[Metric]:
         host = self._host
         requests = CounterMetricFamily(
             "dccsim_requests",
@@ -111,6 +113,7 @@ class _ScrapeTimeCollector(Collector):
         for (srv, code), count in answers:
             requests.add_metric([srv, code], count)
         yield requests
+        yield self._latency.family()
 
         pending = GaugeMetricFamily(
             "dccsim_deliveries_pending",
@@ -139,6 +142,44 @@ class _ScrapeTimeCollector(Collector):
             )
 
 
+class _LatencyTally:
+    """A histogram by SRV, kept cheaply: on the hot path a prometheus Histogram's labels() and
+    observe() cost several times a request's own bookkeeping; this is a bisect and two
+    additions under one lock."""
+
+    def __init__(self, bounds: Sequence[float]) -> None:
+        self._bounds = tuple(bounds)
+        self._lock = threading.Lock()
+        # SRV -> [count per bucket (the last one: above every bound)..., sum of seconds]
+        self._rows: dict[str, list[float]] = {}
+
+    def observe(self, srv: str, seconds: float) -> None:
+        bucket = bisect_left(self._bounds, seconds)
+        with self._lock:
+            row = self._rows.get(srv)
+            if row is None:
+                row = self._rows[srv] = [0.0] * (len(self._bounds) + 2)
+            row[bucket] += 1
+            row[-1] += seconds
+
+    def family(self) -> HistogramMetricFamily:
+        family = HistogramMetricFamily(
+            "dccsim_request_duration_seconds",
+            "Unary Service Requests (DUIS over HTTP, gRPC Submit, the console) from arrival at "
+            "the host to a durable answer, by SRV.",
+            labels=["srv"],
+        )
+        with self._lock:
+            rows = {srv: list(row) for srv, row in self._rows.items()}
+        for srv, row in sorted(rows.items()):
+            cumulative, buckets = 0.0, []
+            for bound, count in zip((*map(str, self._bounds), "+Inf"), row[:-1], strict=True):
+                cumulative += count
+                buckets.append((bound, cumulative))
+            family.add_metric([srv], buckets, sum_value=row[-1])
+        return family
+
+
 class _DecisionTally:
     """Cumulative fault decisions by action, stage and SRV, counted from the decision log."""
 
@@ -150,10 +191,9 @@ class _DecisionTally:
 
     def collect(self, host: DspHost) -> Iterator[CounterMetricFamily]:
         with self._lock:
-            with host.lock:
-                new, complete = _after(host.dsp.faults.decisions, self._last)
-                if new:
-                    self._last = new[-1]
+            new, complete = _after(host.queries.fault_decisions(), self._last)
+            if new:
+                self._last = new[-1]
             if not complete:
                 self._missed += 1
             for decision in new:
@@ -178,7 +218,7 @@ class _DecisionTally:
 
 
 def _after(
-    decisions: deque[FaultDecision], last: FaultDecision | None
+    decisions: Sequence[FaultDecision], last: FaultDecision | None
 ) -> tuple[list[FaultDecision], bool]:
     """The decisions (oldest first) after `last`, and whether `last` was found (or nothing had
     been seen yet). Walks back from the newest: a scrape costs what is new."""

@@ -1,17 +1,20 @@
-"""What the console shows, read through the host: plain values, copied under the host's lock.
+"""What the console shows, read through the host's named queries (`DspHost.queries`).
 
-Each function takes the lock only to copy what it needs (a list of the fleet's records is a copy
+Each read copies what it needs under the host's lock (a tuple of the fleet's records is a copy
 of references; records are frozen and replaced, never changed), then filters and counts outside
 it, so a page over a million devices does not hold up the requests. Every call blocks: the
 handlers run them in worker threads, never on the event loop.
+
+Three reads have no named query yet and take the lock here: the Users with their names, the
+next RequestID counter (`Dsp.counters`) and the journal's events (`Journal.since`).
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from dccsim.server.core.codes import DccAlertCode
@@ -19,6 +22,7 @@ from dccsim.server.core.faults import FaultDecision, FaultRule
 from dccsim.server.core.journal import Event, EventKind
 from dccsim.server.core.records import CplEntry, CplStatus, SmiRecord, User
 from dccsim.server.runtime.host import DspHost
+from dccsim.server.runtime.queries import ClockView, journal_feed
 
 # The most rows a fleet page shows; the rest are a "next" link away.
 PAGE_SIZE = 100
@@ -65,13 +69,6 @@ class FleetPage:
 
 
 @dataclass(frozen=True, slots=True)
-class ClockView:
-    now: datetime
-    rate: float
-    pending_actions: int  # future-dated work held on the virtual clock
-
-
-@dataclass(frozen=True, slots=True)
 class FirmwareCount:
     device_type: str
     model: str
@@ -93,10 +90,8 @@ class CampaignProgress:
 
 
 def fleet_page(host: DspHost, query: FleetQuery, page_size: int = PAGE_SIZE) -> FleetPage:
-    with host.lock:
-        state = host.dsp.state
-        records = list(state.smi)
-        cpl = {(e.manufacturer, e.model, e.firmware_version): e.status for e in state.cpl}
+    records = host.queries.devices()
+    cpl = _cpl_statuses(host)
     needle = query.search.strip().lower()
     matched: list[SmiRecord] = []
     statuses: Counter[str] = Counter()
@@ -115,11 +110,11 @@ def fleet_page(host: DspHost, query: FleetQuery, page_size: int = PAGE_SIZE) -> 
         if needle and not _mentions(record, needle):
             continue
         matched.append(record)
-    matched.sort(key=lambda r: r.device_id)
     start = max(query.offset, 0)
+    # The page's rows in device ID order, without sorting a whole million-device fleet.
+    first = heapq.nsmallest(start + page_size, matched, key=lambda r: r.device_id)
     rows = [
-        FleetRow(r, cpl.get((r.manufacturer, r.model, r.firmware_version)))
-        for r in matched[start : start + page_size]
+        FleetRow(r, cpl.get((r.manufacturer, r.model, r.firmware_version))) for r in first[start:]
     ]
     return FleetPage(
         rows,
@@ -138,36 +133,35 @@ def _mentions(record: SmiRecord, needle: str) -> bool:
     )
 
 
+def _cpl_statuses(host: DspHost) -> dict[tuple[str, str, str], CplStatus]:
+    return {
+        (e.manufacturer, e.model, e.firmware_version): e.status for e in host.queries.cpl_entries()
+    }
+
+
 def cpl_entries(host: DspHost) -> list[CplEntry]:
-    with host.lock:
-        entries = list(host.dsp.state.cpl)
+    entries = host.queries.cpl_entries()
     return sorted(entries, key=lambda e: (e.manufacturer, e.model, e.firmware_version))
 
 
 def devices_on(host: DspHost) -> dict[tuple[str, str, str], int]:
     """How many devices run each (manufacturer, model, firmware version)."""
-    with host.lock:
-        records = list(host.dsp.state.smi)
+    records = host.queries.devices()
     return Counter((r.manufacturer, r.model, r.firmware_version) for r in records)
 
 
 def fault_rules(host: DspHost) -> dict[int, FaultRule]:
-    with host.lock:
-        return host.dsp.faults.rules()
+    return host.queries.fault_rules()
 
 
 def recent_decisions(host: DspHost, most: int = 50) -> list[FaultDecision]:
     """The latest fault decisions, newest first."""
-    with host.lock:
-        decisions = host.dsp.faults.decisions
-        latest = [decisions[-i] for i in range(1, min(most, len(decisions)) + 1)]
-    return latest
+    decisions = host.queries.fault_decisions()
+    return list(reversed(decisions[-most:]))
 
 
 def clock(host: DspHost) -> ClockView:
-    with host.lock:
-        dsp = host.dsp
-        return ClockView(dsp.now(), dsp.clock.rate, len(dsp.state.scheduler))
+    return host.queries.clock()
 
 
 def users(host: DspHost) -> list[User]:
@@ -183,8 +177,7 @@ def next_counter(host: DspHost, originator: str, target: str) -> int:
 
 
 def last_event(host: DspHost) -> int:
-    with host.lock:
-        return host.dsp.journal.last_sequence
+    return host.queries.last_event()
 
 
 def events_since(host: DspHost, after: int, most: int = EVENTS_PER_READ) -> list[Event]:
@@ -206,17 +199,14 @@ def latest_events(host: DspHost, most: int = EVENTS_PER_READ) -> list[Event]:
 
 def wait_for_events(host: DspHost, after: int, timeout: float) -> list[Event]:
     """Events after `after`; if there are none, wait up to `timeout` for some (a live log)."""
-    host.wait_moved(lambda dsp: dsp.journal.last_sequence, after, timeout)
+    host.wait_moved(journal_feed().probe, after, timeout)
     return events_since(host, after)
 
 
 def campaign_progress(host: DspHost) -> CampaignProgress:
-    with host.lock:
-        state = host.dsp.state
-        records = list(state.smi)
-        cpl = {(e.manufacturer, e.model, e.firmware_version): e.status for e in state.cpl}
-        journal = host.dsp.journal
-        window = journal.since(max(journal.last_sequence - CAMPAIGN_EVENT_WINDOW, 0))
+    records = host.queries.devices()
+    cpl = _cpl_statuses(host)
+    window = latest_events(host, CAMPAIGN_EVENT_WINDOW)
     tally: Counter[tuple[str, str, str, str, str]] = Counter()
     for r in records:
         key = (r.manufacturer, r.model, r.firmware_version)
