@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, NoReturn
 
 import click
+from rich.console import Console
+from rich.table import Table
 
 from dccsim.server.core.baseline import Baseline
 
@@ -15,6 +17,8 @@ if TYPE_CHECKING:  # grpc is imported only by the commands that talk to a server
     from dccsim.clients.client import Client
 
 BASELINES = click.Choice([b.value for b in Baseline])
+# An EUI-64 as the API writes it (00-DB-12-34-56-78-90-A0): table columns never cut one short.
+EUI_WIDTH = 23
 
 server_option = click.option(
     "--server",
@@ -53,3 +57,14 @@ def session(server: str) -> Iterator[Client]:
 def fail(error: Exception) -> NoReturn:
     field = getattr(error, "field", None)
     raise click.ClickException(f"{error} (field: {field})" if field else str(error))
+
+
+def show(table: Table) -> None:
+    """Print a table; into a pipe or a file at its full width (nothing cut short for a script),
+    on a terminal at the terminal's."""
+    console = Console()
+    if not console.is_terminal:
+        # Measured unbounded: a measure within the console's own width is capped at that width.
+        natural = console.measure(table, options=console.options.update_width(10_000)).maximum
+        console = Console(width=max(console.width, natural))
+    console.print(table)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-from dccsim.clients.cli.common import server_option, session
+from dccsim.clients.cli.common import server_option, session, show
 
 
 @click.command()
@@ -55,4 +54,4 @@ def cpl(server: str, remove: tuple[str, str, str] | None, create: bool, as_json:
     for e in entries:
         status = word(types_pb2.CplStatus.DESCRIPTOR, e.status)
         table.add_row(e.manufacturer, e.model, e.firmware_version, status)
-    Console().print(table)
+    show(table)

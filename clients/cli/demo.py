@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from dccsim.clients.cli.common import show
 from dccsim.server.core.baseline import Baseline
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.fleet import example_fleet
@@ -42,7 +43,7 @@ def demo(baseline: str, as_json: bool) -> None:
         table.add_row(
             step.action, step.answer, step.device_status, step.smi_firmware, step.device_firmware
         )
-    console.print(table)
+    show(table)
     for user_id, count in sorted(dsp.state.outboxes.snapshot().items()):
         codes = [_describe(entry.message) for entry in dsp.pending(user_id)]
         console.print(f"[bold]{user_id}[/bold]: {count} message(s) waiting: {', '.join(codes)}")
@@ -72,7 +73,7 @@ def fleet(as_json: bool) -> None:
         table.add_row(
             r.device_id, r.device_type, r.smets, r.model, r.firmware_version, r.status, r.mpxn or ""
         )
-    Console().print(table)
+    show(table)
     for user in example.users:
         roles = ",".join(sorted(user.roles))
         click.echo(f"user {user.user_id} {user.name} roles={roles} DUIS {user.interface_version}")

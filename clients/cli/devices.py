@@ -6,10 +6,9 @@ import json
 from datetime import UTC, datetime
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-from dccsim.clients.cli.common import server_option, session
+from dccsim.clients.cli.common import EUI_WIDTH, server_option, session, show
 
 
 @click.command()
@@ -36,8 +35,12 @@ def devices(server: str, status: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([message_dict(d) for d in found], indent=2))
         return
+    if not found:
+        click.echo(f"no devices in status {status}" if status else "no devices")
+        return
     table = Table(title=f"{len(found)} device(s)")
-    for column in ("device", "type", "SMETS", "firmware", "status", "MPxN"):
+    table.add_column("device", no_wrap=True, min_width=EUI_WIDTH)
+    for column in ("type", "SMETS", "firmware", "status", "MPxN"):
         table.add_column(column)
     for d in found:
         table.add_row(
@@ -48,7 +51,7 @@ def devices(server: str, status: str | None, as_json: bool) -> None:
             word(types_pb2.SmiStatus.DESCRIPTOR, d.status),
             d.mpxn,
         )
-    Console().print(table)
+    show(table)
 
 
 @click.command("raise-alert")

@@ -6,10 +6,9 @@ import json
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-from dccsim.clients.cli.common import server_option, session
+from dccsim.clients.cli.common import EUI_WIDTH, server_option, session, show
 
 if TYPE_CHECKING:
     from google.protobuf.timestamp_pb2 import Timestamp
@@ -59,16 +58,21 @@ def faults(
             shown, table = rules, rules_table(rules)
     if as_json:
         click.echo(json.dumps([message_dict(r) for r in shown], indent=2))
+    elif not shown:
+        click.echo("no fault decisions" if decisions else "no fault rules")
     else:
-        Console().print(table)
+        show(table)
 
 
 def rules_table(rules: list[control_pb2.FaultRuleEntry]) -> Table:
     from dccsim.clients.cli.words import word
     from dccsim.v1 import types_pb2
 
-    table = Table(title=f"{len(rules)} fault rule(s)" if rules else "no fault rules")
-    for column in ("rule", "action", "stage", "selects", "triggers", "effect"):
+    table = Table(title=f"{len(rules)} fault rule(s)")
+    for column in ("rule", "action", "stage"):
+        table.add_column(column)
+    table.add_column("selects", overflow="fold")
+    for column in ("triggers", "effect"):
         table.add_column(column)
     for entry in rules:
         rule = entry.rule
@@ -77,11 +81,11 @@ def rules_table(rules: list[control_pb2.FaultRuleEntry]) -> Table:
             selects.append(word(types_pb2.DeviceType.DESCRIPTOR, rule.device_type))
         if rule.smets:
             selects.append(word(types_pb2.SmetsVersion.DESCRIPTOR, rule.smets))
-        selects.extend(rule.device_ids)
+        selects.extend(rule.device_ids)  # EUI-64s: the column folds, never truncates
         if rule.alert_code and rule.action != "raise-alert":
             selects.append(f"alert 0x{rule.alert_code:04X}")
         triggers = []
-        if rule.HasField("probability"):
+        if rule.HasField("probability") and rule.probability != 1:
             triggers.append(f"{rule.probability:g} of matches")
         if rule.HasField("first_n"):
             triggers.append(f"first {rule.first_n}")
@@ -108,9 +112,12 @@ def rules_table(rules: list[control_pb2.FaultRuleEntry]) -> Table:
 
 
 def decisions_table(decisions: list[control_pb2.FaultDecision]) -> Table:
-    table = Table(title=f"{len(decisions)} fault decision(s)" if decisions else "no decisions")
-    for column in ("at", "rule", "action", "stage", "SRV", "device", "request", "alert"):
+    table = Table(title=f"{len(decisions)} fault decision(s)")
+    for column in ("at", "rule", "action", "stage", "SRV"):
         table.add_column(column)
+    table.add_column("device", no_wrap=True, min_width=EUI_WIDTH)
+    table.add_column("request", overflow="fold")
+    table.add_column("alert")
     for d in decisions:
         table.add_row(
             _time(d.at),
