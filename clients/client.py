@@ -26,6 +26,7 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
 from dccsim.clients.connection import ClientSecurity, open_aio_channel, open_channel
+from dccsim.clients.pre_command_signing import PreCommandSigner
 from dccsim.v1 import (
     control_pb2,
     control_pb2_grpc,
@@ -33,6 +34,7 @@ from dccsim.v1 import (
     supplier_pb2_grpc,
     types_pb2,
 )
+from dccsim.v1.refusals import DOMAIN, Refusal
 
 DEFAULT_TARGET = "127.0.0.1:50051"
 ACB_ID = "90-B3-D5-1F-30-00-00-02"
@@ -61,36 +63,45 @@ class AcknowledgementLost(DccsimError):
     """Fault injection lost the acknowledgement; the request itself ran."""
 
 
+# The client half of the contract's error table (dccsim.v1.refusals): the exception each refusal
+# is raised as, whether it came as a failed call's status or as a batch item's SubmitError.
+_EXCEPTIONS: dict[Refusal, Callable[[str, str | None], DccsimError]] = {
+    Refusal.MALFORMED: InvalidRequest,
+    Refusal.NOT_FOUND: lambda message, _field: NotFoundError(message),
+    Refusal.NOT_SIMULATED: lambda message, _field: NotSimulatedError(message),
+    Refusal.ACKNOWLEDGEMENT_LOST: lambda message, _field: AcknowledgementLost(message),
+}
+
+
 def _translate(error: grpc.RpcError) -> Exception:
-    code = error.code() if isinstance(error, grpc.Call) else None
-    message = error.details() if isinstance(error, grpc.Call) else str(error)
-    if code is grpc.StatusCode.INVALID_ARGUMENT:
-        field = None
-        status = rpc_status.from_call(error) if isinstance(error, grpc.Call) else None
-        for detail in status.details if status else ():
-            bad = error_details_pb2.BadRequest()
-            if detail.Unpack(bad) and bad.field_violations:
-                field = bad.field_violations[0].field
-        return InvalidRequest(message, field)
-    if code is grpc.StatusCode.NOT_FOUND:
-        return NotFoundError(message)
-    if code is grpc.StatusCode.UNIMPLEMENTED:
-        return NotSimulatedError(message)
-    return error
+    """A failed call as the DccsimError its refusal is; any other failure (the network, a
+    deadline, the server's limits) as it came."""
+    if not isinstance(error, grpc.Call):
+        return error
+    refusal = Refusal.of(error.code())
+    if refusal is None:
+        return error
+    status = rpc_status.from_call(error)
+    decided = False  # by dccsim (its ErrorInfo), not by the network: an UNAVAILABLE may be either
+    field = None
+    for detail in status.details if status else ():
+        info = error_details_pb2.ErrorInfo()
+        if detail.Unpack(info) and info.domain == DOMAIN:
+            decided = True
+        bad = error_details_pb2.BadRequest()
+        if detail.Unpack(bad) and bad.field_violations:
+            field = bad.field_violations[0].field
+    if refusal is Refusal.ACKNOWLEDGEMENT_LOST and not decided:
+        return error
+    return _EXCEPTIONS[refusal](error.details() or "", field)
 
 
 def _refusal(error: supplier_pb2.SubmitError) -> DccsimError:
     """One refused item of a batch, as the exception a unary Submit would have raised."""
-    match error.code:
-        case "INVALID_ARGUMENT":
-            return InvalidRequest(error.message, error.field or None)
-        case "NOT_FOUND":
-            return NotFoundError(error.message)
-        case "UNIMPLEMENTED":
-            return NotSimulatedError(error.message)
-        case "UNAVAILABLE":
-            return AcknowledgementLost(error.message)
-    return DccsimError(f"{error.code}: {error.message}")
+    refusal = Refusal.of(error.status_code)
+    if refusal is None:
+        return DccsimError(f"{error.code or error.status_code}: {error.message}")
+    return _EXCEPTIONS[refusal](error.message, error.field or None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,12 +158,21 @@ class _Counters:
         return next(self._next)
 
 
-def _signed_leg(first: supplier_pb2.SubmitRequest, pre: supplier_pb2.SubmitResponse):
+def _signed_leg(
+    first: supplier_pb2.SubmitRequest,
+    pre: supplier_pb2.SubmitResponse,
+    signer: PreCommandSigner | None,
+):
+    """The CV 5 leg: the PreCommand signed with the User's DS key (GBCS-03). Without a signer
+    the payload goes back as it came, which only dccsim's opaque token may."""
+    payload = pre.pre_command.payload
+    if signer is not None:
+        payload = signer.sign(first.request_id.split(":", 1)[0], payload)
     return supplier_pb2.SubmitRequest(
         request_id=first.request_id,
         service_reference_variant=first.service_reference_variant,
         command_variant=CRITICAL_SIGNED,
-        signed_pre_command=supplier_pb2.SignedPreCommand(payload=pre.pre_command.payload),
+        signed_pre_command=supplier_pb2.SignedPreCommand(payload=payload),
     )
 
 
@@ -163,14 +183,17 @@ class Client:
         *,
         channel: grpc.Channel | None = None,
         security: ClientSecurity | None = None,
+        signer: PreCommandSigner | None = None,
     ) -> None:
         """`security`: TLS, a client certificate (mutual TLS) and the operator token (SEC-01,
-        SEC-02); plaintext without it."""
+        SEC-02); plaintext without it. `signer`: the Users' DS keys, with which `send_critical`
+        signs each GBCS PreCommand (GBCS-03), e.g. `PreCommandSigner(directory=exported_keys)`."""
         self._own_channel = channel is None
         self.channel = channel or open_channel(target, security)
         self.supplier = supplier_pb2_grpc.SupplierServiceStub(self.channel)
         self.control = control_pb2_grpc.ControlServiceStub(self.channel)
         self.next_counter = _Counters()
+        self.signer = signer
 
     def __enter__(self) -> Self:
         return self
@@ -232,7 +255,7 @@ class Client:
         pre = self._call(self.supplier.Submit, first)
         if not pre.HasField("pre_command"):
             return Answer.of(pre)
-        return self.submit(_signed_leg(first, pre))
+        return self.submit(_signed_leg(first, pre, self.signer))
 
     def _transform_leg(
         self, srv: str, user: str, target: str, body: dict[str, Any], execute_at: datetime | None
@@ -296,7 +319,7 @@ class Client:
         firsts = [self._transform_leg(srv, user, target, body, execute_at) for target in targets]
         outcomes = self.submit_batch(firsts)
         signed = {
-            index: _signed_leg(first, outcome.message)
+            index: _signed_leg(first, outcome.message, self.signer)
             for index, (first, outcome) in enumerate(zip(firsts, outcomes, strict=True))
             if isinstance(outcome, Answer) and outcome.message.HasField("pre_command")
         }
@@ -459,11 +482,18 @@ class Client:
 class AsyncClient:
     """The asyncio twin of `Client` for Service Requests and deliveries."""
 
-    def __init__(self, target: str = DEFAULT_TARGET, *, security: ClientSecurity | None = None):
+    def __init__(
+        self,
+        target: str = DEFAULT_TARGET,
+        *,
+        security: ClientSecurity | None = None,
+        signer: PreCommandSigner | None = None,
+    ):
         self.channel = open_aio_channel(target, security)
         self.supplier = supplier_pb2_grpc.SupplierServiceStub(self.channel)
         self.control = control_pb2_grpc.ControlServiceStub(self.channel)
         self.next_counter = _Counters()
+        self.signer = signer
 
     async def __aenter__(self) -> Self:
         return self
@@ -521,7 +551,7 @@ class AsyncClient:
         pre = (await self.submit(first)).message
         if not pre.HasField("pre_command"):
             return Answer.of(pre)
-        return await self.submit(_signed_leg(first, pre))
+        return await self.submit(_signed_leg(first, pre, self.signer))
 
     async def read_firmware_version(self, *, user: str, device: str) -> Answer:
         return await self.send(
