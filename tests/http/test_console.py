@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
 from dccsim.server.core.fleet import example_fleet
+from dccsim.server.http.console.live import MAX_STREAMS
 from dccsim.server.http.console.options import ConsoleOptions
 from dccsim.server.keys import keystore_for
 from dccsim.server.keys.keystore import KeyStore
@@ -320,3 +322,25 @@ def _stream_until(running: ConsoleServer, after: int, request_id: str, wanted: s
             if wanted in seen:
                 return seen
     raise AssertionError(f"{wanted!r} never came; saw {seen}")
+
+
+@pytest.mark.spec("SEC-04")
+def test_live_logs_are_bounded_and_end_when_the_server_stops() -> None:
+    with console_server() as running:
+        url = running.url("/console/log/stream")
+        streams = [urllib.request.urlopen(url, timeout=10) for _ in range(MAX_STREAMS)]
+        try:
+            for stream in streams:
+                assert stream.readline() == b"retry: 2000\n"
+            assert Browser().get(url).status == 503  # one more: the browser retries later
+            assert Browser().get(running.url("/console/fleet")).status == 200  # others served
+            started = time.monotonic()
+        except BaseException:
+            for stream in streams:
+                stream.close()
+            raise
+    # Leaving the block stopped the server: every open stream has ended, promptly.
+    assert time.monotonic() - started < 5
+    for stream in streams:
+        assert stream.read().strip() in (b"", b": quiet")  # read() returns: the stream ended
+        stream.close()

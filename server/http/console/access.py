@@ -31,16 +31,14 @@ def listens_on_loopback(host: str) -> bool:
 
 class ConsoleAccess:
     def __init__(self, options: ConsoleOptions, listen_host: str) -> None:
-        self._token = options.operator_token
-        if options.allow_changes is False:
-            self._open_without_token = False
-            self._token = None  # read-only: not even the token opens it
-            self._closed = True
-        else:
-            self._closed = False
-            self._open_without_token = self._token is None and (
-                options.allow_changes is True or listens_on_loopback(listen_host)
-            )
+        # allow_changes=False: read-only, whatever else is set (not even the token opens it).
+        self._closed = options.allow_changes is False
+        self._token = None if self._closed else options.operator_token
+        self._open_without_token = (
+            not self._closed
+            and self._token is None
+            and (options.allow_changes is True or listens_on_loopback(listen_host))
+        )
 
     @property
     def needs_login(self) -> bool:
