@@ -84,6 +84,21 @@ class TwoStepFirmware:
         self.held_image: FirmwareImage | None = None
         self.pending: PendingActivation | None = None
 
+    # The snapshot contract (dccsim.server.store.codec).
+    def to_data(self) -> dict[str, object]:
+        return {
+            "running_version": self.running_version,
+            "held_image": self.held_image,
+            "pending": self.pending,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, object]) -> TwoStepFirmware:
+        firmware = cls(str(data["running_version"]))
+        firmware.held_image = data["held_image"]  # type: ignore[assignment]
+        firmware.pending = data["pending"]  # type: ignore[assignment]
+        return firmware
+
     def receive(self, image: FirmwareImage, *, verifies: bool = True) -> DistributionReceipt:
         # An image that fails verification is discarded, so it can never be activated.
         if verifies and image.size > 0:
@@ -134,6 +149,16 @@ class SingleStepFirmware(TwoStepFirmware):
     def __init__(self, running_version: str) -> None:
         super().__init__(running_version)
         self._applied_hashes: set[bytes] = set()
+
+    def to_data(self) -> dict[str, object]:
+        return {**super().to_data(), "applied_hashes": self._applied_hashes}
+
+    @classmethod
+    def from_data(cls, data: dict[str, object]) -> SingleStepFirmware:
+        firmware = super().from_data(data)
+        assert isinstance(firmware, SingleStepFirmware)
+        firmware._applied_hashes = set(data["applied_hashes"])  # type: ignore[call-overload]
+        return firmware
 
     def activate(self, image_hash: bytes) -> ActivationResult:
         if self.held_image is None and image_hash in self._applied_hashes:

@@ -15,6 +15,16 @@ class DeviceNetwork:
         # What the fleet's meters measure: derived per device when read, never stored per device.
         self.consumption = consumption or ConsumptionModel()
 
+    # The snapshot contract (dccsim.server.store.codec).
+    def to_data(self) -> dict[str, object]:
+        return {"devices": list(self._devices.values()), "consumption": self.consumption}
+
+    @classmethod
+    def from_data(cls, data: dict[str, object]) -> DeviceNetwork:
+        network = cls(data["consumption"])  # type: ignore[arg-type]
+        network._devices = {d.device_id: d for d in data["devices"]}  # type: ignore[attr-defined]
+        return network
+
     def readings(self, device: SimulatedDevice) -> Readings | None:
         """What a meter measures (None for a device that measures nothing)."""
         return self.consumption.readings(device.device_id, device.device_type)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,6 +12,16 @@ from datetime import UTC, datetime, timedelta
 
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
 UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_COUNT = re.compile(r"count\((-?\d+)\)")
+
+
+def count_position(counter: itertools.count[int]) -> int:
+    """The next value an itertools.count will give, read from its repr: reading it by `next`
+    would consume it (and pickling a count is deprecated). For the snapshot contracts."""
+    match = _COUNT.fullmatch(repr(counter))
+    if match is None:
+        raise ValueError(f"not a counter of integers: {counter!r}")
+    return int(match.group(1))
 
 
 class VirtualClock:
@@ -45,6 +56,17 @@ class VirtualClock:
         now, rate = state["now"], state["rate"]
         assert isinstance(now, datetime) and isinstance(rate, int | float)
         self.__init__(now, rate=float(rate))  # type: ignore[misc]
+
+    # The snapshot contract (dccsim.server.store.codec): the same two values, as data.
+    def to_data(self) -> dict[str, object]:
+        return {"now": self.now(), "rate": self._rate}
+
+    @classmethod
+    def from_data(cls, data: dict[str, object]) -> VirtualClock:
+        now, rate = data["now"], data["rate"]
+        if not isinstance(now, datetime) or not isinstance(rate, int | float):
+            raise ValueError(f"not a clock: {data!r}")
+        return cls(now, rate=float(rate))
 
     @property
     def rate(self) -> float:
@@ -150,6 +172,24 @@ class Scheduler:
 
     def pending(self) -> list[tuple[datetime, str]]:
         return [(t.due, t.label) for t in sorted(self._heap)]
+
+    # The snapshot contract: each timer's work is a `functools.partial` of a function of the SRV
+    # registry, which the store's codec writes as that function's name and its arguments.
+    def to_data(self) -> dict[str, object]:
+        return {
+            "timers": [(t.due, t.sequence, t.action, t.label) for t in self._heap],
+            "next_sequence": count_position(self._sequence),
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, object]) -> Scheduler:
+        scheduler = cls()
+        timers = data["timers"]
+        assert isinstance(timers, list)
+        # Written in heap order, so the heap needs no rebuilding.
+        scheduler._heap = [_Timer(due, seq, action, label) for due, seq, action, label in timers]
+        scheduler._sequence = itertools.count(int(data["next_sequence"]))  # type: ignore[call-overload]
+        return scheduler
 
     def cancel(self, label: str) -> int:
         """Drop the work labelled `label`; return how much was dropped."""

@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from dccsim.devices.alerts import CATALOGUE as ALERT_CATALOGUE
 from dccsim.devices.kinds import DeviceType, SmetsVersion
+from dccsim.server.core.clock import count_position
 from dccsim.server.core.errors import InvalidField
 
 
@@ -168,6 +169,26 @@ class FaultPlan:
         self._random = random.Random(self.seed)
         self._rules: dict[int, _ActiveRule] = {}
         self._ids = itertools.count(1)
+
+    # The snapshot contract (dccsim.server.store.codec): the seed, the rules, the decisions, and
+    # the generator's position, which decides every later probabilistic rule (FAULT-02).
+    def to_data(self) -> dict[str, object]:
+        return {
+            "seed": self.seed,
+            "decisions": self.decisions,
+            "random": self._random.getstate(),
+            "rules": [(a.rule_id, a.rule, a.matched) for a in self._rules.values()],
+            "next_rule_id": count_position(self._ids),
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, object]) -> FaultPlan:
+        plan = cls(int(data["seed"]), data["decisions"])  # type: ignore[arg-type, call-overload]
+        version, internal, gauss = data["random"]  # type: ignore[misc]
+        plan._random.setstate((version, tuple(internal), gauss))
+        plan._rules = {i: _ActiveRule(i, rule, matched) for i, rule, matched in data["rules"]}  # type: ignore[attr-defined]
+        plan._ids = itertools.count(int(data["next_rule_id"]))  # type: ignore[call-overload]
+        return plan
 
     def add(self, rule: FaultRule) -> int:
         rule_id = next(self._ids)

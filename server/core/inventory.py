@@ -37,6 +37,17 @@ class Smi:
                 if record.comms_hub is not None:
                     self._gpf_by_hub[record.comms_hub] = record.device_id
 
+    # The snapshot contract (dccsim.server.store.codec): the records; the indexes follow.
+    def to_data(self) -> dict[str, object]:
+        return {"records": list(self._records.values())}
+
+    @classmethod
+    def from_data(cls, data: dict[str, object]) -> Smi:
+        smi = cls()
+        for record in data["records"]:  # type: ignore[attr-defined]
+            smi.put(record)
+        return smi
+
     def __len__(self) -> int:
         return len(self._records)
 
@@ -133,6 +144,14 @@ class Cpl:
 
     def __iter__(self) -> Iterator[CplEntry]:
         return iter(self._entries.values())
+
+    # The snapshot contract (dccsim.server.store.codec).
+    def to_data(self) -> dict[str, object]:
+        return {"entries": list(self._entries.values())}
+
+    @classmethod
+    def from_data(cls, data: dict[str, object]) -> Cpl:
+        return cls(data["entries"])  # type: ignore[arg-type]
 
     def __len__(self) -> int:
         return len(self._entries)

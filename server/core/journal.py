@@ -106,5 +106,17 @@ class Journal:
         return {"capacity": self._events.maxlen, "sequence": self._sequence}
 
     def __setstate__(self, state: dict[str, int | None]) -> None:
-        self.__init__(state["capacity"] or 0)  # type: ignore[misc]
-        self._sequence = state["sequence"] or 0
+        # Pickles only (the migration of a dccsim-state/3 file): files from before `capacity`
+        # was kept have none, and take the default.
+        self.__init__(state.get("capacity") or 100_000)  # type: ignore[misc]
+        self._sequence = state.get("sequence") or 0
+
+    # The snapshot contract (dccsim.server.store.codec): the same two numbers, as data.
+    def to_data(self) -> dict[str, object]:
+        return {"capacity": self._events.maxlen, "sequence": self._sequence}
+
+    @classmethod
+    def from_data(cls, data: dict[str, object]) -> Journal:
+        journal = cls(int(data["capacity"] or 0))  # type: ignore[call-overload]
+        journal._sequence = int(data["sequence"])  # type: ignore[call-overload]
+        return journal

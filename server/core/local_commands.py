@@ -43,6 +43,16 @@ class LocalCommands:
         while len(self._issued) > MAX_ISSUED:
             del self._issued[next(iter(self._issued))]
 
+    # The snapshot contract (dccsim.server.store.codec): the commands issued, oldest first.
+    def to_data(self) -> dict[str, object]:
+        return {"issued": list(self._issued.values())}
+
+    @classmethod
+    def from_data(cls, data: dict[str, object]) -> LocalCommands:
+        commands = cls()
+        commands._issued = {c.request.request_id: c for c in data["issued"]}  # type: ignore[attr-defined]
+        return commands
+
     def get(self, request_id: RequestId) -> IssuedLocalCommand | None:
         return self._issued.get(request_id)
 

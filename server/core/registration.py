@@ -45,6 +45,17 @@ class RegistrationData:
         # spare capacity. Order matters: the first party registered is the responsible one.
         self._by_mpxn: dict[str, tuple[Registration, ...]] = {}
 
+    # The snapshot contract (dccsim.server.store.codec): every registration, in order.
+    def to_data(self) -> dict[str, object]:
+        return {"registrations": self.all()}
+
+    @classmethod
+    def from_data(cls, data: dict[str, object]) -> RegistrationData:
+        registrations = cls()
+        for registration in data["registrations"]:  # type: ignore[attr-defined]
+            registrations.add(registration)
+        return registrations
+
     def add(self, registration: Registration) -> None:
         mpxn = registration.mpxn
         self._by_mpxn[mpxn] = (*self._by_mpxn.get(mpxn, ()), registration)

@@ -154,6 +154,17 @@ class ScheduleBook:
     def __len__(self) -> int:
         return len(self._schedules)
 
+    # The snapshot contract (dccsim.server.store.codec).
+    def to_data(self) -> dict[str, object]:
+        return {"schedules": list(self._schedules.values()), "last_id": self._last_id}
+
+    @classmethod
+    def from_data(cls, data: dict[str, object]) -> ScheduleBook:
+        book = cls()
+        book._schedules = {s.schedule_id: s for s in data["schedules"]}  # type: ignore[attr-defined]
+        book._last_id = int(data["last_id"])  # type: ignore[call-overload]
+        return book
+
     def __iter__(self) -> Iterator[Schedule]:
         return iter(sorted(self._schedules.values(), key=lambda s: s.schedule_id))
 

@@ -3,51 +3,56 @@
 Why a command log and not tables of records: the core is deterministic (see
 `dccsim.server.core.commands`), so `(instant, command)` pairs in order are a complete record of
 every change -- SMI, CPL, users, registrations, counters, device firmware, outboxes, fault
-decisions -- at the cost of about 70 bytes per change. The commands of one commit go into one row,
-pickled together, which costs far less than pickling them one by one. A snapshot (the whole `Dsp`,
-pickled) bounds how much a restart has to replay; once it is written, the commands it covers are
-deleted.
+decisions -- at the cost of tens of bytes per change. The commands of one commit go into one row.
+A snapshot (the whole DSP) bounds how much a restart has to replay; once it is written, the
+commands it covers are deleted.
+
+The file holds data, not code (SPEC SEC-03): every row is a value of dccsim's state schema
+(`schema.py`) in the record format of `codec.py`, named by stable names, in a format whose
+version is in the file. A file of the previous format (/3, pickled) is migrated once, by a loader
+that refuses anything but dccsim's own records (`legacy.py`). A file that is empty, damaged,
+missing commands or missing its write-ahead log is refused with a message saying so: never
+replaced by a fresh simulator.
 
 Group commit: the server appends commands while holding its lock, which only queues them. A
 caller answers its client only after its command is durable, so an acknowledged request is never
 lost; the first caller to wait writes whatever has queued in a single transaction, and those who
 queued meanwhile wait for it, so many concurrent requests share one fsync.
 
-The file is trusted input (it is pickled Python objects): open only state files you wrote.
+Storage failure (SPEC SEC-05): a commit that fails (disk full, I/O error) fails every change
+queued with it, which the caller answers as unavailable, and makes the file refuse changes
+(`StorageUnavailable`) until `recover()` finds it can write again; `on_failure` lets the server
+go back to what the file holds, so nothing that was not written stays visible.
 """
 
 from __future__ import annotations
 
-import copyreg
-import dataclasses
+import contextlib
+import hashlib
 import heapq
-import io
 import itertools
+import json
 import logging
-import operator
-import pickle
 import sqlite3
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Literal, NamedTuple
 
-from dccsim.server.core import commands, faults, messages, records, requests
-from dccsim.server.core.clock import UNIX_EPOCH
 from dccsim.server.core.commands import Command
 from dccsim.server.core.dsp import Dsp
-from dccsim.server.core.matrix import CommandVariant
+from dccsim.server.store import legacy
+from dccsim.server.store.codec import CodecError, Decoder, Encoder, decode_document
 
 log = logging.getLogger("dccsim.store")
 
-# 3: held work (future-dated activations, delayed responses) names the functions of the SRV
-# registry (dccsim.server.core.services, .delivery), so a /2 snapshot cannot be read back.
-FORMAT = "dccsim-state/3"
+# 4: data, not pickles: the record format of codec.py, named by the state schema (SEC-03).
+# 3: held work names the functions of the SRV registry (pickled).
+FORMAT = "dccsim-state/4"
 # Snapshot after this many commands (or as many as the fleet has devices, if more): see
 # `StateFile.snapshot_due`.
 DEFAULT_SNAPSHOT_EVERY = 100_000
@@ -59,121 +64,53 @@ DEFAULT_COMMIT_DELAY = 0.001
 COMPANY_SECONDS = 0.01
 # How long opening a state file waits for another process to let go of it.
 LOCK_WAIT_SECONDS = 1.0
+# A snapshot is stored in parts of this size: each part is its own short transaction, so
+# commits go on between them (see `snapshots.py`).
+SNAPSHOT_PART_BYTES = 4 * 1024 * 1024
 Synchronous = Literal["full", "normal"]
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS snapshots (
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE tags (                   -- the command log's tag table (codec.py)
+    tag INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    fields TEXT NOT NULL              -- a JSON list
+);
+CREATE TABLE snapshots (
     through_seq INTEGER PRIMARY KEY,  -- the last command the snapshot includes
     taken_at TEXT NOT NULL,           -- virtual time
-    state BLOB NOT NULL
+    parts INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    sha256 TEXT NOT NULL              -- of the parts, in order
 );
-CREATE TABLE IF NOT EXISTS commands (
+CREATE TABLE snapshot_parts (         -- a snapshot's document (codec.py), in parts
+    through_seq INTEGER NOT NULL,
+    part INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (through_seq, part)
+);
+CREATE TABLE commands (
     first_seq INTEGER PRIMARY KEY,
     last_seq INTEGER NOT NULL,
     kinds TEXT NOT NULL,              -- e.g. "Submit x998, RunDue x2", for a person reading it
-    commands BLOB NOT NULL            -- a pickled list of (instant, command), first_seq onwards
+    commands BLOB NOT NULL            -- a list of (instant, command), first_seq onwards
 );
 """
-
-
-def _by_fields(cls: type) -> Callable[[object], tuple[type, tuple[object, ...]]]:
-    names = [f.name for f in dataclasses.fields(cls)]
-    if not names:
-        return lambda obj: (cls, ())
-    get = operator.attrgetter(*names)
-    if len(names) == 1:  # attrgetter of one name returns the value, not a 1-tuple
-        return lambda obj: (cls, (get(obj),))
-    return lambda obj: (cls, get(obj))
-
-
-def _frozen_records(*modules: ModuleType) -> dict[type, Callable]:
-    """Pickle each frozen dataclass of these modules as (class, field values): its __init__
-    rebuilds it exactly. Four times faster to write than pickle's default for slotted
-    dataclasses, and seven times faster to read back."""
-    table: dict[type, Callable] = {}
-    for module in modules:
-        for value in vars(module).values():
-            if (
-                isinstance(value, type)
-                and value.__module__ == module.__name__
-                and dataclasses.is_dataclass(value)
-                and value.__dataclass_params__.frozen  # type: ignore[attr-defined]
-                and not hasattr(value, "__post_init__")
-                and all(f.init for f in dataclasses.fields(value))
-            ):
-                table[value] = _by_fields(value)
-    return table
-
-
-_MICROSECOND = timedelta(microseconds=1)
-
-
-def _utc_instant(micros: int) -> datetime:
-    return UNIX_EPOCH + timedelta(microseconds=micros)
-
-
-def _reduce_datetime(value: datetime) -> tuple[object, ...]:
-    """A UTC instant (every instant the clock gives) as microseconds since the epoch: pickle's
-    own form of a datetime costs four times as much, and every command carries one."""
-    if value.tzinfo is UTC:
-        return _utc_instant, ((value - UNIX_EPOCH) // _MICROSECOND,)
-    return value.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
-
-
-def _submit(
-    originator: str,
-    target: str,
-    counter: int,
-    srv: str,
-    variant: int,
-    body: requests.RequestBody,
-    execution_datetime: datetime | None,
-    user_role: records.UserRole | None,
-) -> commands.Submit:
-    """Rebuild a Submit that `_reduce_submit` wrote."""
-    request_id = requests.RequestId(originator, target, counter)
-    return commands.Submit(
-        requests.ServiceRequest(
-            request_id, srv, CommandVariant(variant), body, execution_datetime, user_role
-        )
-    )
-
-
-def _reduce_submit(command: commands.Submit) -> tuple[object, ...]:
-    """A Submit, most of what the file holds, as one flat record: nested (Submit, request,
-    RequestID, Command Variant) it costs two thirds more to write, and a third more space."""
-    request = command.request
-    rid = request.request_id
-    return _submit, (
-        rid.originator,
-        rid.target,
-        rid.counter,
-        request.srv,
-        request.command_variant.value,
-        request.body,
-        request.execution_datetime,
-        request.user_role,
-    )
-
-
-_DISPATCH = (
-    copyreg.dispatch_table
-    | _frozen_records(commands, requests, records, messages, faults)
-    | {datetime: _reduce_datetime, commands.Submit: _reduce_submit}
-)
-
-
-def _dumps(value: object) -> bytes:
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _DISPATCH
-    pickler.dump(value)
-    return buffer.getvalue()
+_TABLES = {"meta", "tags", "snapshots", "snapshot_parts", "commands"}
 
 
 class StateFileError(RuntimeError):
     """The state file cannot be read, replayed or written."""
+
+
+class StorageUnavailable(StateFileError):
+    """The state file cannot be written now (disk full, I/O error): a change is refused, and a
+    change that was queued is not made. Clears once the file can be written again."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +131,7 @@ class _PendingCommand(NamedTuple):  # a tuple: one is made per change, under the
 class _PendingSnapshot:
     through_seq: int
     taken_at: datetime
-    state: bytes
+    document: bytes
 
 
 class _Waiter(NamedTuple):
@@ -204,6 +141,10 @@ class _Waiter(NamedTuple):
     tiebreak: int
     gate: threading.Lock  # acquired; the leader releases it
     lingers: bool  # a unary caller, who would wait for company
+
+
+def _wal(path: Path) -> Path:
+    return Path(f"{path}-wal")
 
 
 class StateFile:
@@ -218,6 +159,16 @@ class StateFile:
         self.path = path
         self.snapshot_every = snapshot_every
         self.commit_delay = commit_delay
+        # Called (from the thread whose commit failed, holding nothing) when a commit fails:
+        # the server goes back to what the file holds. See DspHost.
+        self.on_failure: Callable[[StorageUnavailable], None] | None = None
+        existed = path.exists()
+        if existed and path.stat().st_size == 0:
+            raise StateFileError(
+                f"{path} is empty: it is not a dccsim state file (nothing was restored; "
+                "delete it, or start with --fresh, to start again from the fleet)"
+            )
+        wal_existed = _wal(path).exists()
         try:
             self._db = sqlite3.connect(
                 path, isolation_level=None, check_same_thread=False, timeout=LOCK_WAIT_SECONDS
@@ -231,20 +182,26 @@ class StateFile:
             # (half of a commit's system time; streaming 2.5-3% faster). Read the file once the
             # server has stopped.
             self._db.execute("PRAGMA locking_mode=EXCLUSIVE")
-            self._db.execute("PRAGMA journal_mode=WAL")
             # NORMAL (WAL): a commit survives a crash of the process (it is in the OS's hands
             # once written); the last commits before a power loss may be lost. FULL: it
             # survives power loss too, at the cost of an fsync per commit.
             self._db.execute(f"PRAGMA synchronous={synchronous.upper()}")
-            self._db.executescript(_SCHEMA)
-            self._check_format()
+            # Everything is checked, and the whole state read back, before anything is written:
+            # a file that is refused is left exactly as it was.
+            self._open(existed=existed, wal_existed=wal_existed)
+            self._restored = self._read()
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._mark_open()
+        except StateFileError:
+            self._db.close()
+            raise
         except sqlite3.DatabaseError as error:
             self._db.close()
             if "locked" in str(error):
                 raise StateFileError(
                     f"{path} is in use by another process (is another dccsim serving it?)"
                 ) from None
-            raise StateFileError(f"{path}: {error}") from None
+            raise StateFileError(f"{path} is damaged: {error}") from None
         # One mutex guards the queue, the marks and the waiters. There is no writer thread: a
         # caller that needs its change durable commits the queue itself when nobody else is
         # committing (the leader), or waits on a lock of its own for the leader to release
@@ -253,9 +210,11 @@ class StateFile:
         # microseconds of CPU here, as much as the commit itself.
         self._mutex = threading.Lock()
         self._queue: list[_PendingCommand | _PendingSnapshot] = []
-        self._seq = self._last_seq()
+        self._seq = self._durable_seq = self._last_seq()
         self._queued = 0  # items (commands and snapshots) queued since opening: the marks
-        self._written = 0  # of which committed
+        self._written = 0  # of which settled: committed, or lost to a failed commit
+        # Marks (after, through] whose commit failed, and why.
+        self._lost: list[tuple[int, int, str]] = []
         self._committing = False  # a leader is writing
         self._company_until = 0.0  # time.monotonic() until which a caller may expect company
         self.commits = 0  # transactions: with `appended`, how well commits are grouped
@@ -263,49 +222,220 @@ class StateFile:
         self._waiters: list[_Waiter] = []
         self._tiebreak = itertools.count()
         self._since_snapshot = 0
-        self._failure: BaseException | None = None
+        self._failure: StorageUnavailable | None = None
         self._closed = False
+        self._encoder = self._command_encoder()
+        self._persisted_tags = len(self._encoder.table)
 
-    def _check_format(self) -> None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+    # -- opening -------------------------------------------------------------------------------
+
+    def _open(self, *, existed: bool, wal_existed: bool) -> None:
+        """Check what the file is (creating a new one), migrating a /3 file."""
+        db = self._db
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+        if not tables:
+            if existed:
+                raise StateFileError(
+                    f"{self.path} holds no dccsim state (an SQLite file without its tables: "
+                    "was its write-ahead log deleted?); nothing was restored"
+                )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._create()
+            return
+        row = (
+            db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+            if "meta" in tables
+            else None
+        )
         if row is None:
-            self._db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
-        elif row[0] != FORMAT:
+            raise StateFileError(f"{self.path} is an SQLite file, but not a dccsim state file")
+        if row[0] == legacy.LEGACY_FORMAT:
+            self._check_integrity()
+            self._migrate()  # in one transaction: nothing is written if it fails
+            return
+        if row[0] != FORMAT:
             raise StateFileError(f"{self.path} is {row[0]!r}; this dccsim reads {FORMAT!r}")
+        if not tables >= _TABLES:
+            raise StateFileError(f"{self.path} is damaged: tables {_TABLES - tables} are missing")
+        (open_,) = db.execute("SELECT value FROM meta WHERE key = 'open'").fetchone() or ("0",)
+        if open_ == "1" and not wal_existed:
+            raise StateFileError(
+                f"{self.path} was not closed cleanly and its write-ahead log "
+                f"{_wal(self.path).name} is missing: the changes it held are lost, so the file "
+                "is refused (restore the log, or start again with --fresh)"
+            )
+        self._check_integrity()
+
+    def _create(self) -> None:
+        db = self._db
+        db.execute("BEGIN")
+        _create_tables(db)
+        db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
+        db.execute("COMMIT")
+
+    def _mark_open(self) -> None:
+        """Note in the main file (not only the log) that the file is open: if the log is then
+        lost, the next start knows that it was there, and refuses the file."""
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES ('open', '1')")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _check_integrity(self) -> None:
+        problems = [row[0] for row in self._db.execute("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            raise StateFileError(f"{self.path} is damaged: {'; '.join(problems[:3])}")
+
+    def _migrate(self) -> None:
+        """Read a /3 file (pickled) through the restricted loader and write it again as /4,
+        in one transaction: if anything fails, the file stays as it was."""
+        db = self._db
+        started = time.perf_counter()
+        snapshot = db.execute(
+            "SELECT through_seq, taken_at, state FROM snapshots ORDER BY through_seq DESC LIMIT 1"
+        ).fetchone()
+        rows = db.execute(
+            "SELECT first_seq, last_seq, commands FROM commands ORDER BY first_seq"
+        ).fetchall()
+        try:
+            if snapshot is None:
+                if rows:
+                    raise StateFileError(f"{self.path} has commands but no snapshot to start from")
+                dsp = None
+            else:
+                dsp = legacy.loads(snapshot[2])
+                if not isinstance(dsp, Dsp):
+                    raise StateFileError(f"{self.path}: its snapshot is not a DSP")
+                expected = snapshot[0] + 1
+                for first_seq, last_seq, blob in rows:
+                    if last_seq <= snapshot[0]:
+                        continue
+                    if first_seq != expected:
+                        raise StateFileError(
+                            f"{self.path} is missing commands {expected} to {first_seq - 1}"
+                        )
+                    changes = legacy.loads(blob)
+                    if len(changes) != last_seq - first_seq + 1:
+                        raise StateFileError(
+                            f"{self.path}: commands {first_seq}-{last_seq} damaged"
+                        )
+                    _replay(self.path, dsp, first_seq, changes)
+                    expected = last_seq + 1
+                through = expected - 1
+        except legacy.LegacyRefused as error:
+            raise StateFileError(f"{self.path} was refused: {error}") from None
+        except (StateFileError, sqlite3.DatabaseError):
+            raise
+        except Exception as error:  # a damaged pickle: whatever it made the loader raise
+            raise StateFileError(
+                f"{self.path} ({legacy.LEGACY_FORMAT}) is damaged: {type(error).__name__}: {error}"
+            ) from None
+        db.execute("BEGIN")
+        try:
+            for table in ("snapshots", "commands"):
+                db.execute(f"DROP TABLE {table}")
+            _create_tables(db)
+            if dsp is not None:
+                document = Encoder().encode_document(dsp)
+                _insert_snapshot(db, through, dsp.now(), document)
+            db.execute("UPDATE meta SET value = ? WHERE key = 'format'", (FORMAT,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("VACUUM")
+        log.warning(
+            "state file %s: migrated from %s to %s in %.1f s",
+            self.path,
+            legacy.LEGACY_FORMAT,
+            FORMAT,
+            time.perf_counter() - started,
+        )
 
     def _last_seq(self) -> int:
         (commands,) = self._db.execute("SELECT max(last_seq) FROM commands").fetchone()
         (snapshot,) = self._db.execute("SELECT max(through_seq) FROM snapshots").fetchone()
         return max(commands or 0, snapshot or 0)
 
+    def _command_encoder(self) -> Encoder:
+        rows = [
+            (name, kind, tuple(json.loads(fields)))
+            for name, kind, fields in self._db.execute(
+                "SELECT name, kind, fields FROM tags ORDER BY tag"
+            )
+        ]
+        return Encoder(rows)
+
     # -- starting up --------------------------------------------------------------------------
 
     def restore(self) -> Restored | None:
-        """The DSP as the file last recorded it, or None for a new file. Call before start()."""
+        """The DSP as the file last recorded it, or None for a new file (read, and checked, when
+        the file was opened). Call before start()."""
+        restored, self._restored = self._restored, None
+        if restored is not None:
+            self._since_snapshot = restored.replayed
+        return restored
+
+    def _read(self) -> Restored | None:
+        try:
+            return self._read_durable()
+        except CodecError as error:
+            raise StateFileError(f"{self.path} is damaged: {error}") from None
+        except sqlite3.DatabaseError as error:
+            raise StateFileError(f"{self.path} is damaged: {error}") from None
+
+    def _read_durable(self) -> Restored | None:
         started = time.perf_counter()
-        row = self._db.execute(
-            "SELECT through_seq, state FROM snapshots ORDER BY through_seq DESC LIMIT 1"
+        db = self._db
+        row = db.execute(
+            "SELECT through_seq, parts, bytes, sha256 FROM snapshots "
+            "ORDER BY through_seq DESC LIMIT 1"
         ).fetchone()
+        (commands,) = db.execute("SELECT count(*) FROM commands").fetchone()
         if row is None:
+            if commands:
+                raise StateFileError(f"{self.path} has commands but no snapshot to start from")
             return None
-        snapshot_seq, blob = row
-        dsp = pickle.loads(blob)
+        snapshot_seq, _, size, digest = row
+        document = b"".join(
+            data
+            for (data,) in db.execute(
+                "SELECT data FROM snapshot_parts WHERE through_seq = ? ORDER BY part",
+                (snapshot_seq,),
+            )
+        )
+        if len(document) != size or hashlib.sha256(document).hexdigest() != digest:
+            raise StateFileError(
+                f"{self.path} is damaged: snapshot {snapshot_seq} does not match its checksum"
+            )
+        dsp = decode_document(document)
+        if not isinstance(dsp, Dsp):
+            raise StateFileError(f"{self.path} is damaged: its snapshot is not a DSP")
+        decoder = Decoder(
+            [
+                (name, kind, tuple(json.loads(fields)))
+                for name, kind, fields in db.execute(
+                    "SELECT name, kind, fields FROM tags ORDER BY tag"
+                )
+            ]
+        )
         replayed = 0
-        for first_seq, blob in self._db.execute(
-            "SELECT first_seq, commands FROM commands WHERE first_seq > ? ORDER BY first_seq",
+        expected = snapshot_seq + 1
+        for first_seq, last_seq, blob in db.execute(
+            "SELECT first_seq, last_seq, commands FROM commands WHERE last_seq > ? "
+            "ORDER BY first_seq",
             (snapshot_seq,),
         ):
-            for seq, (at, command) in enumerate(pickle.loads(blob), start=first_seq):
-                try:
-                    with dsp.clock.pinned(at):
-                        command.apply(dsp)
-                except Exception as error:
-                    kind = type(command).__name__
-                    raise StateFileError(
-                        f"{self.path}: command {seq} ({kind}) did not replay: {error}"
-                    ) from error
-                replayed += 1
-        self._since_snapshot = replayed
+            if first_seq != expected:
+                raise StateFileError(
+                    f"{self.path} is missing commands {expected} to {first_seq - 1}: "
+                    "the state after them cannot be rebuilt"
+                )
+            changes = decoder.decode(blob)
+            if not isinstance(changes, list) or len(changes) != last_seq - first_seq + 1:
+                raise StateFileError(f"{self.path} is damaged: commands {first_seq}-{last_seq}")
+            _replay(self.path, dsp, first_seq, changes)
+            replayed += len(changes)
+            expected = last_seq + 1
         return Restored(dsp, snapshot_seq, replayed, time.perf_counter() - started)
 
     # -- while serving (the caller holds the server's lock) ------------------------------------
@@ -337,20 +467,18 @@ class StateFile:
 
     def snapshot_due(self, devices: int) -> bool:
         """Whether to snapshot a DSP of this many devices now: after `snapshot_every` changes,
-        or after as many changes as it has devices, if that is more. Pickling costs about as
-        much per device (20 s for 1,000,000, with the server's lock held) as a restart's replay
-        costs per change, so a big fleet snapshots less often: its pauses stay rare, and a
-        restart replays for about as long as it reads the snapshot."""
+        or after as many changes as it has devices, if that is more: a restart then replays
+        for about as long as it reads the snapshot."""
         return self._since_snapshot >= max(self.snapshot_every, devices)
 
     def snapshot(self, dsp: Dsp) -> None:
         """Queue a snapshot of `dsp` as it is now: it covers every command appended so far, which
         its commit then deletes. Also how a replaced DSP (a fleet load, a reset) is recorded."""
-        self._raise_if_failed()
-        state = _dumps(dsp)
+        self.check_writable()
+        document = Encoder().encode_document(dsp)
         with self._mutex:
             self.check_writable()
-            self._queue.append(_PendingSnapshot(self._seq, dsp.now(), state))
+            self._queue.append(_PendingSnapshot(self._seq, dsp.now(), document))
             self._queued += 1
             self._since_snapshot = 0
 
@@ -358,13 +486,13 @@ class StateFile:
 
     def wait_durable(self, mark: int, *, linger: bool = False) -> None:
         """Return once everything queued up to `mark` (see `mark`) is committed to the file,
-        committing it if nobody else is. With `linger`, a caller that is to commit while
-        other callers are about (the last commit was shared) first waits `commit_delay` for
-        them to queue: for one small change among many concurrent ones (a unary call), not
-        for a caller that brings many (a batch)."""
+        committing it if nobody else is; raise StorageUnavailable if its commit failed. With
+        `linger`, a caller that is to commit while other callers are about (the last commit
+        was shared) first waits `commit_delay` for them to queue: for one small change among
+        many concurrent ones (a unary call), not for a caller that brings many (a batch)."""
         while self._written < mark:
             with self._mutex:
-                if self._written >= mark or self._failure is not None:
+                if self._written >= mark:
                     break
                 leading = not self._committing
                 if leading:
@@ -376,8 +504,14 @@ class StateFile:
             if leading:
                 self._lead(linger)
             else:
-                gate.acquire()  # released once our mark is durable, or to make us lead
-        self._raise_if_failed()
+                gate.acquire()  # released once our mark is settled, or to make us lead
+        with self._mutex:
+            for after, through, reason in self._lost:
+                if after < mark <= through:
+                    raise StorageUnavailable(
+                        f"the change was not made: the state file could not be written: {reason}",
+                        reason,
+                    )
 
     def flush(self) -> None:
         """Wait until everything queued so far, snapshots included, is in the file."""
@@ -391,22 +525,85 @@ class StateFile:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
     def close(self) -> None:
-        """Write what is queued and close the file."""
-        if self._failure is None:
-            self.flush()
+        """Write what is queued (if the file can be written) and close the file."""
+        if self._failure is None and not self._closed:
+            try:
+                self.flush()
+            except StorageUnavailable as error:
+                log.error("state file %s: closing without the last changes: %s", self.path, error)
         with self._mutex:
+            if self._closed:
+                return
             self._closed = True
+        if self._failure is None:
+            # A clean close: the log is checkpointed into the file and removed.
+            try:
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('open', '0')")
+            except sqlite3.Error as error:
+                log.error("state file %s: %s", self.path, error)
         self._db.close()
 
     def check_writable(self) -> None:
-        """Raise StateFileError if nothing more can be written (a commit failed, or closed)."""
-        self._raise_if_failed()
+        """Raise StateFileError if nothing more can be written (StorageUnavailable: the file
+        cannot be written now; or it is closed)."""
+        if self._failure is not None:
+            reason = self._failure.reason
+            raise StorageUnavailable(f"the state file cannot be written: {reason}", reason)
         if self._closed:
             raise StateFileError(f"{self.path} is closed")
 
-    def _raise_if_failed(self) -> None:
-        if self._failure is not None:
-            raise StateFileError(f"{self.path}: cannot write: {self._failure}")
+    @property
+    def writable(self) -> bool:
+        return self._failure is None and not self._closed
+
+    @property
+    def failure(self) -> str | None:
+        """Why the file cannot be written now; None when it can."""
+        return None if self._failure is None else self._failure.reason
+
+    # -- storage failure -------------------------------------------------------------------
+
+    def recover(self) -> bool:
+        """After a failed commit: try a small write; if it succeeds the file takes changes
+        again. Returns whether it can be written."""
+        if self._failure is None:
+            return True
+        with self._mutex:
+            if self._committing:
+                return False
+            self._committing = True
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('recovered_at', ?)",
+                    (datetime.now().isoformat(),),
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+        except sqlite3.Error as error:
+            log.debug("state file %s: still cannot write: %s", self.path, error)
+            return False
+        finally:
+            with self._mutex:
+                self._committing = False
+        with self._mutex:
+            self._failure = None
+        log.warning("state file %s: can be written again", self.path)
+        return True
+
+    def reload(self) -> Restored | None:
+        """What the file holds (after a failed commit): the DSP as of the last change written."""
+        restored = self._read()
+        self._since_snapshot = 0 if restored is None else restored.replayed
+        return restored
+
+    def _rollback(self) -> None:
+        # SQLite may have rolled it back itself (it does on a full disk).
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute("ROLLBACK")
 
     # -- committing ----------------------------------------------------------------------------
 
@@ -420,16 +617,13 @@ class StateFile:
             time.sleep(self.commit_delay)
         with self._mutex:
             batch, self._queue = self._queue, []
+        failure: StorageUnavailable | None = None
         try:
             if batch:
                 self._write(batch)
-        except Exception as error:  # whatever it was, the file is behind the DSP from now on
-            log.critical("state file %s: cannot write: %s", self.path, error)
-            with self._mutex:
-                self._failure = error
-                self._committing = False
-                wake = self._waiters
-                self._waiters = []
+        except (sqlite3.Error, OSError, CodecError) as error:
+            failure = self._failed(error)
+            wake = self._settle_failed(failure)
         else:
             with self._mutex:
                 self.commits += 1
@@ -446,15 +640,41 @@ class StateFile:
                     self._company_until = time.monotonic() + COMPANY_SECONDS
         for waiter in wake:
             waiter.gate.release()
+        if failure is not None:
+            listener = self.on_failure
+            if listener is not None:
+                listener(failure)
+
+    def _failed(self, error: BaseException) -> StorageUnavailable:
+        reason = f"{type(error).__name__}: {error}"
+        log.critical("state file %s: cannot write: %s", self.path, reason)
+        return StorageUnavailable(f"the state file cannot be written: {reason}", reason)
+
+    def _settle_failed(self, failure: StorageUnavailable) -> list[_Waiter]:
+        """Everything queued is lost with the failed commit: settle every mark so far as lost,
+        forget the sequence numbers and tags it used, and wake every waiter."""
+        with self._mutex:
+            self._failure = failure
+            self._lost.append((self._written, self._queued, failure.reason))
+            self._written = self._queued
+            self._queue = []
+            self._seq = self._durable_seq
+            self._encoder.forget_after(self._persisted_tags)
+            self._committing = False
+            wake, self._waiters = self._waiters, []
+        return wake
 
     def _write(self, batch: list[_PendingCommand | _PendingSnapshot]) -> None:
         db = self._db
         if all(isinstance(item, _PendingCommand) for item in batch):
-            # The usual commit: one statement, its own transaction. Each call into SQLite lets
-            # go of the GIL, and getting it back on a busy core is a wait; BEGIN and COMMIT
-            # would be two more.
-            self._write_commands(batch)  # type: ignore[arg-type]
-            return
+            blob, tags = self._encode_commands(batch)  # type: ignore[arg-type]
+            if not tags:
+                # The usual commit: one statement, its own transaction. Each call into SQLite
+                # lets go of the GIL, and getting it back on a busy core is a wait; BEGIN and
+                # COMMIT would be two more.
+                self._insert_commands(batch, blob)  # type: ignore[arg-type]
+                self._committed(batch)
+                return
         db.execute("BEGIN")
         try:
             run: list[_PendingCommand] = []
@@ -462,27 +682,93 @@ class StateFile:
                 if isinstance(item, _PendingCommand):
                     run.append(item)
                     continue
-                self._write_commands(run)  # a run of commands never straddles a snapshot
+                self._write_run(run)  # a run of commands never straddles a snapshot
                 run = []
-                db.execute(
-                    "INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?)",
-                    (item.through_seq, item.taken_at.isoformat(), item.state),
-                )
-                db.execute("DELETE FROM commands WHERE last_seq <= ?", (item.through_seq,))
-                db.execute("DELETE FROM snapshots WHERE through_seq < ?", (item.through_seq,))
-            self._write_commands(run)
+                _insert_snapshot(db, item.through_seq, item.taken_at, item.document)
+            self._write_run(run)
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            self._rollback()
             raise
+        self._committed(batch)
 
-    def _write_commands(self, run: list[_PendingCommand]) -> None:
+    def _committed(self, batch: list[_PendingCommand | _PendingSnapshot]) -> None:
+        self._persisted_tags = len(self._encoder.table)
+        last = batch[-1]
+        self._durable_seq = last.seq if isinstance(last, _PendingCommand) else last.through_seq
+
+    def _encode_commands(self, run: list[_PendingCommand]) -> tuple[bytes, bool]:
+        """The run's row, and whether it needed new tags (written with it)."""
+        blob = self._encoder.encode([(c.at, c.command) for c in run])
+        return blob, len(self._encoder.table) > self._persisted_tags
+
+    def _write_run(self, run: list[_PendingCommand]) -> None:
+        """Within a transaction: a run of commands, and the tags it is the first to use."""
         if not run:
             return
-        blob = _dumps([(c.at, c.command) for c in run])
+        blob, _ = self._encode_commands(run)
+        table = self._encoder.table
+        (written,) = self._db.execute("SELECT count(*) FROM tags").fetchone()
+        self._db.executemany(
+            "INSERT INTO tags VALUES (?, ?, ?, ?)",
+            [
+                (number, name, kind, json.dumps(list(fields)))
+                for number, (name, kind, fields) in enumerate(table[written:], written)
+            ],
+        )
+        self._insert_commands(run, blob)
+
+    def _insert_commands(self, run: list[_PendingCommand], blob: bytes) -> None:
         self._db.execute(
             "INSERT INTO commands VALUES (?, ?, ?, ?)", (run[0].seq, run[-1].seq, _kinds(run), blob)
         )
+
+
+def _create_tables(db: sqlite3.Connection) -> None:
+    """Within a transaction (executescript would commit it): the tables not yet there."""
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
+
+
+def _insert_snapshot(
+    db: sqlite3.Connection, through_seq: int, taken_at: datetime, document: bytes
+) -> None:
+    """Within a transaction: a snapshot, replacing the one before and the commands it covers."""
+    db.execute("DELETE FROM snapshot_parts WHERE through_seq = ?", (through_seq,))
+    parts = range(0, max(len(document), 1), SNAPSHOT_PART_BYTES)
+    db.executemany(
+        "INSERT INTO snapshot_parts VALUES (?, ?, ?)",
+        [
+            (through_seq, n, document[start : start + SNAPSHOT_PART_BYTES])
+            for n, start in enumerate(parts)
+        ],
+    )
+    db.execute(
+        "INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?, ?)",
+        (
+            through_seq,
+            taken_at.isoformat(),
+            len(parts),
+            len(document),
+            hashlib.sha256(document).hexdigest(),
+        ),
+    )
+    db.execute("DELETE FROM commands WHERE last_seq <= ?", (through_seq,))
+    db.execute("DELETE FROM snapshots WHERE through_seq < ?", (through_seq,))
+    db.execute("DELETE FROM snapshot_parts WHERE through_seq < ?", (through_seq,))
+
+
+def _replay(path: Path, dsp: Dsp, first_seq: int, changes: list[tuple[datetime, Command]]) -> None:
+    for seq, (at, command) in enumerate(changes, start=first_seq):
+        try:
+            with dsp.clock.pinned(at):
+                command.apply(dsp)
+        except Exception as error:
+            kind = type(command).__name__
+            raise StateFileError(
+                f"{path}: command {seq} ({kind}) did not replay: {error}"
+            ) from error
 
 
 def _kinds(run: list[_PendingCommand]) -> str:

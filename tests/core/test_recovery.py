@@ -3,7 +3,6 @@ the control operations `Dsp.begin_recovery` and `Dsp.complete_recovery`."""
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import replace
 
 import pytest
@@ -30,6 +29,7 @@ from dccsim.server.core.requests import (
     SignedPreCommand,
     TopUpDevice,
 )
+from dccsim.server.store.codec import Encoder, decode_document
 from tests.conftest import (
     ESME,
     EXAMPLE_FIRMWARE,
@@ -334,7 +334,7 @@ def test_a_recovered_device_suspended_and_restored_returns_to_recovered(sim: Sim
 def test_a_snapshot_keeps_the_status_before_recovery(sim: Sim) -> None:
     sim.dsp.begin_recovery(ESME, actor=ACTOR, reason="")
 
-    copy = pickle.loads(pickle.dumps(sim.dsp))
+    copy = decode_document(Encoder().encode_document(sim.dsp))
 
     record = copy.device_record(ESME)
     assert (record.status, record.status_before_recovery) == (

@@ -115,7 +115,7 @@ def test_a_failed_commit_fails_every_waiter_and_every_later_change(tmp_path) -> 
 
     assert done == []
     assert len(errors) == 4 and all("disk I/O error" in e for e in errors)
-    with pytest.raises(StateFileError, match="cannot write"):
+    with pytest.raises(StateFileError, match="cannot be written"):
         state_file.append_all([(AT, NOTHING)])
 
 

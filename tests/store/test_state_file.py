@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import pickle
+import json
 import random
 import sqlite3
 from contextlib import closing
@@ -32,7 +32,7 @@ from dccsim.server.core.requests import (
 )
 from dccsim.server.runtime.host import DspHost
 from dccsim.server.store import StateFile, StateFileError
-from dccsim.server.store.state_file import _dumps
+from dccsim.server.store.codec import Decoder, Encoder
 from tests.conftest import (
     EXAMPLE_MANUFACTURER,
     NEW_IMAGE,
@@ -252,8 +252,13 @@ def test_a_command_that_no_longer_replays_is_reported_with_its_place(tmp_path) -
     crash(host)
     # Tamper: a clock change back in time cannot apply.
     with closing(sqlite3.connect(path, isolation_level=None)) as db:
-        ((at, _),) = pickle.loads(db.execute("SELECT commands FROM commands").fetchone()[0])
-        tampered = pickle.dumps([(at, commands.Advance(timedelta(hours=-1)))])
+        table = [
+            (n, k, tuple(json.loads(f)))
+            for n, k, f in db.execute("SELECT name, kind, fields FROM tags")
+        ]
+        blob = db.execute("SELECT commands FROM commands").fetchone()[0]
+        ((at, _),) = Decoder(table).decode(blob)
+        tampered = Encoder(table).encode([(at, commands.Advance(timedelta(hours=-1)))])
         db.execute("UPDATE commands SET commands = ?", (tampered,))
     with pytest.raises(StateFileError, match=r"command 1 \(Advance\) did not replay"):
         StateFile(path).restore()
@@ -277,14 +282,16 @@ def test_a_big_fleet_snapshots_after_as_many_changes_as_it_has_devices(tmp_path)
         datetime(2026, 11, 21, 9, 40, 12, 345_678, tzinfo=UTC),
         datetime(1, 1, 1, tzinfo=UTC),  # before the epoch: floor division, exact
         datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC),
-        datetime(2026, 6, 1, 12, 0, tzinfo=timezone(timedelta(hours=1))),  # pickle's own form
-        datetime(2026, 6, 1, 12, 0),  # naive: pickle's own form
+        datetime(2026, 6, 1, 12, 0, tzinfo=timezone(timedelta(hours=1))),  # ISO 8601
+        datetime(2026, 6, 1, 12, 0),  # naive: ISO 8601
     ],
 )
 def test_every_instant_is_written_exactly(instant: datetime) -> None:
-    """A UTC instant is written as microseconds since the epoch (cheaper than pickle's form);
-    whatever the form, what comes back is equal, with the same time zone."""
-    (back,) = pickle.loads(_dumps([instant]))
+    """A UTC instant is written as microseconds since the epoch (cheaper than text); whatever
+    the form, what comes back is equal, with the same time zone."""
+    encoder = Encoder()
+    blob = encoder.encode([instant])
+    (back,) = Decoder(encoder.table).decode(blob)
     assert back == instant
     assert back.tzinfo == instant.tzinfo
     assert back.utcoffset() == instant.utcoffset()
@@ -311,16 +318,7 @@ def test_each_commit_says_what_it_holds(tmp_path) -> None:
 
 
 def test_a_submit_is_written_exactly_with_every_field() -> None:
-    """A Submit is written flattened (`_reduce_submit`): every field comes back, with its type.
-    A new field of ServiceRequest has to be added there too, hence the list of names."""
-    assert [f.name for f in dataclasses.fields(ServiceRequest)] == [
-        "request_id",
-        "srv",
-        "command_variant",
-        "body",
-        "execution_datetime",
-        "user_role",
-    ]
+    """A Submit is written by its fields' names: every field comes back, with its type."""
     submit = commands.Submit(
         ServiceRequest(
             RequestId(SUPPLIER_A, DEVICES[0], 7),
@@ -331,7 +329,9 @@ def test_a_submit_is_written_exactly_with_every_field() -> None:
             UserRole.IMPORT_SUPPLIER,
         )
     )
-    (back,) = pickle.loads(_dumps([submit]))
+    encoder = Encoder()
+    blob = encoder.encode([submit])
+    (back,) = Decoder(encoder.table).decode(blob)
     assert back == submit
     assert type(back.request.command_variant) is CommandVariant
     assert type(back.request.user_role) is UserRole
@@ -349,7 +349,7 @@ def test_once_a_commit_has_failed_no_change_is_made(tmp_path) -> None:
     with pytest.raises(StateFileError, match="disk I/O error"):
         workload.submit(workload.request("11.2", ReadFirmwareVersion(), DEVICES[0]))
     before = fingerprint(host.dsp)
-    with pytest.raises(StateFileError, match="cannot write"):
+    with pytest.raises(StateFileError, match="cannot be written"):
         workload.submit(workload.request("11.2", ReadFirmwareVersion(), DEVICES[1]))
     assert fingerprint(host.dsp) == before
     host.stop()
