@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import grpc
 
-from dccsim.server.rpc.errors import ACKNOWLEDGEMENT_LOST, translated_errors
+from dccsim.server.rpc.errors import acknowledgement_lost_status, translated_errors
 from dccsim.server.rpc.security import bound_user
-from dccsim.server.rpc.services import acknowledge, known_user, outbox_probe
+from dccsim.server.rpc.services import acknowledge, known_user
 from dccsim.server.runtime.duis_gateway import (
     AcknowledgementLost,
     DuisGateway,
@@ -17,6 +17,7 @@ from dccsim.server.runtime.duis_gateway import (
     NotPermitted,
 )
 from dccsim.server.runtime.host import DspHost
+from dccsim.server.runtime.queries import outbox_feed
 from dccsim.v1 import duis_pb2, duis_pb2_grpc
 
 log = logging.getLogger("dccsim.duis")
@@ -28,32 +29,30 @@ class DuisGatewayService(duis_pb2_grpc.DuisGatewayServicer):
         self._gateway = gateway
 
     def Submit(self, request, context):
-        with translated_errors(context):
+        with translated_errors(context, "DuisGateway.Submit"):
             try:
                 reply = self._gateway.submit(request.xml, caller=bound_user(context))
             except NotPermitted as error:  # SEC-01: another User's request
                 context.abort(grpc.StatusCode.PERMISSION_DENIED, str(error))
             except AcknowledgementLost:
-                context.abort(grpc.StatusCode.UNAVAILABLE, ACKNOWLEDGEMENT_LOST)
+                context.abort_with_status(acknowledgement_lost_status())
             except EmittedDocumentInvalid as error:  # a dccsim bug, never the caller's
                 context.abort(grpc.StatusCode.INTERNAL, str(error))
             return duis_pb2.DuisDocument(xml=reply.document)
 
     def Subscribe(self, request, context) -> Iterator[duis_pb2.DuisDelivery]:
-        with translated_errors(context):
+        with translated_errors(context, "DuisGateway.Subscribe"):
             user_id = known_user(self._host, request.user_id)
-        version = self._gateway.user_version(user_id)
-        for entry in self._host.follow(
-            context,
-            lambda dsp, after: dsp.pending(user_id, after),
-            outbox_probe(user_id),
-            request.after_sequence,
+        version = self._gateway.user_version(user_id)  # VER-01, decided by the gateway
+        for entries in self._host.follow_feed(
+            context, outbox_feed(user_id), request.after_sequence
         ):
-            try:
-                document = self._gateway.outbox_document(entry, version)
-            except EmittedDocumentInvalid as error:
-                context.abort(grpc.StatusCode.INTERNAL, str(error))
-            yield duis_pb2.DuisDelivery(sequence=entry.sequence, xml=document)
+            for entry in entries:
+                try:
+                    document = self._gateway.outbox_document(entry, version)
+                except EmittedDocumentInvalid as error:
+                    context.abort(grpc.StatusCode.INTERNAL, str(error))
+                yield duis_pb2.DuisDelivery(sequence=entry.sequence, xml=document)
 
     def Acknowledge(self, request, context):
-        return acknowledge(self._host, request, context)
+        return acknowledge(self._host, request, context, "DuisGateway.Acknowledge")

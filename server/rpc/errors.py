@@ -1,24 +1,48 @@
-"""How core exceptions become gRPC statuses (documented in the README's error mapping).
+"""How a refused call is answered: one table (`REFUSALS`, core exception -> the contract's
+`Refusal`, dccsim.v1.refusals) for a failed call's status and a batch item's SubmitError alike,
+and one log line per refusal (documented in the README's error mapping).
 
 DUIS response codes are never errors here: they travel in SubmitResponse.response_code.
 """
 
 from __future__ import annotations
 
+import logging
+
 import grpc
 from google.protobuf import any_pb2
-from google.rpc import code_pb2, error_details_pb2, status_pb2
+from google.protobuf.message import Message
+from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
 from dccsim.v1 import supplier_pb2
+from dccsim.v1.refusals import ACKNOWLEDGEMENT_LOST_MESSAGE, DOMAIN, Refusal
+
+log = logging.getLogger("dccsim.rpc")
 
 # The message of the UNAVAILABLE a lost acknowledgement (fault injection) answers with.
-ACKNOWLEDGEMENT_LOST = "acknowledgement lost (fault injection)"
+ACKNOWLEDGEMENT_LOST = ACKNOWLEDGEMENT_LOST_MESSAGE
 # A status travels in HTTP/2 trailers, which clients cap (gRPC's default: 8 KiB, counting the
 # percent-encoded message and the base64 details): a reason quoting a huge input would reach the
 # client as RESOURCE_EXHAUSTED instead of INVALID_ARGUMENT. Longer texts keep their two ends.
 MAX_STATUS_TEXT = 240
+# The server half of the error table: what each core exception a call may be refused with is.
+REFUSALS: dict[type[Exception], Refusal] = {
+    InvalidField: Refusal.MALFORMED,
+    NotFound: Refusal.NOT_FOUND,
+    NotSimulated: Refusal.NOT_SIMULATED,
+}
+RefusedError = InvalidField | NotFound | NotSimulated
+
+
+def refusal_of(error: BaseException) -> Refusal | None:
+    """The refusal a core exception (or a subclass of one) is; None for anything else: a bug."""
+    for kind in type(error).__mro__:
+        refusal = REFUSALS.get(kind)
+        if refusal is not None:
+            return refusal
+    return None
 
 
 def bounded(text: str, limit: int = MAX_STATUS_TEXT) -> str:
@@ -27,59 +51,105 @@ def bounded(text: str, limit: int = MAX_STATUS_TEXT) -> str:
     return f"{text[: limit - 70]}…[{len(text):,} characters]…{text[-40:]}"
 
 
-def _status(code: int, message: str, detail: object | None = None) -> grpc.Status:
-    status = status_pb2.Status(code=code, message=bounded(message))
-    if detail is not None:
+def refusal_status(refusal: Refusal, message: str, field: str | None = None) -> grpc.Status:
+    """The status a refused call fails with: its code, the message, an ErrorInfo saying which
+    refusal it is (an UNAVAILABLE may also come from the network), and for MALFORMED a
+    BadRequest naming the field."""
+    status = status_pb2.Status(code=refusal.code, message=bounded(message))
+    details: list[Message] = []
+    if field is not None:  # first: a reader of one detail finds the field
+        violation = error_details_pb2.BadRequest.FieldViolation(
+            field=bounded(field), description=bounded(message)
+        )
+        details.append(error_details_pb2.BadRequest(field_violations=[violation]))
+    details.append(error_details_pb2.ErrorInfo(reason=refusal.name, domain=DOMAIN))
+    for detail in details:
         packed = any_pb2.Any()
         packed.Pack(detail)
         status.details.append(packed)
     return rpc_status.to_status(status)
 
 
-def invalid_argument(error: InvalidField) -> grpc.Status:
-    violation = error_details_pb2.BadRequest.FieldViolation(
-        field=bounded(error.field), description=bounded(error.reason)
-    )
-    return _status(
-        code_pb2.INVALID_ARGUMENT,
-        str(error),
-        error_details_pb2.BadRequest(field_violations=[violation]),
-    )
+def status_of(error: RefusedError) -> grpc.Status:
+    refusal = refusal_of(error)
+    assert refusal is not None
+    if isinstance(error, InvalidField):
+        return refusal_status(refusal, str(error), error.field)
+    return refusal_status(refusal, str(error))
 
 
-def submit_error(error: InvalidField | NotFound | NotSimulated) -> supplier_pb2.SubmitError:
+def submit_error(error: RefusedError) -> supplier_pb2.SubmitError:
     """The error `translated_errors` would raise, as one item of a batch or stream."""
-    match error:
-        case InvalidField():
-            return supplier_pb2.SubmitError(
-                code="INVALID_ARGUMENT", message=bounded(str(error)), field=bounded(error.field)
-            )
-        case NotFound():
-            return supplier_pb2.SubmitError(code="NOT_FOUND", message=bounded(str(error)))
-        case NotSimulated():
-            return supplier_pb2.SubmitError(code="UNIMPLEMENTED", message=bounded(str(error)))
+    refusal = refusal_of(error)
+    assert refusal is not None
+    return _submit_error(
+        refusal, str(error), error.field if isinstance(error, InvalidField) else None
+    )
+
+
+def acknowledgement_lost_error() -> supplier_pb2.SubmitError:
+    return _submit_error(Refusal.ACKNOWLEDGEMENT_LOST, ACKNOWLEDGEMENT_LOST)
+
+
+def acknowledgement_lost_status() -> grpc.Status:
+    return refusal_status(Refusal.ACKNOWLEDGEMENT_LOST, ACKNOWLEDGEMENT_LOST)
+
+
+def _submit_error(
+    refusal: Refusal, message: str, field: str | None = None
+) -> supplier_pb2.SubmitError:
+    return supplier_pb2.SubmitError(
+        status_code=refusal.code,
+        code=refusal.code_name,
+        message=bounded(message),
+        field=bounded(field or ""),
+    )
+
+
+def peer_of(context: object) -> str:
+    """Who called, for a log line ("?" for a context that cannot say, e.g. a test's)."""
+    peer = getattr(context, "peer", None)
+    try:
+        return str(peer()) if callable(peer) else "?"
+    except Exception:  # a log line must not fail the call it describes
+        return "?"
+
+
+def log_refusal(context: object, method: str, error: Exception, *, also: int = 0) -> None:
+    """Malformed or unknown input is the caller's, not a bug: one line, no traceback (issue 18).
+    INFO, not WARNING: a test team sends bad input on purpose. `also`: how many more items of
+    the same call (a batch, a stream round) were refused, which the line counts but does not
+    list."""
+    if log.isEnabledFor(logging.INFO):
+        log.info(
+            "refused peer=%s method=%s reason=%s%s",
+            peer_of(context),
+            method,
+            bounded(str(error)),
+            f" (and {also} more in this call)" if also else "",
+        )
 
 
 class translated_errors:  # lower case: it reads as a function, `with translated_errors(context):`
-    """Answer a core exception with its gRPC status; let nothing else escape as UNKNOWN.
+    """Answer a core exception with its gRPC status, logging one line (the peer, the method and
+    the reason); let nothing else escape as UNKNOWN. Anything else propagates: a bug, which
+    gRPC logs with its traceback.
 
     A class rather than @contextlib.contextmanager: it wraps every call, and a generator-based
     context manager costs three times as much to enter and leave."""
 
-    __slots__ = ("_context",)
+    __slots__ = ("_context", "_method")
 
-    def __init__(self, context: grpc.ServicerContext) -> None:
+    def __init__(self, context: grpc.ServicerContext, method: str = "?") -> None:
         self._context = context
+        self._method = method
 
     def __enter__(self) -> None:
         return None
 
     def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> bool:
-        match error:
-            case InvalidField():
-                self._context.abort_with_status(invalid_argument(error))
-            case NotFound():
-                self._context.abort_with_status(_status(code_pb2.NOT_FOUND, str(error)))
-            case NotSimulated():
-                self._context.abort_with_status(_status(code_pb2.UNIMPLEMENTED, str(error)))
+        if error is not None and refusal_of(error) is not None:
+            assert isinstance(error, InvalidField | NotFound | NotSimulated)
+            log_refusal(self._context, self._method, error)
+            self._context.abort_with_status(status_of(error))
         return False

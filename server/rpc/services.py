@@ -13,8 +13,7 @@ import grpc
 
 from dccsim.server.core import commands
 from dccsim.server.core.dsp import Dsp
-from dccsim.server.core.errors import InvalidField, NotFound
-from dccsim.server.core.eui import parse_eui64
+from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.fleet_file import parse_fleet
 from dccsim.server.core.messages import SyncAnswer
 from dccsim.server.keys.export import export_files
@@ -22,29 +21,27 @@ from dccsim.server.keys.factory import smki_role
 from dccsim.server.keys.keystore import KeyStore
 from dccsim.server.rpc import convert
 from dccsim.server.rpc import device_alerts as rpc_device_alerts
-from dccsim.server.rpc.errors import ACKNOWLEDGEMENT_LOST, submit_error, translated_errors
+from dccsim.server.rpc.errors import (
+    acknowledgement_lost_error,
+    acknowledgement_lost_status,
+    log_refusal,
+    submit_error,
+    translated_errors,
+)
 from dccsim.server.runtime.host import REJECTIONS, Batching, DspHost, Rejection
+from dccsim.server.runtime.queries import journal_feed, outbox_feed
 from dccsim.v1 import control_pb2, control_pb2_grpc, supplier_pb2, supplier_pb2_grpc
 
 log = logging.getLogger("dccsim.rpc")
 
 
 def known_user(host: DspHost, user_id: str) -> str:
-    canonical = parse_eui64(user_id, "user_id")
-    with host.lock:
-        if canonical not in host.dsp.state.users:
-            raise NotFound("user", canonical)
-    return canonical
+    return host.queries.known_user(user_id)
 
 
-def outbox_probe(user_id: str) -> Callable[[Dsp], int]:
-    """What moves when a (canonical) user's outbox has something new."""
-    return lambda dsp: dsp.state.outboxes.last_sequence(user_id)
-
-
-def acknowledge(host: DspHost, request, context) -> supplier_pb2.AcknowledgeResponse:
+def acknowledge(host: DspHost, request, context, method: str) -> supplier_pb2.AcknowledgeResponse:
     """Acknowledge, shared by SupplierService and DuisGateway: one outbox, two wire forms."""
-    with translated_errors(context):
+    with translated_errors(context, method):
         user_id = known_user(host, request.user_id)
         removed = host.run_one(commands.Acknowledge(user_id, request.up_to_sequence))
         return supplier_pb2.AcknowledgeResponse(removed=removed)
@@ -69,15 +66,15 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
         self._host = host
 
     def Submit(self, request, context):
-        with translated_errors(context):
+        with translated_errors(context, "SupplierService.Submit"):
             answer = self._host.run_one(commands.Submit(convert.service_request(request)))
             _log_answer(answer, logging.DEBUG)
             if answer.acknowledgement_lost:
-                context.abort(grpc.StatusCode.UNAVAILABLE, ACKNOWLEDGEMENT_LOST)
+                context.abort_with_status(acknowledgement_lost_status())
             return convert.submit_response(answer)
 
     def SubmitBatch(self, request, context):
-        results, mark = self._submit_all(request.requests)
+        results, mark = self._submit_all(request.requests, context, "SupplierService.SubmitBatch")
         self._host.wait_durable(mark)
         return supplier_pb2.SubmitBatchResponse(results=results)
 
@@ -98,7 +95,9 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
         while True:
             messages, ended = _next_round(inbox, STREAM_BATCH, block=not unsent)
             if messages:
-                results, mark = self._submit_all(messages, mark)
+                results, mark = self._submit_all(
+                    messages, context, "SupplierService.SubmitStream", mark
+                )
                 unsent += results
             if unsent and (ended or len(unsent) >= STREAM_BATCH or inbox.empty()):
                 self._host.wait_durable(mark)
@@ -108,9 +107,14 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
                 return
 
     def _submit_all(
-        self, messages: Iterable[supplier_pb2.SubmitRequest], mark: int = 0
+        self,
+        messages: Iterable[supplier_pb2.SubmitRequest],
+        context: grpc.ServicerContext,
+        method: str,
+        mark: int = 0,
     ) -> tuple[list[supplier_pb2.SubmitResult], int]:
-        """Each message answered on its own, in order; malformed ones change nothing. Also the
+        """Each message answered on its own, in order; malformed ones change nothing (and the
+        first refusal of a round is logged, one line: a round may hold a thousand). Also the
         mark after which the results may be sent (see `DspHost.apply`): `mark`, if nothing was
         recorded."""
         submits: list[commands.Submit | InvalidField] = []
@@ -122,6 +126,9 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
         ran, recorded = self._host.apply([c for c in submits if isinstance(c, commands.Submit)])
         answers = iter(ran)
         outcomes = [c if isinstance(c, InvalidField) else next(answers) for c in submits]
+        refused = [o for o in outcomes if isinstance(o, REJECTIONS)]
+        if refused:
+            log_refusal(context, method, refused[0], also=len(refused) - 1)
         if log.isEnabledFor(logging.DEBUG):  # the tally costs more than building the results
             log.debug("submitted %d in one round: %s", len(outcomes), _tally(outcomes))
             for outcome in ran:
@@ -130,26 +137,23 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
         return [_submit_result(outcome) for outcome in outcomes], recorded or mark
 
     def Subscribe(self, request, context) -> Iterator[supplier_pb2.Delivery]:
-        with translated_errors(context):
+        with translated_errors(context, "SupplierService.Subscribe"):
             user_id = known_user(self._host, request.user_id)
         log.info("subscribe %s after %d", user_id, request.after_sequence)
-        for entry in self._host.follow(
-            context,
-            lambda dsp, after: dsp.pending(user_id, after),
-            outbox_probe(user_id),
-            request.after_sequence,
+        for entries in self._host.follow_feed(
+            context, outbox_feed(user_id), request.after_sequence
         ):
-            yield convert.delivery(entry)
+            for entry in entries:
+                yield convert.delivery(entry)
 
     def SubscribeBatches(self, request, context) -> Iterator[supplier_pb2.DeliveryBatch]:
-        with translated_errors(context):
+        with translated_errors(context, "SupplierService.SubscribeBatches"):
             user_id = known_user(self._host, request.user_id)
         limit = request.max_batch or DEFAULT_DELIVERY_BATCH
         log.info("subscribe %s after %d in batches of %d", user_id, request.after_sequence, limit)
-        for entries in self._host.follow_batches(
+        for entries in self._host.follow_feed(
             context,
-            lambda dsp, after: dsp.pending(user_id, after, limit),
-            outbox_probe(user_id),
+            outbox_feed(user_id, limit),
             request.after_sequence,
             Batching(limit, DELIVERY_LINGER_SECONDS, DELIVERY_FEW, DELIVERY_MOST_LINGER_SECONDS),
         ):
@@ -160,7 +164,7 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
             yield batch
 
     def Acknowledge(self, request, context):
-        return acknowledge(self._host, request, context)
+        return acknowledge(self._host, request, context, "SupplierService.Acknowledge")
 
 
 def _timedelta(duration) -> timedelta:
@@ -182,9 +186,7 @@ def _submit_result(outcome: SyncAnswer | Rejection) -> supplier_pb2.SubmitResult
     if isinstance(outcome, REJECTIONS):
         return supplier_pb2.SubmitResult(error=submit_error(outcome))
     if outcome.acknowledgement_lost:
-        return supplier_pb2.SubmitResult(
-            error=supplier_pb2.SubmitError(code="UNAVAILABLE", message=ACKNOWLEDGEMENT_LOST)
-        )
+        return supplier_pb2.SubmitResult(error=acknowledgement_lost_error())
     result = supplier_pb2.SubmitResult()
     convert.submit_response(outcome, into=result.response)
     return result
@@ -232,21 +234,18 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
         self, host: DspHost, *, dsp_factory: Callable[[], Dsp], keystore: KeyStore | None = None
     ) -> None:
         self._host = host
+        self._queries = host.queries
         self._dsp_factory = dsp_factory
         self._keystore = keystore
 
     def ExportKeys(self, request, context) -> Iterator[control_pb2.ExportKeysResponse]:
         if self._keystore is None:
             context.abort(grpc.StatusCode.FAILED_PRECONDITION, "this server has no keystore")
-        with translated_errors(context):
-            wanted = [parse_eui64(d, "device_ids") for d in request.device_ids]
-            with self._host.lock:  # a copy of the IDs; the keys are made outside the lock
-                users = {uid: smki_role(u.roles) for uid, u in self._dsp.state.users.items()}
-                smi = self._dsp.state.smi
-                for device_id in wanted:
-                    if device_id not in smi:
-                        raise NotFound("device", device_id)
-                devices = [] if request.no_devices else wanted or [r.device_id for r in smi]
+        with translated_errors(context, "ControlService.ExportKeys"):
+            # Copies of the IDs: the keys are made without holding the host.
+            named = self._queries.device_ids(request.device_ids) if request.device_ids else ()
+            devices = [] if request.no_devices else list(named or self._queries.device_ids())
+            users = {uid: smki_role(roles) for uid, roles in self._queries.user_roles().items()}
             for user_id, role in users.items():  # a User added while running gets its keys
                 self._keystore.register(user_id, role)
         for owner, files in export_files(self._keystore, users, devices):
@@ -256,12 +255,8 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
                 owner=owner, files=[control_pb2.KeyFile(name=f.name, pem=f.data) for f in files]
             )
 
-    @property
-    def _dsp(self) -> Dsp:
-        return self._host.dsp
-
     def LoadFleet(self, request, context):
-        with translated_errors(context):
+        with translated_errors(context, "ControlService.LoadFleet"):
             fleet = parse_fleet(request.fleet_yaml)  # parse fully before anything changes
             dsp = self._dsp_factory()
             fleet.load_into(dsp)
@@ -275,56 +270,50 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
             )
 
     def Reset(self, request, context):
-        dsp = self._dsp_factory()
-        self._host.replace(dsp)
-        log.info("reset to the starting fleet: %d devices", len(dsp.state.smi))
-        return control_pb2.ResetResponse(devices=len(dsp.state.smi))
+        self._host.replace(self._dsp_factory())
+        devices = self._queries.device_count()
+        log.info("reset to the starting fleet: %d devices", devices)
+        return control_pb2.ResetResponse(devices=devices)
 
     def PutUser(self, request, context):
-        with translated_errors(context):
+        with translated_errors(context, "ControlService.PutUser"):
             user = convert.user(request)
             self._host.run_one(commands.AddUser(user))
             return convert.user_message(user)
 
     def PutReceiveUrl(self, request, context):
-        with translated_errors(context):
+        with translated_errors(context, "ControlService.PutReceiveUrl"):
             user = self._host.run_one(commands.SetReceiveUrl(request.user_id, request.url))
             log.info("receive response service address of %s: %s", user.user_id, user.receive_url)
             return control_pb2.PutReceiveUrlResponse(user_id=user.user_id, url=user.receive_url)
 
     def PutRegistration(self, request, context):
-        with translated_errors(context):
+        with translated_errors(context, "ControlService.PutRegistration"):
             self._host.run_one(commands.AddRegistration(convert.registration(request)))
             return request
 
     def PutDevice(self, request, context):
-        with translated_errors(context):
+        with translated_errors(context, "ControlService.PutDevice"):
             record = self._host.run_one(commands.AddDevice(convert.smi_record(request)))
             return convert.device(record)
 
     def GetDevice(self, request, context):
-        with translated_errors(context), self._host.lock:
-            return convert.device(self._dsp.device_record(request.device_id))
+        with translated_errors(context, "ControlService.GetDevice"):
+            return convert.device(self._queries.device(request.device_id))
 
     def ListDevices(self, request, context):
-        with translated_errors(context):
-            status = convert.SMI_STATUSES.to_core(request.status, "status", required=False)
-            device_type = convert.DEVICE_TYPES.to_core(
-                request.device_type, "device_type", required=False
+        with translated_errors(context, "ControlService.ListDevices"):
+            records = self._queries.devices(
+                status=convert.SMI_STATUSES.to_core(request.status, "status", required=False),
+                device_type=convert.DEVICE_TYPES.to_core(
+                    request.device_type, "device_type", required=False
+                ),
+                limit=request.limit,
             )
-            with self._host.lock:
-                records = [
-                    r
-                    for r in self._dsp.state.smi
-                    if (status is None or r.status is status)
-                    and (device_type is None or r.device_type is device_type)
-                ]
-            if request.limit:
-                records = records[: request.limit]
             return control_pb2.ListDevicesResponse(devices=[convert.device(r) for r in records])
 
     def PutCplEntry(self, request, context):
-        with translated_errors(context):
+        with translated_errors(context, "ControlService.PutCplEntry"):
             entry = convert.cpl_entry(request)
             suspended = self._host.run_one(commands.PutCplEntry(entry))
             return control_pb2.PutCplEntryResponse(
@@ -332,50 +321,48 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
             )
 
     def ListCpl(self, request, context):
-        with self._host.lock:
-            entries = [convert.cpl_message(e) for e in self._dsp.state.cpl]
+        entries = [convert.cpl_message(e) for e in self._queries.cpl_entries()]
         return control_pb2.ListCplResponse(entries=entries)
 
     def RestoreDevice(self, request, context):
-        with translated_errors(context):
+        with translated_errors(context, "ControlService.RestoreDevice"):
             record = self._host.run_one(
                 commands.RestoreDevice(request.device_id, request.actor, request.reason)
             )
             return convert.device(record)
 
     def BeginRecovery(self, request, context):
-        with translated_errors(context):
+        with translated_errors(context, "ControlService.BeginRecovery"):
             record = self._host.run_one(
                 commands.BeginRecovery(request.device_id, request.actor, request.reason)
             )
             return convert.device(record)
 
     def CompleteRecovery(self, request, context):
-        with translated_errors(context):
+        with translated_errors(context, "ControlService.CompleteRecovery"):
             record = self._host.run_one(
                 commands.CompleteRecovery(request.device_id, request.actor, request.reason)
             )
             return convert.device(record)
 
     def ProgramEcosFailure(self, request, context):
-        with translated_errors(context):
+        with translated_errors(context, "ControlService.ProgramEcosFailure"):
             self._host.run_one(
                 commands.ProgramEcosFailure(request.device_id, request.ecos_error_code)
             )
             return control_pb2.ProgramEcosFailureResponse()
 
     def RaiseDeviceAlert(self, request, context):
-        with translated_errors(context):
+        with translated_errors(context, "ControlService.RaiseDeviceAlert"):
             command = rpc_device_alerts.raise_device_alert(request)
             recipients = self._host.run_one(command)
             return rpc_device_alerts.raised(command, recipients)
 
     def GetClock(self, request, context):
-        with self._host.lock:
-            return self._clock_state()
+        return self._clock_state()
 
     def SetClock(self, request, context):
-        with translated_errors(context):
+        with translated_errors(context, "ControlService.SetClock"):
             match request.WhichOneof("change"):
                 case "advance":
                     command = commands.Advance(_timedelta(request.advance))
@@ -386,50 +373,42 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
                 case _:
                     raise InvalidField("change", "say how to change the clock")
             self._host.run_one(command)
-            with self._host.lock:
-                return self._clock_state()
+            return self._clock_state()
 
     def _clock_state(self) -> control_pb2.ClockState:
+        clock = self._queries.clock()
         return control_pb2.ClockState(
-            now=convert.timestamp(self._dsp.now()),
-            rate=self._dsp.clock.rate,
-            pending_actions=len(self._dsp.state.scheduler),
+            now=convert.timestamp(clock.now),
+            rate=clock.rate,
+            pending_actions=clock.pending_actions,
         )
 
     def StreamEvents(self, request, context) -> Iterator[control_pb2.Event]:
-        with self._host.lock:
-            start = self._dsp.journal.last_sequence
-        for event in self._host.follow(
-            context,
-            lambda dsp, after: dsp.journal.since(after),
-            lambda dsp: dsp.journal.last_sequence,
-            start,
-        ):
-            yield convert.event(event)
+        start = self._queries.last_event()
+        for events in self._host.follow_feed(context, journal_feed(), start):
+            for event in events:
+                yield convert.event(event)
 
     def AddFaultRule(self, request, context):
-        with translated_errors(context):
+        with translated_errors(context, "ControlService.AddFaultRule"):
             rule = convert.fault_rule(request)
             rule_id = self._host.run_one(commands.AddFaultRule(rule))
             log.info("fault rule %d added: %s", rule_id, rule)
             return convert.fault_rule_entry(rule_id, rule)
 
     def ListFaultRules(self, request, context):
-        with self._host.lock:
-            rules = self._dsp.faults.rules()
+        rules = self._queries.fault_rules()
         return control_pb2.ListFaultRulesResponse(
             rules=[convert.fault_rule_entry(rule_id, rule) for rule_id, rule in rules.items()]
         )
 
     def RemoveFaultRule(self, request, context):
-        with translated_errors(context):
+        with translated_errors(context, "ControlService.RemoveFaultRule"):
             self._host.run_one(commands.RemoveFaultRule(request.rule_id))
             log.info("fault rule %d removed", request.rule_id)
             return control_pb2.RemoveFaultRuleResponse()
 
     def ListFaultDecisions(self, request, context):
-        with self._host.lock:
-            decisions = list(self._dsp.faults.decisions)
         return control_pb2.ListFaultDecisionsResponse(
-            decisions=[convert.fault_decision(d) for d in decisions]
+            decisions=[convert.fault_decision(d) for d in self._queries.fault_decisions()]
         )

@@ -12,8 +12,8 @@ from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.fleet import NETWORK_OPERATOR
 from dccsim.server.core.matrix import CommandVariant
 from dccsim.server.core.requests import ReadFirmwareVersion, RequestId, ServiceRequest
-from dccsim.server.rpc.services import outbox_probe
 from dccsim.server.runtime.host import STREAM_WAKE_SECONDS, DspHost
+from dccsim.server.runtime.queries import outbox_feed
 from tests.conftest import ESME, SUPPLIER_A, example_dsp
 
 
@@ -38,7 +38,7 @@ class CountingFollower:
             return dsp.pending(user_id, after)
 
         def run() -> None:
-            for entry in host.follow(self.caller, fetch, outbox_probe(user_id), 0):
+            for entry in host.follow(self.caller, fetch, outbox_feed(user_id).probe, 0):
                 self.received.append(entry.sequence)
 
         self.thread = threading.Thread(target=run)

@@ -1967,23 +1967,31 @@ class SubmitError(_message.Message):
     CODE_FIELD_NUMBER: _builtins.int
     MESSAGE_FIELD_NUMBER: _builtins.int
     FIELD_FIELD_NUMBER: _builtins.int
+    STATUS_CODE_FIELD_NUMBER: _builtins.int
     code: _builtins.str
-    """The gRPC status code name: INVALID_ARGUMENT, NOT_FOUND, UNIMPLEMENTED or UNAVAILABLE (an
-    acknowledgement lost by fault injection: the request still ran).
+    """The name of `status_code` (INVALID_ARGUMENT, ...), kept for readers written before it; read
+    `status_code`.
     """
     message: _builtins.str
     field: _builtins.str
     """The request field at fault, for INVALID_ARGUMENT."""
+    status_code: _builtins.int
+    """The google.rpc.Code (google/rpc/code.proto) a unary Submit would have failed with:
+    INVALID_ARGUMENT (3), NOT_FOUND (5), UNIMPLEMENTED (12) or UNAVAILABLE (14: an
+    acknowledgement lost by fault injection; the request still ran). The table is
+    dccsim.v1.refusals.
+    """
     def __init__(
         self,
         *,
         code: _builtins.str = ...,
         message: _builtins.str = ...,
         field: _builtins.str = ...,
+        status_code: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "field", b"field", "message", b"message"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "field", b"field", "message", b"message", "status_code", b"status_code"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -1,0 +1,59 @@
+"""The contract's one error table: each way dccsim refuses a call, and the `google.rpc.Code` it
+travels as -- in a failed call's status, and in a batch or stream item's
+`SubmitError.status_code`. The server (dccsim.server.rpc.errors) raises by it and the client
+(dccsim.clients.client) reads by it, so the two cannot drift apart.
+
+Written by hand beside the generated code: it is part of the contract, not of either side. A DUIS
+response code is an answer, never one of these.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import grpc
+from google.rpc import code_pb2
+
+# The ErrorInfo domain of dccsim's refusals: a status carrying ErrorInfo(domain=DOMAIN) was
+# decided by dccsim, not by the network (an UNAVAILABLE is either).
+DOMAIN = "dccsim.v1"
+# The message of a lost acknowledgement (fault injection).
+ACKNOWLEDGEMENT_LOST_MESSAGE = "acknowledgement lost (fault injection)"
+
+
+class Refusal(Enum):
+    """Why a call was refused; the value is its `google.rpc.Code`."""
+
+    # Malformed input (BAD-01): the status's BadRequest (a batch item's `field`) names the field.
+    MALFORMED = code_pb2.INVALID_ARGUMENT
+    # A control-API lookup named a user or device the simulator does not hold.
+    NOT_FOUND = code_pb2.NOT_FOUND
+    # A valid, authorised request for behaviour dccsim does not simulate.
+    NOT_SIMULATED = code_pb2.UNIMPLEMENTED
+    # Fault injection lost the answer; the request itself ran.
+    ACKNOWLEDGEMENT_LOST = code_pb2.UNAVAILABLE
+
+    @property
+    def code(self) -> int:
+        """The `google.rpc.Code` (an int, as `SubmitError.status_code` carries it)."""
+        return self.value
+
+    @property
+    def code_name(self) -> str:
+        return code_pb2.Code.Name(self.value)
+
+    @property
+    def status_code(self) -> grpc.StatusCode:
+        return _STATUS_CODES[self.value]
+
+    @classmethod
+    def of(cls, code: int | grpc.StatusCode | None) -> Refusal | None:
+        """The refusal a code stands for; None for a code dccsim does not refuse with."""
+        if isinstance(code, grpc.StatusCode):
+            code = code.value[0]
+        return _BY_CODE.get(code)  # type: ignore[arg-type]
+
+
+# grpc.StatusCode's value is (the google.rpc.Code, its name in lower case).
+_STATUS_CODES = {status.value[0]: status for status in grpc.StatusCode}
+_BY_CODE = {refusal.value: refusal for refusal in Refusal}
