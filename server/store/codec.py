@@ -22,6 +22,8 @@ import functools
 import operator
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import msgpack
@@ -31,6 +33,7 @@ from dccsim.server.store.schema import Entry, Kind, Schema, schema
 # Codes below FIRST_TAG: containers, instants and references.
 LIST, TUPLE, DICT, SET, FROZENSET, DEQUE = 0, 1, 2, 3, 4, 5
 UTC_INSTANT, DATETIME, DATE, TIME, TIMEDELTA, BIG_INT, REF = 6, 7, 8, 9, 10, 11, 12
+DECIMAL, FRACTION = 13, 14
 FIRST_TAG = 32
 
 _UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -69,6 +72,8 @@ class Encoder:
             time: self._time,
             timedelta: lambda v: [TIMEDELTA, v // _MICROSECOND],
             functools.partial: self._work,
+            Decimal: lambda v: [DECIMAL, str(v)],
+            Fraction: lambda v: [FRACTION, self._value(v.numerator), self._value(v.denominator)],
         }
         self._refs: dict[int, int] = {}
         for row in table or ():
@@ -293,6 +298,10 @@ class Decoder:
             return timedelta(microseconds=node[1])
         if code == BIG_INT:
             return int(node[1])
+        if code == DECIMAL:
+            return Decimal(node[1])
+        if code == FRACTION:
+            return Fraction(v(node[1]), v(node[2]))
         raise CodecError(f"unknown code {code}")
 
     def _reader_for(
