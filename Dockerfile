@@ -1,0 +1,38 @@
+# dccsim as a container: `dccsim serve` on the embedded example fleet, reachable from outside the
+# container — gRPC on 50051, DUIS over HTTP on 8079, SMKI on 8083 (DCC Boxed's ports).
+#
+#   docker build -t dccsim .
+#   docker run --rm -p 50051:50051 -p 8079:8079 -p 8083:8083 -v dccsim-state:/var/lib/dccsim dccsim
+#
+# Every `dccsim serve` option can be given after the image name (`serve --fleet /fleet.yaml`) or
+# set as DCCSIM_<OPTION> in the environment (DCCSIM_BASELINE=pre-MP105, DCCSIM_IN_MEMORY=1); any
+# other command runs too (`docker run --rm dccsim campaign --devices 300 --compare-baselines`).
+# The server listens without TLS unless given certificates: publish its ports on a test network
+# only.
+
+# Build the wheel in a throwaway stage, so the image holds the installed package and nothing of
+# the source tree or the build tools.
+FROM python:3.11-slim AS build
+WORKDIR /src
+# The context is what .dockerignore lets through: the package folders, pyproject.toml, the README
+# (the package's description), LICENSE, examples/ and docs/ (package data).
+COPY . .
+RUN pip install --no-cache-dir --upgrade pip \
+    && pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
+
+FROM python:3.11-slim
+COPY --from=build /wheels /wheels
+RUN pip install --no-cache-dir /wheels/*.whl \
+    && rm -rf /wheels \
+    && useradd --system --home-dir /var/lib/dccsim --create-home dccsim
+# The state file (and the test PKI's keys beside it) live in a volume: a restarted container
+# carries on where it stopped. DCCSIM_IN_MEMORY=1 (or `serve --in-memory`) keeps nothing.
+ENV DCCSIM_HOST=0.0.0.0 \
+    DCCSIM_STATE=/var/lib/dccsim/dccsim-state.sqlite3 \
+    PYTHONUNBUFFERED=1
+USER dccsim
+WORKDIR /var/lib/dccsim
+VOLUME ["/var/lib/dccsim"]
+EXPOSE 50051 8079 8083
+ENTRYPOINT ["dccsim"]
+CMD ["serve"]
