@@ -20,10 +20,9 @@ from dccsim.clients.cli import (
 )
 
 # Re-exported for the tests and tools that import them from here.
-from dccsim.clients.cli.bench import BENCH_MIX
 from dccsim.clients.cli.campaign import CAMPAIGN_SUPPLIER, campaign_fleet_yaml
 
-__all__ = ["BENCH_MIX", "CAMPAIGN_SUPPLIER", "campaign_fleet_yaml", "main"]
+__all__ = ["CAMPAIGN_SUPPLIER", "campaign_fleet_yaml", "main"]
 
 
 @click.group()
