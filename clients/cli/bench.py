@@ -131,7 +131,8 @@ def bench(
 ) -> None:
     """End-to-end load: CLIENTS clients over CHANNELS channels send a Service Request mix to a
     `dccsim serve` (or --server), every delivered response is matched to its request, and an
-    empty echo service set up the same way is driven identically for the ratio."""
+    empty echo service set up the same way is driven identically for the ratio. `--mode http`
+    does it with signed DUIS over HTTP, checking the DSP's signature on every response."""
     from dccsim.bench.console import print_report, run_with_progress
     from dccsim.bench.run import BenchConfig
 
