@@ -65,3 +65,68 @@ def test_the_gbcs_layer_imports_no_transport_protos_store_or_duis() -> None:
         for path in sorted((ROOT / "server" / "gbcs").rglob("*.py"))
     }
     assert {path: names for path, names in offences.items() if names} == {}
+
+
+# The transports (gRPC, HTTP) read the DSP through the runtime's named queries and commands
+# (server/runtime/queries.py, DspHost) only: they never take the host's lock, reach for its DSP
+# or import the core's state. What reads where is then listed in one place, and the core may
+# rearrange its state without a transport noticing.
+TRANSPORTS = ("server/rpc", "server/http")
+HOST_INTERNALS = frozenset({"lock", "dsp", "_dsp"})
+# Files still reading the host's internals, each to move to a named query or command; the list
+# must shrink as they do (a file that no longer offends fails the test until it is removed).
+NOT_YET_THROUGH_QUERIES = {
+    # The composition root: sets the outbox bound on the starting DSP and logs a restored one.
+    "server/rpc/app.py",
+    # Its own request counters, which it guards with the host's lock.
+    "server/http/metrics.py",
+    # The console's reads: users, the next counter and the journal (DspQueries.users,
+    # next_counter, events_since and latest_events now serve them).
+    "server/http/console/reads.py",
+}
+
+
+def _host_internals(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in HOST_INTERNALS:
+            found.append(f"line {node.lineno}: .{node.attr}")
+        elif isinstance(node, ast.ImportFrom | ast.Import):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            found += [
+                f"line {node.lineno}: import {name}"
+                for name in names
+                if name.startswith("dccsim.server.core.state")
+            ]
+    return found
+
+
+def test_the_transports_read_the_dsp_through_named_queries_only() -> None:
+    offences = {
+        str(path.relative_to(ROOT)): found
+        for folder in TRANSPORTS
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if (found := _host_internals(path))
+    }
+    new = {path: found for path, found in offences.items() if path not in NOT_YET_THROUGH_QUERIES}
+    assert new == {}, "read through DspHost.queries or a named host command instead"
+    fixed = sorted(NOT_YET_THROUGH_QUERIES - set(offences))
+    assert not fixed, f"no longer reading the host's internals, remove from the list: {fixed}"
+
+
+def test_the_internals_check_sees_what_it_looks_for(tmp_path: Path) -> None:
+    sample = tmp_path / "servicer.py"
+    sample.write_text(
+        "from dccsim.server.core.state import DspState\n"
+        "def read(host):\n"
+        "    with host.lock:\n"
+        "        return host.dsp.state.smi\n",
+        encoding="utf-8",
+    )
+    assert _host_internals(sample) == [
+        "line 1: import dccsim.server.core.state",
+        "line 3: .lock",
+        "line 4: .dsp",
+    ]

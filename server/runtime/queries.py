@@ -21,7 +21,7 @@ from dccsim.server.core.eui import parse_eui64
 from dccsim.server.core.faults import FaultDecision, FaultRule
 from dccsim.server.core.journal import Event
 from dccsim.server.core.outbox import OutboxEntry
-from dccsim.server.core.records import CplEntry, SmiRecord, SmiStatus, UserRole
+from dccsim.server.core.records import CplEntry, SmiRecord, SmiStatus, User, UserRole
 
 if TYPE_CHECKING:  # the host builds its queries; at run time this module never imports it
     from dccsim.server.runtime.host import DspHost
@@ -77,6 +77,17 @@ class DspQueries:
             if canonical not in self._host.dsp.state.users:
                 raise NotFound("user", canonical)
         return canonical
+
+    def users(self) -> tuple[User, ...]:
+        """Every User's record, by User ID."""
+        with self._host.lock:
+            found = list(self._host.dsp.state.users.values())
+        return tuple(sorted(found, key=lambda user: user.user_id))
+
+    def next_counter(self, originator: str, target: str) -> int:
+        """A RequestID counter the DSP will accept from `originator` to `target` now (REQ-02)."""
+        with self._host.lock:
+            return self._host.dsp.counters.get((originator, target), 0) + 1
 
     def user_roles(self) -> dict[str, frozenset[UserRole]]:
         """Every User's roles, by User ID (a copy)."""
@@ -140,6 +151,22 @@ class DspQueries:
         """The journal's latest sequence: a stream of events from now on starts after it."""
         with self._host.lock:
             return self._host.dsp.journal.last_sequence
+
+    def events_since(self, after: int, most: int) -> tuple[Event, ...]:
+        """Up to `most` events after `after`, oldest first. An `after` beyond the journal's end
+        (a new DSP after Reset or LoadFleet numbers from its own start) reads from the start."""
+        with self._host.lock:
+            journal = self._host.dsp.journal
+            if after > journal.last_sequence:
+                after = 0
+            events = journal.since(after)
+        return tuple(events[:most])
+
+    def latest_events(self, most: int) -> tuple[Event, ...]:
+        """The latest `most` events, oldest first."""
+        with self._host.lock:
+            journal = self._host.dsp.journal
+            return tuple(journal.since(max(journal.last_sequence - most, 0)))
 
     def fault_rules(self) -> dict[int, FaultRule]:
         """The fault rules in force, by rule ID (a copy)."""
