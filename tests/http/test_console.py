@@ -4,12 +4,14 @@ through the host's commands, and it is read-only unless the operator credential 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
 import urllib.request
 from collections.abc import Iterator
 
+import aiohttp
 import pytest
 
 from dccsim.server.core.fleet import example_fleet
@@ -17,7 +19,7 @@ from dccsim.server.http.console.live import MAX_STREAMS
 from dccsim.server.http.console.options import ConsoleOptions
 from dccsim.server.keys import keystore_for
 from dccsim.server.keys.keystore import KeyStore
-from tests.conftest import ESME, SUPPLIER_A
+from tests.conftest import ESME, SHARED, SUPPLIER_A
 from tests.http.console_server import Browser, ConsoleServer, console_server
 
 TOKEN = "s3cret-operator-token"
@@ -344,3 +346,29 @@ def test_live_logs_are_bounded_and_end_when_the_server_stops() -> None:
     for stream in streams:
         assert stream.read().strip() in (b"", b": quiet")  # read() returns: the stream ended
         stream.close()
+
+
+def test_an_uploaded_rtds_template_is_sent_as_the_chosen_user(console: ConsoleServer) -> None:
+    rtds = SHARED / "duis-samples" / "rtds" / "ECS17b_4.1.1_SINGLE_SUCCESS_REQUEST_DUIS.XML"
+    if not rtds.is_file():
+        pytest.skip(f"DCC's Reference Test Data Set is not in {rtds.parent}")
+
+    async def upload() -> str:
+        form = aiohttp.FormData()
+        form.add_field("user", SUPPLIER_A)
+        form.add_field("template", ESME_11_2)  # the upload wins over the chosen example
+        form.add_field("document", "")
+        form.add_field("upload", rtds.read_bytes(), filename=rtds.name)
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(
+                console.url("/console/send/template"), data=form, headers=_origin(console)
+            ) as reply,
+        ):
+            assert reply.status == 200
+            return await reply.text()
+
+    page = asyncio.run(upload())
+    assert _answer_code(page) == "I99"
+    assert f"Sent template {rtds.name} as {SUPPLIER_A}" in page
+    assert "SRV 4.1.1" in page

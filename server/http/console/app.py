@@ -217,19 +217,18 @@ class Console:
 
     async def send_template(self, request: web.Request) -> web.Response:
         self._access.check_post(request)
-        form = {k: str(v) for k, v in (await request.post()).items()}
+        posted = await request.post()
+        upload = posted.get("upload")
+        uploaded = upload.file.read() if isinstance(upload, web.FileField) else b""
+        form = {k: v for k, v in posted.items() if isinstance(v, str)}
         user = forms.text(form, "user")
-        pasted = form.get("document", "").strip()
-        name = forms.text(form, "template")
+        pasted = uploaded.strip() or form.get("document", "").strip().encode()
+        name = upload.filename if uploaded.strip() else forms.text(form, "template")
         folder = self._options.templates_dir
         outcome: dict[str, Any] = {"kind": "template", "user": user, "template": name}
         outcome["log_after"] = await self._read(reads.last_event)  # its log starts here
         try:
-            document = (
-                pasted.encode()
-                if pasted
-                else await self._read_blocking(sending.load_template, name, folder)
-            )
+            document = pasted or await self._read_blocking(sending.load_template, name, folder)
             sent, reply = await self._read_blocking(
                 sending.send_template, self._host, self._gateway, self._signer, document, user
             )
