@@ -9,14 +9,16 @@
 - Signatures: ECDSA P-256 / SHA-256 over the grouping header from the byte after `DF` to the
   end of the content, as raw r ‖ s (64 octets).
 
-Z is what is expensive (an ECDH per pair of keys): `SharedSecrets` keeps it per pair. The KDF's
-OtherInfo holds the counter, so the key is made afresh for every message.
+Z is what is expensive (an ECDH per pair of keys): `MacContexts` keeps it per pair, hashed into
+the KDF as far as it stays the same. The KDF's OtherInfo holds the counter, so the key is made
+afresh for every message.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable
 from threading import Lock
 
 from cryptography.exceptions import InvalidSignature
@@ -38,15 +40,7 @@ _ECDSA = ec.ECDSA(hashes.SHA256())
 
 def mac_key(z: bytes, originator: bytes, cra: int, counter: int, recipient: bytes) -> bytes:
     """The AES-128 key that MACs one message (GBCS's KDF, CRA flag byte 1-3)."""
-    other_info = (
-        _KDF_ALGORITHM_ID
-        + originator
-        + b"\x09"
-        + bytes((cra,))
-        + counter.to_bytes(8, "big")
-        + recipient
-    )
-    return hashlib.sha256(b"\x00\x00\x00\x01" + z + other_info).digest()[:16]
+    return MacContext(z, originator).key(cra, counter, recipient)
 
 
 def mac(key: bytes, originator: bytes, apdu: bytes) -> bytes:
@@ -54,7 +48,34 @@ def mac(key: bytes, originator: bytes, apdu: bytes) -> bytes:
     iv = originator + b"\x00\x00\x00\x00"
     # AESGCM.encrypt of nothing returns the 16-byte tag; GBCS keeps its first 12 octets, which
     # is what GCM with a 96-bit tag gives.
-    return AESGCM(key).encrypt(iv, b"", SECURITY_HEADER + b"\x00" + apdu)[:MAC_LENGTH]
+    return AESGCM(key).encrypt(iv, b"", _AAD_PREFIX + apdu)[:MAC_LENGTH]
+
+
+_AAD_PREFIX = SECURITY_HEADER + b"\x00"
+
+
+class MacContext:
+    """What stays the same for every message between one originator and one recipient: the
+    KDF hashed as far as Z, the algorithm ID and the originator's title (a SHA-256 state to copy),
+    and the GCM IV. The counter, CRA flag and recipient title are hashed per message."""
+
+    __slots__ = ("_iv", "_prefix")
+
+    def __init__(self, z: bytes, originator: bytes) -> None:
+        self._prefix = hashlib.sha256(
+            b"\x00\x00\x00\x01" + z + _KDF_ALGORITHM_ID + originator + b"\x09"
+        )
+        self._iv = originator + b"\x00\x00\x00\x00"
+
+    def key(self, cra: int, counter: int, recipient: bytes) -> bytes:
+        digest = self._prefix.copy()
+        digest.update(bytes((cra,)) + counter.to_bytes(8, "big") + recipient)
+        return digest.digest()[:16]
+
+    def tag(self, cra: int, counter: int, recipient: bytes, apdu: bytes) -> bytes:
+        """The MAC of one General-Signing APDU."""
+        key = self.key(cra, counter, recipient)
+        return AESGCM(key).encrypt(self._iv, b"", _AAD_PREFIX + apdu)[:MAC_LENGTH]
 
 
 def shared_secret(private: ec.EllipticCurvePrivateKey, public: ec.EllipticCurvePublicKey) -> bytes:
@@ -62,28 +83,25 @@ def shared_secret(private: ec.EllipticCurvePrivateKey, public: ec.EllipticCurveP
     return private.exchange(ec.ECDH(), public)
 
 
-class SharedSecrets:
-    """Z per (private key, public key) pair, computed once: the ECDH is what costs (about 100 us
-    against 2 us for the rest of a MAC). Bounded, so a fleet of a million devices does not keep a
-    million secrets; thread-safe."""
+class MacContexts:
+    """A MacContext per (originator, recipient) pair, made once: its ECDH is what costs (about
+    100 us against a few for the rest of a MAC). Bounded, so a fleet of a million devices does not
+    keep a million; thread-safe."""
 
     def __init__(self, limit: int = 100_000) -> None:
         self._limit = limit
-        self._held: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._held: OrderedDict[tuple[str, str], MacContext] = OrderedDict()
         self._lock = Lock()
 
-    def get(
-        self,
-        key: tuple[str, str],
-        private: ec.EllipticCurvePrivateKey,
-        public: ec.EllipticCurvePublicKey,
-    ) -> bytes:
+    def get(self, key: tuple[str, str], make: Callable[[], MacContext]) -> MacContext:
+        """The context for `key`, made by `make` (which looks the keys up: that too costs) on a
+        miss."""
         with self._lock:
             z = self._held.get(key)
             if z is not None:
                 self._held.move_to_end(key)
                 return z
-        z = shared_secret(private, public)
+        z = make()
         with self._lock:
             self._held[key] = z
             if len(self._held) > self._limit:

@@ -20,6 +20,7 @@ A firmware version travels in GBCS as 4 octets; dccsim's versions are text (`010
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import IntEnum
 
@@ -37,6 +38,7 @@ FDRA_HCALCS = 0x012C
 CCS08 = 0x0128
 
 METERING_CLUSTER = 0x0702
+_HEX_VERSION = re.compile(r"[0-9A-Fa-f]{1,8}")
 FIRMWARE_TRANSFER_SUCCESS = 0x8F8A
 
 
@@ -63,7 +65,7 @@ def version_octets(version: str | None) -> bytes:
     any other text is its first 4 UTF-8 octets, zero-padded. None (not known) is 4 zeros."""
     if not version:
         return bytes(4)
-    if len(version) <= 8 and all(c in "0123456789abcdefABCDEF" for c in version):
+    if _HEX_VERSION.fullmatch(version):
         return int(version, 16).to_bytes(4, "big")
     return version.encode()[:4].ljust(4, b"\x00")
 

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Protocol
 
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -67,7 +68,9 @@ class GbcsKeys(Protocol):
     def organisation_ka(self, eui: str) -> ec.EllipticCurvePublicKey: ...
 
 
+@lru_cache(maxsize=65_536)
 def eui_octets(eui: str) -> bytes:
+    """An EUI-64 as its 8 octets (a system title); cached, as the same few recur."""
     return bytes.fromhex(eui.replace("-", ""))
 
 
@@ -98,7 +101,7 @@ class GbcsPayloads:
         self._device_type = device_type
         self._acb = acb_id
         self._acb_title = eui_octets(acb_id)
-        self._secrets = crypto.SharedSecrets()
+        self._contexts = crypto.MacContexts()
 
     def encode(self, message: OutboundMessage, recipient: str | None = None) -> bytes | None:
         """The GBCS payload of a message, or None where dccsim has no GBCS form for it."""
@@ -140,13 +143,17 @@ class GbcsPayloads:
     def mac_wrapped(self, device_id: str, header: GroupingHeader, content: bytes) -> bytes:
         """A device's unsigned message to the ACB, MAC-wrapped (General-Ciphering)."""
         apdu = with_signature(general_signing(header, content), None)
-        z = self._secrets.get(
+        context = self._contexts.get(
             (device_id, self._acb),
-            self._keys.device_ka(device_id),
-            self._keys.organisation_ka(self._acb),
+            lambda: crypto.MacContext(
+                crypto.shared_secret(
+                    self._keys.device_ka(device_id), self._keys.organisation_ka(self._acb)
+                ),
+                header.originator,
+            ),
         )
-        key = crypto.mac_key(z, header.originator, header.cra, header.counter, header.recipient)
-        return general_ciphering(apdu, crypto.mac(key, header.originator, apdu))
+        tag = context.tag(header.cra, header.counter, header.recipient, apdu)
+        return general_ciphering(apdu, tag)
 
     # -- 11.3 -------------------------------------------------------------------------------
 
