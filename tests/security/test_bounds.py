@@ -1,0 +1,102 @@
+"""SEC-04: message, fleet and DUIS sizes are bounded; each refusal is clear, quick, and changes
+nothing."""
+
+from __future__ import annotations
+
+import time
+
+import grpc
+import pytest
+
+from dccsim.clients.client import Client, InvalidRequest
+from dccsim.server.core.errors import InvalidField
+from dccsim.server.core.fleet import SUPPLIER_A
+from dccsim.server.core.fleet_file import parse_fleet
+from dccsim.server.duis.safe import MAX_MARKUP, load_document
+from dccsim.server.rpc.limits import Limits
+from dccsim.v1 import control_pb2, supplier_pb2
+from tests.conftest import ESME, example_dsp
+
+pytestmark = pytest.mark.spec("SEC-04")
+
+# The probe's 416-byte LoadFleet: a billion devices.
+FLEET_BOMB = """
+generate:
+  - count: 1000000000
+    type: ESME
+    id_prefix: 00-DB-01
+    supplier: 90-B3-D5-1F-30-01-00-00
+    manufacturer: DCCSIM
+    model: ESME-S2
+    firmware: "0100"
+"""
+
+
+def test_the_fleet_bomb_is_refused_before_any_device_is_made(start):
+    server = start(example_dsp, max_workers=8)
+    before = server.host.fingerprint()
+    with Client(f"127.0.0.1:{server.port}") as client:
+        began = time.monotonic()
+        with pytest.raises(InvalidRequest, match="1,000,000,000 devices") as raised:
+            client.load_fleet(FLEET_BOMB)
+        assert time.monotonic() - began < 2
+    assert raised.value.field == "generate"
+    assert server.host.fingerprint() == before
+
+
+def test_a_fleet_bound_counts_listed_and_generated_devices_together():
+    small = FLEET_BOMB.replace("1000000000", "3")
+    assert len(parse_fleet(small, max_devices=3).devices) == 3
+    listed = small + (
+        "devices:\n  - {id: 00-DB-02-00-00-00-00-01, type: ESME, manufacturer: DCCSIM, "
+        'model: ESME-S2, firmware: "0100"}\n'
+    )
+    with pytest.raises(InvalidField, match="4 devices"):
+        parse_fleet(listed, max_devices=3)
+
+
+def test_a_fleet_yaml_larger_than_its_bound_is_refused_unparsed(start):
+    server = start(example_dsp, max_workers=8, limits=Limits(max_fleet_yaml_bytes=1000))
+    with Client(f"127.0.0.1:{server.port}") as client:
+        with pytest.raises(InvalidRequest, match="max_fleet_yaml_bytes"):
+            client.load_fleet("users: []\n" + "#" * 2000)
+        assert client.load_fleet("users: []\n").devices == 0
+
+
+def test_a_batch_larger_than_its_bound_is_refused_whole(start):
+    server = start(example_dsp, max_workers=8, limits=Limits(max_batch_requests=2))
+    request = supplier_pb2.SubmitRequest(
+        request_id=f"{SUPPLIER_A}:{ESME}:1",
+        service_reference_variant="11.2",
+        command_variant=1,
+        read_firmware_version=supplier_pb2.ReadFirmwareVersion(),
+    )
+    with (
+        Client(f"127.0.0.1:{server.port}") as client,
+        pytest.raises(InvalidRequest, match="max_batch_requests"),
+    ):
+        client.submit_batch([request] * 3)
+    assert server.host.dsp.counters == {}
+
+
+def test_a_message_larger_than_its_bound_is_refused(start):
+    server = start(example_dsp, max_workers=8, limits=Limits(max_message_bytes=4096))
+    with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+        load = channel.unary_unary(
+            "/dccsim.v1.ControlService/LoadFleet",
+            request_serializer=control_pb2.LoadFleetRequest.SerializeToString,
+            response_deserializer=control_pb2.LoadFleetResponse.FromString,
+        )
+        with pytest.raises(grpc.RpcError) as raised:
+            load(control_pb2.LoadFleetRequest(fleet_yaml="#" * 8192), timeout=5)
+    assert raised.value.code() is grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+def test_duis_markup_beyond_the_bound_is_refused_before_a_tree_is_built():
+    # 12 MB of empty elements would be millions of tree nodes: refused by counting, in
+    # milliseconds, whatever its depth or content.
+    document = b"<sr:Request xmlns:sr='x'>" + b"<a/>" * 3_000_000 + b"</sr:Request>"
+    began = time.monotonic()
+    with pytest.raises(InvalidField, match=f"at most {MAX_MARKUP:,}"):
+        load_document(document)
+    assert time.monotonic() - began < 0.5

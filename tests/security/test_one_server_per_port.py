@@ -1,0 +1,39 @@
+"""SEC-04: a second server on a port in use fails to start (gRPC's default SO_REUSEPORT would
+let it start, and the kernel would split clients between two simulators with different state)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from dccsim.server.rpc.app import start_server
+from tests.conftest import example_dsp
+
+pytestmark = pytest.mark.spec("SEC-04")
+
+
+def test_start_server_refuses_a_port_in_use(start):
+    first = start(example_dsp, max_workers=8)
+    with pytest.raises(OSError, match="in use"):
+        start_server(example_dsp, address=f"127.0.0.1:{first.port}", max_workers=8)
+
+
+def test_dccsim_serve_on_a_port_in_use_exits_non_zero_saying_why(start):
+    first = start(example_dsp, max_workers=8)
+    command = [
+        sys.executable,
+        "-m",
+        "dccsim.clients",
+        "serve",
+        "--port",
+        str(first.port),
+        "--in-memory",
+        "--no-http",
+        "--no-smki",
+    ]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert finished.returncode != 0
+    assert f"cannot listen on 127.0.0.1:{first.port}" in finished.stderr
+    assert "in use" in finished.stderr
