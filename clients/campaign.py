@@ -276,7 +276,7 @@ def _outcome(device: str, record: types_pb2.Device) -> DeviceOutcome:
     )
 
 
-def smi_status_name(status: int) -> str:
+def smi_status_name(status: types_pb2.SmiStatus.ValueType) -> str:
     """SMI_STATUS_INSTALLED_NOT_COMMISSIONED -> "Installed not commissioned"."""
     name = types_pb2.SmiStatus.Name(status).removeprefix("SMI_STATUS_")
     return name.replace("_", " ").capitalize()

@@ -26,7 +26,7 @@ from dccsim.server.core.fleet import (
     example_model,
 )
 from dccsim.server.core.matrix import CommandVariant
-from dccsim.server.core.messages import SyncAnswer
+from dccsim.server.core.messages import PreCommand, SyncAnswer
 from dccsim.server.core.records import CplEntry, CplStatus, SmiRecord
 from dccsim.server.core.requests import (
     ActivateFirmware,
@@ -83,7 +83,7 @@ class Sim:
             srv, body, target=target, user=user, cv=CommandVariant.CRITICAL_TRANSFORM, **extra
         )
         pre = self.dsp.submit(first)
-        if pre.body is None:
+        if not isinstance(pre.body, PreCommand):  # refused: the answer says why
             return pre
         signed = ServiceRequest(
             first.request_id,
