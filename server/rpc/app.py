@@ -29,6 +29,7 @@ from dccsim.server.rpc.limits import (
     LimitsInterceptor,
     fit_file_limit,
 )
+from dccsim.server.rpc.malformed import MalformedMessages
 from dccsim.server.rpc.security import SecurityInterceptor, SecurityOptions, is_loopback
 from dccsim.server.rpc.services import ControlService, SupplierService
 from dccsim.server.runtime.duis_gateway import DuisGateway
@@ -133,7 +134,11 @@ def start_server(
     fit_file_limit(limits.max_connections)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix="dccsim-rpc"),
-        interceptors=(SecurityInterceptor(security, loopback=loopback), LimitsInterceptor(limits)),
+        interceptors=(
+            MalformedMessages(),  # first: the others never see an undecodable message
+            SecurityInterceptor(security, loopback=loopback),
+            LimitsInterceptor(limits),
+        ),
         options=[
             *limits.grpc_options(),
             # One server per port (SEC-04): without this, gRPC's default SO_REUSEPORT lets a
