@@ -21,11 +21,13 @@ places: N26's ChangeOfSupplier carries the optional ECoSErrorCode only from 5.2 
 (with CSPRegionResponseCode) from 5.3a on.
 
 Decisions where the schema leaves a choice:
-- **Device payloads in MMC form.** A DUIS response carries what the device said only as
-  `GBCSPayload` (xs:base64Binary: no ra: element may stand in a ResponseMessage or a
-  DeviceAlertMessage), which DCC fills with the GBCS frame for the user's Parse & Correlate tool
-  to turn into an MMC `ra:GBCSResponse`. dccsim has no GBCS frames, so its GBCSPayload is the
-  base64 of that MMC `ra:GBCSResponse` document itself — already parsed: `ReadFirmwareVersionRsp`
+- **Device payloads: GBCS, else MMC form (GBCS-01, GBCS-05).** A DUIS response carries what the
+  device said only as `GBCSPayload` (xs:base64Binary: no ra: element may stand in a
+  ResponseMessage or a DeviceAlertMessage), which DCC fills with the GBCS frame for the user's
+  Parse & Correlate tool to turn into an MMC `ra:GBCSResponse`. Where the caller passes the GBCS
+  frame (`gbcs_payload`, from `dccsim.server.gbcs`: the firmware use cases), that is what it
+  carries. Otherwise dccsim's GBCSPayload is the base64 of that MMC `ra:GBCSResponse` document
+  itself — already parsed: `ReadFirmwareVersionRsp`
   with FirmwareVersion (11.2), `ActivateFirmwareRsp` with ActivateImageResponseCode and
   FirmwareVersion (11.3), `TopUpDeviceRsp` (2.2), `UpdateSecurityCredentialsCoSRsp` (6.23),
   `CommissionDeviceSynchroniseClockRsp` (8.1.1), and for alerts a `DeviceAlertContent` with
@@ -34,9 +36,10 @@ Decisions where the schema leaves a choice:
   (SRV-06, devices/alerts.py) carries its GBCS name as AlertDescription and its MMC payload
   (SupplyOutageRestoreAlert, SmartMeterIntegrityIssueWarningDeviceAlert) or, like most, no
   Payload at all. An alert no request caused has no RequestID or ResponseID. The inner document
-  is valid against the MMC schema that the user's DUIS schema imports. `PreCommand` and
-  `LocalCommand` payloads are dccsim's opaque stand-ins for GBCS commands, base64 as the schema
-  asks; a user returns the PreCommand's bytes unchanged in its SignedPreCommand.
+  is valid against the MMC schema that the user's DUIS schema imports. A `PreCommand` payload is
+  what the answer holds: the GBCS pre-command where the runtime put it there (11.3, GBCS-03),
+  else, like every `LocalCommand` payload, dccsim's opaque stand-in for the GBCS command, which a
+  user returns unchanged in its SignedPreCommand.
 - **MMC header.** BusinessOriginatorID is the device, BusinessTargetID the user, OriginatorCounter
   the counter of the request the message answers (0 when there is none);
   GBCSHexadecimalMessageCode is given for alerts (0x00CE, 0x00CF, 0x012C, 0x00CA,
