@@ -8,7 +8,8 @@
 # set as DCCSIM_<OPTION> in the environment (DCCSIM_BASELINE=pre-MP105, DCCSIM_IN_MEMORY=1); any
 # other command runs too (`docker run --rm dccsim campaign --devices 300 --compare-baselines`).
 # The server listens without TLS unless given certificates: publish its ports on a test network
-# only.
+# only. Beyond loopback its control API (fleet, CPL, clock, faults) stays closed until it is given
+# an operator credential (SEC-02; see `docker run --rm dccsim serve --help`).
 
 # Build the wheel in a throwaway stage, so the image holds the installed package and nothing of
 # the source tree or the build tools.
