@@ -7,6 +7,7 @@ import time
 
 import grpc
 import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from dccsim.clients.client import Client, InvalidRequest
 from dccsim.server.core.errors import InvalidField
@@ -100,3 +101,28 @@ def test_duis_markup_beyond_the_bound_is_refused_before_a_tree_is_built():
     with pytest.raises(InvalidField, match=f"at most {MAX_MARKUP:,}"):
         load_document(document)
     assert time.monotonic() - began < 0.5
+
+
+def test_connections_beyond_the_bound_are_closed_at_once(start):
+    limits = Limits(workers=8, max_streams=4, max_connections=3)
+    server = start(example_dsp, limits=limits)
+    channels = [
+        # A channel of its own per client: gRPC would otherwise share one connection.
+        grpc.insecure_channel(
+            f"127.0.0.1:{server.port}", options=[("grpc.use_local_subchannel_pool", 1)]
+        )
+        for _ in range(4)
+    ]
+    try:
+        codes = []
+        for channel in channels:
+            health = health_pb2_grpc.HealthStub(channel)
+            try:
+                health.Check(health_pb2.HealthCheckRequest(), timeout=2)
+                codes.append(grpc.StatusCode.OK)
+            except grpc.RpcError as error:
+                codes.append(error.code())
+        assert codes == [grpc.StatusCode.OK] * 3 + [grpc.StatusCode.UNAVAILABLE]
+    finally:
+        for channel in channels:
+            channel.close()
