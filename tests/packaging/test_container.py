@@ -8,7 +8,6 @@ through builds a wheel carrying the package data, the LICENSE and the pytest plu
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -21,6 +20,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import dockerfile
 import pytest
 
 from dccsim.clients.cli import main
@@ -38,51 +38,50 @@ DOCKERIGNORE = ROOT / ".dockerignore"
 ESME = EXAMPLE_DEVICE_IDS[DeviceType.ESME]
 
 
-def _instructions(dockerfile: str) -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) in order, continuation lines joined and comments dropped."""
-    lines: list[str] = []
-    pending = ""
-    for raw in dockerfile.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.endswith("\\"):
-            pending += line[:-1] + " "
-            continue
-        lines.append(pending + line)
-        pending = ""
-    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1]) for line in lines]
-
-
-def _final_stage() -> list[tuple[str, str]]:
-    instructions = _instructions(DOCKERFILE.read_text(encoding="utf-8"))
-    last_from = max(i for i, (name, _) in enumerate(instructions) if name == "FROM")
+def _final_stage() -> list[dockerfile.Command]:
+    """The image's instructions, parsed by Docker's own parser (a syntax error fails here)."""
+    instructions = list(dockerfile.parse_file(str(DOCKERFILE)))
+    last_from = max(i for i, instruction in enumerate(instructions) if instruction.cmd == "FROM")
     return instructions[last_from:]
 
 
-def _one(stage: list[tuple[str, str]], name: str) -> str:
-    (value,) = [arguments for instruction, arguments in stage if instruction == name]
-    return value
+def _one(stage: list[dockerfile.Command], name: str) -> tuple[str, ...]:
+    (instruction,) = [instruction for instruction in stage if instruction.cmd == name]
+    return instruction.value
 
 
-def _environment(stage: list[tuple[str, str]]) -> dict[str, str]:
+def _environment(stage: list[dockerfile.Command]) -> dict[str, str]:
     environment: dict[str, str] = {}
-    for instruction, arguments in stage:
-        if instruction == "ENV":
-            environment.update(pair.split("=", 1) for pair in arguments.split())
+    for instruction in stage:
+        if instruction.cmd == "ENV":
+            pairs = instruction.value
+            environment.update(zip(pairs[::2], pairs[1::2], strict=True))
     return environment
 
 
 def test_the_image_exposes_the_ports_serve_listens_on() -> None:
-    exposed = {int(port) for port in _one(_final_stage(), "EXPOSE").split()}
+    exposed = {int(port) for port in _one(_final_stage(), "EXPOSE")}
     assert exposed == {DEFAULT_PORT, DEFAULT_HTTP_PORT, DEFAULT_SMKI_PORT}
+
+
+def test_the_image_copies_only_from_stages_it_builds() -> None:
+    instructions = list(dockerfile.parse_file(str(DOCKERFILE)))
+    stages = {i.value[2] for i in instructions if i.cmd == "FROM" and len(i.value) == 3}
+    sources = {
+        flag.removeprefix("--from=")
+        for i in instructions
+        if i.cmd == "COPY"
+        for flag in i.flags
+        if flag.startswith("--from=")
+    }
+    assert sources and sources <= stages
 
 
 def test_the_image_runs_dccsim_serve_on_every_interface_with_its_state_in_the_volume(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     stage = _final_stage()
-    command = json.loads(_one(stage, "ENTRYPOINT")) + json.loads(_one(stage, "CMD"))
+    command = [*_one(stage, "ENTRYPOINT"), *_one(stage, "CMD")]
     assert command == ["dccsim", "serve"]
     environment = _environment(stage)
     for name, value in environment.items():
@@ -94,9 +93,9 @@ def test_the_image_runs_dccsim_serve_on_every_interface_with_its_state_in_the_vo
     assert serve is not None
     context = serve.make_context("serve", [], parent=group)
     assert context.params["host"] == "0.0.0.0"
-    volume = json.loads(_one(stage, "VOLUME"))
+    volume = _one(stage, "VOLUME")
     assert [Path(context.params["state_path"]).parent] == [Path(v) for v in volume]
-    assert _one(stage, "WORKDIR") == volume[0]  # keys are kept beside the state file
+    assert _one(stage, "WORKDIR") == volume  # keys are kept beside the state file
     assert {name for name in environment if name.startswith("DCCSIM_")} <= {
         param.envvar for param in serve.params if isinstance(param.envvar, str)
     }
