@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Mapping
 from concurrent import futures
 from dataclasses import dataclass, replace
+from functools import partial
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -80,8 +81,15 @@ class RunningServer:
         self.host.stop()
         if self.http is not None:
             self.http.stop(grace)
-        self.server.stop(grace).wait()
+        # Bounded (SEC-05): a handler that never returns (a stuck client stream) must not
+        # keep the process from stopping; what it was doing was never answered.
+        if not self.server.stop(grace).wait((grace or 0) + STOP_MARGIN_SECONDS):
+            log.warning("stopping: calls still running after %.0f s; stopping anyway", grace or 0)
         self.host.close()
+
+
+# How long, beyond the grace period, stopping waits for calls to end (SEC-05).
+STOP_MARGIN_SECONDS = 5.0
 
 
 def start_server(
@@ -120,6 +128,8 @@ def start_server(
     host = DspHost(_starting_dsp(dsp_factory, state_file), state_file=state_file)
     for user_id, url in (receive_urls or {}).items():
         host.run_one(commands.SetReceiveUrl(user_id, url))
+    # GBCS-01…05: real GBCS needs the devices' keys, so only with a keystore.
+    gbcs = None if keystore is None else GbcsHooks(keystore, host, gbcs_payload)
     gateway = DuisGateway(
         host,
         schemas=duis_schemas,
@@ -127,8 +137,7 @@ def start_server(
         if keystore is None
         else request_verifier(keystore, signatures or SignatureSettings()),
         signer=None if keystore is None else response_signer(keystore),
-        # GBCS-01…05: real GBCS payloads need the devices' keys, so only with a keystore.
-        gbcs=None if keystore is None else GbcsHooks(keystore, host, gbcs_payload),
+        gbcs=gbcs,
     )
     host.dsp.state.outboxes.limit = limits.outbox_per_user  # carried over by Reset, LoadFleet
     fit_file_limit(limits.max_connections)
@@ -146,7 +155,7 @@ def start_server(
             ("grpc.so_reuseport", 0),
         ],
     )
-    supplier_pb2_grpc.add_SupplierServiceServicer_to_server(SupplierService(host), server)
+    supplier_pb2_grpc.add_SupplierServiceServicer_to_server(SupplierService(host, gbcs), server)
     control_pb2_grpc.add_ControlServiceServicer_to_server(
         ControlService(host, dsp_factory=dsp_factory, keystore=keystore), server
     )
@@ -174,7 +183,20 @@ def start_server(
     # SERVING once the fleet is loaded: the factory loaded it before the server started.
     for name in (*SERVICE_NAMES, ""):
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    host.on_storage_change = partial(_storage_health, health_servicer)  # SEC-05
     return RunningServer(server, host, port, health_servicer, http_service)
+
+
+def _storage_health(health_servicer: health.HealthServicer, writable: bool) -> None:
+    """NOT_SERVING while the state file cannot be written (SEC-05): changes are refused with
+    UNAVAILABLE, and a balancer or probe should send work elsewhere until it clears."""
+    status = (
+        health_pb2.HealthCheckResponse.SERVING
+        if writable
+        else health_pb2.HealthCheckResponse.NOT_SERVING
+    )
+    for name in (*SERVICE_NAMES, ""):
+        health_servicer.set(name, status)
 
 
 def _with_workers(limits: Limits, workers: int) -> Limits:

@@ -12,10 +12,11 @@ import logging
 import grpc
 from google.protobuf import any_pb2
 from google.protobuf.message import Message
-from google.rpc import error_details_pb2, status_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
+from dccsim.server.store import StateFileError
 from dccsim.v1 import supplier_pb2
 from dccsim.v1.refusals import ACKNOWLEDGEMENT_LOST_MESSAGE, DOMAIN, Refusal
 
@@ -76,6 +77,22 @@ def status_of(error: RefusedError) -> grpc.Status:
     if isinstance(error, InvalidField):
         return refusal_status(refusal, str(error), error.field)
     return refusal_status(refusal, str(error))
+
+
+# The ErrorInfo reason of a change refused because the state file cannot be written (SEC-05).
+STORAGE_UNAVAILABLE = "STORAGE_UNAVAILABLE"
+
+
+def storage_status(error: StateFileError) -> grpc.Status:
+    """SEC-05: UNAVAILABLE with the reason (disk full, I/O error), and an ErrorInfo saying it
+    is the store, not the network: nothing was changed; retry once health says SERVING."""
+    status = status_pb2.Status(
+        code=code_pb2.UNAVAILABLE, message=bounded(f"storage unavailable: {error}")
+    )
+    packed = any_pb2.Any()
+    packed.Pack(error_details_pb2.ErrorInfo(reason=STORAGE_UNAVAILABLE, domain=DOMAIN))
+    status.details.append(packed)
+    return rpc_status.to_status(status)
 
 
 def submit_error(error: RefusedError) -> supplier_pb2.SubmitError:
@@ -148,6 +165,9 @@ class translated_errors:  # lower case: it reads as a function, `with translated
         return None
 
     def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> bool:
+        if isinstance(error, StateFileError):  # SEC-05: the store cannot record the change
+            log.warning("unavailable method=%s reason=%s", self._method, bounded(str(error)))
+            self._context.abort_with_status(storage_status(error))
         if error is not None and refusal_of(error) is not None:
             assert isinstance(error, InvalidField | NotFound | NotSimulated)
             log_refusal(self._context, self._method, error)

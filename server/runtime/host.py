@@ -26,7 +26,7 @@ from dccsim.server.core.messages import SyncAnswer
 from dccsim.server.core.outbox import OutboxEntry
 from dccsim.server.core.records import DuisVersion
 from dccsim.server.runtime.queries import DspQueries, Feed
-from dccsim.server.store import StateFile, StateFileError
+from dccsim.server.store import StateFile, StateFileError, StorageUnavailable
 
 log = logging.getLogger("dccsim.traffic")
 
@@ -35,6 +35,8 @@ STREAM_WAKE_SECONDS = 0.5
 # How often the traffic summary is logged (when there was traffic). Each request is logged only
 # at DEBUG: at thousands a second, a log line per request would cost more than the request.
 SUMMARY_SECONDS = 10.0
+# While the state file cannot be written: how often it is tried again (SEC-05).
+STORAGE_RETRY_SECONDS = 0.5
 # What a command may raise having changed nothing; anything else is a bug and propagates.
 REJECTIONS = (InvalidField, NotFound, NotSimulated)
 Rejection = InvalidField | NotFound | NotSimulated
@@ -112,7 +114,13 @@ class DspHost:
         self._next_summary = time.monotonic() + SUMMARY_SECONDS
         self._summarised = (0, 0)  # the state file's (changes, commits) at the last summary
         self._metrics: HostMetrics | None = None
+        # Told False/True when the state file stops or starts taking changes again (the
+        # server's health, SEC-05); called from whichever thread saw it.
+        self.on_storage_change: Callable[[bool], None] | None = None
+        self._next_storage_retry = 0.0
         self.dsp = dsp
+        if state_file is not None:
+            state_file.on_failure = self._storage_failed
 
     def attach_metrics(self, metrics: HostMetrics) -> None:
         """Report answers, latencies and snapshots to `metrics` from now on (one collector)."""
@@ -284,7 +292,13 @@ class DspHost:
                     continue
             if self._state_file is not None:
                 # Everything appended by now covers the commands that queued these items.
-                self._state_file.wait_durable(self._state_file.mark)
+                try:
+                    self._state_file.wait_durable(self._state_file.mark)
+                except StorageUnavailable:
+                    # Not written, so not sent: the DSP is back to what the file holds, and
+                    # the stream carries on from there once the file can be written again.
+                    self._stopping.wait(STORAGE_RETRY_SECONDS)
+                    continue
             yield items
             after = items[-1].sequence
 
@@ -384,6 +398,49 @@ class DspHost:
         self._ticker = threading.Thread(target=self._tick, name="dccsim-clock", daemon=True)
         self._ticker.start()
 
+    # -- storage failure (SEC-05) ---------------------------------------------------------------
+
+    @property
+    def storage_failure(self) -> str | None:
+        """Why the state file cannot take changes now; None when it can (or there is none)."""
+        return None if self._state_file is None else self._state_file.failure
+
+    def _storage_failed(self, failure: StorageUnavailable) -> None:
+        """A commit failed (the state file's leader calls this, holding nothing): the changes
+        it held are not in the file, so they must not be seen either. Go back to the DSP the
+        file holds; the file refuses changes until `_retry_storage` finds it writable."""
+        with self.lock:
+            assert self._state_file is not None
+            try:
+                restored = self._state_file.reload()
+            except StateFileError as error:
+                log.critical("cannot go back to the state file's last change: %s", error)
+            else:
+                if restored is not None and restored.dsp is not self.dsp:
+                    # A setting of the server, not state: the restored DSP keeps the server's.
+                    restored.dsp.state.outboxes.limit = self.dsp.state.outboxes.limit
+                    self.dsp = restored.dsp
+                self._wake(None)
+        self._next_storage_retry = time.monotonic() + STORAGE_RETRY_SECONDS
+        self._storage_changed(False)
+
+    def _retry_storage(self) -> None:
+        """While the state file cannot be written: try it now and then (from the ticker)."""
+        file = self._state_file
+        if file is None or file.writable or time.monotonic() < self._next_storage_retry:
+            return
+        self._next_storage_retry = time.monotonic() + STORAGE_RETRY_SECONDS
+        if file.recover():
+            self._storage_changed(True)
+
+    def _storage_changed(self, writable: bool) -> None:
+        listener = self.on_storage_change
+        if listener is not None:
+            try:
+                listener(writable)
+            except Exception:  # the health service must not stop the store recovering
+                log.exception("storage listener failed")
+
     def stop(self) -> None:
         """End the streams and stop the ticker."""
         self._stopping.set()
@@ -393,12 +450,18 @@ class DspHost:
             self._ticker.join(timeout=2)
 
     def close(self) -> None:
-        """After the last call: write a final snapshot (so the next start replays nothing) and
-        close the state file."""
-        if self._state_file is not None:
-            with self.lock:
-                self._state_file.snapshot(self.dsp)
-            self._state_file.close()
+        """After the last call: write a final snapshot (so the next start replays nothing) when
+        the file can be written, and close the state file. Never raises for the file: a server
+        whose storage failed still stops (what was written is kept; the rest was refused)."""
+        if self._state_file is None:
+            return
+        try:
+            if self._state_file.writable:
+                with self.lock:
+                    self._state_file.snapshot(self.dsp)
+        except StateFileError as error:
+            log.error("no final snapshot: %s", error)
+        self._state_file.close()
 
     @property
     def stopping(self) -> bool:
@@ -412,6 +475,7 @@ class DspHost:
 
     def _tick(self) -> None:
         while not self._stopping.wait(self._tick_seconds):
+            self._retry_storage()
             if not self.dsp.clock.frozen:
                 # A failed state file was logged when the commit failed; every call says so.
                 with contextlib.suppress(StateFileError):

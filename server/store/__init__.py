@@ -1,5 +1,5 @@
 """Durable state: the DSP's command log and snapshots in an embedded SQLite database."""
 
-from dccsim.server.store.state_file import StateFile, StateFileError
+from dccsim.server.store.state_file import StateFile, StateFileError, StorageUnavailable
 
-__all__ = ["StateFile", "StateFileError"]
+__all__ = ["StateFile", "StateFileError", "StorageUnavailable"]

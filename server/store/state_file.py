@@ -67,6 +67,8 @@ LOCK_WAIT_SECONDS = 1.0
 # A snapshot is stored in parts of this size: each part is its own short transaction, so
 # commits go on between them (see `snapshots.py`).
 SNAPSHOT_PART_BYTES = 4 * 1024 * 1024
+# How much a test write after a storage failure writes (see `recover`).
+PROBE_BYTES = 256 * 1024
 Synchronous = Literal["full", "normal"]
 
 _SCHEMA = """
@@ -573,16 +575,16 @@ class StateFile:
                 return False
             self._committing = True
         try:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('recovered_at', ?)",
-                    (datetime.now().isoformat(),),
-                )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._rollback()
-                raise
+            # A write of some size, committed: a row rewritten in place would fit where a
+            # commit of new rows cannot, and a full disk would seem to have recovered.
+            for probe in ("x" * PROBE_BYTES, ""):
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    self._db.execute("INSERT OR REPLACE INTO meta VALUES ('probe', ?)", (probe,))
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._rollback()
+                    raise
         except sqlite3.Error as error:
             log.debug("state file %s: still cannot write: %s", self.path, error)
             return False
