@@ -28,6 +28,7 @@ from dccsim.server.rpc.errors import (
     submit_error,
     translated_errors,
 )
+from dccsim.server.runtime.duis_gateway import GbcsForms, RequestRefused
 from dccsim.server.runtime.host import REJECTIONS, Batching, DspHost, Rejection
 from dccsim.server.runtime.queries import journal_feed, outbox_feed
 from dccsim.v1 import control_pb2, control_pb2_grpc, supplier_pb2, supplier_pb2_grpc
@@ -62,16 +63,32 @@ DELIVERY_MOST_LINGER_SECONDS = 0.01
 
 
 class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
-    def __init__(self, host: DspHost) -> None:
+    def __init__(self, host: DspHost, gbcs: GbcsForms | None = None) -> None:
         self._host = host
+        self._gbcs = gbcs  # GBCS-03: the PreCommand in GBCS form, its signed copy checked
+
+    def _submit(self, message: supplier_pb2.SubmitRequest) -> commands.Submit | SyncAnswer:
+        """The command for a request, or the answer refusing its signed pre-command."""
+        request = convert.service_request(message)
+        if self._gbcs is not None:
+            try:
+                request = self._gbcs.incoming(request)
+            except RequestRefused as refusal:
+                rid = request.request_id
+                return SyncAnswer(rid, request.srv, refusal.code, None, refusal.reason)
+        return commands.Submit(request)
+
+    def _outgoing(self, answer: SyncAnswer) -> SyncAnswer:
+        return answer if self._gbcs is None else self._gbcs.outgoing(answer)
 
     def Submit(self, request, context):
         with translated_errors(context, "SupplierService.Submit"):
-            answer = self._host.run_one(commands.Submit(convert.service_request(request)))
+            submit = self._submit(request)
+            answer = submit if isinstance(submit, SyncAnswer) else self._host.run_one(submit)
             _log_answer(answer, logging.DEBUG)
             if answer.acknowledgement_lost:
                 context.abort_with_status(acknowledgement_lost_status())
-            return convert.submit_response(answer)
+            return convert.submit_response(self._outgoing(answer))
 
     def SubmitBatch(self, request, context):
         results, mark = self._submit_all(request.requests, context, "SupplierService.SubmitBatch")
@@ -117,15 +134,17 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
         first refusal of a round is logged, one line: a round may hold a thousand). Also the
         mark after which the results may be sent (see `DspHost.apply`): `mark`, if nothing was
         recorded."""
-        submits: list[commands.Submit | InvalidField] = []
+        submits: list[commands.Submit | InvalidField | SyncAnswer] = []
         for message in messages:
             try:
-                submits.append(commands.Submit(convert.service_request(message)))
+                submits.append(self._submit(message))
             except InvalidField as error:
                 submits.append(error)
         ran, recorded = self._host.apply([c for c in submits if isinstance(c, commands.Submit)])
         answers = iter(ran)
-        outcomes = [c if isinstance(c, InvalidField) else next(answers) for c in submits]
+        outcomes = [next(answers) if isinstance(c, commands.Submit) else c for c in submits]
+        if self._gbcs is not None:
+            outcomes = [o if isinstance(o, REJECTIONS) else self._outgoing(o) for o in outcomes]
         refused = [o for o in outcomes if isinstance(o, REJECTIONS)]
         if refused:
             log_refusal(context, method, refused[0], also=len(refused) - 1)
