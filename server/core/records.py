@@ -72,8 +72,10 @@ class User:
 
     def __post_init__(self) -> None:
         canonical_eui64(self.user_id, "user_id")
-        if not isinstance(self.roles, frozenset) or not self.roles:
-            raise InvalidField("roles", "a user needs at least one role")
+        # No role is a User the DSP knows but serves nothing (E1, AUTH-01): the control API and
+        # fleet files refuse to make one, the core may hold one.
+        if not isinstance(self.roles, frozenset):
+            raise InvalidField("roles", f"{self.roles!r} is not a set of roles")
         for role in self.roles:
             _check_member(role, UserRole, "roles")
         _check_member(self.status, UserStatus, "status")

@@ -305,6 +305,8 @@ def smi_record(message: types_pb2.Device) -> records.SmiRecord:
 
 def user(message: types_pb2.User) -> records.User:
     roles = frozenset(USER_ROLES.to_core(r, "roles") for r in message.roles)
+    if not roles:  # the API's rule: the core can hold a User with none (AUTH-01, E1)
+        raise InvalidField("roles", "a user needs at least one role")
     try:
         version = records.DuisVersion(message.interface_version or "5.2")
     except ValueError:

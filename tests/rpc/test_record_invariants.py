@@ -113,7 +113,7 @@ def test_cpl_entries_are_refused_alike_by_the_control_api_and_python() -> None:
 
 @pytest.mark.spec("BAD-01")
 def test_users_and_registrations_hold_their_invariants() -> None:
-    _refused(lambda: User(SUPPLIER, frozenset()), "roles")
+    assert User(SUPPLIER, frozenset()).roles == frozenset()  # served nothing: E1 (AUTH-01)
     _refused(lambda: convert.user(types_pb2.User(user_id=SUPPLIER)), "roles")
     _refused(lambda: User("nobody", frozenset({UserRole.IMPORT_SUPPLIER})), "user_id")
     _refused(lambda: User(SUPPLIER, frozenset({"IS"})), "roles")  # type: ignore[arg-type]
