@@ -26,7 +26,12 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
 from dccsim.clients.connection import ClientSecurity, open_aio_channel, open_channel
-from dccsim.clients.pre_command_signing import PreCommandSigner
+from dccsim.clients.pre_command_signing import (
+    GENERAL_SIGNING,
+    MissingSigningKey,
+    PreCommandSigner,
+    load_ds_key,
+)
 from dccsim.v1 import (
     control_pb2,
     control_pb2_grpc,
@@ -161,13 +166,13 @@ class _Counters:
 def _signed_leg(
     first: supplier_pb2.SubmitRequest,
     pre: supplier_pb2.SubmitResponse,
-    signer: PreCommandSigner | None,
+    signer: Callable[[], PreCommandSigner] | None,
 ):
-    """The CV 5 leg: the PreCommand signed with the User's DS key (GBCS-03). Without a signer
-    the payload goes back as it came, which only dccsim's opaque token may."""
+    """The CV 5 leg: a GBCS PreCommand signed with the User's DS key (GBCS-03); dccsim's opaque
+    token (an SRV without a GBCS form, or a server without keys) goes back as it came."""
     payload = pre.pre_command.payload
-    if signer is not None:
-        payload = signer.sign(first.request_id.split(":", 1)[0], payload)
+    if signer is not None and payload.startswith(GENERAL_SIGNING):
+        payload = signer().sign(first.request_id.split(":", 1)[0], payload)
     return supplier_pb2.SubmitRequest(
         request_id=first.request_id,
         service_reference_variant=first.service_reference_variant,
@@ -255,7 +260,7 @@ class Client:
         pre = self._call(self.supplier.Submit, first)
         if not pre.HasField("pre_command"):
             return Answer.of(pre)
-        return self.submit(_signed_leg(first, pre, self.signer))
+        return self.submit(_signed_leg(first, pre, self._pre_command_signer))
 
     def _transform_leg(
         self, srv: str, user: str, target: str, body: dict[str, Any], execute_at: datetime | None
@@ -319,7 +324,7 @@ class Client:
         firsts = [self._transform_leg(srv, user, target, body, execute_at) for target in targets]
         outcomes = self.submit_batch(firsts)
         signed = {
-            index: _signed_leg(first, outcome.message, self.signer)
+            index: _signed_leg(first, outcome.message, self._pre_command_signer)
             for index, (first, outcome) in enumerate(zip(firsts, outcomes, strict=True))
             if isinstance(outcome, Answer) and outcome.message.HasField("pre_command")
         }
@@ -466,6 +471,22 @@ class Client:
     def set_clock_rate(self, rate: float) -> control_pb2.ClockState:
         return self._call(self.control.SetClock, control_pb2.SetClockRequest(rate=rate))
 
+    def _pre_command_signer(self) -> PreCommandSigner:
+        """The signer given, else one holding the Users' DS keys as the simulator exports them
+        (the one-shot convenience of REQ-05, signing for real): fetched once, when the first GBCS
+        PreCommand needs signing. Needs the control API (SEC-02); pass `signer` where it is
+        closed."""
+        if self.signer is None:
+            keys = {
+                owner: load_ds_key(file.pem)
+                for owner, files in self.export_keys(no_devices=True)
+                if owner
+                for file in files
+                if file.name == f"{owner.replace('-', '').lower()}-ds.key"
+            }
+            self.signer = PreCommandSigner(keys)
+        return self.signer
+
     def export_keys(
         self, *, device_ids: list[str] | None = None, no_devices: bool = False
     ) -> Iterator[tuple[str, list[control_pb2.KeyFile]]]:
@@ -494,6 +515,11 @@ class AsyncClient:
         self.control = control_pb2_grpc.ControlServiceStub(self.channel)
         self.next_counter = _Counters()
         self.signer = signer
+
+    def _pre_command_signer(self) -> PreCommandSigner:
+        if self.signer is None:
+            raise MissingSigningKey("a GBCS PreCommand needs the User's DS key: pass signer=")
+        return self.signer
 
     async def __aenter__(self) -> Self:
         return self
@@ -551,7 +577,7 @@ class AsyncClient:
         pre = (await self.submit(first)).message
         if not pre.HasField("pre_command"):
             return Answer.of(pre)
-        return await self.submit(_signed_leg(first, pre, self.signer))
+        return await self.submit(_signed_leg(first, pre, self._pre_command_signer))
 
     async def read_firmware_version(self, *, user: str, device: str) -> Answer:
         return await self.send(

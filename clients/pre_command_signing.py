@@ -16,7 +16,8 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from dccsim.server.gbcs.frame import GENERAL_SIGNING
 from dccsim.server.gbcs.pre_command import sign
 
-KeySource = ec.EllipticCurvePrivateKey | str | Path
+# A key object, a PEM file's path, or PEM bytes (PKCS#8, as `dccsim keys export` writes them).
+KeySource = ec.EllipticCurvePrivateKey | str | Path | bytes
 
 
 class MissingSigningKey(LookupError):
@@ -26,9 +27,11 @@ class MissingSigningKey(LookupError):
 def load_ds_key(source: KeySource) -> ec.EllipticCurvePrivateKey:
     if isinstance(source, ec.EllipticCurvePrivateKey):
         return source
-    key = load_pem_private_key(Path(source).read_bytes(), password=None)
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    key = load_pem_private_key(data, password=None)
     if not isinstance(key, ec.EllipticCurvePrivateKey):
-        raise ValueError(f"{source}: not an EC private key (a GBCS DS key is P-256)")
+        where = "the PEM given" if isinstance(source, bytes) else str(source)
+        raise ValueError(f"{where}: not an EC private key (a GBCS DS key is P-256)")
     return key
 
 

@@ -15,6 +15,7 @@ from dccsim.server.gbcs.frame import parse_general_signing
 from dccsim.server.keys import ACB_EUI, CertificateRole, KeyStore, TestPki, export_keys
 from dccsim.server.rpc.app import RunningServer, start_server
 from dccsim.server.runtime.gbcs_hooks import PRE_COMMAND_REFUSED
+from dccsim.v1 import supplier_pb2
 from tests.conftest import (
     ESME,
     EXAMPLE_NEW_FIRMWARE,
@@ -43,6 +44,17 @@ def server(keys: tuple[KeyStore, Path]) -> Iterator[RunningServer]:
     running.stop(grace=None)
 
 
+def client_leg(pre, signer: PreCommandSigner) -> supplier_pb2.SubmitRequest:
+    return supplier_pb2.SubmitRequest(
+        request_id=pre.request_id,
+        service_reference_variant="11.3",
+        command_variant=5,
+        signed_pre_command=supplier_pb2.SignedPreCommand(
+            payload=signer.sign(SUPPLIER_A, pre.message.pre_command.payload)
+        ),
+    )
+
+
 def test_the_typed_one_shot_signs_the_gbcs_pre_command(server, keys) -> None:
     target = f"127.0.0.1:{server.port}"
     signer = PreCommandSigner(directory=keys[1])
@@ -61,11 +73,19 @@ def test_the_typed_one_shot_signs_the_gbcs_pre_command(server, keys) -> None:
         assert pre.code == "I0"
         parsed = parse_general_signing(pre.message.pre_command.payload)
         assert parsed.signature is None  # GBCS, with its null signature
-        client.signer = None  # a client without the User's key returns it as it came
-        refused = client.activate_firmware(user=SUPPLIER_A, device=ESME, image_hash=NEW_IMAGE_HASH)
+        # Returned as it came (a client without the User's key): refused, nothing runs.
+        unsigned = supplier_pb2.SubmitRequest(
+            request_id=pre.request_id,
+            service_reference_variant="11.3",
+            command_variant=5,
+            signed_pre_command=supplier_pb2.SignedPreCommand(
+                payload=pre.message.pre_command.payload
+            ),
+        )
+        refused = client.submit(unsigned)
         assert refused.code == str(PRE_COMMAND_REFUSED)
         assert "not signed" in refused.detail
-        client.signer = signer
+        assert client.submit(client_leg(pre, signer)).code == "I99"
         done = client.activate_firmware(user=SUPPLIER_A, device=ESME, image_hash=NEW_IMAGE_HASH)
         assert done.code == "I99"
         batch = client.send_critical_batch(
@@ -75,3 +95,13 @@ def test_the_typed_one_shot_signs_the_gbcs_pre_command(server, keys) -> None:
             body={"activate_firmware": {"firmware_hash": NEW_IMAGE_HASH}},
         )
         assert [outcome.code for outcome in batch] == ["I99"]
+
+
+def test_a_client_without_a_signer_signs_with_the_users_key_the_simulator_exports(server) -> None:
+    with Client(f"127.0.0.1:{server.port}") as client:
+        client.update_firmware(
+            user=SUPPLIER_A, image=NEW_IMAGE, version=EXAMPLE_NEW_FIRMWARE, devices=[ESME]
+        )
+        done = client.activate_firmware(user=SUPPLIER_A, device=ESME, image_hash=NEW_IMAGE_HASH)
+        assert done.code == "I99"
+        assert client.signer is not None  # fetched once, from ControlService.ExportKeys
