@@ -33,6 +33,7 @@ from dccsim.server.keys.test_pki import TestPki
 from dccsim.server.keys.tls import CA_FILE, OPERATOR_STEM, TestTlsPki, TlsPair
 
 _AUTHORITY_FILES = ("dccsim-root-ca.pem", "dccsim-issuing-ca.pem")
+SERVER_STEM = "dccsim-server-tls"
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +134,26 @@ def export_files(
                 yield canonical, files
     for eui in devices:
         yield canonical_eui(eui), device_files(store, eui)
+
+
+@dataclass(frozen=True, slots=True)
+class ServerTlsFiles:
+    """Where `write_server_tls` put a server's TLS certificate, key and the CA of its clients."""
+
+    certificate: Path
+    private_key: Path
+    client_ca: Path
+
+
+def write_server_tls(tls: TestTlsPki, names: Iterable[str], directory: Path) -> ServerTlsFiles:
+    """Write the test PKI's server certificate for `names` (host names and IP addresses) and its
+    key (owner-only) as `dccsim-server-tls.pem` / `.key`, and the TLS CA, into `directory`: what
+    a server serving TLS from the test PKI loads (gRPC and HTTP alike)."""
+    pair = tls.server(names)
+    certificate, private_key, client_ca = write_files(
+        [*_tls_files(SERVER_STEM, pair), KeyFile(CA_FILE, tls.ca_pem)], directory
+    )
+    return ServerTlsFiles(certificate, private_key, client_ca)
 
 
 def write_files(files: Iterable[KeyFile], directory: Path) -> list[Path]:

@@ -24,7 +24,7 @@ import hashlib
 import hmac
 import ipaddress
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +37,7 @@ from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.eui import parse_eui64
 from dccsim.server.core.requests import RequestId
 from dccsim.server.keys.model import subject_eui
+from dccsim.server.keys.tls import TestTlsPki
 
 log = logging.getLogger("dccsim.security")
 
@@ -65,6 +66,13 @@ class TlsCredentials:
             key.read_bytes(),
             None if client_ca is None else client_ca.read_bytes(),
         )
+
+    @classmethod
+    def from_test_pki(cls, tls: TestTlsPki, names: Iterable[str]) -> TlsCredentials:
+        """Mutual TLS from dccsim's test PKI: its server certificate for `names` (host names
+        and IP addresses), and its TLS CA for the clients' certificates."""
+        pair = tls.server(names)
+        return cls(pair.certificate_pem, pair.private_key_pem, tls.ca_pem)
 
     @property
     def mutual(self) -> bool:

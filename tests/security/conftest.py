@@ -25,8 +25,7 @@ def tls_pki() -> TestTlsPki:
 
 @pytest.fixture(scope="session")
 def mutual_tls(tls_pki: TestTlsPki) -> TlsCredentials:
-    server = tls_pki.server()
-    return TlsCredentials(server.certificate_pem, server.private_key_pem, tls_pki.ca_pem)
+    return TlsCredentials.from_test_pki(tls_pki, ("localhost", "127.0.0.1"))
 
 
 @pytest.fixture

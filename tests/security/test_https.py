@@ -12,6 +12,7 @@ import pytest
 
 from dccsim.server.core.fleet import SUPPLIER_A, SUPPLIER_B
 from dccsim.server.http.options import HttpOptions
+from dccsim.server.keys.export import write_server_tls
 from dccsim.server.keys.tls import TestTlsPki, TlsPair
 from tests.conftest import ESME, GSME, example_dsp
 from tests.duis.documents import request_xml
@@ -44,10 +45,15 @@ def client_context(tls_pki: TestTlsPki, directory: Path, user: str) -> ssl.SSLCo
 
 
 def test_duis_over_https_binds_the_client_certificate_to_its_user(start, tls_pki, tmp_path):
-    cert, key = write(tmp_path, "server", tls_pki.server())
-    ca = tmp_path / "ca.pem"
-    ca.write_bytes(tls_pki.ca_pem)
-    http = HttpOptions(duis_port=0, smki_port=None, tls_cert=cert, tls_key=key, client_ca=ca)
+    files = write_server_tls(tls_pki, ("localhost", "127.0.0.1"), tmp_path / "keys")
+    assert files.private_key.stat().st_mode & 0o777 == 0o600
+    http = HttpOptions(
+        duis_port=0,
+        smki_port=None,
+        tls_cert=files.certificate,
+        tls_key=files.private_key,
+        client_ca=files.client_ca,
+    )
     server = start(example_dsp, max_workers=8, http=http)
     url = f"https://localhost:{server.http_ports.duis}/api/v1/serviceS"
     supplier_a = client_context(tls_pki, tmp_path, SUPPLIER_A)
