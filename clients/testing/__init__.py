@@ -25,7 +25,7 @@ if TYPE_CHECKING:
         SUPPLIER_A,
         SUPPLIER_B,
     )
-    from dccsim.testing.server import InProcessServer, serve_in_process
+    from dccsim.testing.server import InProcessServer, example_fleet_file, serve_in_process
     from dccsim.testing.sim import NEW_IMAGE, NEW_IMAGE_HASH, Sim, make_sim
 
 # Loaded on first use (PEP 562): pytest imports this package for the plugin in every run of every
@@ -39,6 +39,7 @@ _HOMES = {
     "SUPPLIER_B": "dccsim.server.core.fleet",
     "InProcessServer": "dccsim.testing.server",
     "serve_in_process": "dccsim.testing.server",
+    "example_fleet_file": "dccsim.testing.server",
     "NEW_IMAGE": "dccsim.testing.sim",
     "NEW_IMAGE_HASH": "dccsim.testing.sim",
     "Sim": "dccsim.testing.sim",
@@ -55,6 +56,7 @@ __all__ = [
     "SUPPLIER_B",
     "InProcessServer",
     "Sim",
+    "example_fleet_file",
     "make_sim",
     "serve_in_process",
 ]

@@ -7,6 +7,7 @@ would serve them, but the test needs no subprocess, no fixed port and no state f
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -92,6 +93,20 @@ def serve_in_process(
         yield InProcessServer(running)
     finally:
         running.stop(grace=None)
+
+
+def example_fleet_file() -> Path:
+    """examples/fleet.yaml as installed with dccsim (package data): two suppliers, a dual-fuel
+    home and 200 generated ESMEs, about 10% SMETS1. A file to copy and change, or to serve."""
+    # dccsim.examples holds data only, so it is a namespace package: its folders are its search
+    # locations (importlib.resources' namespace support varies between Python 3.11 and 3.12).
+    spec = importlib.util.find_spec("dccsim.examples")
+    folders = [] if spec is None else list(spec.submodule_search_locations or [])
+    for folder in folders:
+        candidate = Path(folder, "fleet.yaml")
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("dccsim's examples/fleet.yaml is not installed")
 
 
 def _fleet(fleet: Fleet | str | os.PathLike[str] | None, seed: int) -> Fleet:

@@ -12,7 +12,13 @@ import pytest
 from dccsim.clients.cli import campaign_fleet_yaml
 from dccsim.clients.client import Client
 from dccsim.devices.kinds import DeviceType
-from dccsim.testing import EXAMPLE_DEVICE_IDS, SUPPLIER_A, make_sim, serve_in_process
+from dccsim.testing import (
+    EXAMPLE_DEVICE_IDS,
+    SUPPLIER_A,
+    example_fleet_file,
+    make_sim,
+    serve_in_process,
+)
 
 pytest_plugins = ["pytester"]
 
@@ -99,3 +105,10 @@ def test_make_sim_drives_the_firmware_flow_in_process() -> None:
     assert sim.distribute(ESME).code.startswith("I")
     assert sim.record(ESME).firmware_version
     assert sim.messages(SUPPLIER_A)
+
+
+def test_the_example_fleet_file_ships_with_the_package_and_serves() -> None:
+    path = example_fleet_file()
+    assert path.read_bytes() == (Path(__file__).parents[2] / "examples" / "fleet.yaml").read_bytes()
+    with serve_in_process(path, http=False) as server, server.client() as client:
+        assert len(client.devices()) > 200  # the dual-fuel home and 200 generated ESMEs
