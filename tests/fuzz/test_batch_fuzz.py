@@ -53,7 +53,10 @@ def _as_result(outcome: object) -> supplier_pb2.SubmitResult:
         violations = field_violations(outcome.metadata)
         field = violations[0].field if outcome.code is grpc.StatusCode.INVALID_ARGUMENT else ""
         error = supplier_pb2.SubmitError(
-            code=outcome.code.name, message=outcome.details, field=field
+            code=outcome.code.name,
+            message=outcome.details,
+            field=field,
+            status_code=outcome.code.value[0],  # the google.rpc.Code
         )
         return supplier_pb2.SubmitResult(error=error)
     assert isinstance(outcome, supplier_pb2.SubmitResponse)
