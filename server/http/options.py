@@ -42,6 +42,8 @@ class HttpOptions:
     # Mutual TLS (SEC-01): clients must present a certificate this CA (PEM) issued, and a DUIS
     # request whose originator is not the User the certificate names is refused (403).
     client_ca: Path | None = None
+    # Connections held at once on each listener (SEC-04); more are closed as they arrive.
+    max_connections: int = 256
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     # The web console and /metrics on the DUIS port (issue 19).
     console: ConsoleOptions = field(default_factory=ConsoleOptions)
@@ -50,6 +52,8 @@ class HttpOptions:
     def __post_init__(self) -> None:
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ValueError("TLS needs both a certificate and its key")
+        if self.max_connections < 1:
+            raise ValueError("max_connections must be at least 1")
         if self.client_ca is not None and self.tls_cert is None:
             raise ValueError("client certificates need TLS: give a certificate and key too")
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from dccsim.server.http.bounded_site import BoundedSite
 from dccsim.server.http.console.app import Console
 from dccsim.server.http.console.sending import RequestSigner
 from dccsim.server.http.delivery import Deliveries
@@ -144,7 +145,13 @@ class HttpService:
         runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await runner.setup()
         self._runners.append(runner)
-        site = web.TCPSite(runner, self._options.host, port, ssl_context=context)
+        site = BoundedSite(
+            runner,
+            self._options.host,
+            port,
+            ssl_context=context,
+            max_connections=self._options.max_connections,
+        )
         await site.start()
         return runner.addresses[-1][1]
 

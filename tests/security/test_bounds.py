@@ -3,6 +3,7 @@ nothing."""
 
 from __future__ import annotations
 
+import socket
 import time
 
 import grpc
@@ -14,6 +15,7 @@ from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.fleet import SUPPLIER_A
 from dccsim.server.core.fleet_file import parse_fleet
 from dccsim.server.duis.safe import MAX_MARKUP, load_document
+from dccsim.server.http.options import HttpOptions
 from dccsim.server.rpc.limits import Limits
 from dccsim.v1 import control_pb2, supplier_pb2
 from tests.conftest import ESME, example_dsp
@@ -126,3 +128,24 @@ def test_connections_beyond_the_bound_are_closed_at_once(start):
     finally:
         for channel in channels:
             channel.close()
+
+
+def test_http_connections_beyond_the_bound_are_closed_at_once(start):
+    http = HttpOptions(duis_port=0, smki_port=None, max_connections=2)
+    server = start(example_dsp, max_workers=8, http=http)
+    address = ("127.0.0.1", server.http_ports.duis)
+    held = [socket.create_connection(address, timeout=5) for _ in range(2)]
+    try:
+        time.sleep(0.2)  # the two are accepted and held
+        with socket.create_connection(address, timeout=5) as third:
+            third.sendall(b"POST /api/v1/serviceS HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+            try:
+                answer = third.recv(100)
+            except ConnectionResetError:
+                answer = b""
+            assert answer == b""  # closed, unanswered
+        held[0].sendall(b"POST /api/v1/serviceS HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+        assert held[0].recv(100).startswith(b"HTTP/1.1 400")  # the held ones are served
+    finally:
+        for connection in held:
+            connection.close()
