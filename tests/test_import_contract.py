@@ -130,3 +130,59 @@ def test_the_internals_check_sees_what_it_looks_for(tmp_path: Path) -> None:
         "line 3: .lock",
         "line 4: .dsp",
     ]
+
+
+# No server layer outside the core reaches into a DSP's state (`dsp.state.smi`,
+# `host.dsp.state.users`): the runtime reads through the core's views (server/core/views.py) and
+# the DSP's own methods. (The in-process tools in clients/ -- the demo, the test Sim -- drive a
+# Dsp directly, as the core's own tests do.)
+OUTSIDE_THE_CORE = ("server/runtime", "server/rpc", "server/http", "server/store")
+# Files still reaching into it, each to move to a view; the list must shrink as they do.
+NOT_YET_THROUGH_VIEWS = {
+    "server/http/console/reads.py",
+    "server/rpc/app.py",
+    "server/runtime/fleet_devices.py",
+    "server/runtime/gbcs_hooks.py",
+    "server/runtime/host.py",
+    "server/runtime/serve_config.py",
+}
+
+
+def _dsp_state_reads(path: Path) -> list[str]:
+    """`<…>.dsp.state`, `<…>._dsp.state` and `dsp.state` (not, say, a config's `.state`)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Attribute) and node.attr == "state"):
+            continue
+        owner = node.value
+        if (isinstance(owner, ast.Attribute) and owner.attr in {"dsp", "_dsp"}) or (
+            isinstance(owner, ast.Name) and owner.id == "dsp"
+        ):
+            found.append(f"line {node.lineno}")
+    return found
+
+
+def test_nothing_outside_the_core_reads_a_dsps_state() -> None:
+    offences = {
+        str(path.relative_to(ROOT)): found
+        for folder in OUTSIDE_THE_CORE
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if (found := _dsp_state_reads(path))
+    }
+    new = {path: found for path, found in offences.items() if path not in NOT_YET_THROUGH_VIEWS}
+    assert new == {}, "read through dccsim.server.core.views (or a Dsp method) instead"
+    fixed = sorted(NOT_YET_THROUGH_VIEWS - set(offences))
+    assert not fixed, f"no longer reading a DSP's state, remove from the list: {fixed}"
+
+
+def test_the_state_check_sees_what_it_looks_for(tmp_path: Path) -> None:
+    sample = tmp_path / "reader.py"
+    sample.write_text(
+        "def read(host, dsp, config):\n"
+        "    a = host.dsp.state.smi\n"
+        "    b = dsp.state.users\n"
+        "    return config.state\n",
+        encoding="utf-8",
+    )
+    assert _dsp_state_reads(sample) == ["line 2", "line 3"]

@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, Protocol, TypeVar
 
-from dccsim.server.core import receive_address
+from dccsim.server.core import receive_address, views
 from dccsim.server.core.commands import Command, RunDue, Submit
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
@@ -342,7 +342,7 @@ class DspHost:
         except InvalidField:
             return None
         with self.lock:
-            user = self.dsp.state.users.get(canonical)
+            user = views.user(self.dsp, canonical)
         return None if user is None else user.interface_version
 
     def receive_urls(self) -> dict[str, str]:
@@ -363,7 +363,7 @@ class DspHost:
         ids = tuple(user_ids)
 
         def probe(dsp: Dsp) -> int:
-            return sum(dsp.state.outboxes.last_sequence(u) for u in ids)
+            return sum(views.outbox_last_sequence(dsp, u) for u in ids)
 
         return self.wait_moved(probe, seen, timeout)
 

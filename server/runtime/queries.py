@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from dccsim.devices.kinds import DeviceType
+from dccsim.server.core import views
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.errors import NotFound
 from dccsim.server.core.eui import parse_eui64
@@ -51,7 +52,7 @@ def outbox_feed(user_id: str, limit: int | None = None) -> Feed[OutboxEntry]:
     """A (canonical) User's outbox: its unacknowledged messages, at most `limit` at a time."""
     return Feed(
         lambda dsp, after: dsp.pending(user_id, after, limit),
-        lambda dsp: dsp.state.outboxes.last_sequence(user_id),
+        lambda dsp: views.outbox_last_sequence(dsp, user_id),
     )
 
 
@@ -74,15 +75,14 @@ class DspQueries:
         """The User's canonical ID; InvalidField for no EUI-64, NotFound for no such User."""
         canonical = parse_eui64(user_id, "user_id")
         with self._host.lock:
-            if canonical not in self._host.dsp.state.users:
+            if views.user(self._host.dsp, canonical) is None:
                 raise NotFound("user", canonical)
         return canonical
 
     def users(self) -> tuple[User, ...]:
         """Every User's record, by User ID."""
         with self._host.lock:
-            found = list(self._host.dsp.state.users.values())
-        return tuple(sorted(found, key=lambda user: user.user_id))
+            return views.users(self._host.dsp)
 
     def next_counter(self, originator: str, target: str) -> int:
         """A RequestID counter the DSP will accept from `originator` to `target` now (REQ-02)."""
@@ -92,7 +92,7 @@ class DspQueries:
     def user_roles(self) -> dict[str, frozenset[UserRole]]:
         """Every User's roles, by User ID (a copy)."""
         with self._host.lock:
-            return {uid: user.roles for uid, user in self._host.dsp.state.users.items()}
+            return {user.user_id: user.roles for user in views.users(self._host.dsp)}
 
     # -- the SMI and the CPL -------------------------------------------------------------------
 
@@ -106,11 +106,13 @@ class DspQueries:
         the first that is not); every device's when none is named."""
         canonical = [parse_eui64(d, "device_ids") for d in wanted]
         with self._host.lock:
-            smi = self._host.dsp.state.smi
+            dsp = self._host.dsp
             for device_id in canonical:
-                if device_id not in smi:
+                if not views.has_device(dsp, device_id):
                     raise NotFound("device", device_id)
-            return tuple(canonical) if canonical else tuple(r.device_id for r in smi)
+            if canonical:
+                return tuple(canonical)
+            return tuple(r.device_id for r in views.devices(dsp))
 
     def devices(
         self,
@@ -123,7 +125,7 @@ class DspQueries:
         all). Stops at the limit: a small page of a million-device SMI is cheap."""
         found: list[SmiRecord] = []
         with self._host.lock:
-            for record in self._host.dsp.state.smi:
+            for record in views.devices(self._host.dsp):
                 if (status is None or record.status is status) and (
                     device_type is None or record.device_type is device_type
                 ):
@@ -134,18 +136,18 @@ class DspQueries:
 
     def device_count(self) -> int:
         with self._host.lock:
-            return len(self._host.dsp.state.smi)
+            return views.device_count(self._host.dsp)
 
     def cpl_entries(self) -> tuple[CplEntry, ...]:
         with self._host.lock:
-            return tuple(self._host.dsp.state.cpl)
+            return views.cpl_entries(self._host.dsp)
 
     # -- the clock, the journal and fault injection --------------------------------------------
 
     def clock(self) -> ClockView:
         with self._host.lock:
             dsp = self._host.dsp
-            return ClockView(dsp.now(), dsp.clock.rate, len(dsp.state.scheduler))
+            return ClockView(dsp.now(), dsp.clock.rate, views.scheduled_actions(dsp))
 
     def last_event(self) -> int:
         """The journal's latest sequence: a stream of events from now on starts after it."""
