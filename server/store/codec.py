@@ -1,17 +1,27 @@
 """The state file's record format: values of dccsim's schema (`schema.py`) as MessagePack.
 
-A value is written as a tree MessagePack holds natively: None, booleans, integers, floats,
-strings and bytes as themselves, and everything else as an array whose first item says what it
-is -- a container or instant code below 32, or a *tag* (32 and up) naming an entry of the file's
-tag table: `(name, kind, fields)`. A record is `[tag, field values...]` in the table's field
-order; an enum member `[tag, value]`; a data class `[tag, {its to_data()}]`; held work
-`[tag, [arguments], {keywords}]`. An object written once is referred to after by `[REF, n]`,
-n counting the objects (and shared records, and data classes) in the order they were written.
+MessagePack holds None, booleans, integers, floats, strings, bytes, lists and string-keyed maps
+natively; everything else is an array whose first item is a *marker*, a MessagePack extension
+value that no state holds:
+
+- `[TAG n, field values...]`: a record, object or data class numbered n in the file's tag table
+  `(name, kind, fields)`, its values in the table's field order; an enum member `[TAG n, value]`;
+  held work `[TAG n, [arguments], {keywords}]`. An object, data class or shared record is
+  written `[TAG n, id, values...]` the first time, and as the extension `REF id` after;
+- `[TYPE t, ...]`: a tuple, set, frozenset, deque, time span, date, time of day, decimal,
+  fraction, non-UTC instant or very big integer;
+- the extension `UTC` is an instant of the virtual clock (microseconds since the epoch), and the
+  extension `STATE` the DSP's state, to which held work refers (it is being read when its held
+  work is).
 
 Reading goes by names, never by code found in the file: each tag is looked up in this dccsim's
 schema, and each field by name, so a file written before a field was added (with a default)
 still reads, while a field or class that no longer exists is refused with a message naming it.
 Nothing in a file can name a class or function outside the schema.
+
+Encoding and decoding run in MessagePack's C code, which calls back here only for the values
+it does not hold itself (`default`) and for each array it has read (`list_hook`): a million
+devices take seconds, not minutes.
 """
 
 from __future__ import annotations
@@ -20,25 +30,29 @@ import collections
 import dataclasses
 import functools
 import operator
+import struct
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, BinaryIO
 
 import msgpack
+from msgpack import ExtType
 
 from dccsim.server.store.schema import Entry, Kind, Schema, schema
 
-# Codes below FIRST_TAG: containers, instants and references.
-LIST, TUPLE, DICT, SET, FROZENSET, DEQUE = 0, 1, 2, 3, 4, 5
-UTC_INSTANT, DATETIME, DATE, TIME, TIMEDELTA, BIG_INT, REF = 6, 7, 8, 9, 10, 11, 12
-DECIMAL, FRACTION = 13, 14
-FIRST_TAG = 32
+# Extension codes.
+TAG, TYPE, UTC_INSTANT, REF, STATE = 1, 2, 3, 4, 5
+# TYPE codes.
+TUPLE, SET, FROZENSET, DEQUE, TIMEDELTA, DATE, TIME, DECIMAL, FRACTION, DATETIME, BIG_INT = range(
+    1, 12
+)
 
 _UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
-_INT_RANGE = range(-(2**63), 2**64)
+_INSTANT = struct.Struct(">q")
+_STATE_NAME = "state.DspState"  # the one object held work refers to (by STATE)
 
 TableRow = tuple[str, str, tuple[str, ...]]  # name, kind, fields
 
@@ -47,8 +61,12 @@ class CodecError(ValueError):
     """A value this format cannot hold, or bytes that are not a value of it."""
 
 
-def _utc_micros(value: datetime) -> int:
-    return (value - _UNIX_EPOCH) // _MICROSECOND
+def _marker(code: int, number: int) -> ExtType:
+    return ExtType(code, number.to_bytes(4, "big"))
+
+
+_TYPE_MARKERS = {code: _marker(TYPE, code) for code in range(1, 12)}
+_STATE_EXT = ExtType(STATE, b"")
 
 
 class Encoder:
@@ -61,42 +79,47 @@ class Encoder:
         self.table: list[TableRow] = []
         self._tags: dict[str, int] = {}
         self._handlers: dict[type, Callable[[Any], object]] = {
-            list: self._list,
-            tuple: self._tuple,
-            dict: self._dict,
-            set: self._set,
-            frozenset: self._frozenset,
-            collections.deque: self._deque,
-            datetime: self._datetime,
-            date: lambda v: [DATE, v.toordinal()],
-            time: self._time,
-            timedelta: lambda v: [TIMEDELTA, v // _MICROSECOND],
+            tuple: lambda v: [_TYPE_MARKERS[TUPLE], *v],
+            set: lambda v: [_TYPE_MARKERS[SET], *v],
+            frozenset: lambda v: [_TYPE_MARKERS[FROZENSET], *v],
+            collections.deque: lambda v: [_TYPE_MARKERS[DEQUE], v.maxlen, *v],
+            datetime: _datetime,
+            date: lambda v: [_TYPE_MARKERS[DATE], v.toordinal()],
+            time: _time,
+            timedelta: lambda v: [_TYPE_MARKERS[TIMEDELTA], v // _MICROSECOND],
+            Decimal: lambda v: [_TYPE_MARKERS[DECIMAL], str(v)],
+            Fraction: lambda v: [_TYPE_MARKERS[FRACTION], v.numerator, v.denominator],
+            int: lambda v: [_TYPE_MARKERS[BIG_INT], str(v)],  # only those MessagePack cannot
             functools.partial: self._work,
-            Decimal: lambda v: [DECIMAL, str(v)],
-            Fraction: lambda v: [FRACTION, self._value(v.numerator), self._value(v.denominator)],
         }
-        self._refs: dict[int, int] = {}
+        self._ids: dict[int, int] = {}
+        self._state: object = None
         for row in table or ():
             self._tags[row[0]] = len(self.table)
             self.table.append(row)
 
     def encode(self, value: object) -> bytes:
-        """One value, with references numbered from 0 (each call stands alone)."""
-        self._refs = {}
+        """One value, with object ids counted from 0 (each call stands alone)."""
+        self._ids = {}
         try:
-            return msgpack.packb(self._value(value), use_bin_type=True)
+            return msgpack.packb(value, default=self._default, strict_types=True, use_bin_type=True)
+        except (TypeError, ValueError, OverflowError) as error:
+            raise CodecError(str(error)) from None
         finally:
-            self._refs = {}
+            self._ids = {}
+            self._state = None
 
     def encode_document(self, value: object) -> bytes:
         """One value with its own tag table: a snapshot, which stands alone."""
-        self._refs = {}
-        try:
-            tree = self._value(value)
-            rows = [[name, kind, list(fields)] for name, kind, fields in self.table]
-            return msgpack.packb([rows, tree], use_bin_type=True)
-        finally:
-            self._refs = {}
+        tree = self.encode(value)
+        rows = msgpack.packb([[n, k, list(f)] for n, k, f in self.table], use_bin_type=True)
+        return struct.pack(">I", len(rows)) + rows + tree
+
+    def write_document(self, value: object, out: BinaryIO) -> int:
+        """`encode_document` into a file; returns the bytes written."""
+        document = self.encode_document(value)
+        out.write(document)
+        return len(document)
 
     def forget_after(self, size: int) -> None:
         """Drop the tags numbered after the first `size` (they were never written)."""
@@ -104,74 +127,28 @@ class Encoder:
             del self._tags[name]
         del self.table[size:]
 
-    # -- values ---------------------------------------------------------------------------
+    # -- what MessagePack does not hold itself ----------------------------------------------
 
-    def _value(self, value: object) -> object:
+    def _default(self, value: object) -> object:
         kind = type(value)
-        if kind is str or kind is float or kind is bool or value is None or kind is bytes:
-            return value
-        if kind is int:
-            return value if value in _INT_RANGE else [BIG_INT, str(value)]
         handler = self._handlers.get(kind)
         if handler is None:
             handler = self._handlers[kind] = self._handler_for(kind)
         return handler(value)
 
-    def _list(self, value: list[object]) -> list[object]:
-        v = self._value
-        return [LIST, *[v(item) for item in value]]
-
-    def _tuple(self, value: tuple[object, ...]) -> list[object]:
-        v = self._value
-        return [TUPLE, *[v(item) for item in value]]
-
-    def _dict(self, value: dict[object, object]) -> list[object]:
-        v = self._value
-        out: list[object] = [DICT]
-        for key, item in value.items():
-            out.append(v(key))
-            out.append(v(item))
-        return out
-
-    def _set(self, value: set[object]) -> list[object]:
-        v = self._value
-        return [SET, *[v(item) for item in value]]
-
-    def _frozenset(self, value: frozenset[object]) -> list[object]:
-        v = self._value
-        return [FROZENSET, *[v(item) for item in value]]
-
-    def _deque(self, value: collections.deque[object]) -> list[object]:
-        v = self._value
-        return [DEQUE, value.maxlen, *[v(item) for item in value]]
-
-    def _datetime(self, value: datetime) -> list[object]:
-        if value.tzinfo is UTC:  # every instant of the virtual clock
-            return [UTC_INSTANT, _utc_micros(value)]
-        return [DATETIME, value.isoformat()]
-
-    def _time(self, value: time) -> list[object]:
-        if value.tzinfo is not None:
-            raise CodecError(f"a time of day with a time zone cannot be stored: {value!r}")
-        return [TIME, value.isoformat()]
-
     def _work(self, value: functools.partial[object]) -> list[object]:
         entry = self._schema.by_target.get(value.func)
         if entry is None or entry.kind is not Kind.WORK:
             raise CodecError(f"held work must be a function of dccsim's core: {value.func!r}")
-        v = self._value
-        return [
-            self._tag(entry),
-            [LIST, *[v(a) for a in value.args]],
-            self._dict(value.keywords),
-        ]
+        return [self._tag(entry), list(value.args), dict(value.keywords)]
 
-    def _tag(self, entry: Entry) -> int:
+    def _tag(self, entry: Entry, fields: tuple[str, ...] | None = None) -> ExtType:
         number = self._tags.get(entry.name)
         if number is None:
             number = self._tags[entry.name] = len(self.table)
-            self.table.append((entry.name, str(entry.kind), entry.fields))
-        return FIRST_TAG + number
+            written = entry.fields if fields is None else fields
+            self.table.append((entry.name, str(entry.kind), written))
+        return _marker(TAG, number)
 
     def _handler_for(self, kind: type) -> Callable[[Any], object]:
         entry = self._schema.by_target.get(kind)
@@ -179,12 +156,13 @@ class Encoder:
             raise CodecError(
                 f"{kind.__module__}.{kind.__qualname__} is not part of dccsim's state schema"
             )
-        tag = self._tag(entry)
-        v = self._value
         if entry.kind is Kind.ENUM:
-            return lambda member: [tag, v(member.value)]
+            tag = self._tag(entry)
+            written = {member: [tag, member.value] for member in kind}  # type: ignore[var-annotated]
+            return written.__getitem__
         if entry.kind is Kind.DATA:
-            return functools.partial(self._referenced, tag, lambda obj: [tag, v(obj.to_data())])
+            return self._data_handler(entry)
+        tag = self._tag(entry)
         names = entry.fields
         if not names:
             fields: Callable[[Any], tuple[object, ...]] = lambda obj: ()  # noqa: E731
@@ -193,33 +171,80 @@ class Encoder:
             fields = lambda obj: (one(obj),)  # noqa: E731
         else:
             fields = operator.attrgetter(*names)  # type: ignore[assignment]
-
-        def record(obj: object) -> list[object]:
-            return [tag, *[v(item) for item in fields(obj)]]
-
         if entry.kind is Kind.RECORD:
-            return record
-        return functools.partial(self._referenced, tag, record)
+            return lambda obj: [tag, *fields(obj)]
+        is_state = entry.name == _STATE_NAME
 
-    def _referenced(self, tag: int, write: Callable[[Any], list[object]], obj: object) -> object:
-        """An object (or data class, or shared record): in full the first time, then by number.
-        Numbered before its fields are written, as the reader numbers it before reading them."""
-        number = self._refs.get(id(obj))
-        if number is not None:
-            return [REF, number]
-        self._refs[id(obj)] = len(self._refs)
-        return write(obj)
+        def referenced(obj: object) -> object:
+            """In full the first time, with an id; then by the id (or, for the DSP's state,
+            as STATE: held work refers to it from inside it)."""
+            if is_state:
+                if self._state is not None:
+                    return _STATE_EXT
+                self._state = obj
+                return [tag, -1, *fields(obj)]
+            ids = self._ids
+            known = ids.get(id(obj))
+            if known is not None:
+                return ExtType(REF, known.to_bytes(4, "big"))
+            number = ids[id(obj)] = len(ids)
+            return [tag, number, *fields(obj)]
+
+        return referenced
+
+    def _data_handler(self, entry: Entry) -> Callable[[Any], object]:
+        """A data class: its to_data() values, in the order of the first one's keys."""
+        layout: list[tuple[str, ...]] = []
+        tags: list[ExtType] = []
+
+        def data(obj: Any) -> object:
+            values = obj.to_data()
+            keys = tuple(values)
+            if not layout:
+                layout.append(keys)
+                tags.append(self._tag(entry, keys))
+            elif keys != layout[0]:
+                raise CodecError(f"{entry.name}.to_data() gave {keys}, before {layout[0]}")
+            known = self._ids.get(id(obj))
+            if known is not None:
+                return ExtType(REF, known.to_bytes(4, "big"))
+            number = self._ids[id(obj)] = len(self._ids)
+            return [tags[0], number, *values.values()]
+
+        return data
+
+
+def _datetime(value: datetime) -> object:
+    if value.tzinfo is UTC:  # every instant of the virtual clock
+        return ExtType(UTC_INSTANT, _INSTANT.pack((value - _UNIX_EPOCH) // _MICROSECOND))
+    return [_TYPE_MARKERS[DATETIME], value.isoformat()]
+
+
+def _time(value: time) -> list[object]:
+    if value.tzinfo is not None:
+        raise CodecError(f"a time of day with a time zone cannot be stored: {value!r}")
+    return [_TYPE_MARKERS[TIME], value.isoformat()]
 
 
 def decode_document(data: bytes, the_schema: Schema | None = None) -> object:
     """A value `Encoder.encode_document` wrote."""
+    view = memoryview(data)
     try:
-        rows, tree = msgpack.unpackb(data, use_list=True, raw=False, strict_map_key=False)
+        (size,) = struct.unpack_from(">I", view)
+        rows = msgpack.unpackb(view[4 : 4 + size], raw=False)
         table = [(str(name), str(kind), tuple(fields)) for name, kind, fields in rows]
-    except (ValueError, TypeError, msgpack.UnpackException) as error:
+    except (ValueError, TypeError, struct.error, msgpack.UnpackException) as error:
         raise CodecError(f"not a document of this format: {error}") from None
-    decoder = Decoder(table, the_schema)
-    return decoder.decode_tree(tree)
+    return Decoder(table, the_schema).decode(view[4 + size :])
+
+
+class _Marker:
+    """What a TAG or TYPE extension value reads as: how to read the array it starts."""
+
+    __slots__ = ("read",)
+
+    def __init__(self, read: Callable[[list[Any]], object]) -> None:
+        self.read = read
 
 
 class Decoder:
@@ -228,7 +253,10 @@ class Decoder:
     def __init__(self, table: list[TableRow], the_schema: Schema | None = None) -> None:
         self._schema = the_schema or schema()
         self._readers: list[Callable[[list[Any]], object]] = []
-        self._refs: list[object] = []
+        self._objects: dict[int, object] = {}
+        self._state: object = None
+        # Extension payload -> its marker, made once per tag or type, not once per value.
+        self._markers: dict[tuple[int, bytes], _Marker] = {}
         self.extend(table)
 
     def extend(self, rows: list[TableRow]) -> None:
@@ -241,68 +269,62 @@ class Decoder:
                 ) from None
             self._readers.append(self._reader_for(name, known, tuple(fields)))
 
-    def decode(self, data: bytes) -> object:
+    def decode(self, data: bytes | memoryview) -> object:
+        self._objects = {}
+        self._state = None
         try:
-            tree = msgpack.unpackb(data, use_list=True, raw=False, strict_map_key=False)
-        except (ValueError, TypeError, msgpack.UnpackException) as error:
-            raise CodecError(f"not a value of this format: {error}") from None
-        return self.decode_tree(tree)
-
-    def decode_tree(self, tree: object) -> object:
-        self._refs = []
-        try:
-            return self._value(tree)
+            return msgpack.unpackb(
+                data,
+                ext_hook=self._ext,
+                list_hook=self._list,
+                raw=False,
+                strict_map_key=False,
+            )
         except CodecError:
             raise
-        except Exception as error:  # whatever a damaged or crafted value makes a class raise
+        except Exception as error:  # whatever damaged or crafted bytes make a class raise
             raise CodecError(
                 f"a value does not read back: {type(error).__name__}: {error}"
             ) from None
         finally:
-            self._refs = []
+            self._objects = {}
+            self._state = None
 
-    def _value(self, node: object) -> object:
-        if type(node) is not list:
-            return node
-        code = node[0]
-        if code >= FIRST_TAG:
-            return self._readers[code - FIRST_TAG](node)
-        v = self._value
-        if code == TUPLE:
-            return tuple([v(item) for item in node[1:]])
-        if code == LIST:
-            return [v(item) for item in node[1:]]
+    def _ext(self, code: int, data: bytes) -> object:
         if code == UTC_INSTANT:
-            return _UNIX_EPOCH + timedelta(microseconds=node[1])
-        if code == DICT:
-            items = node
-            return {v(items[i]): v(items[i + 1]) for i in range(1, len(items), 2)}
+            return _UNIX_EPOCH + timedelta(microseconds=_INSTANT.unpack(data)[0])
+        marker = self._markers.get((code, data))
+        if marker is not None:
+            return marker
+        if code == TAG:
+            number = int.from_bytes(data, "big")
+            if number >= len(self._readers):
+                raise CodecError(f"tag {number} is not in the file's tag table")
+            marker = self._markers[code, data] = _Marker(self._readers[number])
+            return marker
+        if code == TYPE:
+            read = _TYPE_READERS.get(int.from_bytes(data, "big"))
+            if read is None:
+                raise CodecError(f"unknown type {data!r}")
+            marker = self._markers[code, data] = _Marker(read)
+            return marker
         if code == REF:
-            found = self._refs[node[1]]
-            if found is None:
-                raise CodecError("an object refers to itself before it is complete")
-            return found
-        if code == SET:
-            return {v(item) for item in node[1:]}
-        if code == FROZENSET:
-            return frozenset([v(item) for item in node[1:]])
-        if code == DEQUE:
-            return collections.deque([v(item) for item in node[2:]], maxlen=node[1])
-        if code == DATETIME:
-            return datetime.fromisoformat(node[1])
-        if code == DATE:
-            return date.fromordinal(node[1])
-        if code == TIME:
-            return time.fromisoformat(node[1])
-        if code == TIMEDELTA:
-            return timedelta(microseconds=node[1])
-        if code == BIG_INT:
-            return int(node[1])
-        if code == DECIMAL:
-            return Decimal(node[1])
-        if code == FRACTION:
-            return Fraction(v(node[1]), v(node[2]))
-        raise CodecError(f"unknown code {code}")
+            return self._objects[int.from_bytes(data, "big")]
+        if code == STATE:
+            return self._pending_state()
+        raise CodecError(f"unknown extension {code}")
+
+    def _list(self, items: list[Any]) -> object:
+        if not items:
+            return items
+        first = items[0]
+        if type(first) is not _Marker:
+            return items
+        return first.read(items)
+
+    def _remember(self, number: int, obj: object) -> object:
+        self._objects[number] = obj
+        return obj
 
     def _reader_for(
         self, name: str, kind: Kind, fields: tuple[str, ...]
@@ -313,48 +335,63 @@ class Decoder:
         if entry.kind is not kind and {entry.kind, kind} != {Kind.RECORD, Kind.SHARED_RECORD}:
             raise CodecError(f"the file holds {name!r} as a {kind}; this dccsim has a {entry.kind}")
         target: Any = entry.target
-        v = self._value
+        remember = self._remember
         if kind is Kind.ENUM:
-            return lambda node: target(v(node[1]))
+            members = {member.value: member for member in target}
+            return lambda items: members[items[1]]
         if kind is Kind.WORK:
-            return lambda node: functools.partial(target, *v(node[1]), **v(node[2]))
+            return lambda items: functools.partial(target, *items[1], **items[2])
         if kind is Kind.DATA:
-
-            def data(node: list[Any]) -> object:
-                number = len(self._refs)
-                self._refs.append(None)
-                obj = target.from_data(v(node[1]))
-                self._refs[number] = obj
-                return obj
-
-            return data
+            return lambda items: remember(
+                items[1], target.from_data(dict(zip(fields, items[2:], strict=True)))
+            )
         build = _builder(name, target, fields)
         if kind is Kind.RECORD:
-            return lambda node: build([v(item) for item in node[1:]])
-        if kind is Kind.SHARED_RECORD:
+            return lambda items: build(items[1:])
+        if name == _STATE_NAME:
+            return self._state_reader(name, target, fields)
+        return lambda items: remember(items[1], build(items[2:]))
 
-            def shared(node: list[Any]) -> object:
-                number = len(self._refs)
-                self._refs.append(None)
-                obj = build([v(item) for item in node[1:]])
-                self._refs[number] = obj
-                return obj
+    def _state_reader(
+        self, name: str, cls: type, fields: tuple[str, ...]
+    ) -> Callable[[list[Any]], object]:
+        """The DSP's state is made first (see `_ext`): its fields fill it in at the end."""
+        setters = _setters(name, cls, fields)
 
-            return shared
-        setters = _setters(name, target, fields)
-
-        def mutable(node: list[Any]) -> object:
-            obj = target.__new__(target)
-            self._refs.append(obj)  # numbered before its fields, which may refer to it
-            setters(obj, [v(item) for item in node[1:]])
+        def state(items: list[Any]) -> object:
+            obj = self._pending_state()
+            setters(obj, items[2:])
             return obj
 
-        return mutable
+        return state
+
+    def _pending_state(self) -> object:
+        """The DSP's state: made at the first reference to it, which may come from inside it."""
+        if self._state is None:
+            entry = self._schema.entry(_STATE_NAME)
+            assert entry is not None and isinstance(entry.target, type)
+            self._state = entry.target.__new__(entry.target)
+        return self._state
 
 
-def _builder(name: str, cls: type, fields: tuple[str, ...]) -> Callable[[list[object]], object]:
-    """Build a frozen record from the file's field values, by its constructor (so it checks
-    its invariants). Fields added since the file was written take their defaults."""
+_TYPE_READERS: dict[int, Callable[[list[Any]], object]] = {
+    TUPLE: lambda items: tuple(items[1:]),
+    SET: lambda items: set(items[1:]),
+    FROZENSET: lambda items: frozenset(items[1:]),
+    DEQUE: lambda items: collections.deque(items[2:], maxlen=items[1]),
+    TIMEDELTA: lambda items: timedelta(microseconds=items[1]),
+    DATE: lambda items: date.fromordinal(items[1]),
+    TIME: lambda items: time.fromisoformat(items[1]),
+    DECIMAL: lambda items: Decimal(items[1]),
+    FRACTION: lambda items: Fraction(items[1], items[2]),
+    DATETIME: lambda items: datetime.fromisoformat(items[1]),
+    BIG_INT: lambda items: int(items[1]),
+}
+
+
+def _builder(name: str, cls: type, fields: tuple[str, ...]) -> Callable[[list[Any]], object]:
+    """Build a record or object from the file's field values, by its constructor (so a record
+    checks its invariants). Fields added since the file was written take their defaults."""
     if not dataclasses.is_dataclass(cls):  # a NamedTuple
         names = cls._fields  # type: ignore[attr-defined]
         gone = [f for f in fields if f not in names]
@@ -366,7 +403,7 @@ def _builder(name: str, cls: type, fields: tuple[str, ...]) -> Callable[[list[ob
         if fields == names:
             return lambda values: cls(*values)
         return lambda values: cls(**dict(zip(fields, values, strict=True)))
-    current = dataclasses.fields(cls)  # type: ignore[arg-type]
+    current = dataclasses.fields(cls)
     names = tuple(f.name for f in current)
     gone = [f for f in fields if f not in names]
     if gone:
@@ -378,7 +415,7 @@ def _builder(name: str, cls: type, fields: tuple[str, ...]) -> Callable[[list[ob
     _check_defaults(name, current, fields)
     if all(f.init for f in current):
         return lambda values: cls(**dict(zip(fields, values, strict=True)))
-    # A field the constructor does not take: set every field as an object's are.
+    # A field the constructor does not take: set every field as the state's are.
     setters = _setters(name, cls, fields)
 
     def build(values: list[object]) -> object:
@@ -421,7 +458,7 @@ def _setters(
     def set_all(obj: object, values: list[object]) -> None:
         if len(values) != len(fields):
             raise CodecError(f"{name} has {len(values)} values for {len(fields)} fields")
-        for field_name, value in zip(fields, values):  # noqa: B905 (checked above)
+        for field_name, value in zip(fields, values, strict=True):
             setattr_(obj, field_name, value)
         for f in missing:
             default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
