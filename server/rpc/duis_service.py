@@ -29,7 +29,7 @@ class DuisGatewayService(duis_pb2_grpc.DuisGatewayServicer):
         self._gateway = gateway
 
     def Submit(self, request, context):
-        with translated_errors(context, "DuisGateway.Submit"):
+        with translated_errors(context, "/dccsim.v1.DuisGateway/Submit"):
             try:
                 reply = self._gateway.submit(request.xml, caller=bound_user(context))
             except NotPermitted as error:  # SEC-01: another User's request
@@ -41,7 +41,7 @@ class DuisGatewayService(duis_pb2_grpc.DuisGatewayServicer):
             return duis_pb2.DuisDocument(xml=reply.document)
 
     def Subscribe(self, request, context) -> Iterator[duis_pb2.DuisDelivery]:
-        with translated_errors(context, "DuisGateway.Subscribe"):
+        with translated_errors(context, "/dccsim.v1.DuisGateway/Subscribe"):
             user_id = known_user(self._host, request.user_id)
         version = self._gateway.user_version(user_id)  # VER-01, decided by the gateway
         for entries in self._host.follow_feed(
@@ -55,4 +55,4 @@ class DuisGatewayService(duis_pb2_grpc.DuisGatewayServicer):
                 yield duis_pb2.DuisDelivery(sequence=entry.sequence, xml=document)
 
     def Acknowledge(self, request, context):
-        return acknowledge(self._host, request, context, "DuisGateway.Acknowledge")
+        return acknowledge(self._host, request, context, "/dccsim.v1.DuisGateway/Acknowledge")

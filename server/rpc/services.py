@@ -82,7 +82,7 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
         return answer if self._gbcs is None else self._gbcs.outgoing(answer)
 
     def Submit(self, request, context):
-        with translated_errors(context, "SupplierService.Submit"):
+        with translated_errors(context, "/dccsim.v1.SupplierService/Submit"):
             submit = self._submit(request)
             answer = submit if isinstance(submit, SyncAnswer) else self._host.run_one(submit)
             _log_answer(answer, logging.DEBUG)
@@ -91,7 +91,9 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
             return convert.submit_response(self._outgoing(answer))
 
     def SubmitBatch(self, request, context):
-        results, mark = self._submit_all(request.requests, context, "SupplierService.SubmitBatch")
+        results, mark = self._submit_all(
+            request.requests, context, "/dccsim.v1.SupplierService/SubmitBatch"
+        )
         self._host.wait_durable(mark)
         return supplier_pb2.SubmitBatchResponse(results=results)
 
@@ -113,7 +115,7 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
             messages, ended = _next_round(inbox, STREAM_BATCH, block=not unsent)
             if messages:
                 results, mark = self._submit_all(
-                    messages, context, "SupplierService.SubmitStream", mark
+                    messages, context, "/dccsim.v1.SupplierService/SubmitStream", mark
                 )
                 unsent += results
             if unsent and (ended or len(unsent) >= STREAM_BATCH or inbox.empty()):
@@ -156,7 +158,7 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
         return [_submit_result(outcome) for outcome in outcomes], recorded or mark
 
     def Subscribe(self, request, context) -> Iterator[supplier_pb2.Delivery]:
-        with translated_errors(context, "SupplierService.Subscribe"):
+        with translated_errors(context, "/dccsim.v1.SupplierService/Subscribe"):
             user_id = known_user(self._host, request.user_id)
         log.info("subscribe %s after %d", user_id, request.after_sequence)
         for entries in self._host.follow_feed(
@@ -166,7 +168,7 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
                 yield convert.delivery(entry)
 
     def SubscribeBatches(self, request, context) -> Iterator[supplier_pb2.DeliveryBatch]:
-        with translated_errors(context, "SupplierService.SubscribeBatches"):
+        with translated_errors(context, "/dccsim.v1.SupplierService/SubscribeBatches"):
             user_id = known_user(self._host, request.user_id)
         limit = request.max_batch or DEFAULT_DELIVERY_BATCH
         log.info("subscribe %s after %d in batches of %d", user_id, request.after_sequence, limit)
@@ -183,7 +185,7 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
             yield batch
 
     def Acknowledge(self, request, context):
-        return acknowledge(self._host, request, context, "SupplierService.Acknowledge")
+        return acknowledge(self._host, request, context, "/dccsim.v1.SupplierService/Acknowledge")
 
 
 def _timedelta(duration) -> timedelta:
@@ -260,7 +262,7 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
     def ExportKeys(self, request, context) -> Iterator[control_pb2.ExportKeysResponse]:
         if self._keystore is None:
             context.abort(grpc.StatusCode.FAILED_PRECONDITION, "this server has no keystore")
-        with translated_errors(context, "ControlService.ExportKeys"):
+        with translated_errors(context, "/dccsim.v1.ControlService/ExportKeys"):
             # Copies of the IDs: the keys are made without holding the host.
             named = self._queries.device_ids(request.device_ids) if request.device_ids else ()
             devices = [] if request.no_devices else list(named or self._queries.device_ids())
@@ -275,7 +277,7 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
             )
 
     def LoadFleet(self, request, context):
-        with translated_errors(context, "ControlService.LoadFleet"):
+        with translated_errors(context, "/dccsim.v1.ControlService/LoadFleet"):
             fleet = parse_fleet(request.fleet_yaml)  # parse fully before anything changes
             dsp = self._dsp_factory()
             fleet.load_into(dsp)
@@ -295,33 +297,33 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
         return control_pb2.ResetResponse(devices=devices)
 
     def PutUser(self, request, context):
-        with translated_errors(context, "ControlService.PutUser"):
+        with translated_errors(context, "/dccsim.v1.ControlService/PutUser"):
             user = convert.user(request)
             self._host.run_one(commands.AddUser(user))
             return convert.user_message(user)
 
     def PutReceiveUrl(self, request, context):
-        with translated_errors(context, "ControlService.PutReceiveUrl"):
+        with translated_errors(context, "/dccsim.v1.ControlService/PutReceiveUrl"):
             user = self._host.run_one(commands.SetReceiveUrl(request.user_id, request.url))
             log.info("receive response service address of %s: %s", user.user_id, user.receive_url)
             return control_pb2.PutReceiveUrlResponse(user_id=user.user_id, url=user.receive_url)
 
     def PutRegistration(self, request, context):
-        with translated_errors(context, "ControlService.PutRegistration"):
+        with translated_errors(context, "/dccsim.v1.ControlService/PutRegistration"):
             self._host.run_one(commands.AddRegistration(convert.registration(request)))
             return request
 
     def PutDevice(self, request, context):
-        with translated_errors(context, "ControlService.PutDevice"):
+        with translated_errors(context, "/dccsim.v1.ControlService/PutDevice"):
             record = self._host.run_one(commands.AddDevice(convert.smi_record(request)))
             return convert.device(record)
 
     def GetDevice(self, request, context):
-        with translated_errors(context, "ControlService.GetDevice"):
+        with translated_errors(context, "/dccsim.v1.ControlService/GetDevice"):
             return convert.device(self._queries.device(request.device_id))
 
     def ListDevices(self, request, context):
-        with translated_errors(context, "ControlService.ListDevices"):
+        with translated_errors(context, "/dccsim.v1.ControlService/ListDevices"):
             records = self._queries.devices(
                 status=convert.SMI_STATUSES.to_core(request.status, "status", required=False),
                 device_type=convert.DEVICE_TYPES.to_core(
@@ -332,7 +334,7 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
             return control_pb2.ListDevicesResponse(devices=[convert.device(r) for r in records])
 
     def PutCplEntry(self, request, context):
-        with translated_errors(context, "ControlService.PutCplEntry"):
+        with translated_errors(context, "/dccsim.v1.ControlService/PutCplEntry"):
             entry = convert.cpl_entry(request)
             suspended = self._host.run_one(commands.PutCplEntry(entry))
             return control_pb2.PutCplEntryResponse(
@@ -344,35 +346,35 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
         return control_pb2.ListCplResponse(entries=entries)
 
     def RestoreDevice(self, request, context):
-        with translated_errors(context, "ControlService.RestoreDevice"):
+        with translated_errors(context, "/dccsim.v1.ControlService/RestoreDevice"):
             record = self._host.run_one(
                 commands.RestoreDevice(request.device_id, request.actor, request.reason)
             )
             return convert.device(record)
 
     def BeginRecovery(self, request, context):
-        with translated_errors(context, "ControlService.BeginRecovery"):
+        with translated_errors(context, "/dccsim.v1.ControlService/BeginRecovery"):
             record = self._host.run_one(
                 commands.BeginRecovery(request.device_id, request.actor, request.reason)
             )
             return convert.device(record)
 
     def CompleteRecovery(self, request, context):
-        with translated_errors(context, "ControlService.CompleteRecovery"):
+        with translated_errors(context, "/dccsim.v1.ControlService/CompleteRecovery"):
             record = self._host.run_one(
                 commands.CompleteRecovery(request.device_id, request.actor, request.reason)
             )
             return convert.device(record)
 
     def ProgramEcosFailure(self, request, context):
-        with translated_errors(context, "ControlService.ProgramEcosFailure"):
+        with translated_errors(context, "/dccsim.v1.ControlService/ProgramEcosFailure"):
             self._host.run_one(
                 commands.ProgramEcosFailure(request.device_id, request.ecos_error_code)
             )
             return control_pb2.ProgramEcosFailureResponse()
 
     def RaiseDeviceAlert(self, request, context):
-        with translated_errors(context, "ControlService.RaiseDeviceAlert"):
+        with translated_errors(context, "/dccsim.v1.ControlService/RaiseDeviceAlert"):
             command = rpc_device_alerts.raise_device_alert(request)
             recipients = self._host.run_one(command)
             return rpc_device_alerts.raised(command, recipients)
@@ -381,7 +383,7 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
         return self._clock_state()
 
     def SetClock(self, request, context):
-        with translated_errors(context, "ControlService.SetClock"):
+        with translated_errors(context, "/dccsim.v1.ControlService/SetClock"):
             match request.WhichOneof("change"):
                 case "advance":
                     command = commands.Advance(_timedelta(request.advance))
@@ -409,7 +411,7 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
                 yield convert.event(event)
 
     def AddFaultRule(self, request, context):
-        with translated_errors(context, "ControlService.AddFaultRule"):
+        with translated_errors(context, "/dccsim.v1.ControlService/AddFaultRule"):
             rule = convert.fault_rule(request)
             rule_id = self._host.run_one(commands.AddFaultRule(rule))
             log.info("fault rule %d added: %s", rule_id, rule)
@@ -422,7 +424,7 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
         )
 
     def RemoveFaultRule(self, request, context):
-        with translated_errors(context, "ControlService.RemoveFaultRule"):
+        with translated_errors(context, "/dccsim.v1.ControlService/RemoveFaultRule"):
             self._host.run_one(commands.RemoveFaultRule(request.rule_id))
             log.info("fault rule %d removed", request.rule_id)
             return control_pb2.RemoveFaultRuleResponse()

@@ -137,7 +137,7 @@ def test_a_malformed_call_logs_one_line_with_the_peer_and_the_reason(
     message = line.getMessage()
     assert line.levelno == logging.INFO
     assert "peer=ipv4:127.0.0.1:" in message
-    assert "method=SupplierService.Submit" in message
+    assert "method=/dccsim.v1.SupplierService/Submit" in message
     assert "reason=request_id: 'not-a-request-id'" in message
     assert line.exc_info is None and "\n" not in message
     assert not [r for r in caplog.records if r.exc_info]  # no traceback anywhere
@@ -151,7 +151,7 @@ def test_a_batch_with_refused_items_logs_one_line_counting_the_rest(
         dcc.submit_batch([read(1, request_id="bad-1"), read(2), read(3, request_id="bad-3")])
     (line,) = _refusal_lines(caplog)
     message = line.getMessage()
-    assert "method=SupplierService.SubmitBatch" in message
+    assert "method=/dccsim.v1.SupplierService/SubmitBatch" in message
     assert "reason=request_id: 'bad-1'" in message
     assert message.endswith("(and 1 more in this call)")
 
