@@ -16,6 +16,7 @@ from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
+from dccsim.server.runtime import refusal_log
 from dccsim.server.store import StateFileError
 from dccsim.v1 import supplier_pb2
 from dccsim.v1.refusals import ACKNOWLEDGEMENT_LOST_MESSAGE, DOMAIN, Refusal
@@ -133,18 +134,8 @@ def peer_of(context: object) -> str:
 
 
 def log_refusal(context: object, method: str, error: Exception, *, also: int = 0) -> None:
-    """Malformed or unknown input is the caller's, not a bug: one line, no traceback (issue 18).
-    INFO, not WARNING: a test team sends bad input on purpose. `also`: how many more items of
-    the same call (a batch, a stream round) were refused, which the line counts but does not
-    list."""
-    if log.isEnabledFor(logging.INFO):
-        log.info(
-            "refused peer=%s method=%s reason=%s%s",
-            peer_of(context),
-            method,
-            bounded(str(error)),
-            f" (and {also} more in this call)" if also else "",
-        )
+    """One line for a refused call (runtime/refusal_log.py): the peer, the method, the reason."""
+    refusal_log.log_refusal(log, peer_of(context), method, str(error), also=also)
 
 
 class translated_errors:  # lower case: it reads as a function, `with translated_errors(context):`
