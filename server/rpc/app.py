@@ -125,21 +125,6 @@ def start_server(
     if max_workers != DEFAULT_WORKERS and max_workers != limits.workers:
         limits = _with_workers(limits, max_workers)
     loopback = is_loopback(address)
-    host = DspHost(_starting_dsp(dsp_factory, state_file), state_file=state_file)
-    for user_id, url in (receive_urls or {}).items():
-        host.run_one(commands.SetReceiveUrl(user_id, url))
-    # GBCS-01…05: real GBCS needs the devices' keys, so only with a keystore.
-    gbcs = None if keystore is None else GbcsHooks(keystore, host, gbcs_payload)
-    gateway = DuisGateway(
-        host,
-        schemas=duis_schemas,
-        verifier=None
-        if keystore is None
-        else request_verifier(keystore, signatures or SignatureSettings()),
-        signer=None if keystore is None else response_signer(keystore),
-        gbcs=gbcs,
-    )
-    host.dsp.state.outboxes.limit = limits.outbox_per_user  # carried over by Reset, LoadFleet
     fit_file_limit(limits.max_connections)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix="dccsim-rpc"),
@@ -155,6 +140,63 @@ def start_server(
             ("grpc.so_reuseport", 0),
         ],
     )
+    # The port first: a port in use is refused at once, before a fleet is loaded or restored.
+    port = _listen(server, address, security)
+    try:
+        return _serve(
+            server,
+            port,
+            dsp_factory,
+            address=address,
+            loopback=loopback,
+            duis_schemas=duis_schemas,
+            state_file=state_file,
+            http=http,
+            receive_urls=receive_urls,
+            keystore=keystore,
+            signatures=signatures,
+            gbcs_payload=gbcs_payload,
+            security=security,
+            limits=limits,
+        )
+    except BaseException:
+        server.stop(None)  # the port is free again
+        raise
+
+
+def _serve(
+    server: grpc.Server,
+    port: int,
+    dsp_factory: Callable[[], Dsp],
+    *,
+    address: str,
+    loopback: bool,
+    duis_schemas: DuisSchemas | None,
+    state_file: StateFile | None,
+    http: HttpOptions | None,
+    receive_urls: Mapping[str, str] | None,
+    keystore: KeyStore | None,
+    signatures: SignatureSettings | None,
+    gbcs_payload: PayloadForm,
+    security: SecurityOptions,
+    limits: Limits,
+) -> RunningServer:
+    """start_server's rest, once its port is bound."""
+    host = DspHost(_starting_dsp(dsp_factory, state_file), state_file=state_file)
+    for user_id, url in (receive_urls or {}).items():
+        host.run_one(commands.SetReceiveUrl(user_id, url))
+    # GBCS-01…05: real GBCS needs the devices' keys, so only with a keystore.
+    gbcs = None if keystore is None else GbcsHooks(keystore, host, gbcs_payload)
+    gateway = DuisGateway(
+        host,
+        schemas=duis_schemas,
+        verifier=None
+        if keystore is None
+        else request_verifier(keystore, signatures or SignatureSettings()),
+        signer=None if keystore is None else response_signer(keystore),
+        gbcs=gbcs,
+    )
+    host.dsp.state.outboxes.limit = limits.outbox_per_user  # carried over by Reset, LoadFleet
     supplier_pb2_grpc.add_SupplierServiceServicer_to_server(SupplierService(host, gbcs), server)
     control_pb2_grpc.add_ControlServiceServicer_to_server(
         ControlService(host, dsp_factory=dsp_factory, keystore=keystore), server
@@ -165,7 +207,6 @@ def start_server(
     reflection.enable_server_reflection(
         (*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), server
     )
-    port = _listen(server, address, security)
     _warn_if_exposed(address, loopback, security)
     http_service = None
     if http is not None:

@@ -14,10 +14,17 @@ from tests.conftest import example_dsp
 pytestmark = pytest.mark.spec("SEC-04")
 
 
-def test_start_server_refuses_a_port_in_use(start):
+def test_start_server_refuses_a_port_in_use_before_loading_a_fleet(start):
     first = start(example_dsp, max_workers=8)
+    loaded = []
+
+    def factory():
+        loaded.append(True)  # a big fleet takes seconds: the port is checked first
+        return example_dsp()
+
     with pytest.raises(OSError, match="in use"):
-        start_server(example_dsp, address=f"127.0.0.1:{first.port}", max_workers=8)
+        start_server(factory, address=f"127.0.0.1:{first.port}", max_workers=8)
+    assert loaded == []
 
 
 def test_dccsim_serve_on_a_port_in_use_exits_non_zero_saying_why(start):
