@@ -42,6 +42,8 @@ from dccsim.server.keys.tls import TestTlsPki
 log = logging.getLogger("dccsim.security")
 
 CONTROL_SERVICE = "dccsim.v1.ControlService"
+# Services whose every method acts for one User (each listed in _ACTS_FOR / _STREAM_ACTS_FOR).
+_USER_SERVICES = frozenset({"dccsim.v1.SupplierService", "dccsim.v1.DuisGateway"})
 TOKEN_METADATA = "authorization"
 TOKEN_SCHEME = "Bearer "
 _PEER_CERTIFICATE = "x509_pem_cert"
@@ -239,7 +241,21 @@ class SecurityInterceptor(grpc.ServerInterceptor):
             return self._guard_control(handler, handler_call_details)
         if self._mutual and (method in _ACTS_FOR or method in _STREAM_ACTS_FOR):
             return self._bind(handler, method)
+        if self._mutual and service in _USER_SERVICES:
+            # A User-facing method this module does not know what it acts for: fail closed
+            # (operators only) rather than let any certificate act for anyone.
+            return _checked(handler, lambda request, context: self._operator_only(context))
         return handler
+
+    def _operator_only(self, context: grpc.ServicerContext) -> bool:
+        identity = self._peer_identity(context)
+        if identity is not None and identity.operator:
+            return True
+        context.abort(
+            grpc.StatusCode.PERMISSION_DENIED,
+            "this method does not say which User it acts for: operators only (SEC-01)",
+        )
+        return False
 
     # -- SEC-02 ---------------------------------------------------------------------------------
 

@@ -159,3 +159,19 @@ def test_tls_without_client_certificates_serves_anyone(start, tls_pki):
     )
     with Client(f"127.0.0.1:{server.port}", security=ClientSecurity(ca=tls_pki.ca_pem)) as client:
         assert client.submit(read_request(SUPPLIER_B, 1)).code == "I99"
+
+
+def test_every_user_facing_method_says_which_user_it_acts_for():
+    """A method added without a binding would fail closed (operators only); this keeps the
+    tables complete, so Users are not locked out of a new method by accident."""
+    from dccsim.server.rpc import security
+    from dccsim.v1 import duis_pb2 as duis
+    from dccsim.v1 import supplier_pb2 as supplier
+
+    methods = {
+        f"/{service.full_name}/{method.name}"
+        for module, name in ((supplier, "SupplierService"), (duis, "DuisGateway"))
+        for service in [module.DESCRIPTOR.services_by_name[name]]
+        for method in service.methods
+    }
+    assert methods == set(security._ACTS_FOR) | set(security._STREAM_ACTS_FOR)
