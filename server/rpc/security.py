@@ -32,6 +32,7 @@ from typing import Any
 
 import grpc
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.eui import parse_eui64
@@ -59,6 +60,24 @@ class TlsCredentials:
     certificate_chain: bytes
     private_key: bytes
     client_ca: bytes | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse what gRPC would refuse later with no useful message (ValueError)."""
+        try:
+            chain = x509.load_pem_x509_certificates(self.certificate_chain)
+        except ValueError:
+            raise ValueError("the TLS certificate is not a PEM certificate chain") from None
+        try:
+            key = serialization.load_pem_private_key(self.private_key, password=None)
+        except (ValueError, TypeError):
+            raise ValueError("the TLS key is not an unencrypted PEM private key") from None
+        if chain[0].public_key() != key.public_key():
+            raise ValueError("the TLS key is not the certificate's")
+        if self.client_ca is not None:
+            try:
+                x509.load_pem_x509_certificates(self.client_ca)
+            except ValueError:
+                raise ValueError("the client CA is not a PEM certificate") from None
 
     @classmethod
     def from_files(cls, cert: Path, key: Path, client_ca: Path | None = None) -> TlsCredentials:

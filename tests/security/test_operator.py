@@ -12,7 +12,7 @@ import pytest
 from dccsim.clients.client import Client
 from dccsim.clients.connection import ClientSecurity
 from dccsim.server.core.fleet import SUPPLIER_A
-from dccsim.server.rpc.security import SecurityOptions
+from dccsim.server.rpc.security import SecurityOptions, TlsCredentials
 from dccsim.v1 import control_pb2, types_pb2
 from tests.conftest import example_dsp
 from tests.security.conftest import OPERATOR_TOKEN, user_client
@@ -134,3 +134,16 @@ def test_options_refuse_what_cannot_work():
         SecurityOptions(operator_certificates=(b"-----BEGIN CERTIFICATE-----",))
     with pytest.raises(ValueError, match="empty"):
         SecurityOptions(operator_token="  ")
+
+
+@pytest.mark.spec("SEC-01")
+def test_tls_credentials_refuse_files_that_are_not_a_certificate_and_its_key(tls_pki):
+    server, user = tls_pki.server(), tls_pki.user(SUPPLIER_A)
+    with pytest.raises(ValueError, match="certificate chain"):
+        TlsCredentials(b"not a certificate", server.private_key_pem)
+    with pytest.raises(ValueError, match="private key"):
+        TlsCredentials(server.certificate_pem, b"not a key")
+    with pytest.raises(ValueError, match="not the certificate's"):
+        TlsCredentials(server.certificate_pem, user.private_key_pem)
+    with pytest.raises(ValueError, match="client CA"):
+        TlsCredentials(server.certificate_pem, server.private_key_pem, b"nothing")
