@@ -40,7 +40,8 @@ CONTENT_TYPE = CONTENT_TYPE_LATEST
 # Request latency: a unary request takes tens of microseconds in the core and a commit's time on
 # top (milliseconds with --sync full); the long tail is a snapshot or a stalled disk.
 LATENCY_BUCKETS = (0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0)
-# Pickling a snapshot: a millisecond for the example fleet, 20 s for a million devices.
+# A snapshot holds the host's lock from a millisecond (the example fleet, or forking one off in
+# the background) to 20 s (pickling a million devices in place).
 SNAPSHOT_BUCKETS = (0.001, 0.01, 0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
 
@@ -57,7 +58,7 @@ class ServerMetrics:
         self._snapshots = Histogram(
             "dccsim_snapshot_duration_seconds",
             "Snapshots handed to the state file (the count is the number of snapshots), and how "
-            "long pickling each took with the host's lock held.",
+            "long each held the host's lock (pickling it, or forking it off to be written).",
             buckets=SNAPSHOT_BUCKETS,
             registry=self.registry,
         )
