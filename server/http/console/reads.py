@@ -4,9 +4,6 @@ Each read copies what it needs under the host's lock (a tuple of the fleet's rec
 of references; records are frozen and replaced, never changed), then filters and counts outside
 it, so a page over a million devices does not hold up the requests. Every call blocks: the
 handlers run them in worker threads, never on the event loop.
-
-Three reads have no named query yet and take the lock here: the Users with their names, the
-next RequestID counter (`Dsp.counters`) and the journal's events (`Journal.since`).
 """
 
 from __future__ import annotations
@@ -165,15 +162,12 @@ def clock(host: DspHost) -> ClockView:
 
 
 def users(host: DspHost) -> list[User]:
-    with host.lock:
-        found = list(host.dsp.state.users.values())
-    return sorted(found, key=lambda u: u.user_id)
+    return sorted(host.queries.users(), key=lambda u: u.user_id)
 
 
 def next_counter(host: DspHost, originator: str, target: str) -> int:
     """A RequestID counter the DSP will accept from `originator` to `target` now (REQ-02)."""
-    with host.lock:
-        return host.dsp.counters.get((originator, target), 0) + 1
+    return host.queries.next_counter(originator, target)
 
 
 def last_event(host: DspHost) -> int:
@@ -182,19 +176,12 @@ def last_event(host: DspHost) -> int:
 
 def events_since(host: DspHost, after: int, most: int = EVENTS_PER_READ) -> list[Event]:
     """Up to `most` events after `after`, oldest first (the oldest ones if more are waiting)."""
-    with host.lock:
-        journal = host.dsp.journal
-        if after > journal.last_sequence:  # a new DSP (Reset, LoadFleet) numbers from its own
-            after = 0
-        events = journal.since(after)
-    return events[:most]
+    return list(host.queries.events_since(after, most))
 
 
 def latest_events(host: DspHost, most: int = EVENTS_PER_READ) -> list[Event]:
     """The latest `most` events, oldest first."""
-    with host.lock:
-        journal = host.dsp.journal
-        return journal.since(max(journal.last_sequence - most, 0))
+    return list(host.queries.latest_events(most))
 
 
 def wait_for_events(host: DspHost, after: int, timeout: float) -> list[Event]:
