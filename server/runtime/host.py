@@ -221,14 +221,21 @@ class DspHost:
         if self._state_file is None:
             return 0
         if self._state_file.snapshot_due(len(dsp.state.smi)):
-            self._snapshot(dsp)
+            self._snapshot(dsp, background=True)
         return self._state_file.mark
 
-    def _snapshot(self, dsp: Dsp) -> None:
-        """Hand the state file a snapshot of `dsp` (lock held), timed for the metrics."""
+    def _snapshot(self, dsp: Dsp, *, background: bool = False) -> None:
+        """Hand the state file a snapshot of `dsp` (lock held), timed for the metrics: the
+        lock is held only while it is forked off (`StateFile.snapshot_in_background`), or, for
+        a DSP just replaced or at a stop, while it is encoded."""
         assert self._state_file is not None
         started = time.perf_counter()
-        self._state_file.snapshot(dsp)
+        if background:
+            # The child encodes the DSP at this instant, as the commands so far left it.
+            with dsp.clock.pinned():
+                self._state_file.snapshot_in_background(dsp)
+        else:
+            self._state_file.snapshot(dsp)
         if self._metrics is not None:
             self._metrics.snapshot_took(time.perf_counter() - started)
 

@@ -28,6 +28,7 @@ go back to what the file holds, so nothing that was not written stays visible.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import heapq
 import itertools
@@ -45,7 +46,7 @@ from typing import Literal, NamedTuple
 
 from dccsim.server.core.commands import Command
 from dccsim.server.core.dsp import Dsp
-from dccsim.server.store import legacy
+from dccsim.server.store import legacy, snapshots
 from dccsim.server.store.codec import CodecError, Decoder, Encoder, decode_document
 
 log = logging.getLogger("dccsim.store")
@@ -136,6 +137,39 @@ class _PendingSnapshot:
     document: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class _Boundary:
+    """Where a background snapshot was taken: no commit row straddles it, so the commands it
+    covers are exactly the rows it deletes."""
+
+    through_seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class _SnapshotRecord:
+    """A background snapshot whose parts are in the file: recording it makes it the one a
+    restart reads, and deletes the commands it covers."""
+
+    through_seq: int
+    taken_at: datetime
+    parts: int
+    size: int
+    sha256: str
+
+
+@dataclass(slots=True)
+class _Background:
+    pid: int
+    through_seq: int
+    taken_at: datetime
+    path: Path
+    thread: threading.Thread | None = None
+    cancelled: bool = False
+
+
+_Item = _PendingCommand | _PendingSnapshot | _Boundary | _SnapshotRecord
+
+
 class _Waiter(NamedTuple):
     """A caller waiting for a commit; followers are kept in a heap ordered by mark, then arrival."""
 
@@ -211,7 +245,11 @@ class StateFile:
         # the callers it made durable. Each hand-over between threads costs tens of
         # microseconds of CPU here, as much as the commit itself.
         self._mutex = threading.Lock()
-        self._queue: list[_PendingCommand | _PendingSnapshot] = []
+        self._queue: list[_Item] = []
+        # Guards the connection: the committing leader, a background snapshot storing its
+        # parts, a recovery's test write.
+        self._db_lock = threading.Lock()
+        self._background: _Background | None = None
         self._seq = self._durable_seq = self._last_seq()
         self._queued = 0  # items (commands and snapshots) queued since opening: the marks
         self._written = 0  # of which settled: committed, or lost to a failed commit
@@ -277,7 +315,13 @@ class StateFile:
 
     def _mark_open(self) -> None:
         """Note in the main file (not only the log) that the file is open: if the log is then
-        lost, the next start knows that it was there, and refuses the file."""
+        lost, the next start knows that it was there, and refuses the file. Also clear what
+        a background snapshot left unfinished."""
+        self._db.execute(
+            "DELETE FROM snapshot_parts "
+            "WHERE through_seq NOT IN (SELECT through_seq FROM snapshots)"
+        )
+        _remove_unfinished_snapshots(self.path)
         self._db.execute("INSERT OR REPLACE INTO meta VALUES ('open', '1')")
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -470,19 +514,124 @@ class StateFile:
     def snapshot_due(self, devices: int) -> bool:
         """Whether to snapshot a DSP of this many devices now: after `snapshot_every` changes,
         or after as many changes as it has devices, if that is more: a restart then replays
-        for about as long as it reads the snapshot."""
-        return self._since_snapshot >= max(self.snapshot_every, devices)
+        for about as long as it reads the snapshot. Never while one is being taken."""
+        return self._background is None and self._since_snapshot >= max(
+            self.snapshot_every, devices
+        )
 
     def snapshot(self, dsp: Dsp) -> None:
         """Queue a snapshot of `dsp` as it is now: it covers every command appended so far, which
-        its commit then deletes. Also how a replaced DSP (a fleet load, a reset) is recorded."""
+        its commit then deletes. Also how a replaced DSP (a fleet load, a reset) is recorded.
+        Encoded here and now: `snapshot_in_background` is the one for a serving DSP."""
         self.check_writable()
+        self._cancel_background()  # this one is newer
         document = Encoder().encode_document(dsp)
         with self._mutex:
             self.check_writable()
             self._queue.append(_PendingSnapshot(self._seq, dsp.now(), document))
             self._queued += 1
             self._since_snapshot = 0
+
+    def snapshot_in_background(self, dsp: Dsp) -> None:
+        """Start a snapshot of `dsp` as it is now, covering every command appended so far,
+        encoded by a child process while serving goes on (see `snapshots.py`). The caller holds
+        the server's lock and pins the clock, which the child inherits; this returns as soon as
+        the child is forked. Falls back to `snapshot` where there is no fork()."""
+        if not snapshots.can_fork():
+            self.snapshot(dsp)
+            return
+        with self._mutex:
+            self.check_writable()
+            if self._background is not None:
+                return
+            through = self._seq
+            path = Path(f"{self.path}.snapshot-{through}.tmp")
+            # No commit row straddles the snapshot's last command.
+            self._queue.append(_Boundary(through))
+            self._queued += 1
+            self._since_snapshot = 0
+        # The objects now alive are the parent's to keep: its collector leaving them alone
+        # leaves their pages shared with the child (copying them is what a snapshot costs).
+        gc.freeze()
+        pid = snapshots.start(dsp, path)
+        background = _Background(pid, through, dsp.now(), path)
+        background.thread = threading.Thread(
+            target=self._store_background, args=(background,), name="dccsim-snapshot", daemon=True
+        )
+        self._background = background
+        background.thread.start()
+
+    def _store_background(self, background: _Background) -> None:
+        """(Its own thread) wait for the child, store its document in parts between commits,
+        then record it with the next commit."""
+        started = time.perf_counter()
+        written = snapshots.wait(background.pid, background.path)
+        gc.unfreeze()
+        encoded = time.perf_counter()
+        parts = 0
+        try:
+            if written is None:
+                raise OSError("the snapshot process did not finish its file")
+            with background.path.open("rb") as document:
+                while chunk := document.read(SNAPSHOT_PART_BYTES):
+                    with self._db_lock:
+                        if background.cancelled:
+                            raise OSError("cancelled")
+                        self.check_writable()
+                        self._db.execute(
+                            "INSERT OR REPLACE INTO snapshot_parts VALUES (?, ?, ?)",
+                            (background.through_seq, parts, chunk),
+                        )
+                    parts += 1
+            record = _SnapshotRecord(
+                background.through_seq, background.taken_at, parts, written.size, written.sha256
+            )
+            with self._mutex:
+                self.check_writable()
+                self._queue.append(record)
+                self._queued += 1
+                mark = self._queued
+            self.wait_durable(mark)
+        except (OSError, sqlite3.Error, StateFileError) as error:
+            if not background.cancelled:
+                log.error("state file %s: no snapshot: %s", self.path, error)
+            with self._db_lock, contextlib.suppress(sqlite3.Error):
+                self._db.execute(
+                    "DELETE FROM snapshot_parts WHERE through_seq = ? AND through_seq NOT IN "
+                    "(SELECT through_seq FROM snapshots)",
+                    (background.through_seq,),
+                )
+        else:
+            log.info(
+                "state file %s: snapshot at change %d: %.1f MiB, encoded in %.1f s, "
+                "stored in %.1f s while serving",
+                self.path,
+                background.through_seq,
+                written.size / 2**20,
+                encoded - started,
+                time.perf_counter() - encoded,
+            )
+        finally:
+            snapshots.discard(background.path)
+            with self._mutex:
+                if self._background is background:
+                    self._background = None
+
+    def settle(self, timeout: float | None = None) -> None:
+        """Wait for a background snapshot (if one is being taken) to be stored and recorded."""
+        background = self._background
+        if background is not None and background.thread is not None:
+            background.thread.join(timeout)
+
+    def _cancel_background(self, timeout: float = 10.0) -> None:
+        """Stop a background snapshot (a newer one replaces it, or the file is closing)."""
+        background = self._background
+        if background is None:
+            return
+        background.cancelled = True
+        snapshots.cancel(background.pid)
+        if background.thread is not None and background.thread is not threading.current_thread():
+            background.thread.join(timeout)
 
     # -- waiting (without the server's lock) ---------------------------------------------------
 
@@ -525,9 +674,11 @@ class StateFile:
         StateFile there starts fresh. Nothing there is not an error."""
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
+        _remove_unfinished_snapshots(path)
 
     def close(self) -> None:
         """Write what is queued (if the file can be written) and close the file."""
+        self._cancel_background()
         if self._failure is None and not self._closed:
             try:
                 self.flush()
@@ -537,6 +688,10 @@ class StateFile:
             if self._closed:
                 return
             self._closed = True
+        with self._db_lock:
+            self._close_db()
+
+    def _close_db(self) -> None:
         if self._failure is None:
             # A clean close: the log is checkpointed into the file and removed.
             try:
@@ -575,6 +730,7 @@ class StateFile:
                 return False
             self._committing = True
         try:
+            self._db_lock.acquire()
             # A write of some size, committed: a row rewritten in place would fit where a
             # commit of new rows cannot, and a full disk would seem to have recovered.
             for probe in ("x" * PROBE_BYTES, ""):
@@ -589,6 +745,7 @@ class StateFile:
             log.debug("state file %s: still cannot write: %s", self.path, error)
             return False
         finally:
+            self._db_lock.release()
             with self._mutex:
                 self._committing = False
         with self._mutex:
@@ -622,7 +779,8 @@ class StateFile:
         failure: StorageUnavailable | None = None
         try:
             if batch:
-                self._write(batch)
+                with self._db_lock:
+                    self._write(batch)
         except (sqlite3.Error, OSError, CodecError) as error:
             failure = self._failed(error)
             wake = self._settle_failed(failure)
@@ -666,7 +824,7 @@ class StateFile:
             wake, self._waiters = self._waiters, []
         return wake
 
-    def _write(self, batch: list[_PendingCommand | _PendingSnapshot]) -> None:
+    def _write(self, batch: list[_Item]) -> None:
         db = self._db
         if all(isinstance(item, _PendingCommand) for item in batch):
             blob, tags = self._encode_commands(batch)  # type: ignore[arg-type]
@@ -686,7 +844,10 @@ class StateFile:
                     continue
                 self._write_run(run)  # a run of commands never straddles a snapshot
                 run = []
-                _insert_snapshot(db, item.through_seq, item.taken_at, item.document)
+                if isinstance(item, _PendingSnapshot):
+                    _insert_snapshot(db, item.through_seq, item.taken_at, item.document)
+                elif isinstance(item, _SnapshotRecord):
+                    _record_snapshot(db, item)
             self._write_run(run)
             db.execute("COMMIT")
         except BaseException:
@@ -694,10 +855,15 @@ class StateFile:
             raise
         self._committed(batch)
 
-    def _committed(self, batch: list[_PendingCommand | _PendingSnapshot]) -> None:
+    def _committed(self, batch: list[_Item]) -> None:
         self._persisted_tags = len(self._encoder.table)
-        last = batch[-1]
-        self._durable_seq = last.seq if isinstance(last, _PendingCommand) else last.through_seq
+        for item in reversed(batch):  # (a background snapshot's record is of an older change)
+            if isinstance(item, _PendingCommand):
+                self._durable_seq = item.seq
+                break
+            if isinstance(item, _PendingSnapshot):
+                self._durable_seq = item.through_seq
+                break
 
     def _encode_commands(self, run: list[_PendingCommand]) -> tuple[bytes, bool]:
         """The run's row, and whether it needed new tags (written with it)."""
@@ -731,6 +897,34 @@ def _create_tables(db: sqlite3.Connection) -> None:
     for statement in _SCHEMA.split(";"):
         if statement.strip():
             db.execute(statement.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
+
+
+def _record_snapshot(db: sqlite3.Connection, record: _SnapshotRecord) -> None:
+    """Within a transaction: a background snapshot whose parts are stored becomes the one a
+    restart reads (unless a newer one was recorded meanwhile)."""
+    (newest,) = db.execute("SELECT max(through_seq) FROM snapshots").fetchone()
+    if newest is not None and newest > record.through_seq:
+        db.execute("DELETE FROM snapshot_parts WHERE through_seq = ?", (record.through_seq,))
+        return
+    db.execute(
+        "INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?, ?)",
+        (
+            record.through_seq,
+            record.taken_at.isoformat(),
+            record.parts,
+            record.size,
+            record.sha256,
+        ),
+    )
+    db.execute("DELETE FROM commands WHERE last_seq <= ?", (record.through_seq,))
+    db.execute("DELETE FROM snapshots WHERE through_seq < ?", (record.through_seq,))
+    db.execute("DELETE FROM snapshot_parts WHERE through_seq < ?", (record.through_seq,))
+
+
+def _remove_unfinished_snapshots(path: Path) -> None:
+    """Files a background snapshot left when the server stopped before it was stored."""
+    for leftover in path.parent.glob(f"{path.name}.snapshot-*"):
+        leftover.unlink(missing_ok=True)
 
 
 def _insert_snapshot(
