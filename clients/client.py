@@ -260,7 +260,7 @@ class Client:
         pre = self._call(self.supplier.Submit, first)
         if not pre.HasField("pre_command"):
             return Answer.of(pre)
-        return self.submit(_signed_leg(first, pre, self._pre_command_signer))
+        return self.submit(_signed_leg(first, pre, self.pre_command_signer))
 
     def _transform_leg(
         self, srv: str, user: str, target: str, body: dict[str, Any], execute_at: datetime | None
@@ -324,7 +324,7 @@ class Client:
         firsts = [self._transform_leg(srv, user, target, body, execute_at) for target in targets]
         outcomes = self.submit_batch(firsts)
         signed = {
-            index: _signed_leg(first, outcome.message, self._pre_command_signer)
+            index: _signed_leg(first, outcome.message, self.pre_command_signer)
             for index, (first, outcome) in enumerate(zip(firsts, outcomes, strict=True))
             if isinstance(outcome, Answer) and outcome.message.HasField("pre_command")
         }
@@ -471,7 +471,7 @@ class Client:
     def set_clock_rate(self, rate: float) -> control_pb2.ClockState:
         return self._call(self.control.SetClock, control_pb2.SetClockRequest(rate=rate))
 
-    def _pre_command_signer(self) -> PreCommandSigner:
+    def pre_command_signer(self) -> PreCommandSigner:
         """The signer given, else one holding the Users' DS keys as the simulator exports them
         (the one-shot convenience of REQ-05, signing for real): fetched once, when the first GBCS
         PreCommand needs signing. Needs the control API (SEC-02); pass `signer` where it is
@@ -516,7 +516,7 @@ class AsyncClient:
         self.next_counter = _Counters()
         self.signer = signer
 
-    def _pre_command_signer(self) -> PreCommandSigner:
+    def pre_command_signer(self) -> PreCommandSigner:
         if self.signer is None:
             raise MissingSigningKey("a GBCS PreCommand needs the User's DS key: pass signer=")
         return self.signer
@@ -577,7 +577,7 @@ class AsyncClient:
         pre = (await self.submit(first)).message
         if not pre.HasField("pre_command"):
             return Answer.of(pre)
-        return await self.submit(_signed_leg(first, pre, self._pre_command_signer))
+        return await self.submit(_signed_leg(first, pre, self.pre_command_signer))
 
     async def read_firmware_version(self, *, user: str, device: str) -> Answer:
         return await self.send(

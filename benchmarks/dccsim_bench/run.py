@@ -30,7 +30,7 @@ from dccsim.bench.http_run import measure_http
 from dccsim.bench.http_traffic import check_http_mix
 from dccsim.bench.load import GRPC_MODES, LoadSpec, Mode, Target, Ticker, run_load
 from dccsim.bench.mixes import DEFAULT_HTTP_MIX, DEFAULT_MIX, interleave, parse_mix
-from dccsim.bench.traffic import LaneTraffic, fleet_yaml, lanes_of, traffic_for
+from dccsim.bench.traffic import LaneTraffic, Signer, fleet_yaml, lanes_of, traffic_for
 from dccsim.server.rpc.limits import Limits
 
 # On the server each supplier's subscription holds a worker thread, and so does each client's
@@ -244,9 +244,9 @@ async def _measure(
         for mode in modes
     }
 
-    def traffic() -> list[LaneTraffic]:
+    def traffic(sign: Signer | None = None) -> list[LaneTraffic]:
         # Counters start at the microseconds of the clock: above any a previous run used.
-        return traffic_for(lanes, cycle, time.time_ns() // 1000)
+        return traffic_for(lanes, cycle, time.time_ns() // 1000, sign)
 
     def labelled(name: str, mode: str) -> Ticker:
         return lambda phase, done, total: tick(f"{name} {mode}: {phase}", done, total)
@@ -255,10 +255,11 @@ async def _measure(
         if config.dccsim:
             server, cpu_seconds = _dccsim_server(config, Path(workdir), fleet_text, server_on)
             try:
+                sign = _users_signer(server_address(config, server))
                 for mode in modes:
                     result = await run_load(
                         Target(server_address(config, server), echo=False),
-                        traffic(),
+                        traffic(sign),
                         users,
                         spec[mode],
                         server_cpu=cpu_seconds,
@@ -288,6 +289,19 @@ async def _measure(
         if "dccsim" in figures and figures.get("echo"):
             baseline = next(iter(figures["echo"].values()))
             figures["ratio"] = bench_report.ratio(figures["dccsim"], baseline)
+
+
+def _users_signer(address: str) -> Signer | None:
+    """What signs the bench Users' 11.3 PreCommands (GBCS-03): their DS keys, from the server's
+    ControlService.ExportKeys. None where it will not give them (no keystore, control closed):
+    the PreCommands then go back as they came, as they may in the MMC form."""
+    from dccsim.clients.client import Client, DccsimError  # the bench's only client-library use
+
+    try:
+        with Client(address) as client:
+            return client.pre_command_signer().sign
+    except (DccsimError, grpc.RpcError):
+        return None
 
 
 def server_address(config: BenchConfig, server: bench_servers.ServerProcess | None) -> str:

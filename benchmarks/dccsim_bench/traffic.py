@@ -127,6 +127,10 @@ if set(BUILDERS) != set(SRVS):  # pragma: no cover - a module-level check on the
     raise ImportError("the bench's SRV builders and dccsim.bench.mixes.SRVS disagree")
 
 
+# (User, PreCommand payload) -> what the User returns with CV 5.
+Signer = Callable[[str, bytes], bytes]
+
+
 @dataclass(frozen=True, slots=True)
 class Lane:
     """One client's share: the supplier it sends as, and the devices only it addresses."""
@@ -153,9 +157,26 @@ class LaneTraffic:
     signed CV 5 leg, which goes out before the next new request. Take a counter only after
     `needs_acb()`'s lock is held."""
 
-    __slots__ = ("_counter", "_cycle", "_devices", "_follow_ups", "_i", "_j", "_user", "acb")
+    __slots__ = (
+        "_counter",
+        "_cycle",
+        "_devices",
+        "_follow_ups",
+        "_i",
+        "_j",
+        "_sign",
+        "_user",
+        "acb",
+    )
 
-    def __init__(self, lane: Lane, cycle: Sequence[str], sequence: UserSequence) -> None:
+    def __init__(
+        self,
+        lane: Lane,
+        cycle: Sequence[str],
+        sequence: UserSequence,
+        sign: Signer | None = None,
+    ) -> None:
+        self._sign = sign  # GBCS-03: the User signs a GBCS PreCommand before returning it
         self._user = lane.user
         self._devices = lane.devices
         self._cycle = [BUILDERS[srv] for srv in cycle]
@@ -183,25 +204,27 @@ class LaneTraffic:
         self, message: supplier_pb2.SubmitRequest, response: supplier_pb2.SubmitResponse
     ) -> None:
         if response.HasField("pre_command"):
+            payload = response.pre_command.payload
+            if self._sign is not None:
+                payload = self._sign(self._user, payload)
             self._follow_ups.append(
                 supplier_pb2.SubmitRequest(
                     request_id=message.request_id,
                     service_reference_variant=message.service_reference_variant,
                     command_variant=SIGNED_CV,
-                    signed_pre_command=supplier_pb2.SignedPreCommand(
-                        payload=response.pre_command.payload
-                    ),
+                    signed_pre_command=supplier_pb2.SignedPreCommand(payload=payload),
                 )
             )
 
 
 def traffic_for(
-    lanes: Sequence[Lane], cycle: Sequence[str], first_counter: int
+    lanes: Sequence[Lane], cycle: Sequence[str], first_counter: int, sign: Signer | None = None
 ) -> list[LaneTraffic]:
-    """Each lane's traffic; lanes of one supplier share its counter and ACB lock."""
+    """Each lane's traffic; lanes of one supplier share its counter and ACB lock. `sign`:
+    (User, PreCommand) -> the signed pre-command (`PreCommandSigner.sign`)."""
     sequences: dict[str, UserSequence] = {}
     return [
-        LaneTraffic(lane, cycle, sequences.setdefault(lane.user, UserSequence(first_counter)))
+        LaneTraffic(lane, cycle, sequences.setdefault(lane.user, UserSequence(first_counter)), sign)
         for lane in lanes
     ]
 
