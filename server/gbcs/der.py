@@ -64,39 +64,8 @@ def read_length(data: bytes, offset: int, field: str) -> tuple[int, int]:
         size = first & 0x7F
         if size not in (1, 2):
             raise InvalidField(field, f"length form 0x{first:02X} is not one GBCS uses")
-        value = int.from_bytes(data[offset + 1 : offset + 1 + size], "big")
         if len(data) < offset + 1 + size:
             raise IndexError
-        return value, offset + 1 + size
+        return int.from_bytes(data[offset + 1 : offset + 1 + size], "big"), offset + 1 + size
     except IndexError:
         raise InvalidField(field, "ends inside a length") from None
-
-
-def read_tlv(data: bytes, offset: int, tag: int, field: str) -> tuple[bytes, int]:
-    """(value, offset after it) of the element with `tag` at `offset`."""
-    if offset >= len(data) or data[offset] != tag:
-        found = "the end" if offset >= len(data) else f"tag 0x{data[offset]:02X}"
-        raise InvalidField(field, f"expected tag 0x{tag:02X}, found {found}")
-    size, start = read_length(data, offset + 1, field)
-    end = start + size
-    if end > len(data):
-        raise InvalidField(field, "is cut short")
-    return data[start:end], end
-
-
-def read_integer(data: bytes, offset: int, field: str) -> tuple[int, int]:
-    value, end = read_tlv(data, offset, INTEGER, field)
-    if not value:
-        raise InvalidField(field, "an INTEGER has at least one octet")
-    return int.from_bytes(value, "big", signed=True), end
-
-
-def read_generalized_time(data: bytes, offset: int, field: str) -> tuple[datetime | None, int]:
-    """The time, or None for GBCS's 9999-12-31 23:59:59 (cancellation)."""
-    value, end = read_tlv(data, offset, GENERALIZED_TIME, field)
-    if value == b"99991231235959Z":
-        return None, end
-    try:
-        return datetime.strptime(value.decode("ascii"), "%Y%m%d%H%M%SZ").replace(tzinfo=UTC), end
-    except (UnicodeDecodeError, ValueError):
-        raise InvalidField(field, f"{value!r} is not a GeneralizedTime") from None

@@ -127,7 +127,7 @@ def cs06_response(code: ActivationCode, version: str | None) -> bytes:
 
 
 # A future-dated CS06 accepted for later: an ASN.1 NULL ("Command Accepted").
-CS06_ACCEPTED = b"\x05\x00"
+CS06_ACCEPTED = der.tlv(der.NULL, b"")
 
 
 def activation_alert(

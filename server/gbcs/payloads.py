@@ -19,8 +19,7 @@ Decisions (GBCS-05 and where GBCS leaves dccsim a choice):
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from typing import Protocol
@@ -48,6 +47,7 @@ from dccsim.server.gbcs.frame import (
 )
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MILLISECOND = timedelta(milliseconds=1)
 
 
 class PayloadForm(StrEnum):
@@ -77,15 +77,6 @@ def eui_octets(eui: str) -> bytes:
 def counter_at(when: datetime) -> int:
     """A device's alert counter: milliseconds since 1970 (see the module doc)."""
     return (when - _EPOCH) // _MILLISECOND
-
-
-_MILLISECOND = datetime.resolution * 1000
-
-
-@dataclass(frozen=True, slots=True)
-class _Unsigned:
-    header: GroupingHeader
-    content: bytes
 
 
 class GbcsPayloads:
