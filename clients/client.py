@@ -68,6 +68,11 @@ class AcknowledgementLost(DccsimError):
     """Fault injection lost the acknowledgement; the request itself ran."""
 
 
+class StorageUnavailable(DccsimError):
+    """The server's state file cannot record changes (SEC-05): nothing changed; retry once its
+    health is SERVING again."""
+
+
 # The client half of the contract's error table (dccsim.v1.refusals): the exception each refusal
 # is raised as, whether it came as a failed call's status or as a batch item's SubmitError.
 _EXCEPTIONS: dict[Refusal, Callable[[str, str | None], DccsimError]] = {
@@ -75,6 +80,7 @@ _EXCEPTIONS: dict[Refusal, Callable[[str, str | None], DccsimError]] = {
     Refusal.NOT_FOUND: lambda message, _field: NotFoundError(message),
     Refusal.NOT_SIMULATED: lambda message, _field: NotSimulatedError(message),
     Refusal.ACKNOWLEDGEMENT_LOST: lambda message, _field: AcknowledgementLost(message),
+    Refusal.STORAGE_UNAVAILABLE: lambda message, _field: StorageUnavailable(message),
 }
 
 
@@ -83,27 +89,25 @@ def _translate(error: grpc.RpcError) -> Exception:
     deadline, the server's limits) as it came."""
     if not isinstance(error, grpc.Call):
         return error
-    refusal = Refusal.of(error.code())
-    if refusal is None:
-        return error
     status = rpc_status.from_call(error)
-    decided = False  # by dccsim (its ErrorInfo), not by the network: an UNAVAILABLE may be either
+    reason = ""  # dccsim's ErrorInfo names the refusal; none: the network, a limit, gRPC itself
     field = None
     for detail in status.details if status else ():
         info = error_details_pb2.ErrorInfo()
         if detail.Unpack(info) and info.domain == DOMAIN:
-            decided = True
+            reason = info.reason
         bad = error_details_pb2.BadRequest()
         if detail.Unpack(bad) and bad.field_violations:
             field = bad.field_violations[0].field
-    if refusal is Refusal.ACKNOWLEDGEMENT_LOST and not decided:
-        return error
+    refusal = Refusal.of(error.code(), reason)
+    if refusal is None or (refusal.code_name == "UNAVAILABLE" and not reason):
+        return error  # an UNAVAILABLE dccsim did not decide is the network's
     return _EXCEPTIONS[refusal](error.details() or "", field)
 
 
 def _refusal(error: supplier_pb2.SubmitError) -> DccsimError:
     """One refused item of a batch, as the exception a unary Submit would have raised."""
-    refusal = Refusal.of(error.status_code)
+    refusal = Refusal.of(error.status_code, error.reason)
     if refusal is None:
         return DccsimError(f"{error.code or error.status_code}: {error.message}")
     return _EXCEPTIONS[refusal](error.message, error.field or None)

@@ -12,7 +12,7 @@ import logging
 import grpc
 from google.protobuf import any_pb2
 from google.protobuf.message import Message
-from google.rpc import code_pb2, error_details_pb2, status_pb2
+from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
@@ -34,8 +34,9 @@ REFUSALS: dict[type[Exception], Refusal] = {
     InvalidField: Refusal.MALFORMED,
     NotFound: Refusal.NOT_FOUND,
     NotSimulated: Refusal.NOT_SIMULATED,
+    StateFileError: Refusal.STORAGE_UNAVAILABLE,  # SEC-05: nothing changed; retry later
 }
-RefusedError = InvalidField | NotFound | NotSimulated
+RefusedError = InvalidField | NotFound | NotSimulated | StateFileError
 
 
 def refusal_of(error: BaseException) -> Refusal | None:
@@ -72,28 +73,17 @@ def refusal_status(refusal: Refusal, message: str, field: str | None = None) -> 
     return rpc_status.to_status(status)
 
 
+def _message(error: RefusedError) -> str:
+    if isinstance(error, StateFileError):  # the disk's reason, said to be the store's
+        return f"storage unavailable: {error}"
+    return str(error)
+
+
 def status_of(error: RefusedError) -> grpc.Status:
     refusal = refusal_of(error)
     assert refusal is not None
-    if isinstance(error, InvalidField):
-        return refusal_status(refusal, str(error), error.field)
-    return refusal_status(refusal, str(error))
-
-
-# The ErrorInfo reason of a change refused because the state file cannot be written (SEC-05).
-STORAGE_UNAVAILABLE = "STORAGE_UNAVAILABLE"
-
-
-def storage_status(error: StateFileError) -> grpc.Status:
-    """SEC-05: UNAVAILABLE with the reason (disk full, I/O error), and an ErrorInfo saying it
-    is the store, not the network: nothing was changed; retry once health says SERVING."""
-    status = status_pb2.Status(
-        code=code_pb2.UNAVAILABLE, message=bounded(f"storage unavailable: {error}")
-    )
-    packed = any_pb2.Any()
-    packed.Pack(error_details_pb2.ErrorInfo(reason=STORAGE_UNAVAILABLE, domain=DOMAIN))
-    status.details.append(packed)
-    return rpc_status.to_status(status)
+    field = error.field if isinstance(error, InvalidField) else None
+    return refusal_status(refusal, _message(error), field)
 
 
 def submit_error(error: RefusedError) -> supplier_pb2.SubmitError:
@@ -101,7 +91,7 @@ def submit_error(error: RefusedError) -> supplier_pb2.SubmitError:
     refusal = refusal_of(error)
     assert refusal is not None
     return _submit_error(
-        refusal, str(error), error.field if isinstance(error, InvalidField) else None
+        refusal, _message(error), error.field if isinstance(error, InvalidField) else None
     )
 
 
@@ -118,6 +108,7 @@ def _submit_error(
 ) -> supplier_pb2.SubmitError:
     return supplier_pb2.SubmitError(
         status_code=refusal.code,
+        reason=refusal.name,
         code=refusal.code_name,
         message=bounded(message),
         field=bounded(field or ""),
@@ -156,11 +147,12 @@ class translated_errors:  # lower case: it reads as a function, `with translated
         return None
 
     def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> bool:
-        if isinstance(error, StateFileError):  # SEC-05: the store cannot record the change
+        if error is None or refusal_of(error) is None:
+            return False  # no error, or a bug: it propagates
+        assert isinstance(error, InvalidField | NotFound | NotSimulated | StateFileError)
+        if isinstance(error, StateFileError):  # SEC-05: the server's condition, not the caller's
             log.warning("unavailable method=%s reason=%s", self._method, bounded(str(error)))
-            self._context.abort_with_status(storage_status(error))
-        if error is not None and refusal_of(error) is not None:
-            assert isinstance(error, InvalidField | NotFound | NotSimulated)
+        else:
             log_refusal(self._context, self._method, error)
-            self._context.abort_with_status(status_of(error))
+        self._context.abort_with_status(status_of(error))
         return False

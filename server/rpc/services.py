@@ -91,11 +91,13 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
             return convert.submit_response(self._outgoing(answer))
 
     def SubmitBatch(self, request, context):
-        results, mark = self._submit_all(
-            request.requests, context, "/dccsim.v1.SupplierService/SubmitBatch"
-        )
-        self._host.wait_durable(mark)
-        return supplier_pb2.SubmitBatchResponse(results=results)
+        method = "/dccsim.v1.SupplierService/SubmitBatch"
+        # Each item answers for itself; the call fails only for what fails them all (the state
+        # file cannot record them: UNAVAILABLE).
+        with translated_errors(context, method):
+            results, mark = self._submit_all(request.requests, context, method)
+            self._host.wait_durable(mark)
+            return supplier_pb2.SubmitBatchResponse(results=results)
 
     def SubmitStream(self, request_iterator, context) -> Iterator[supplier_pb2.SubmitResult]:
         # Whatever has arrived goes through as one round: a busy stream gets a batch's
@@ -111,19 +113,19 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
         ).start()
         unsent: list[supplier_pb2.SubmitResult] = []
         mark = 0
-        while True:
-            messages, ended = _next_round(inbox, STREAM_BATCH, block=not unsent)
-            if messages:
-                results, mark = self._submit_all(
-                    messages, context, "/dccsim.v1.SupplierService/SubmitStream", mark
-                )
-                unsent += results
-            if unsent and (ended or len(unsent) >= STREAM_BATCH or inbox.empty()):
-                self._host.wait_durable(mark)
-                yield from unsent
-                unsent = []
-            if ended:
-                return
+        method = "/dccsim.v1.SupplierService/SubmitStream"
+        with translated_errors(context, method):  # the state file failing ends the stream
+            while True:
+                messages, ended = _next_round(inbox, STREAM_BATCH, block=not unsent)
+                if messages:
+                    results, mark = self._submit_all(messages, context, method, mark)
+                    unsent += results
+                if unsent and (ended or len(unsent) >= STREAM_BATCH or inbox.empty()):
+                    self._host.wait_durable(mark)
+                    yield from unsent
+                    unsent = []
+                if ended:
+                    return
 
     def _submit_all(
         self,

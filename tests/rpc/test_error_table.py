@@ -17,11 +17,13 @@ from dccsim.clients.client import (
     InvalidRequest,
     NotFoundError,
     NotSimulatedError,
+    StorageUnavailable,
     build_request,
 )
 from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
 from dccsim.server.rpc import errors
 from dccsim.server.rpc.app import RunningServer
+from dccsim.server.store import StateFileError
 from dccsim.v1 import control_pb2, supplier_pb2
 from dccsim.v1.refusals import Refusal
 from tests.conftest import ESME, SUPPLIER_A
@@ -30,12 +32,14 @@ CORE_ERRORS = {
     Refusal.MALFORMED: InvalidField("body.utrn", "is not a UTRN"),
     Refusal.NOT_FOUND: NotFound("user", "90-B3-D5-1F-30-09-00-00"),
     Refusal.NOT_SIMULATED: NotSimulated("99.9", "Imaginary"),
+    Refusal.STORAGE_UNAVAILABLE: StateFileError("database or disk is full"),
 }
 CLIENT_ERRORS = {
     Refusal.MALFORMED: InvalidRequest,
     Refusal.NOT_FOUND: NotFoundError,
     Refusal.NOT_SIMULATED: NotSimulatedError,
     Refusal.ACKNOWLEDGEMENT_LOST: AcknowledgementLost,
+    Refusal.STORAGE_UNAVAILABLE: StorageUnavailable,
 }
 
 
@@ -63,8 +67,13 @@ def test_every_refusal_has_its_code_and_both_halves_of_the_table() -> None:
     for refusal in Refusal:
         assert refusal.status_code.value[0] == refusal.code
         assert refusal.status_code.name == refusal.code_name
-        assert Refusal.of(refusal.status_code) is Refusal.of(refusal.code) is refusal
-    # The server raises every refusal but the lost acknowledgement from a core exception.
+        assert Refusal.of(refusal.status_code, refusal.name) is refusal
+        assert Refusal.of(refusal.code, refusal.name) is refusal
+    assert Refusal.of(grpc.StatusCode.INVALID_ARGUMENT) is Refusal.MALFORMED  # the code says it
+    # Two refusals share UNAVAILABLE (and so may the network): only the reason tells them apart.
+    assert Refusal.of(grpc.StatusCode.UNAVAILABLE) is None
+    assert Refusal.of(code_pb2.NOT_FOUND, "MALFORMED") is None  # a reason with the wrong code
+    # The server raises every refusal but the lost acknowledgement from an exception.
     assert set(errors.REFUSALS.values()) == set(Refusal) - {Refusal.ACKNOWLEDGEMENT_LOST}
     assert set(client_module._EXCEPTIONS) == set(Refusal)
     assert Refusal.of(grpc.StatusCode.PERMISSION_DENIED) is None
@@ -72,12 +81,14 @@ def test_every_refusal_has_its_code_and_both_halves_of_the_table() -> None:
 
 @pytest.mark.parametrize("refusal", list(CORE_ERRORS))
 def test_a_batch_item_reads_back_as_the_error_its_status_would(refusal: Refusal) -> None:
-    item = errors.submit_error(CORE_ERRORS[refusal])
-    assert item.status_code == refusal.code
+    error = CORE_ERRORS[refusal]
+    item = errors.submit_error(error)
+    assert (item.status_code, item.reason) == (refusal.code, refusal.name)
     assert item.code == refusal.code_name  # the name, for readers written before status_code
     outcome = client_module._refusal(item)
     assert type(outcome) is CLIENT_ERRORS[refusal]
-    assert str(outcome) == str(CORE_ERRORS[refusal])
+    assert str(outcome) == item.message
+    assert str(error) in str(outcome)
     if refusal is Refusal.MALFORMED:
         assert isinstance(outcome, InvalidRequest) and outcome.field == "body.utrn"
 
@@ -163,3 +174,54 @@ def test_a_bug_is_not_answered_as_a_refusal() -> None:
 
     with pytest.raises(KeyError), errors.translated_errors(Context(), "Test.Bug"):  # type: ignore[arg-type]
         raise KeyError("a bug")
+
+
+class _FailedCall(grpc.RpcError, grpc.Call):
+    """A failed call as the client sees one, carrying a status the server made."""
+
+    def __init__(self, status: grpc.Status) -> None:
+        self._status = status
+
+    def code(self) -> grpc.StatusCode:
+        return self._status.code
+
+    def details(self) -> str:
+        return self._status.details
+
+    def trailing_metadata(self):
+        return self._status.trailing_metadata
+
+    def initial_metadata(self):
+        return ()
+
+    def is_active(self) -> bool:
+        return False
+
+    def time_remaining(self) -> None:
+        return None
+
+    def cancel(self) -> bool:
+        return False
+
+    def add_callback(self, callback) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("refusal", [*CORE_ERRORS, Refusal.ACKNOWLEDGEMENT_LOST])
+def test_a_status_reads_back_as_its_refusal(refusal: Refusal) -> None:
+    status = (
+        errors.acknowledgement_lost_status()
+        if refusal is Refusal.ACKNOWLEDGEMENT_LOST
+        else errors.status_of(CORE_ERRORS[refusal])
+    )
+    assert status.code is refusal.status_code
+    translated = client_module._translate(_FailedCall(status))
+    assert type(translated) is CLIENT_ERRORS[refusal]
+    assert str(translated) == status.details
+
+
+def test_an_unavailable_without_dccsims_reason_is_left_as_it_came() -> None:
+    status = grpc.Status()  # what a status without details looks like to the client
+    status.code, status.details, status.trailing_metadata = grpc.StatusCode.UNAVAILABLE, "x", ()
+    call = _FailedCall(status)
+    assert client_module._translate(call) is call

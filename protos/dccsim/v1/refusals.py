@@ -22,38 +22,48 @@ ACKNOWLEDGEMENT_LOST_MESSAGE = "acknowledgement lost (fault injection)"
 
 
 class Refusal(Enum):
-    """Why a call was refused; the value is its `google.rpc.Code`."""
+    """Why a call was refused. Its name is the reason a refusal status's ErrorInfo carries (and a
+    batch item's `SubmitError.reason`); `code` the `google.rpc.Code` it travels as. Two refusals
+    may share a code (UNAVAILABLE): the reason tells them apart."""
 
     # Malformed input (BAD-01): the status's BadRequest (a batch item's `field`) names the field.
-    MALFORMED = code_pb2.INVALID_ARGUMENT
+    MALFORMED = code_pb2.INVALID_ARGUMENT, "the input is malformed"
     # A control-API lookup named a user or device the simulator does not hold.
-    NOT_FOUND = code_pb2.NOT_FOUND
+    NOT_FOUND = code_pb2.NOT_FOUND, "no such user or device"
     # A valid, authorised request for behaviour dccsim does not simulate.
-    NOT_SIMULATED = code_pb2.UNIMPLEMENTED
+    NOT_SIMULATED = code_pb2.UNIMPLEMENTED, "not simulated"
     # Fault injection lost the answer; the request itself ran.
-    ACKNOWLEDGEMENT_LOST = code_pb2.UNAVAILABLE
+    ACKNOWLEDGEMENT_LOST = code_pb2.UNAVAILABLE, "the answer was lost (fault injection)"
+    # The state file cannot record the change (SEC-05): nothing changed; retry once the server's
+    # health is SERVING again.
+    STORAGE_UNAVAILABLE = code_pb2.UNAVAILABLE, "the state file cannot be written"
 
     @property
     def code(self) -> int:
         """The `google.rpc.Code` (an int, as `SubmitError.status_code` carries it)."""
-        return self.value
+        return self.value[0]
 
     @property
     def code_name(self) -> str:
-        return code_pb2.Code.Name(self.value)
+        return code_pb2.Code.Name(self.code)
 
     @property
     def status_code(self) -> grpc.StatusCode:
-        return _STATUS_CODES[self.value]
+        return _STATUS_CODES[self.code]
 
     @classmethod
-    def of(cls, code: int | grpc.StatusCode | None) -> Refusal | None:
-        """The refusal a code stands for; None for a code dccsim does not refuse with."""
+    def of(cls, code: int | grpc.StatusCode | None, reason: str = "") -> Refusal | None:
+        """The refusal a code stands for, told apart by the ErrorInfo reason where two share it;
+        None for a code (or code and reason) dccsim does not refuse with."""
         if isinstance(code, grpc.StatusCode):
             code = code.value[0]
-        return _BY_CODE.get(code)  # type: ignore[arg-type]
+        named = cls.__members__.get(reason)
+        if named is not None:
+            return named if named.code == code else None
+        candidates = _BY_CODE.get(code, ())  # type: ignore[arg-type]
+        return candidates[0] if len(candidates) == 1 else None
 
 
 # grpc.StatusCode's value is (the google.rpc.Code, its name in lower case).
 _STATUS_CODES = {status.value[0]: status for status in grpc.StatusCode}
-_BY_CODE = {refusal.value: refusal for refusal in Refusal}
+_BY_CODE = {code: tuple(r for r in Refusal if r.code == code) for code in {r.code for r in Refusal}}

@@ -1968,6 +1968,7 @@ class SubmitError(_message.Message):
     MESSAGE_FIELD_NUMBER: _builtins.int
     FIELD_FIELD_NUMBER: _builtins.int
     STATUS_CODE_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
     code: _builtins.str
     """The name of `status_code` (INVALID_ARGUMENT, ...), kept for readers written before it; read
     `status_code`.
@@ -1981,6 +1982,11 @@ class SubmitError(_message.Message):
     acknowledgement lost by fault injection; the request still ran). The table is
     dccsim.v1.refusals.
     """
+    reason: _builtins.str
+    """Which refusal it is (dccsim.v1.refusals: MALFORMED, NOT_FOUND, NOT_SIMULATED,
+    ACKNOWLEDGEMENT_LOST, ...), as a failed call's google.rpc.ErrorInfo reason says it: two
+    refusals may share a status_code.
+    """
     def __init__(
         self,
         *,
@@ -1988,10 +1994,11 @@ class SubmitError(_message.Message):
         message: _builtins.str = ...,
         field: _builtins.str = ...,
         status_code: _builtins.int = ...,
+        reason: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "field", b"field", "message", b"message", "status_code", b"status_code"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "field", b"field", "message", b"message", "reason", b"reason", "status_code", b"status_code"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
