@@ -100,7 +100,7 @@ def _translate(error: grpc.RpcError) -> Exception:
         if detail.Unpack(bad) and bad.field_violations:
             field = bad.field_violations[0].field
     refusal = Refusal.of(error.code(), reason)
-    if refusal is None or (refusal.code_name == "UNAVAILABLE" and not reason):
+    if refusal is None or (refusal.status_code is grpc.StatusCode.UNAVAILABLE and not reason):
         return error  # an UNAVAILABLE dccsim did not decide is the network's
     return _EXCEPTIONS[refusal](error.details() or "", field)
 
