@@ -4,6 +4,8 @@ end-to-end run against `dccsim serve` and the aiohttp echo."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -129,3 +131,23 @@ def test_bad_http_options_are_clear_usage_errors(args: list[str], message: str) 
     result = CliRunner().invoke(main, ["bench", "--mode", "http", *args])
     assert result.exit_code == 2, result.output
     assert message in result.output
+
+
+def test_the_http_breakdown_times_every_step_of_a_signed_request() -> None:
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "http_breakdown.py"
+    run = subprocess.run(
+        [sys.executable, str(script), "--requests", "40", "--no-save"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    steps = result["steps"]
+    assert result["requests"] == 40 and result["cpu_us_per_request"] > 0
+    assert steps["answer: verify the request"]["calls"] == 40
+    assert steps["answer: sign"]["calls"] == 40  # every answer an I99 or I0: all signed
+    delivered = steps["delivery: host Delivered"]["calls"]
+    assert delivered == steps["delivery: sign"]["calls"] > 0
+    assert sum(s["calls"] for n, s in steps.items() if n.startswith("answer: host Submit")) == 40
