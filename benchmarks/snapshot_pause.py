@@ -74,6 +74,7 @@ def _child(devices: int, callers: int, interval: float) -> dict[str, object]:
     from dccsim.server.core.fleet_file import parse_fleet
     from dccsim.server.core.matrix import CommandVariant
     from dccsim.server.core.requests import ReadFirmwareVersion, RequestId, ServiceRequest
+    from dccsim.server.rpc.app import tune_gc
     from dccsim.server.runtime.host import DspHost
     from dccsim.server.store import StateFile
 
@@ -90,6 +91,7 @@ def _child(devices: int, callers: int, interval: float) -> dict[str, object]:
     state_file.flush()
     first_snapshot = time.perf_counter() - begun
     host = DspHost(dsp, state_file=state_file)
+    tune_gc()  # as `dccsim serve` does once its fleet is loaded
     host.start()
 
     stop = threading.Event()
@@ -152,6 +154,9 @@ def _child(devices: int, callers: int, interval: float) -> dict[str, object]:
 
     steady = [d for at, d in samples if at < snapshot_begun]
     during = [d for at, d in samples if snapshot_begun <= at <= snapshot_ended]
+    slowest = sorted(
+        ((d, at) for at, d in samples if snapshot_begun <= at <= snapshot_ended), reverse=True
+    )[:5]
     return {
         "devices": devices,
         "callers": callers,
@@ -160,6 +165,10 @@ def _child(devices: int, callers: int, interval: float) -> dict[str, object]:
         "first_snapshot_seconds_in_the_foreground": round(first_snapshot, 1),
         "snapshot_seconds_in_the_background": round(snapshot_ended - snapshot_begun, 1),
         "snapshot_recorded_through_change": snapshot_seq,
+        "fork_pause_ms": round(state_file.last_fork_seconds * 1000, 1),
+        "slowest_calls_during_snapshot": [
+            {"ms": round(d * 1000, 1), "at_s": round(at - snapshot_begun, 2)} for d, at in slowest
+        ],
         "calls_steady": _percentiles(steady),
         "calls_during_snapshot": _percentiles(during),
         "fleet_rss_mib": round(fleet_rss, 1),

@@ -61,4 +61,14 @@ def test_fleet_snapshot_and_restore_script_runs() -> None:
 
     result = measure(500, state_file=True)
     assert result["devices"] == 500
-    assert set(result["state_file"]) >= {"snapshot_pickle_seconds", "restore_seconds"}
+    assert set(result["state_file"]) >= {"snapshot_encode_seconds", "restore_seconds"}
+
+
+def test_snapshot_pause_script_runs() -> None:
+    """`snapshot_pause.py` (calls and memory across a background snapshot), on a small fleet."""
+    from snapshot_pause import measure
+
+    result = measure(2_000, callers=2, interval=0.01)
+    assert result["devices"] == 2_000
+    assert result["calls_during_snapshot"]["count"] > 0
+    assert result["snapshot_recorded_through_change"] > 0

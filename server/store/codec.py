@@ -110,16 +110,47 @@ class Encoder:
             self._state = None
 
     def encode_document(self, value: object) -> bytes:
-        """One value with its own tag table: a snapshot, which stands alone."""
+        """One value with its own tag table: a snapshot, which stands alone. The table comes
+        after the value (it is complete only then), and its length last."""
         tree = self.encode(value)
-        rows = msgpack.packb([[n, k, list(f)] for n, k, f in self.table], use_bin_type=True)
-        return struct.pack(">I", len(rows)) + rows + tree
+        return tree + self.document_trailer()
 
-    def write_document(self, value: object, out: BinaryIO) -> int:
-        """`encode_document` into a file; returns the bytes written."""
-        document = self.encode_document(value)
-        out.write(document)
-        return len(document)
+    def stream(self, value: object, out: BinaryIO, *, depth: int = 6) -> None:
+        """`encode(value)` into a file, a piece at a time: the bytes are the same, but the
+        outer `depth` levels of the value -- a DSP's state, its SMI and its devices -- are
+        written item by item, so only one item's bytes are ever held (a snapshot process
+        writes a million devices' state without a second copy of it in memory)."""
+        self._ids = {}
+        packer = msgpack.Packer(default=self._default, strict_types=True, use_bin_type=True)
+        try:
+            self._stream(value, out, packer, depth)
+        except (TypeError, ValueError, OverflowError) as error:
+            raise CodecError(str(error)) from None
+        finally:
+            self._ids = {}
+            self._state = None
+
+    def _stream(self, value: object, out: BinaryIO, packer: msgpack.Packer, depth: int) -> None:
+        kind = type(value)
+        if depth and kind is list:
+            out.write(packer.pack_array_header(len(value)))  # type: ignore[arg-type]
+            for item in value:  # type: ignore[attr-defined]
+                self._stream(item, out, packer, depth - 1)
+        elif depth and kind is dict:
+            out.write(packer.pack_map_header(len(value)))  # type: ignore[arg-type]
+            for key, item in value.items():  # type: ignore[attr-defined]
+                out.write(packer.pack(key))
+                self._stream(item, out, packer, depth - 1)
+        elif depth and kind in self._schema.by_target:
+            # What `default` would give MessagePack (numbering the object now, as it would).
+            self._stream(self._default(value), out, packer, depth - 1)
+        else:
+            out.write(packer.pack(value))
+
+    def document_trailer(self) -> bytes:
+        """What follows the value in a document: the tag table, then its length."""
+        rows = msgpack.packb([[n, k, list(f)] for n, k, f in self.table], use_bin_type=True)
+        return rows + struct.pack(">I", len(rows))
 
     def forget_after(self, size: int) -> None:
         """Drop the tags numbered after the first `size` (they were never written)."""
@@ -230,12 +261,14 @@ def decode_document(data: bytes, the_schema: Schema | None = None) -> object:
     """A value `Encoder.encode_document` wrote."""
     view = memoryview(data)
     try:
-        (size,) = struct.unpack_from(">I", view)
-        rows = msgpack.unpackb(view[4 : 4 + size], raw=False)
+        (size,) = struct.unpack_from(">I", view, len(view) - 4)
+        if not 0 < size <= len(view) - 4:
+            raise ValueError("its tag table does not fit")
+        rows = msgpack.unpackb(view[len(view) - 4 - size : len(view) - 4], raw=False)
         table = [(str(name), str(kind), tuple(fields)) for name, kind, fields in rows]
     except (ValueError, TypeError, struct.error, msgpack.UnpackException) as error:
         raise CodecError(f"not a document of this format: {error}") from None
-    return Decoder(table, the_schema).decode(view[4 + size :])
+    return Decoder(table, the_schema).decode(view[: len(view) - 4 - size])
 
 
 class _Marker:

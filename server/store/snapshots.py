@@ -21,11 +21,8 @@ import gc
 import hashlib
 import os
 import signal
-import struct
 from dataclasses import dataclass
 from pathlib import Path
-
-import msgpack
 
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.store.codec import Encoder
@@ -63,21 +60,19 @@ def start(dsp: Dsp, path: Path) -> int:
 
 
 def _write(dsp: Dsp, path: Path) -> None:
+    """The snapshot document (`Encoder.encode_document`'s bytes), streamed into `path`."""
     encoder = Encoder()
-    tree = encoder.encode(dsp)
-    rows = msgpack.packb([[n, k, list(f)] for n, k, f in encoder.table], use_bin_type=True)
-    header = struct.pack(">I", len(rows))
-    digest = hashlib.sha256(header)
-    digest.update(rows)
-    digest.update(tree)
     with path.open("wb") as out:
-        out.write(header)
-        out.write(rows)
-        out.write(tree)
+        encoder.stream(dsp, out)
+        out.write(encoder.document_trailer())
         out.flush()
         os.fsync(out.fileno())
+    digest = hashlib.sha256()
+    with path.open("rb") as document:  # (from the page cache: it was just written)
+        while chunk := document.read(1 << 20):
+            digest.update(chunk)
     # What the parent checks the file against, written last: a file without it is incomplete.
-    Path(f"{path}.sha256").write_text(f"{len(header) + len(rows) + len(tree)} {digest.hexdigest()}")
+    Path(f"{path}.sha256").write_text(f"{path.stat().st_size} {digest.hexdigest()}")
 
 
 def wait(pid: int, path: Path) -> Written | None:

@@ -67,7 +67,7 @@ COMPANY_SECONDS = 0.01
 LOCK_WAIT_SECONDS = 1.0
 # A snapshot is stored in parts of this size: each part is its own short transaction, so
 # commits go on between them (see `snapshots.py`).
-SNAPSHOT_PART_BYTES = 4 * 1024 * 1024
+SNAPSHOT_PART_BYTES = 1024 * 1024
 # How much a test write after a storage failure writes (see `recover`).
 PROBE_BYTES = 256 * 1024
 Synchronous = Literal["full", "normal"]
@@ -250,6 +250,7 @@ class StateFile:
         # parts, a recovery's test write.
         self._db_lock = threading.Lock()
         self._background: _Background | None = None
+        self.last_fork_seconds = 0.0
         self._seq = self._durable_seq = self._last_seq()
         self._queued = 0  # items (commands and snapshots) queued since opening: the marks
         self._written = 0  # of which settled: committed, or lost to a failed commit
@@ -552,8 +553,10 @@ class StateFile:
             self._since_snapshot = 0
         # The objects now alive are the parent's to keep: its collector leaving them alone
         # leaves their pages shared with the child (copying them is what a snapshot costs).
+        forking = time.perf_counter()
         gc.freeze()
         pid = snapshots.start(dsp, path)
+        self.last_fork_seconds = time.perf_counter() - forking  # the pause: for the metrics
         background = _Background(pid, through, dsp.now(), path)
         background.thread = threading.Thread(
             target=self._store_background, args=(background,), name="dccsim-snapshot", daemon=True
@@ -592,6 +595,7 @@ class StateFile:
                 self._queued += 1
                 mark = self._queued
             self.wait_durable(mark)
+            self._drop_old_parts()
         except (OSError, sqlite3.Error, StateFileError) as error:
             if not background.cancelled:
                 log.error("state file %s: no snapshot: %s", self.path, error)
@@ -616,6 +620,22 @@ class StateFile:
             with self._mutex:
                 if self._background is background:
                     self._background = None
+
+    def _drop_old_parts(self) -> None:
+        """Delete the parts of snapshots no longer recorded, one part per transaction."""
+        while True:
+            with self._db_lock:
+                if self._closed:
+                    return
+                row = self._db.execute(
+                    "SELECT through_seq, part FROM snapshot_parts WHERE through_seq NOT IN "
+                    "(SELECT through_seq FROM snapshots) LIMIT 1"
+                ).fetchone()
+                if row is None:
+                    return
+                self._db.execute(
+                    "DELETE FROM snapshot_parts WHERE through_seq = ? AND part = ?", row
+                )
 
     def settle(self, timeout: float | None = None) -> None:
         """Wait for a background snapshot (if one is being taken) to be stored and recorded."""
@@ -917,8 +937,9 @@ def _record_snapshot(db: sqlite3.Connection, record: _SnapshotRecord) -> None:
         ),
     )
     db.execute("DELETE FROM commands WHERE last_seq <= ?", (record.through_seq,))
+    # The older snapshot's parts are deleted after, a part at a time (`_drop_old_parts`):
+    # freeing hundreds of megabytes in this commit would hold up every caller waiting for it.
     db.execute("DELETE FROM snapshots WHERE through_seq < ?", (record.through_seq,))
-    db.execute("DELETE FROM snapshot_parts WHERE through_seq < ?", (record.through_seq,))
 
 
 def _remove_unfinished_snapshots(path: Path) -> None:

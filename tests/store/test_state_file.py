@@ -178,7 +178,11 @@ def test_snapshots_bound_the_replay(tmp_path) -> None:
     workload = Workload(host, seed=1)
     for _ in range(200):
         workload.step()
-    host._state_file.settle()  # the last snapshot, taken in the background, is recorded
+    # Snapshots are taken in the background: changes made while one is taken count towards
+    # the next, which the next change starts.
+    host._state_file.settle()
+    workload.step()
+    host._state_file.settle()
     host._state_file.flush()
     db = host._state_file._db  # the file is locked while it is open: look through its own
     (commands_held,) = db.execute(
