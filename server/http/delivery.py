@@ -177,12 +177,11 @@ class _Deliverer:
         loop = asyncio.get_running_loop()
         self.wake.clear()  # what happens from here on wakes the next wait
         self._kick.clear()
-        entry, _ = await loop.run_in_executor(
-            self._executor, self._host.oldest_pending, self.user_id
-        )
-        if entry is None:
+        # One worker-thread hop for the message and its document: under load each hop waits
+        # behind the requests queued for the same workers (dccsim bench --mode http).
+        entry, document = await loop.run_in_executor(self._executor, self._oldest_document)
+        if entry is None or document is None:
             return False
-        document = await loop.run_in_executor(self._executor, self._document, entry)
         url = self.url
         status, failure = await self._post(url, document)
         if failure is None:
@@ -213,8 +212,12 @@ class _Deliverer:
         await _wait(self._kick, delay)  # new messages do not end a backoff; a new address does
         return True  # look again at once: the same message, or the next if it was acknowledged
 
-    def _document(self, entry: OutboxEntry) -> bytes:
-        return self._gateway.outbox_document(entry, self._gateway.user_version(self.user_id))
+    def _oldest_document(self) -> tuple[OutboxEntry | None, bytes | None]:
+        """The oldest unacknowledged message and the document that carries it (worker thread)."""
+        entry, _ = self._host.oldest_pending(self.user_id)
+        if entry is None:
+            return None, None
+        return entry, self._gateway.outbox_document(entry, self._gateway.user_version(self.user_id))
 
     async def _post(self, url: str, document: bytes) -> tuple[int, str | None]:
         """(status, None) for a 2xx; (status or 0, why) for a failure."""
