@@ -30,7 +30,12 @@ def keys_export(
 ) -> None:
     """Write the PEM files a User's tools need into DIRECTORY: every User's, the ACB's and each
     device's certificates, the Users' and the ACB's private keys (PKCS#8), named as DCC's GBCS
-    parser reads them: <eui>-ds.pem, <eui>-ka.pem, <eui>-ds.key, <eui>-xmlsign.pem, ..."""
+    parser reads them: <eui>-ds.pem, <eui>-ka.pem, <eui>-ds.key, <eui>-xmlsign.pem, ...; with
+    dccsim's test PKI, each User's TLS client certificate <eui>-tls.pem/.key too.
+
+    An operator call where the server guards its control API: from a server serving
+    --tls-test-pki, connect with the files in its <state>.keys/ folder: --ca dccsim-tls-ca.pem
+    --cert dccsim-operator-tls.pem --key dccsim-operator-tls.key."""
     from dccsim.server.keys import KeyFile, write_files
 
     written = owners = 0

@@ -20,6 +20,8 @@ import click
 from dccsim.clients import logs
 from dccsim.clients.cli.common import BASELINES
 from dccsim.server.core.baseline import Baseline
+from dccsim.server.core.fleet_file import DEFAULT_MAX_DEVICES
+from dccsim.server.http.console.options import ConsoleOptions
 from dccsim.server.runtime.serve_config import (
     DEFAULT_HTTP_PORT,
     DEFAULT_PORT,
@@ -31,6 +33,7 @@ from dccsim.server.runtime.serve_config import (
     announce,
     load_fleet,
     parse_receive_urls,
+    serve_limits,
     start,
 )
 from dccsim.server.store.state_file import DEFAULT_COMMIT_DELAY, DEFAULT_SNAPSHOT_EVERY
@@ -186,6 +189,107 @@ EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     help="With --keystore: sign responses with the DspXmlSign certificate of this DCC Boxed "
     "release (default: 25.11's).",
 )
+# -- SEC-01, SEC-02: TLS and the operator credential --------------------------------------------
+@serve_option(
+    "--tls-cert",
+    type=EXISTING_FILE,
+    help="Serve gRPC over TLS with this certificate (PEM chain; with --tls-key). HTTP has its "
+    "own (--http-tls-cert).",
+)
+@serve_option("--tls-key", type=EXISTING_FILE, help="The private key (PEM) of --tls-cert.")
+@serve_option(
+    "--client-ca",
+    type=EXISTING_FILE,
+    help="Mutual TLS: clients present a certificate this CA (PEM) issued, and one naming a User "
+    "(its EUI-64 as x500UniqueIdentifier) may act for that User only. Applies to HTTPS too.",
+)
+@serve_option(
+    "--tls-test-pki",
+    is_flag=True,
+    help="Mutual TLS on every port from the test PKI beside --state: a server certificate for "
+    "--host and loopback, the CA and every User's and the operator's client certificate in "
+    "<state>.keys/ (and from `dccsim keys export`).",
+)
+@serve_option(
+    "--operator-token-file",
+    type=EXISTING_FILE,
+    help="The control API (and the console's changes) need this token (the file's text, "
+    "whitespace stripped): `authorization: Bearer <token>`. Or set DCCSIM_OPERATOR_TOKEN.",
+)
+@serve_option(
+    "--operator-token",
+    hidden=True,  # the environment only: a command line is visible to every user (ps)
+    help="The operator token itself, from DCCSIM_OPERATOR_TOKEN only.",
+)
+@serve_option(
+    "--operator-cert",
+    "operator_certs",
+    multiple=True,
+    type=EXISTING_FILE,
+    help="A client certificate (PEM) whose holder is an operator: may call the control API and "
+    "act for any User. Needs mutual TLS. Repeatable.",
+)
+@serve_option(
+    "--open-control",
+    is_flag=True,
+    help="Beyond loopback with no operator credential, serve the control API (fleet, CPL, "
+    "clock, faults, Reset, keys) to anyone who can reach it, instead of refusing it.",
+)
+# -- SEC-04: what clients can make the server hold --------------------------------------------
+# The defaults shown are Limits()'s (a test keeps them so); None leaves Limits its own, and
+# keeps grpc unimported by the client commands, which load this module too.
+@serve_option(
+    "--workers", type=click.IntRange(3), show_default="64", help="Threads serving gRPC calls."
+)
+@serve_option(
+    "--max-streams",
+    type=click.IntRange(1),
+    show_default="48, fewer with fewer --workers",
+    help="Open streams at once, at most --workers - 2.",
+)
+@serve_option(
+    "--max-streams-per-user",
+    type=click.IntRange(1),
+    show_default="8",
+    help="Open outbox streams for one User.",
+)
+@serve_option(
+    "--max-connections",
+    type=click.IntRange(1),
+    show_default="256",
+    help="Connections held at once by gRPC and by each HTTP listener.",
+)
+@serve_option(
+    "--outbox-limit",
+    type=click.IntRange(1),
+    show_default="100000",
+    help="Unacknowledged messages a User may hold before its new requests are answered E1003.",
+)
+@serve_option(
+    "--max-batch", type=click.IntRange(1), show_default="10000", help="Requests in one SubmitBatch."
+)
+@serve_option(
+    "--max-fleet-devices",
+    type=click.IntRange(1),
+    default=DEFAULT_MAX_DEVICES,
+    show_default=True,
+    help="Refuse a --fleet file of more devices (listed and generated) than this.",
+)
+# -- issue 19: the web console and /metrics, on the DUIS HTTP port -----------------------------
+@serve_option("--no-console", is_flag=True, help="No web console on the DUIS HTTP port.")
+@serve_option(
+    "--console-read-only",
+    is_flag=True,
+    help="The console shows but never changes (no sends, CPL, fault or clock changes), whatever "
+    "the operator credential.",
+)
+@serve_option(
+    "--console-templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder of DUIS request templates (e.g. DCC's RTDS samples) offered on the "
+    "console's send page.",
+)
+@serve_option("--no-metrics", is_flag=True, help="No GET /metrics on the DUIS HTTP port.")
 def serve(**options: Any) -> None:
     """Run the simulator as a gRPC server (and DUIS over HTTP) until SIGINT or SIGTERM."""
     from dccsim.server.rpc.app import serve_forever, tune_gc  # grpc only when serving
@@ -205,7 +309,7 @@ def serve(**options: Any) -> None:
 def _config(options: dict[str, Any]) -> ServeConfig:
     """The server the options describe (ConfigError names the field at fault)."""
     return ServeConfig(
-        fleet=load_fleet(options["fleet_file"], options["seed"]),
+        fleet=load_fleet(options["fleet_file"], options["seed"], options["max_fleet_devices"]),
         host=options["host"],
         port=options["port"],
         seed=options["seed"],
@@ -226,9 +330,61 @@ def _config(options: dict[str, Any]) -> ServeConfig:
         verify_signatures=not options["no_verify_signatures"],
         keystore=options["keystore_path"],
         dsp_signing_key=options["dsp_signing_key"],
+        tls_cert=options["tls_cert"],
+        tls_key=options["tls_key"],
+        client_ca=options["client_ca"],
+        tls_test_pki=options["tls_test_pki"],
+        operator_token=_operator_token(options),
+        operator_certs=options["operator_certs"],
+        open_control=options["open_control"],
+        limits=serve_limits(
+            workers=options["workers"],
+            max_streams=options["max_streams"],
+            max_streams_per_user=options["max_streams_per_user"],
+            max_connections=options["max_connections"],
+            outbox_limit=options["outbox_limit"],
+            max_batch=options["max_batch"],
+        ),
+        console=ConsoleOptions(
+            enabled=not options["no_console"],
+            allow_changes=False if options["console_read_only"] else None,
+            templates_dir=options["console_templates"],
+        ),
+        metrics=not options["no_metrics"],
     )
 
 
+def _operator_token(options: dict[str, Any]) -> str | None:
+    """From --operator-token-file, or DCCSIM_OPERATOR_TOKEN; never from the command line, where
+    every user of the machine could read it."""
+    context = click.get_current_context()
+    source = context.get_parameter_source("operator_token")
+    if source is click.core.ParameterSource.COMMANDLINE:
+        raise ConfigError(
+            "operator_token",
+            "--operator-token is not taken on the command line, where every user of the machine "
+            "can read it: set DCCSIM_OPERATOR_TOKEN or give --operator-token-file",
+        )
+    path: Path | None = options["operator_token_file"]
+    if path is not None:
+        if options["operator_token"] is not None:
+            raise ConfigError("operator_token_file", "give it or DCCSIM_OPERATOR_TOKEN, not both")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError("operator_token_file", f"cannot be read: {error}") from None
+        if not text.strip():
+            raise ConfigError("operator_token_file", f"{path} is empty")
+        return text.strip()
+    token: str | None = options["operator_token"]
+    if token is not None and not token.strip():
+        raise ConfigError("operator_token", "is empty")
+    return None if token is None else token.strip()
+
+
 def _option_name(field: str) -> str:
-    """The option a ServeConfig field comes from (they share their names)."""
+    """The option a ServeConfig field comes from (they share their names); the operator token
+    is named by its variable, its only proper source."""
+    if field == "operator_token":
+        return "DCCSIM_OPERATOR_TOKEN"
     return "--" + field.replace("_", "-")

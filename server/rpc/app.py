@@ -19,6 +19,7 @@ from dccsim.server.core import commands
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.duis import DuisSchemas
 from dccsim.server.duis.signing import SignatureSettings
+from dccsim.server.http.console.sending import request_signer as console_signer
 from dccsim.server.http.options import HttpOptions
 from dccsim.server.http.service import HttpPorts, HttpService
 from dccsim.server.http.smki_app import smki_backend
@@ -210,7 +211,14 @@ def _serve(
     _warn_if_exposed(address, loopback, security)
     http_service = None
     if http is not None:
-        http_service = HttpService(host, gateway, http, smki_backend(keystore, host))
+        http_service = HttpService(
+            host,
+            gateway,
+            _console_follows(http, security),
+            smki_backend(keystore, host),
+            # Without it a console send is refused (E1001) whenever signatures are verified.
+            request_signer=None if keystore is None else console_signer(keystore),
+        )
         http_service.start()  # raises if a port cannot be bound: nothing is left running
         if not is_loopback(f"{http.host}:0") and http.tls_cert is None:
             log.warning(
@@ -226,6 +234,17 @@ def _serve(
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     host.on_storage_change = partial(_storage_health, health_servicer)  # SEC-05
     return RunningServer(server, host, port, health_servicer, http_service)
+
+
+def _console_follows(http: HttpOptions, security: SecurityOptions) -> HttpOptions:
+    """The console guarded as the control API is (SEC-02), unless told otherwise: the gRPC
+    operator token opens its changes too, and a control API opened explicitly opens them."""
+    console = http.console
+    if console.operator_token is None and security.operator_token is not None:
+        console = replace(console, operator_token=security.operator_token)
+    if console.allow_changes is None and security.open_control:
+        console = replace(console, allow_changes=True)
+    return replace(http, console=console)
 
 
 def _storage_health(health_servicer: health.HealthServicer, writable: bool) -> None:

@@ -22,7 +22,8 @@ from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.errors import InvalidField, NotFound
 from dccsim.server.core.faults import FaultAction, FaultPlan, FaultRule
 from dccsim.server.core.fleet import Fleet, example_fleet
-from dccsim.server.core.fleet_file import parse_fleet
+from dccsim.server.core.fleet_file import DEFAULT_MAX_DEVICES, parse_fleet
+from dccsim.server.http.console.options import ConsoleOptions
 from dccsim.server.store import StateFile, StateFileError
 from dccsim.server.store.state_file import (
     DEFAULT_COMMIT_DELAY,
@@ -34,7 +35,10 @@ if TYPE_CHECKING:  # grpc and the HTTP side load only when a server starts
     from dccsim.server.duis import DuisSchemas
     from dccsim.server.http.options import HttpOptions
     from dccsim.server.keys import KeyStore
+    from dccsim.server.keys.export import ServerTlsFiles
     from dccsim.server.rpc.app import RunningServer
+    from dccsim.server.rpc.limits import Limits
+    from dccsim.server.rpc.security import SecurityOptions
     from dccsim.server.runtime.host import DspHost
 
 log = logging.getLogger("dccsim.server")
@@ -83,11 +87,27 @@ class ServeConfig:
     verify_signatures: bool = True
     keystore: Path | None = None  # DCC Boxed's keystore JSON; None: dccsim's own test PKI
     dsp_signing_key: str | None = None  # with `keystore`: one of DSP_SIGNING_KEYS
+    # SEC-01: gRPC over TLS with this certificate and key (PEM); with `client_ca`, mutual TLS
+    # (and on HTTP too, when HTTP has TLS). Read when the server starts.
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    client_ca: Path | None = None
+    # SEC-01: mutual TLS on every listener from the test PKI beside the state file: a server
+    # certificate for `host` and loopback, the operator's client certificate an operator's.
+    tls_test_pki: bool = False
+    # SEC-02: the control API's credentials, and opening it beyond loopback without one.
+    operator_token: str | None = None
+    operator_certs: tuple[Path, ...] = ()  # client certificates (PEM) of operators
+    open_control: bool = False
+    limits: Limits | None = None  # SEC-04; None: Limits()'s defaults
+    console: ConsoleOptions = field(default_factory=ConsoleOptions)
+    metrics: bool = True  # GET /metrics on the DUIS port
 
     def __post_init__(self) -> None:
         # Checked here, so a config that exists can be served as far as its values go.
         if (self.http_tls_cert is None) != (self.http_tls_key is None):
             raise ConfigError("http_tls_cert", "give both --http-tls-cert and --http-tls-key")
+        self._check_security()
         if self.dsp_signing_key is not None:
             if self.keystore is None:
                 raise ConfigError("dsp_signing_key", "needs --keystore")
@@ -99,9 +119,40 @@ class ServeConfig:
             if not user or not url:
                 raise ConfigError("receive_url", f"{user}={url} is not USER=URL")
 
+    def _check_security(self) -> None:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ConfigError("tls_cert", "give both --tls-cert and --tls-key")
+        if self.client_ca is not None and self.tls_cert is None:
+            raise ConfigError("client_ca", "needs --tls-cert and --tls-key (or --tls-test-pki)")
+        if self.tls_test_pki:
+            if self.tls_cert is not None or self.http_tls_cert is not None:
+                raise ConfigError(
+                    "tls_test_pki",
+                    "give it or a certificate (--tls-cert, --http-tls-cert), not both",
+                )
+            if self.state is None:
+                raise ConfigError(
+                    "tls_test_pki",
+                    "needs a state file: the keys directory beside it holds the CA and the client "
+                    "certificates clients connect with (drop --in-memory)",
+                )
+        if self.operator_certs and self.client_ca is None and not self.tls_test_pki:
+            raise ConfigError("operator_cert", "needs mutual TLS: --client-ca, or --tls-test-pki")
+        if self.operator_token is not None and not self.operator_token.strip():
+            raise ConfigError("operator_token", "is empty")
+
     @property
     def address(self) -> str:
         return f"{self.host}:{self.port}"
+
+    @property
+    def http_tls(self) -> bool:
+        return self.http_tls_cert is not None or self.tls_test_pki
+
+    @property
+    def tls_names(self) -> tuple[str, ...]:
+        """The names the test PKI's server certificate is valid for."""
+        return (self.host, "localhost", "127.0.0.1", "::1")
 
     def make_dsp(self) -> Dsp:
         """A new DSP holding the fleet: the server's factory (at start, Reset and LoadFleet)."""
@@ -117,28 +168,133 @@ class ServeConfig:
             )
         return dsp
 
-    def http_options(self) -> HttpOptions | None:
+    def http_options(self, test_pki_files: ServerTlsFiles | None = None) -> HttpOptions | None:
+        """The HTTP side; with `test_pki_files` (--tls-test-pki), HTTPS from them, mutual."""
         from dccsim.server.http.options import HttpOptions
 
         if self.http_port is None and self.smki_port is None:
             return None
+        if test_pki_files is not None:
+            tls_cert, tls_key = test_pki_files.certificate, test_pki_files.private_key
+            client_ca: Path | None = test_pki_files.client_ca
+        else:
+            tls_cert, tls_key = self.http_tls_cert, self.http_tls_key
+            client_ca = None if tls_cert is None else self.client_ca
+        connections = (
+            {} if self.limits is None else {"max_connections": self.limits.max_connections}
+        )
         return HttpOptions(
             host=self.host,
             duis_port=self.http_port,
             smki_port=self.smki_port,
-            tls_cert=self.http_tls_cert,
-            tls_key=self.http_tls_key,
+            tls_cert=tls_cert,
+            tls_key=tls_key,
+            client_ca=client_ca,
+            console=self.console,
+            metrics=self.metrics,
+            **connections,
         )
 
+    def security_options(self, keystore: KeyStore) -> SecurityOptions:
+        """The gRPC side's TLS and operator credentials (SEC-01, SEC-02), reading the PEM files
+        (and, for --tls-test-pki, deriving them from `keystore`). ConfigError names the option
+        whose file cannot be read or is not what it should be."""
+        from dccsim.server.keys.export import tls_pki
+        from dccsim.server.rpc.security import SecurityOptions, TlsCredentials
 
-def load_fleet(path: Path | None, seed: int) -> Fleet:
-    """The fleet of a fleet file (YAML), or the embedded example fleet."""
+        tls = None
+        operator_certificates = tuple(_read(path, "operator_cert") for path in self.operator_certs)
+        if self.tls_test_pki:
+            pki = tls_pki(keystore)
+            if pki is None:
+                raise ConfigError("tls_test_pki", "the keystore's keys are not dccsim's test PKI")
+            tls = TlsCredentials.from_test_pki(pki, self.tls_names)
+            operator_certificates += (pki.operator().certificate_pem,)
+        elif self.tls_cert is not None and self.tls_key is not None:
+            try:
+                tls = TlsCredentials.from_files(self.tls_cert, self.tls_key, self.client_ca)
+            except (ValueError, OSError) as error:
+                raise ConfigError("tls_cert", _reason(error)) from None
+        try:
+            return SecurityOptions(
+                tls=tls,
+                operator_token=None if self.operator_token is None else self.operator_token.strip(),
+                operator_certificates=operator_certificates,
+                open_control=self.open_control,
+            )
+        except ValueError as error:  # an --operator-cert file that is not a certificate
+            raise ConfigError("operator_cert", str(error)) from None
+
+
+def load_fleet(path: Path | None, seed: int, max_devices: int = DEFAULT_MAX_DEVICES) -> Fleet:
+    """The fleet of a fleet file (YAML), or the embedded example fleet; a file of more than
+    `max_devices` devices is refused before any is made."""
     if path is None:
         return example_fleet()
     try:
-        return parse_fleet(path.read_text(), seed=seed)
+        return parse_fleet(path.read_text(), seed=seed, max_devices=max_devices)
     except (InvalidField, OSError) as error:
         raise ConfigError("fleet", str(error)) from None
+
+
+# The options that set a Limits field, by field (ConfigError names the option).
+LIMIT_OPTIONS = {
+    "workers": "workers",
+    "max_streams": "max_streams",
+    "max_streams_per_user": "max_streams_per_user",
+    "max_connections": "max_connections",
+    "outbox_per_user": "outbox_limit",
+    "max_batch_requests": "max_batch",
+}
+
+
+def serve_limits(
+    *,
+    workers: int | None = None,
+    max_streams: int | None = None,
+    max_streams_per_user: int | None = None,
+    max_connections: int | None = None,
+    outbox_limit: int | None = None,
+    max_batch: int | None = None,
+) -> Limits:
+    """Limits with the values given (None: the default). Fewer workers than the default lower
+    the default stream cap with them, keeping a quarter of the workers (at least
+    MIN_RESERVED_WORKERS) for unary calls, as start_server does for `max_workers`."""
+    from dccsim.server.rpc.limits import MIN_RESERVED_WORKERS, Limits
+
+    given = {
+        "workers": workers,
+        "max_streams": max_streams,
+        "max_streams_per_user": max_streams_per_user,
+        "max_connections": max_connections,
+        "outbox_per_user": outbox_limit,
+        "max_batch_requests": max_batch,
+    }
+    values = {name: value for name, value in given.items() if value is not None}
+    if workers is not None and max_streams is None:
+        reserve = max(MIN_RESERVED_WORKERS, workers // 4)
+        values["max_streams"] = min(Limits().max_streams, max(workers - reserve, 1))
+    try:
+        return Limits(**values)
+    except ValueError as error:
+        named = next((n for n in LIMIT_OPTIONS if str(error).startswith(n + " ")), "max_streams")
+        if named == "max_streams" and max_streams is None:
+            named = "workers"  # the stream cap derived from too few workers
+        raise ConfigError(LIMIT_OPTIONS[named], str(error)) from None
+
+
+def _read(path: Path, option: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ConfigError(option, _reason(error)) from None
+
+
+def _reason(error: Exception) -> str:
+    """One line: an OSError's reason and file name, or the message."""
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.filename}: {error.strerror}" if error.filename else error.strerror
+    return str(error)
 
 
 def parse_receive_urls(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
@@ -162,16 +318,19 @@ def start(config: ServeConfig) -> RunningServer:
     state_file = _state_file(config)
     try:
         keystore = _keystore(config)
+        security = config.security_options(keystore)
         try:
             running = start_server(
                 config.make_dsp,
                 address=config.address,
                 duis_schemas=schemas,
                 state_file=state_file,
-                http=config.http_options(),
+                http=config.http_options(_test_pki_files(config, keystore)),
                 receive_urls=dict(config.receive_urls),
                 signatures=None if config.verify_signatures else SignatureSettings(verify=False),
                 keystore=keystore,
+                security=security,
+                limits=config.limits,
             )
         except (InvalidField, NotFound) as error:
             raise ConfigError("receive_url", str(error)) from None
@@ -188,18 +347,57 @@ def announce(config: ServeConfig, running: RunningServer) -> None:
     ports = running.http_ports
     dsp = running.host.dsp
     log.info(
-        "dccsim serving on %s:%d: %d devices, %d users, baseline %s, state %s; "
-        "DUIS over %s on %s, SMKI on %s",
+        "dccsim serving on %s:%d (%s): %d devices, %d users, baseline %s, state %s; "
+        "DUIS over %s on %s, SMKI on %s; %s",
         config.host,
         running.port,
+        _grpc_transport(config),
         len(dsp.state.smi),
         len(dsp.state.users),
         dsp.baseline,
         "in memory" if config.state is None else config.state,
-        "HTTPS" if config.http_tls_cert else "HTTP",
+        "HTTPS" if config.http_tls else "HTTP",
         "no port" if ports.duis is None else f"port {ports.duis}",
         "no port" if ports.smki is None else f"port {ports.smki}",
+        _console_and_metrics(config, ports.duis),
     )
+
+
+def _grpc_transport(config: ServeConfig) -> str:
+    if config.tls_test_pki or config.client_ca is not None:
+        return "mutual TLS"
+    return "plaintext" if config.tls_cert is None else "TLS"
+
+
+def _console_and_metrics(config: ServeConfig, duis_port: int | None) -> str:
+    """Where a browser finds the console and a scraper /metrics (on the DUIS port)."""
+    if duis_port is None or (not config.console.enabled and not config.metrics):
+        return "no console, no metrics"
+    # A wildcard address is reached, from this machine, on loopback.
+    host = "127.0.0.1" if config.host in ("0.0.0.0", "", "::", "[::]") else config.host
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    base = f"{'https' if config.http_tls else 'http'}://{host}:{duis_port}"
+    console = f"web console at {base}/" if config.console.enabled else "no console"
+    metrics = f"metrics at {base}/metrics" if config.metrics else "no metrics"
+    return f"{console}, {metrics}"
+
+
+def _test_pki_files(config: ServeConfig, keystore: KeyStore) -> ServerTlsFiles | None:
+    """--tls-test-pki with an HTTP side: the server's certificate, key and the clients' CA,
+    written into the keys directory beside the state file for the HTTP listeners to load."""
+    if not config.tls_test_pki or config.state is None or config.http_options() is None:
+        return None
+    from dccsim.server.keys import keys_directory
+    from dccsim.server.keys.export import tls_pki, write_server_tls
+
+    pki = tls_pki(keystore)
+    if pki is None:
+        raise ConfigError("tls_test_pki", "the keystore's keys are not dccsim's test PKI")
+    try:
+        return write_server_tls(pki, config.tls_names, keys_directory(config.state))
+    except OSError as error:
+        raise ConfigError("state", _reason(error)) from None
 
 
 def _schemas(paths: tuple[Path, ...]) -> DuisSchemas | None:
