@@ -11,6 +11,7 @@ read it in `_config`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -292,6 +293,10 @@ EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @serve_option("--no-metrics", is_flag=True, help="No GET /metrics on the DUIS HTTP port.")
 def serve(**options: Any) -> None:
     """Run the simulator as a gRPC server (and DUIS over HTTP) until SIGINT or SIGTERM."""
+    # gRPC's C core writes lines of its own to stderr, one per client whose TLS handshake fails
+    # (a plaintext client, a wrong CA): not JSON, and not the server's error. Read when grpc is
+    # first imported, just below; GRPC_VERBOSITY in the environment still wins.
+    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
     from dccsim.server.rpc.app import serve_forever, tune_gc  # grpc only when serving
 
     logs.configure(options["log_level"], options["log_format"])
