@@ -70,7 +70,8 @@ class HostMetrics(Protocol):
         """A unary request took this long, durable answer included."""
 
     def snapshot_took(self, seconds: float) -> None:
-        """The state file was handed a snapshot (pickling it took this long)."""
+        """The state file was handed a snapshot (encoding it, or forking it off to be encoded
+        in the background, took this long)."""
 
 
 @dataclass(frozen=True, slots=True)
