@@ -180,6 +180,7 @@ def test_dev02_each_smets2_device_raises_a_successful_receipt(sim: Sim) -> None:
             now,
             None,
             answer.request_id,
+            image_hash=NEW_IMAGE_HASH,  # the hash the device calculated (GBCS 0x00CE/0x00CF)
         )
         for device_type, device_id in FLEET.items()
     ]
@@ -203,6 +204,7 @@ def test_dev02_failed_verification_raises_0x8f1c_and_nothing_is_held(sim: Sim) -
             sim.dsp.now(),
             None,
             answer.request_id,
+            image_hash=NEW_IMAGE_HASH,
         )
     ]
     assert _device_alerts(sim)[0].alert_code == 0x8F1C
@@ -440,7 +442,15 @@ def test_dev05_hcalcs_receipt_travels_in_0x012c(sim: Sim, fail: bool, alert_code
 
     assert answer.code is ResponseCode.I99
     assert _device_alerts(sim) == [
-        DeviceAlertMessage(HCALCS, 0x012C, alert_code, sim.dsp.now(), None, answer.request_id)
+        DeviceAlertMessage(
+            HCALCS,
+            0x012C,
+            alert_code,
+            sim.dsp.now(),
+            None,
+            answer.request_id,
+            image_hash=NEW_IMAGE_HASH,
+        )
     ]
     assert _device_alerts(sim)[0].message_code is MessageCode.FIRMWARE_DISTRIBUTION_RECEIPT_HCALCS
 

@@ -725,6 +725,7 @@ def test_fw08_actioned_future_dated_activation_restores_via_0x8f66(sim: Sim) -> 
             when,
             EXAMPLE_NEW_FIRMWARE,
             rid,
+            activation_code=ActivateImageResponseCode.SUCCESS,  # GBCS 0x00CA's outcome
         )
     ]
     assert device_alerts[0].message_code == 0x00CA
@@ -778,6 +779,7 @@ def test_fw08_hash_mismatch_at_execution_raises_0x8f67_and_changes_nothing(sim: 
             when,
             EXAMPLE_FIRMWARE,
             rid,
+            activation_code=ActivateImageResponseCode.HASH_MISMATCH,
         )
     ]
     assert sim.record(ESME) == before

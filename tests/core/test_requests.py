@@ -769,6 +769,7 @@ def test_future_dated_activation_is_held_by_the_device_and_raises_00ca(sim: Sim)
         issued_at=when,
         firmware_version=EXAMPLE_NEW_FIRMWARE,
         request_id=answer.request_id,
+        activation_code=ActivateImageResponseCode.SUCCESS,
     )
     assert alerts[-1].message_code == 0x00CA
     assert sim.dsp.device(ESME).running_version == EXAMPLE_NEW_FIRMWARE
