@@ -7,9 +7,16 @@
 # Every `dccsim serve` option can be given after the image name (`serve --fleet /fleet.yaml`) or
 # set as DCCSIM_<OPTION> in the environment (DCCSIM_BASELINE=pre-MP105, DCCSIM_IN_MEMORY=1); any
 # other command runs too (`docker run --rm dccsim campaign --devices 300 --compare-baselines`).
-# The server listens without TLS unless given certificates: publish its ports on a test network
-# only. Beyond loopback its control API (fleet, CPL, clock, faults) stays closed until it is given
-# an operator credential (SEC-02; see `docker run --rm dccsim serve --help`).
+# A test tool on a test network: the server listens WITHOUT TLS and its control API (fleet, CPL,
+# clock, faults, Reset, keys) and the console's changes are OPEN to whoever can reach the ports
+# (DCCSIM_OPEN_CONTROL=1 below; the server logs INSECURE at start, as it should). Publish the
+# ports on a test network only. To lock it down:
+#   -e DCCSIM_OPERATOR_TOKEN=...   control calls (and console changes) need the token; setting a
+#                                  token closes the control API to callers without it
+#   -e DCCSIM_OPEN_CONTROL=        closes the control API to all (no credential: SEC-02)
+#   -e DCCSIM_TLS_TEST_PKI=1       mutual TLS on every port from the test PKI in the volume (the CA
+#                                  and client certificates: /var/lib/dccsim/dccsim-state.sqlite3.keys/)
+# See `docker run --rm dccsim serve --help` and the README's Security section.
 
 # Build the wheel in a throwaway stage, so the image holds the installed package and nothing of
 # the source tree or the build tools.
@@ -29,6 +36,7 @@ RUN pip install --no-cache-dir /wheels/*.whl \
 # The state file (and the test PKI's keys beside it) live in a volume: a restarted container
 # carries on where it stopped. DCCSIM_IN_MEMORY=1 (or `serve --in-memory`) keeps nothing.
 ENV DCCSIM_HOST=0.0.0.0 \
+    DCCSIM_OPEN_CONTROL=1 \
     DCCSIM_STATE=/var/lib/dccsim/dccsim-state.sqlite3 \
     PYTHONUNBUFFERED=1
 USER dccsim

@@ -93,6 +93,9 @@ def test_the_image_runs_dccsim_serve_on_every_interface_with_its_state_in_the_vo
     assert serve is not None
     context = serve.make_context("serve", [], parent=group)
     assert context.params["host"] == "0.0.0.0"
+    # A test tool on a test network: its control API open without a credential (docs/decisions.md,
+    # "The container's control API"), which a token or DCCSIM_OPEN_CONTROL= closes again.
+    assert context.params["open_control"] is True
     volume = _one(stage, "VOLUME")
     assert [Path(context.params["state_path"]).parent] == [Path(v) for v in volume]
     assert _one(stage, "WORKDIR") == volume  # keys are kept beside the state file
@@ -249,11 +252,11 @@ def test_the_image_builds_and_serves_the_example_fleet() -> None:
         while "serving on" not in _logs(container):
             assert time.monotonic() < deadline, _logs(container)
             time.sleep(0.5)
-        # The supplier API: beyond loopback the control API stays closed until the server is
-        # given an operator credential (SEC-02), which this image leaves to its user.
+        # The supplier API, and the control API the image opens (DCCSIM_OPEN_CONTROL=1).
         with Client(published) as client:
             answer = client.read_firmware_version(user=SUPPLIER_A, device=ESME)
             assert answer.code == "I99"  # acknowledged: the example fleet's ESME is there
+            assert client.cpl()  # a control call, served without an operator credential
     finally:
         if container:
             subprocess.run(["docker", "stop", container], capture_output=True, timeout=120)
