@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import grpc
 import pytest
+from google.rpc import error_details_pb2, status_pb2
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -48,6 +49,17 @@ def _one_by_one(requests: list[supplier_pb2.SubmitRequest]) -> tuple[list[object
     return results, fingerprint(host.dsp)
 
 
+def _reason(metadata: tuple) -> str:
+    """The refusal a status's google.rpc.ErrorInfo names (dccsim.v1.refusals)."""
+    for key, value in metadata:
+        if key == "grpc-status-details-bin":
+            for detail in status_pb2.Status.FromString(value).details:
+                info = error_details_pb2.ErrorInfo()
+                if detail.Unpack(info):
+                    return info.reason
+    return ""
+
+
 def _as_result(outcome: object) -> supplier_pb2.SubmitResult:
     if isinstance(outcome, Aborted):
         violations = field_violations(outcome.metadata)
@@ -57,6 +69,7 @@ def _as_result(outcome: object) -> supplier_pb2.SubmitResult:
             message=outcome.details,
             field=field,
             status_code=outcome.code.value[0],  # the google.rpc.Code
+            reason=_reason(outcome.metadata),
         )
         return supplier_pb2.SubmitResult(error=error)
     assert isinstance(outcome, supplier_pb2.SubmitResponse)
