@@ -14,13 +14,22 @@ class MissingKey(LookupError):
 
 
 class KeyStoreKeys:
-    """`GbcsKeys` and the pre-command check's key lookups over a KeyStore."""
+    """`GbcsKeys` and the pre-command check's key lookups over a KeyStore. Devices' DS keys are
+    kept (a bounded few): a keystore lookup costs as much as the rest of a signed response."""
 
-    def __init__(self, store: KeyStore) -> None:
+    def __init__(self, store: KeyStore, held: int = 65_536) -> None:
         self._store = store
+        self._held = held
+        self._device_ds: dict[str, ec.EllipticCurvePrivateKey] = {}
 
     def device_ds(self, eui: str) -> ec.EllipticCurvePrivateKey:
-        return _private(self._store.device(eui, KeyUsage.DIGITAL_SIGNATURE), eui, "DS")
+        key = self._device_ds.get(eui)
+        if key is None:
+            key = _private(self._store.device(eui, KeyUsage.DIGITAL_SIGNATURE), eui, "DS")
+            if len(self._device_ds) >= self._held:
+                self._device_ds.clear()  # rare: a fleet larger than what is held
+            self._device_ds[eui] = key
+        return key
 
     def device_ka(self, eui: str) -> ec.EllipticCurvePrivateKey:
         return _private(self._store.device(eui, KeyUsage.KEY_AGREEMENT), eui, "KA")

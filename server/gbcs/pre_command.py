@@ -66,11 +66,15 @@ def sign(payload: bytes, key: ec.EllipticCurvePrivateKey) -> bytes:
 
 
 def check_signed(
-    returned: bytes, request: ServiceRequest, user_key: ec.EllipticCurvePublicKey | None
+    returned: bytes,
+    request: ServiceRequest,
+    user_key: ec.EllipticCurvePublicKey | None,
+    expected: bytes | None = None,
 ) -> None:
     """Raise PreCommandRefused unless `returned` is `request`'s command signed by its originator
-    (`user_key`: the originator's DS public key, None when dccsim has no certificate for it)."""
-    expected = unsigned_pre_command(request)
+    (`user_key`: the originator's DS public key, None when dccsim has no certificate for it).
+    `expected`: `unsigned_pre_command(request)`, when the caller has it already."""
+    expected = expected or unsigned_pre_command(request)
     if expected is None:
         raise PreCommandRefused(f"SRV {request.srv} has no GBCS pre-command")
     try:

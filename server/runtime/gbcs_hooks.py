@@ -22,7 +22,12 @@ from dccsim.server.core.messages import OutboundMessage, PreCommand, SyncAnswer
 from dccsim.server.core.requests import ServiceRequest, SignedPreCommand
 from dccsim.server.gbcs.keys import KeyStoreKeys, MissingKey
 from dccsim.server.gbcs.payloads import GbcsPayloads, PayloadForm
-from dccsim.server.gbcs.pre_command import PreCommandRefused, check_signed, pre_command
+from dccsim.server.gbcs.pre_command import (
+    PreCommandRefused,
+    check_signed,
+    pre_command,
+    unsigned_pre_command,
+)
 from dccsim.server.keys.keystore import KeyStore
 from dccsim.server.runtime.duis_gateway import RequestRefused
 from dccsim.server.runtime.host import DspHost
@@ -75,11 +80,12 @@ class GbcsHooks:
         if pending is None:
             return request  # the core answers it (no PreCommand issued for this RequestID)
         transformed, token = pending
-        if pre_command(transformed) is None:
+        expected = unsigned_pre_command(transformed)
+        if expected is None:
             return request  # an SRV without a GBCS pre-command: the token comes back as it went
         try:
             user_key = self._keys.organisation_ds(request.request_id.originator)
-            check_signed(body.payload, transformed, user_key)
+            check_signed(body.payload, transformed, user_key, expected)
         except PreCommandRefused as refusal:
             raise RequestRefused(PRE_COMMAND_REFUSED, f"SignedPreCommand: {refusal}") from None
         return replace(request, body=SignedPreCommand(token))
