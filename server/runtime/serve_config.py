@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -174,16 +174,13 @@ class ServeConfig:
 
         if self.http_port is None and self.smki_port is None:
             return None
+        tls_cert: Path | None = self.http_tls_cert
+        tls_key: Path | None = self.http_tls_key
+        client_ca = None if tls_cert is None else self.client_ca
         if test_pki_files is not None:
             tls_cert, tls_key = test_pki_files.certificate, test_pki_files.private_key
-            client_ca: Path | None = test_pki_files.client_ca
-        else:
-            tls_cert, tls_key = self.http_tls_cert, self.http_tls_key
-            client_ca = None if tls_cert is None else self.client_ca
-        connections = (
-            {} if self.limits is None else {"max_connections": self.limits.max_connections}
-        )
-        return HttpOptions(
+            client_ca = test_pki_files.client_ca
+        options = HttpOptions(
             host=self.host,
             duis_port=self.http_port,
             smki_port=self.smki_port,
@@ -192,8 +189,10 @@ class ServeConfig:
             client_ca=client_ca,
             console=self.console,
             metrics=self.metrics,
-            **connections,
         )
+        if self.limits is None:
+            return options
+        return replace(options, max_connections=self.limits.max_connections)
 
     def security_options(self, keystore: KeyStore) -> SecurityOptions:
         """The gRPC side's TLS and operator credentials (SEC-01, SEC-02), reading the PEM files
