@@ -39,6 +39,7 @@ from dccsim.server.runtime.duis_gateway import (
     EmittedDocumentInvalid,
     NotPermitted,
 )
+from dccsim.server.runtime.refusal_log import log_refusal
 from dccsim.server.store import StateFileError
 
 log = logging.getLogger("dccsim.http")
@@ -95,10 +96,8 @@ def _handler(gateway: DuisGateway, executor: Executor, service: WebService) -> H
             )
         except NotPermitted as error:  # SEC-01
             return text_error(403, str(error))
-        except InvalidField as error:
-            log.debug("%s refused with 400: %s", request.path, error)
-            return text_error(400, str(error))
-        except NotFound as error:
+        except (InvalidField, NotFound) as error:  # the caller's: one line, no traceback
+            log_refusal(log, request.remote or "?", request.path, str(error))
             return text_error(400, str(error))
         except NotSimulated as error:
             return text_error(501, str(error))
