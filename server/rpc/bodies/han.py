@@ -4,7 +4,6 @@ Device Log and 8.12.x Restore HAN / GPF Device Log (han.proto)."""
 from __future__ import annotations
 
 from dccsim.devices.han import JoinedDevice, WhitelistEntry
-from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.services.han import (
     ChfDeviceLogRead,
     ChfWhitelisting,
@@ -22,13 +21,10 @@ from dccsim.server.core.services.han import (
     UpdateHanDeviceLog,
 )
 from dccsim.server.rpc.bodies.family import MessageFamily
-from dccsim.server.rpc.wire import DEVICE_TYPES, timestamp
+from dccsim.server.rpc.wire import DEVICE_TYPES, EnumMap, timestamp
 from dccsim.v1 import han_pb2, supplier_pb2
 
-_REQUEST_TYPES = {
-    han_pb2.HAN_LOG_REQUEST_TYPE_ADD: HanLogRequest.ADD,
-    han_pb2.HAN_LOG_REQUEST_TYPE_REMOVE: HanLogRequest.REMOVE,
-}
+REQUEST_TYPES = EnumMap(HanLogRequest, han_pb2.HanLogRequestType)
 
 # -- requests ------------------------------------------------------------------------------------
 
@@ -46,9 +42,8 @@ def _read_log(message: han_pb2.ReadDeviceLog) -> ReadDeviceLog:
 
 
 def _update_log(message: han_pb2.UpdateHanDeviceLog) -> UpdateHanDeviceLog:
-    request_type = _REQUEST_TYPES.get(message.request_type)
-    if request_type is None:
-        raise InvalidField("body.request_type", "must be ADD or REMOVE")
+    request_type = REQUEST_TYPES.to_core(message.request_type, "body.request_type")
+    assert request_type is not None
     whitelist = _whitelisting(message.whitelist) if message.HasField("whitelist") else None
     return UpdateHanDeviceLog(message.device_id, request_type, whitelist)
 
