@@ -57,6 +57,7 @@ class EnumMap(Generic[E]):
                 f"missing from the proto {missing}, missing from the core {extra}"
             )
         self.core = core
+        self.proto_name = proto.DESCRIPTOR.full_name
         self._to_proto = {member: numbers[n] for member, n in wanted.items()}
         self._to_core = {value: member for member, value in self._to_proto.items()}
 

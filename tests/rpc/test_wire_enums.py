@@ -9,6 +9,7 @@ from enum import Enum, StrEnum
 import pytest
 
 import dccsim.server.rpc.bodies as bodies
+import dccsim.v1 as v1
 from dccsim.devices.kinds import DeviceType
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.records import UserRole
@@ -35,6 +36,19 @@ def test_every_map_pairs_each_member_with_the_proto_value_of_its_name() -> None:
             value = enum_map.to_proto(member)
             assert value != 0
             assert enum_map.to_core(value, "f") is member
+
+
+def test_every_enum_of_the_contract_has_its_map() -> None:
+    contract = {
+        enum.full_name
+        for info in pkgutil.iter_modules(v1.__path__)
+        if info.name.endswith("_pb2")
+        for enum in importlib.import_module(
+            f"{v1.__name__}.{info.name}"
+        ).DESCRIPTOR.enum_types_by_name.values()
+    }
+    assert len(contract) >= 18
+    assert contract == {enum_map.proto_name for enum_map in _all_maps()}
 
 
 def test_by_name_not_by_position() -> None:
