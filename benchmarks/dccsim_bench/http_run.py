@@ -23,7 +23,7 @@ import math
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dccsim.bench import report as bench_report
 from dccsim.bench import servers as bench_servers
@@ -33,6 +33,9 @@ from dccsim.bench.http_traffic import PemCredential, check_http_mix, sign_pool
 from dccsim.bench.load import LoadSpec, Ticker
 from dccsim.bench.mixes import interleave, parse_mix
 from dccsim.bench.traffic import ACB_ID, fleet_yaml, lanes_of
+
+if TYPE_CHECKING:  # run.py imports this module
+    from dccsim.bench.run import BenchConfig
 
 
 def pool_per_client(
@@ -68,15 +71,14 @@ def _credentials(address: str, users: list[str]) -> tuple[dict[str, PemCredentia
 
 
 async def measure_http(
-    config: Any,
+    config: BenchConfig,
     figures: dict[str, Any],
     tick: Ticker,
     server_cpu: int | None,
     every_cpu: set[int],
 ) -> None:
-    """Measure dccsim and the HTTP echo into `figures` (the report's `http` mode). `config` is
-    the bench's BenchConfig; `every_cpu` the CPUs signing and checking may use (all the bench
-    may use: nothing else runs then)."""
+    """Measure dccsim and the HTTP echo into `figures` (the report's `http` mode). `every_cpu`:
+    the CPUs signing and checking may use (all the bench may use: nothing else runs then)."""
     mix = parse_mix(config.http_mix)
     check_http_mix(mix)
     cycle = interleave(mix)

@@ -1,6 +1,7 @@
 """The servers `dccsim bench` measures, run as child processes: `dccsim serve` and the echo
-baseline (`dccsim.bench.echo`), each optionally pinned to one CPU, with their CPU time read
-from /proc so the report can give server CPU per request."""
+baselines (`dccsim.bench.echo` on gRPC, `dccsim.bench.http_echo` on aiohttp), each optionally
+pinned to one CPU, with their CPU time read from /proc so the report can give server CPU per
+request; and the worker processes for the bench's own signing and checking."""
 
 from __future__ import annotations
 
