@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dccsim.server.core.errors import InvalidField
-from dccsim.server.core.eui import parse_eui64
 from dccsim.server.runtime.host import DspHost
 
 
 class FleetDevices:
     """`eui in devices` (any EUI-64 spelling), `len(devices)`, and iteration over the canonical
-    IDs (a copy taken under the lock: the fleet may change meanwhile)."""
+    IDs (a copy: the fleet may change meanwhile). Read through the host's named queries."""
 
     __slots__ = ("_host",)
 
@@ -20,18 +18,10 @@ class FleetDevices:
         self._host = host
 
     def __contains__(self, eui: object) -> bool:
-        try:
-            canonical = parse_eui64(eui, "device_id")
-        except InvalidField:
-            return False
-        with self._host.lock:
-            return canonical in self._host.dsp.state.smi
+        return self._host.queries.has_device(eui)
 
     def __len__(self) -> int:
-        with self._host.lock:
-            return len(self._host.dsp.state.smi)
+        return self._host.queries.device_count()
 
     def __iter__(self) -> Iterator[str]:
-        with self._host.lock:
-            ids = [record.device_id for record in self._host.dsp.state.smi]
-        return iter(ids)
+        return iter(self._host.queries.device_ids())

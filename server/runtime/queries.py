@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from dccsim.devices.kinds import DeviceType
 from dccsim.server.core import views
 from dccsim.server.core.dsp import Dsp
-from dccsim.server.core.errors import NotFound
+from dccsim.server.core.errors import InvalidField, NotFound
 from dccsim.server.core.eui import parse_eui64
 from dccsim.server.core.faults import FaultDecision, FaultRule
 from dccsim.server.core.journal import Event
@@ -100,6 +100,15 @@ class DspQueries:
         """A device's SMI record; InvalidField for no EUI-64, NotFound for no such device."""
         with self._host.lock:
             return self._host.dsp.device_record(device_id)
+
+    def has_device(self, device_id: object) -> bool:
+        """Whether the SMI holds a device, by any EUI-64 spelling; False for what is not one."""
+        try:
+            canonical = parse_eui64(device_id, "device_id")
+        except InvalidField:
+            return False
+        with self._host.lock:
+            return views.has_device(self._host.dsp, canonical)
 
     def device_ids(self, wanted: Sequence[str] = ()) -> tuple[str, ...]:
         """The wanted devices' canonical IDs, each checked to be in the SMI (NotFound naming

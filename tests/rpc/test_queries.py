@@ -44,6 +44,9 @@ def test_devices_filter_and_limit_in_smi_order(host: DspHost) -> None:
     assert len(queries.devices(limit=2)) == 2
     assert queries.devices(status=SmiStatus.SUSPENDED) == ()
     assert queries.device(ESME.lower()).device_id == ESME
+    assert queries.has_device(ESME.lower())
+    assert not queries.has_device("00-DB-12-34-56-78-99-99")
+    assert not queries.has_device("not an EUI")
     with pytest.raises(NotFound):
         queries.device("00-DB-12-34-56-78-99-99")
 
