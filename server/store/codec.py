@@ -43,7 +43,7 @@ from msgpack import ExtType
 from dccsim.server.store.schema import Entry, Kind, Schema, schema
 
 # Extension codes.
-TAG, TYPE, UTC_INSTANT, REF, STATE = 1, 2, 3, 4, 5
+TAG, TYPE, UTC_INSTANT, REF, STATE, ENUM = 1, 2, 3, 4, 5, 6
 # TYPE codes.
 TUPLE, SET, FROZENSET, DEQUE, TIMEDELTA, DATE, TIME, DECIMAL, FRACTION, DATETIME, BIG_INT = range(
     1, 12
@@ -188,8 +188,12 @@ class Encoder:
                 f"{kind.__module__}.{kind.__qualname__} is not part of dccsim's state schema"
             )
         if entry.kind is Kind.ENUM:
-            tag = self._tag(entry)
-            written = {member: [tag, member.value] for member in kind}  # type: ignore[var-annotated]
+            # One extension value per member: its tag, then its value in MessagePack.
+            number = self._tag(entry).data
+            written = {
+                member: ExtType(ENUM, number + msgpack.packb(member.value))
+                for member in kind  # type: ignore[attr-defined]
+            }
             return written.__getitem__
         if entry.kind is Kind.DATA:
             return self._data_handler(entry)
@@ -329,6 +333,8 @@ class Decoder:
         marker = self._markers.get((code, data))
         if marker is not None:
             return marker
+        if code == ENUM:
+            return self._enum(data)
         if code == TAG:
             number = int.from_bytes(data, "big")
             if number >= len(self._readers):
@@ -346,6 +352,15 @@ class Decoder:
         if code == STATE:
             return self._pending_state()
         raise CodecError(f"unknown extension {code}")
+
+    def _enum(self, data: bytes) -> object:
+        """An enum member: its tag's enum, by its value (each remembered once read)."""
+        number = int.from_bytes(data[:4], "big")
+        if number >= len(self._readers):
+            raise CodecError(f"tag {number} is not in the file's tag table")
+        member = self._readers[number]([None, msgpack.unpackb(data[4:], raw=False)])
+        self._markers[ENUM, data] = member  # type: ignore[assignment]
+        return member
 
     def _list(self, items: list[Any]) -> object:
         if not items:
