@@ -135,7 +135,6 @@ OUTSIDE_THE_CORE = ("server/runtime", "server/rpc", "server/http", "server/store
 # Files still reaching into it, each to move to a view; the list must shrink as they do.
 NOT_YET_THROUGH_VIEWS = {
     "server/rpc/app.py",
-    "server/runtime/gbcs_hooks.py",
     "server/runtime/host.py",
     "server/runtime/serve_config.py",
 }

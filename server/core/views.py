@@ -27,6 +27,16 @@ def has_device(dsp: Dsp, device_id: str) -> bool:
     return device_id in dsp.state.smi
 
 
+def device(dsp: Dsp, device_id: str) -> SmiRecord | None:
+    """A device's SMI record by its canonical ID; None for no such device."""
+    return dsp.state.smi.get(device_id)
+
+
+def acb_id(dsp: Dsp) -> str:
+    """The DCC's own identity: the Access Control Broker's EUI (REQ-08)."""
+    return dsp.state.acb_id
+
+
 def devices(dsp: Dsp) -> Iterator[SmiRecord]:
     """The SMI's records in SMI order, lazily: a million-device SMI need not be copied to read a
     page of it."""

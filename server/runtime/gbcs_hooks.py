@@ -17,6 +17,7 @@ import logging
 from dataclasses import replace
 
 from dccsim.devices.kinds import DeviceType
+from dccsim.server.core import views
 from dccsim.server.core.codes import ResponseCode
 from dccsim.server.core.messages import OutboundMessage, PreCommand, SyncAnswer
 from dccsim.server.core.requests import ServiceRequest, SignedPreCommand
@@ -46,11 +47,11 @@ class GbcsHooks:
         self.form = PayloadForm(form)
         self._host = host
         self._keys = KeyStoreKeys(keystore)
-        self._payloads = GbcsPayloads(self._keys, self._device_type, host.dsp.state.acb_id)
+        self._payloads = GbcsPayloads(self._keys, self._device_type, views.acb_id(host.dsp))
 
     def _device_type(self, device_id: str) -> DeviceType | None:
         # SMI records are immutable and a dict read is atomic: no need for the host's lock.
-        record = self._host.dsp.state.smi.get(device_id)
+        record = views.device(self._host.dsp, device_id)
         return None if record is None else record.device_type
 
     def payload(self, message: OutboundMessage, recipient: str | None) -> bytes | None:
