@@ -89,7 +89,7 @@ def test_an_http_run_delivers_and_verifies_every_response_beside_the_echo(tmp_pa
             "--warmup",
             "0.2",
             "--http-pool-rate",
-            "200",
+            "400",  # above what the server does (~250 SR/s): a run's pool must not run out
             "--no-pin",
             "--drain-timeout",
             "10",
