@@ -32,13 +32,6 @@ from dccsim.server.core.errors import InvalidField
 MAX_DEPTH = 64
 MAX_DOCUMENT_BYTES = 12 * 1024 * 1024
 MAX_MARKUP = 120_000
-_OPTIONS = {
-    "resolve_entities": False,
-    "no_network": True,
-    "load_dtd": False,
-    "dtd_validation": False,
-    "remove_comments": False,
-}
 _TEXT_TOO_LONG = "Text node too long"
 # Looked for in the raw bytes; a document that is not ASCII-compatible is refused first, so an
 # encoding cannot hide these from the check.
@@ -48,7 +41,14 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 
 def _parser(huge: bool) -> etree.XMLParser:
     # A fresh parser per call: lxml parsers are not safe to share between threads.
-    return etree.XMLParser(huge_tree=huge, **_OPTIONS)
+    return etree.XMLParser(
+        huge_tree=huge,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        remove_comments=False,
+    )
 
 
 def load_document(xml: object) -> etree._ElementTree:
@@ -88,7 +88,9 @@ def load_document(xml: object) -> etree._ElementTree:
         except etree.XMLSyntaxError as second:
             raise _refusal(second) from None
     docinfo = tree.docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+    # lxml-stubs lacks DocInfo.doctype (lxml has had it since 2.0)
+    doctype = docinfo.doctype  # type: ignore[attr-defined]
+    if doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         raise InvalidField("document", "a DOCTYPE is not allowed in a DUIS document")
     check_depth(tree.getroot())
     return tree

@@ -114,13 +114,15 @@ class TestTlsPki:
     def user_stem(self, eui: str) -> str:
         return f"{eui_hex(eui)}-tls"
 
-    def _client(self, subject: x509.Name, key: ec.EllipticCurvePrivateKey, label: bytes):
+    def _client(self, subject: x509.Name, key: ec.EllipticCurvePrivateKey, label: bytes) -> TlsPair:
         builder = self._issued(subject, key, label).add_extension(
             x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False
         )
         return TlsPair(_sign(builder, self.ca.private_key), key)
 
-    def _issued(self, subject: x509.Name, key: ec.EllipticCurvePrivateKey, label: bytes):
+    def _issued(
+        self, subject: x509.Name, key: ec.EllipticCurvePrivateKey, label: bytes
+    ) -> x509.CertificateBuilder:
         return (
             _builder(subject, self.ca.certificate.subject, key.public_key(), _serial(label))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
