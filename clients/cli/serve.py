@@ -12,6 +12,7 @@ read it in `_config`.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -295,8 +296,9 @@ def serve(**options: Any) -> None:
     """Run the simulator as a gRPC server (and DUIS over HTTP) until SIGINT or SIGTERM."""
     # gRPC's C core writes lines of its own to stderr, one per client whose TLS handshake fails
     # (a plaintext client, a wrong CA): not JSON, and not the server's error. Read when grpc is
-    # first imported, just below; GRPC_VERBOSITY in the environment still wins.
-    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+    # first imported, just below (so left alone once it is); GRPC_VERBOSITY given still wins.
+    if "grpc" not in sys.modules:
+        os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
     from dccsim.server.rpc.app import serve_forever, tune_gc  # grpc only when serving
 
     logs.configure(options["log_level"], options["log_format"])
