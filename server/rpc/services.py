@@ -143,7 +143,9 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
             try:
                 submits.append(self._submit(message))
             except InvalidField as error:
-                submits.append(error)
+                # Without its traceback: that holds this frame, so `submits` (and every
+                # message, a 16 MiB image perhaps) would wait for a full collection (SEC-04).
+                submits.append(error.with_traceback(None))
         ran, recorded = self._host.apply([c for c in submits if isinstance(c, commands.Submit)])
         answers = iter(ran)
         outcomes = [next(answers) if isinstance(c, commands.Submit) else c for c in submits]

@@ -77,12 +77,6 @@ def test_refused_16_mib_images_leave_nothing_behind(start, serving_gc):
     assert server.host.dsp.counters == {}  # refused: nothing changed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server/rpc/services.py SupplierService._submit_all keeps a malformed item's "
-    "InvalidField, whose traceback holds the frame holding the list it is in: the batch stays "
-    "alive until a full GC. Fix: submits.append(error.with_traceback(None)); then drop this mark",
-)
 def test_batches_with_a_malformed_16_mib_item_leave_nothing_behind(start, serving_gc):
     server = start(example_dsp, max_workers=8)
     options = [("grpc.max_send_message_length", 17 * MIB)]
