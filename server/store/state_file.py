@@ -591,6 +591,8 @@ class StateFile:
             )
             with self._mutex:
                 self.check_writable()
+                if background.cancelled:
+                    raise OSError("cancelled")
                 self._queue.append(record)
                 self._queued += 1
                 mark = self._queued
@@ -842,6 +844,11 @@ class StateFile:
             self._encoder.forget_after(self._persisted_tags)
             self._committing = False
             wake, self._waiters = self._waiters, []
+            background = self._background
+        if background is not None and background.through_seq > self._durable_seq:
+            # Its child is encoding changes that were never written: it must not be recorded.
+            background.cancelled = True
+            snapshots.cancel(background.pid)
         return wake
 
     def _write(self, batch: list[_Item]) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from dccsim.server.core.fingerprint import fingerprint
 from dccsim.server.core.requests import ReadFirmwareVersion
-from dccsim.server.store import StateFile, snapshots
+from dccsim.server.store import StateFile, StorageUnavailable, snapshots
 from tests.store.test_state_file import DEVICES, Workload, crash, faulty, open_host
 
 pytestmark = pytest.mark.skipif(not snapshots.can_fork(), reason="needs fork()")
@@ -117,3 +117,39 @@ def test_what_an_unfinished_snapshot_left_is_cleared_when_the_file_opens(tmp_pat
         assert db.execute(
             "SELECT count(*) FROM snapshot_parts WHERE through_seq = 7"
         ).fetchone() == (0,)
+
+
+@pytest.mark.spec("SEC-05")
+def test_a_snapshot_of_changes_whose_commit_failed_is_never_recorded(tmp_path, monkeypatch) -> None:
+    """The commit holding the change a snapshot was forked at fails: the child, encoding a
+    change that was never written, is stopped, and its snapshot never recorded."""
+    monkeypatch.setattr(snapshots, "_write", slow_write(snapshots._write))
+    cancelled: list[int] = []
+    real_cancel = snapshots.cancel
+    monkeypatch.setattr(snapshots, "cancel", lambda pid: (cancelled.append(pid), real_cancel(pid)))
+    path = tmp_path / "state.sqlite3"
+    host = open_host(path)
+    state_file = host._state_file
+    state_file.flush()
+    workload = Workload(host, seed=4)
+    real_write = state_file._write
+
+    def full_once(batch) -> None:
+        state_file._write = real_write  # type: ignore[method-assign]
+        raise sqlite3.OperationalError("database or disk is full")
+
+    state_file._write = full_once  # type: ignore[method-assign]
+    state_file._since_snapshot = 10**9  # the next call forks one off, then fails to commit
+    with pytest.raises(StorageUnavailable):
+        workload.submit(workload.request("11.2", ReadFirmwareVersion(), DEVICES[0]))
+    assert cancelled  # the child encoding the lost change was stopped
+    state_file.settle()
+    deadline = time.monotonic() + 5
+    while host.storage_failure is not None:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    workload.submit(workload.request("11.2", ReadFirmwareVersion(), DEVICES[0]))
+    live = fingerprint(host.dsp)
+    crash(host)
+    assert [through for through, _ in snapshot_rows(path)] == [0]
+    assert fingerprint(open_host(path).dsp) == live
