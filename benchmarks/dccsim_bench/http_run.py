@@ -38,17 +38,21 @@ if TYPE_CHECKING:  # run.py imports this module
     from dccsim.bench.run import BenchConfig
 
 
+POOL_MARGIN = 1.25
+
+
 def pool_per_client(
     clients: int, warmup: float, duration: float | None, requests: int | None, rate: float
 ) -> int:
-    """Signed requests each client gets: enough for the window at up to `rate` SR/s in all
-    (a window that outruns its pool ends early, and the report says so)."""
+    """Signed requests each client gets: enough for the window at up to `rate` SR/s in all, a
+    quarter more since the clients do not all keep the same pace (a client that runs out stops,
+    and the report says so)."""
     if requests is not None:
         wanted = requests + warmup * rate
     else:
         assert duration is not None
         wanted = (warmup + duration) * rate
-    return max(1, math.ceil(wanted / clients))
+    return max(1, math.ceil(wanted * POOL_MARGIN / clients))
 
 
 def _credentials(address: str, users: list[str]) -> tuple[dict[str, PemCredential], bytes]:

@@ -100,7 +100,7 @@ def summary_lines(modes: Mapping[str, Mapping[str, Any]]) -> list[str]:
                     f"{dccsim['answers_verified']:,} of {dccsim['answers_checked']:,} answers"
                 )
             if dccsim.get("pool_exhausted"):
-                parts.append("the signed pool ran out before the window ended")
+                parts.append("a client's signed requests ran out before the window ended")
         elif echo is not None:
             parts.append(f"echo {echo['requests_per_second']:,.0f} calls/s")
         lines.append(f"{mode}: " + "; ".join(parts))
