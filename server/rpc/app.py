@@ -56,9 +56,9 @@ SERVICE_NAMES = (
     duis_pb2.DESCRIPTOR.services_by_name["DuisGateway"].full_name,
 )
 # A firmware image may be 7.68 MB (10,240,000 base64 characters in DUIS).
-MAX_MESSAGE_BYTES = Limits.max_message_bytes
+MAX_MESSAGE_BYTES = Limits().max_message_bytes
 # Each open delivery or event stream holds a worker thread; Limits keeps room for unary calls.
-DEFAULT_WORKERS = Limits.workers
+DEFAULT_WORKERS = Limits().workers
 
 
 @dataclass
