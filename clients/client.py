@@ -1,5 +1,5 @@
 """A Python client for a running dccsim server, synchronous (`Client`) and asyncio
-(`AsyncClient`).
+(`AsyncClient`, the same calls as coroutines and async iterators).
 
     with Client("127.0.0.1:50051") as dcc:
         answer = dcc.read_firmware_version(user=SUPPLIER, device="00-DB-12-34-56-78-90-A0")
@@ -8,30 +8,30 @@
 
 DUIS response codes come back as data (`Answer.code`); malformed input raises `InvalidRequest`
 naming the field, an unknown user or device `NotFoundError`, an unsimulated SRV `NotSimulatedError`.
+
+The two clients share everything but the I/O: the requests are built, the answers read and the
+refusals mapped by the module's functions and `_Requests`, so they cannot drift apart.
 """
 
 from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import grpc
+import grpc.aio
 from google.protobuf import duration_pb2
+from google.protobuf.message import Message
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
 from dccsim.clients.connection import ClientSecurity, open_aio_channel, open_channel
-from dccsim.clients.pre_command_signing import (
-    GENERAL_SIGNING,
-    MissingSigningKey,
-    PreCommandSigner,
-    load_ds_key,
-)
+from dccsim.clients.pre_command_signing import PreCommandSigner, load_ds_key
+from dccsim.server.gbcs.frame import GENERAL_SIGNING
 from dccsim.v1 import (
     control_pb2,
     control_pb2_grpc,
@@ -44,6 +44,9 @@ from dccsim.v1.refusals import DOMAIN, Refusal
 DEFAULT_TARGET = "127.0.0.1:50051"
 ACB_ID = "90-B3-D5-1F-30-00-00-02"
 CRITICAL_SIGNED = 5
+
+Req = TypeVar("Req", bound=Message)
+Resp = TypeVar("Resp", bound=Message)
 
 
 class DccsimError(Exception):
@@ -86,8 +89,9 @@ _EXCEPTIONS: dict[Refusal, Callable[[str, str | None], DccsimError]] = {
 
 def _translate(error: grpc.RpcError) -> Exception:
     """A failed call as the DccsimError its refusal is; any other failure (the network, a
-    deadline, the server's limits) as it came."""
-    if not isinstance(error, grpc.Call):
+    deadline, the server's limits) as it came. grpc.aio's AioRpcError is no `grpc.Call`, but
+    carries the same code, details and trailing metadata."""
+    if not isinstance(error, grpc.Call | grpc.aio.AioRpcError):
         return error
     status = rpc_status.from_call(error)
     reason = ""  # dccsim's ErrorInfo names the refusal; none: the network, a limit, gRPC itself
@@ -103,6 +107,13 @@ def _translate(error: grpc.RpcError) -> Exception:
     if refusal is None or (refusal.status_code is grpc.StatusCode.UNAVAILABLE and not reason):
         return error  # an UNAVAILABLE dccsim did not decide is the network's
     return _EXCEPTIONS[refusal](error.details() or "", field)
+
+
+def _stream_timed_out(error: grpc.RpcError) -> bool:
+    """A subscription's `timeout` passing ends it quietly: the caller asked for that."""
+    return isinstance(error, grpc.Call | grpc.aio.AioRpcError) and (
+        error.code() is grpc.StatusCode.DEADLINE_EXCEEDED
+    )
 
 
 def _refusal(error: supplier_pb2.SubmitError) -> DccsimError:
@@ -134,6 +145,13 @@ class Answer:
         )
 
 
+def _outcomes(response: supplier_pb2.SubmitBatchResponse) -> list[Answer | DccsimError]:
+    return [
+        Answer.of(result.response) if result.HasField("response") else _refusal(result.error)
+        for result in response.results
+    ]
+
+
 def build_request(
     srv: str,
     *,
@@ -141,7 +159,8 @@ def build_request(
     target: str,
     counter: int,
     cv: int,
-    body: dict[str, Any],
+    # Field name -> a message or a dict of its fields: which fields depends on the SRV.
+    body: Mapping[str, Any],
     execute_at: datetime | None = None,
 ) -> supplier_pb2.SubmitRequest:
     """`body` maps one SubmitRequest body field to its message or a dict of its fields, e.g.
@@ -167,16 +186,22 @@ class _Counters:
         return next(self._next)
 
 
+def _needs_signing(pre: supplier_pb2.SubmitResponse) -> bool:
+    """Whether the PreCommand is GBCS, for the User's DS key; dccsim's opaque token (an SRV
+    without a GBCS form, or a server without keys) goes back as it came."""
+    return pre.pre_command.payload.startswith(GENERAL_SIGNING)
+
+
 def _signed_leg(
     first: supplier_pb2.SubmitRequest,
     pre: supplier_pb2.SubmitResponse,
-    signer: Callable[[], PreCommandSigner] | None,
-):
-    """The CV 5 leg: a GBCS PreCommand signed with the User's DS key (GBCS-03); dccsim's opaque
-    token (an SRV without a GBCS form, or a server without keys) goes back as it came."""
+    signer: PreCommandSigner | None,
+) -> supplier_pb2.SubmitRequest:
+    """The CV 5 leg: a GBCS PreCommand signed with the User's DS key (GBCS-03). `signer` is
+    needed only where `_needs_signing(pre)`."""
     payload = pre.pre_command.payload
-    if signer is not None and payload.startswith(GENERAL_SIGNING):
-        payload = signer().sign(first.request_id.split(":", 1)[0], payload)
+    if signer is not None and _needs_signing(pre):
+        payload = signer.sign(first.request_id.split(":", 1)[0], payload)
     return supplier_pb2.SubmitRequest(
         request_id=first.request_id,
         service_reference_variant=first.service_reference_variant,
@@ -185,7 +210,149 @@ def _signed_leg(
     )
 
 
-class Client:
+def _awaiting_signature(
+    firsts: Sequence[supplier_pb2.SubmitRequest], outcomes: Sequence[Answer | DccsimError]
+) -> dict[int, tuple[supplier_pb2.SubmitRequest, supplier_pb2.SubmitResponse]]:
+    """The CV 4 legs of a critical batch that came back with a PreCommand, by position."""
+    return {
+        index: (first, outcome.message)
+        for index, (first, outcome) in enumerate(zip(firsts, outcomes, strict=True))
+        if isinstance(outcome, Answer) and outcome.message.HasField("pre_command")
+    }
+
+
+def _merged(
+    outcomes: list[Answer | DccsimError],
+    positions: Iterable[int],
+    seconds: Iterable[Answer | DccsimError],
+) -> list[Answer | DccsimError]:
+    """The first legs' outcomes, each signed leg's in place of its PreCommand."""
+    for index, outcome in zip(positions, seconds, strict=True):
+        outcomes[index] = outcome
+    return outcomes
+
+
+def _exported_signer(exported: Iterable[tuple[str, list[control_pb2.KeyFile]]]) -> PreCommandSigner:
+    """A signer holding each User's DS key, from ExportKeys' answer."""
+    return PreCommandSigner(
+        {
+            owner: load_ds_key(file.pem)
+            for owner, files in exported
+            if owner
+            for file in files
+            if file.name == f"{owner.replace('-', '').lower()}-ds.key"
+        }
+    )
+
+
+class _Requests:
+    """What both clients share: the request counter, the signer and the requests they build."""
+
+    def __init__(self, signer: PreCommandSigner | None) -> None:
+        self.next_counter = _Counters()
+        self.signer = signer
+
+    def _request(
+        self,
+        srv: str,
+        user: str,
+        target: str,
+        cv: int,
+        body: Mapping[str, Any],
+        counter: int | None = None,
+        execute_at: datetime | None = None,
+    ) -> supplier_pb2.SubmitRequest:
+        """A Service Request, with a fresh counter unless one is given."""
+        return build_request(
+            srv,
+            user=user,
+            target=target,
+            cv=cv,
+            body=body,
+            counter=counter or self.next_counter(),
+            execute_at=execute_at,
+        )
+
+    def _transform_leg(
+        self,
+        srv: str,
+        user: str,
+        target: str,
+        body: Mapping[str, Any],
+        execute_at: datetime | None,
+    ) -> supplier_pb2.SubmitRequest:
+        """The CV 4 leg of a critical request, with a fresh counter."""
+        return self._request(srv, user, target, 4, body, execute_at=execute_at)
+
+    def _firmware_version_read(self, user: str, device: str) -> supplier_pb2.SubmitRequest:
+        return self._request("11.2", user, device, 1, {"read_firmware_version": {}})
+
+    def _firmware_update(
+        self, user: str, image: bytes, version: str, devices: Iterable[str]
+    ) -> supplier_pb2.SubmitRequest:
+        body = {
+            "update_firmware": {
+                "image": image,
+                "firmware_version": version,
+                "device_ids": list(devices),
+            }
+        }
+        return self._request("11.1", user, ACB_ID, 8, body)
+
+
+# -- control requests, the same for both clients ---------------------------------------------------
+
+
+def _list_devices(
+    status: types_pb2.SmiStatus.ValueType, device_type: types_pb2.DeviceType.ValueType, limit: int
+) -> control_pb2.ListDevicesRequest:
+    return control_pb2.ListDevicesRequest(status=status, device_type=device_type, limit=limit)
+
+
+def _cpl_entry(
+    manufacturer: str, model: str, version: str, status: types_pb2.CplStatus.ValueType
+) -> types_pb2.CplEntry:
+    return types_pb2.CplEntry(
+        manufacturer=manufacturer, model=model, firmware_version=version, status=status
+    )
+
+
+def _device_alert(
+    device_id: str, alert_code: int, interrupted_at: datetime | None, integrity_warning: str
+) -> control_pb2.RaiseDeviceAlertRequest:
+    request = control_pb2.RaiseDeviceAlertRequest(
+        device_id=device_id, alert_code=alert_code, integrity_warning=integrity_warning
+    )
+    if interrupted_at is not None:
+        request.interrupted_at.FromDatetime(interrupted_at)
+    return request
+
+
+def _advance(delta: timedelta) -> control_pb2.SetClockRequest:
+    duration = duration_pb2.Duration()
+    duration.FromTimedelta(delta)
+    return control_pb2.SetClockRequest(advance=duration)
+
+
+def _subscription(user: str, after: int) -> supplier_pb2.SubscribeRequest:
+    return supplier_pb2.SubscribeRequest(user_id=user, after_sequence=after)
+
+
+def _batch_subscription(
+    user: str, after: int, max_batch: int
+) -> supplier_pb2.SubscribeBatchesRequest:
+    return supplier_pb2.SubscribeBatchesRequest(
+        user_id=user, after_sequence=after, max_batch=max_batch
+    )
+
+
+def _key_export(
+    device_ids: Iterable[str] | None, no_devices: bool
+) -> control_pb2.ExportKeysRequest:
+    return control_pb2.ExportKeysRequest(device_ids=device_ids or [], no_devices=no_devices)
+
+
+class Client(_Requests):
     def __init__(
         self,
         target: str = DEFAULT_TARGET,
@@ -197,24 +364,23 @@ class Client:
         """`security`: TLS, a client certificate (mutual TLS) and the operator token (SEC-01,
         SEC-02); plaintext without it. `signer`: the Users' DS keys, with which `send_critical`
         signs each GBCS PreCommand (GBCS-03), e.g. `PreCommandSigner(directory=exported_keys)`."""
+        super().__init__(signer)
         self._own_channel = channel is None
         self.channel = channel or open_channel(target, security)
         self.supplier = supplier_pb2_grpc.SupplierServiceStub(self.channel)
         self.control = control_pb2_grpc.ControlServiceStub(self.channel)
-        self.next_counter = _Counters()
-        self.signer = signer
 
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: tuple[type[BaseException], BaseException, TracebackType]) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
         if self._own_channel:
             self.channel.close()
 
-    def _call(self, method: Callable[[Any], Any], request: Any) -> Any:
+    def _call(self, method: grpc.UnaryUnaryMultiCallable[Req, Resp], request: Req) -> Resp:
         try:
             return method(request)
         except grpc.RpcError as error:
@@ -232,23 +398,13 @@ class Client:
         user: str,
         target: str,
         cv: int,
-        body: dict[str, Any],
+        body: Mapping[str, Any],
         counter: int | None = None,
         execute_at: datetime | None = None,
     ) -> Answer:
         """One Service Request. For a critical SR sent with CV 4, the PreCommand comes back;
         use `send_critical` to have the client return it signed (CV 5)."""
-        return self.submit(
-            build_request(
-                srv,
-                user=user,
-                target=target,
-                cv=cv,
-                body=body,
-                counter=counter or self.next_counter(),
-                execute_at=execute_at,
-            )
-        )
+        return self.submit(self._request(srv, user, target, cv, body, counter, execute_at))
 
     def send_critical(
         self,
@@ -256,7 +412,7 @@ class Client:
         *,
         user: str,
         target: str,
-        body: dict[str, Any],
+        body: Mapping[str, Any],
         execute_at: datetime | None = None,
     ) -> Answer:
         """The two-leg critical flow: CV 4 for the PreCommand, then CV 5 with it signed."""
@@ -264,42 +420,25 @@ class Client:
         pre = self._call(self.supplier.Submit, first)
         if not pre.HasField("pre_command"):
             return Answer.of(pre)
-        return self.submit(_signed_leg(first, pre, self.pre_command_signer))
+        return self.submit(_signed_leg(first, pre, self._signer_for(pre)))
 
-    def _transform_leg(
-        self, srv: str, user: str, target: str, body: dict[str, Any], execute_at: datetime | None
-    ) -> supplier_pb2.SubmitRequest:
-        """The CV 4 leg of a critical request, with a fresh counter."""
-        return build_request(
-            srv,
-            user=user,
-            target=target,
-            cv=4,
-            body=body,
-            counter=self.next_counter(),
-            execute_at=execute_at,
-        )
+    def _signer_for(self, pre: supplier_pb2.SubmitResponse) -> PreCommandSigner | None:
+        return self.pre_command_signer() if _needs_signing(pre) else None
 
     def read_firmware_version(self, *, user: str, device: str) -> Answer:
-        return self.send("11.2", user=user, target=device, cv=1, body={"read_firmware_version": {}})
+        return self.submit(self._firmware_version_read(user, device))
 
     def update_firmware(
-        self, *, user: str, image: bytes, version: str, devices: list[str]
+        self, *, user: str, image: bytes, version: str, devices: Iterable[str]
     ) -> Answer:
-        body = {
-            "update_firmware": {"image": image, "firmware_version": version, "device_ids": devices}
-        }
-        return self.send("11.1", user=user, target=ACB_ID, cv=8, body=body)
+        return self.submit(self._firmware_update(user, image, version, devices))
 
     def activate_firmware(
         self, *, user: str, device: str, image_hash: bytes, execute_at: datetime | None = None
     ) -> Answer:
+        body = {"activate_firmware": {"firmware_hash": image_hash}}
         return self.send_critical(
-            "11.3",
-            user=user,
-            target=device,
-            body={"activate_firmware": {"firmware_hash": image_hash}},
-            execute_at=execute_at,
+            "11.3", user=user, target=device, body=body, execute_at=execute_at
         )
 
     def submit_batch(
@@ -308,11 +447,7 @@ class Client:
         """Many Service Requests in one call, run in order. Each gets its own outcome: an
         Answer, or the DccsimError a unary Submit would have raised (returned, not raised)."""
         batch = supplier_pb2.SubmitBatchRequest(requests=requests)
-        response = self._call(self.supplier.SubmitBatch, batch)
-        return [
-            Answer.of(result.response) if result.HasField("response") else _refusal(result.error)
-            for result in response.results
-        ]
+        return _outcomes(self._call(self.supplier.SubmitBatch, batch))
 
     def send_critical_batch(
         self,
@@ -320,21 +455,18 @@ class Client:
         *,
         user: str,
         targets: Iterable[str],
-        body: dict[str, Any],
+        body: Mapping[str, Any],
         execute_at: datetime | None = None,
     ) -> list[Answer | DccsimError]:
         """`send_critical` for many targets in two calls: every CV 4 leg in one batch, then every
         signed leg in another. One outcome per target, in order."""
         firsts = [self._transform_leg(srv, user, target, body, execute_at) for target in targets]
         outcomes = self.submit_batch(firsts)
-        signed = {
-            index: _signed_leg(first, outcome.message, self.pre_command_signer)
-            for index, (first, outcome) in enumerate(zip(firsts, outcomes, strict=True))
-            if isinstance(outcome, Answer) and outcome.message.HasField("pre_command")
-        }
-        for index, outcome in zip(signed, self.submit_batch(signed.values()), strict=True):
-            outcomes[index] = outcome
-        return outcomes
+        waiting = _awaiting_signature(firsts, outcomes)
+        seconds = [
+            _signed_leg(first, pre, self._signer_for(pre)) for first, pre in waiting.values()
+        ]
+        return _merged(outcomes, waiting, self.submit_batch(seconds))
 
     # -- deliveries ---------------------------------------------------------------------------
 
@@ -342,13 +474,11 @@ class Client:
         self, user: str, *, after: int = 0, timeout: float | None = None
     ) -> Iterator[supplier_pb2.Delivery]:
         """The user's messages in order, starting after `after`; blocks for new ones."""
-        call = self.supplier.Subscribe(
-            supplier_pb2.SubscribeRequest(user_id=user, after_sequence=after), timeout=timeout
-        )
+        call = self.supplier.Subscribe(_subscription(user, after), timeout=timeout)
         try:
             yield from call
         except grpc.RpcError as error:
-            if error.code() is grpc.StatusCode.DEADLINE_EXCEEDED:
+            if _stream_timed_out(error):
                 return
             raise _translate(error) from None
         finally:
@@ -358,17 +488,13 @@ class Client:
         self, user: str, *, after: int = 0, max_batch: int = 500, timeout: float | None = None
     ) -> Iterator[list[supplier_pb2.Delivery]]:
         """`deliveries`, grouped: each list holds what was already queued, up to `max_batch`."""
-        call = self.supplier.SubscribeBatches(
-            supplier_pb2.SubscribeBatchesRequest(
-                user_id=user, after_sequence=after, max_batch=max_batch
-            ),
-            timeout=timeout,
-        )
+        request = _batch_subscription(user, after, max_batch)
+        call = self.supplier.SubscribeBatches(request, timeout=timeout)
         try:
             for batch in call:
                 yield list(batch.deliveries)
         except grpc.RpcError as error:
-            if error.code() is grpc.StatusCode.DEADLINE_EXCEEDED:
+            if _stream_timed_out(error):
                 return
             raise _translate(error) from None
         finally:
@@ -381,9 +507,8 @@ class Client:
     # -- control ------------------------------------------------------------------------------
 
     def load_fleet(self, fleet_yaml: str) -> control_pb2.LoadFleetResponse:
-        return self._call(
-            self.control.LoadFleet, control_pb2.LoadFleetRequest(fleet_yaml=fleet_yaml)
-        )
+        request = control_pb2.LoadFleetRequest(fleet_yaml=fleet_yaml)
+        return self._call(self.control.LoadFleet, request)
 
     def reset(self) -> int:
         """Return the server to its starting fleet; returns how many devices it holds."""
@@ -393,22 +518,23 @@ class Client:
         return self._call(self.control.GetDevice, control_pb2.GetDeviceRequest(device_id=device_id))
 
     def devices(
-        self, *, status: int = 0, device_type: int = 0, limit: int = 0
+        self,
+        *,
+        status: types_pb2.SmiStatus.ValueType = types_pb2.SMI_STATUS_UNSPECIFIED,
+        device_type: types_pb2.DeviceType.ValueType = types_pb2.DEVICE_TYPE_UNSPECIFIED,
+        limit: int = 0,
     ) -> list[types_pb2.Device]:
-        request = control_pb2.ListDevicesRequest(
-            status=status, device_type=device_type, limit=limit
-        )
+        """The SMI's devices; unspecified status or type: any; a limit of 0: all."""
+        request = _list_devices(status, device_type, limit)
         return list(self._call(self.control.ListDevices, request).devices)
 
     def cpl(self) -> list[types_pb2.CplEntry]:
         return list(self._call(self.control.ListCpl, control_pb2.ListCplRequest()).entries)
 
     def set_cpl_status(
-        self, manufacturer: str, model: str, version: str, status: int
+        self, manufacturer: str, model: str, version: str, status: types_pb2.CplStatus.ValueType
     ) -> control_pb2.PutCplEntryResponse:
-        entry = types_pb2.CplEntry(
-            manufacturer=manufacturer, model=model, firmware_version=version, status=status
-        )
+        entry = _cpl_entry(manufacturer, model, version, status)
         return self._call(self.control.PutCplEntry, entry)
 
     def begin_recovery(self, device_id: str, *, actor: str, reason: str = "") -> types_pb2.Device:
@@ -434,14 +560,12 @@ class Client:
         return self._call(self.control.AddFaultRule, rule).rule_id
 
     def remove_fault_rule(self, rule_id: int) -> None:
-        self._call(
-            self.control.RemoveFaultRule, control_pb2.RemoveFaultRuleRequest(rule_id=rule_id)
-        )
+        request = control_pb2.RemoveFaultRuleRequest(rule_id=rule_id)
+        self._call(self.control.RemoveFaultRule, request)
 
     def fault_rules(self) -> list[control_pb2.FaultRuleEntry]:
-        return list(
-            self._call(self.control.ListFaultRules, control_pb2.ListFaultRulesRequest()).rules
-        )
+        request = control_pb2.ListFaultRulesRequest()
+        return list(self._call(self.control.ListFaultRules, request).rules)
 
     def raise_device_alert(
         self,
@@ -453,11 +577,7 @@ class Client:
     ) -> control_pb2.RaiseDeviceAlertResponse:
         """SRV-06: the device raises one of its own alerts (e.g. 0x8F57 Supply interrupted);
         the answer names who it is for."""
-        request = control_pb2.RaiseDeviceAlertRequest(
-            device_id=device_id, alert_code=alert_code, integrity_warning=integrity_warning
-        )
-        if interrupted_at is not None:
-            request.interrupted_at.FromDatetime(interrupted_at)
+        request = _device_alert(device_id, alert_code, interrupted_at, integrity_warning)
         return self._call(self.control.RaiseDeviceAlert, request)
 
     def fault_decisions(self) -> list[control_pb2.FaultDecision]:
@@ -468,9 +588,7 @@ class Client:
         return self._call(self.control.GetClock, control_pb2.GetClockRequest())
 
     def advance(self, delta: timedelta) -> control_pb2.ClockState:
-        duration = duration_pb2.Duration()
-        duration.FromTimedelta(delta)
-        return self._call(self.control.SetClock, control_pb2.SetClockRequest(advance=duration))
+        return self._call(self.control.SetClock, _advance(delta))
 
     def set_clock_rate(self, rate: float) -> control_pb2.ClockState:
         return self._call(self.control.SetClock, control_pb2.SetClockRequest(rate=rate))
@@ -481,61 +599,61 @@ class Client:
         PreCommand needs signing. Needs the control API (SEC-02); pass `signer` where it is
         closed."""
         if self.signer is None:
-            keys = {
-                owner: load_ds_key(file.pem)
-                for owner, files in self.export_keys(no_devices=True)
-                if owner
-                for file in files
-                if file.name == f"{owner.replace('-', '').lower()}-ds.key"
-            }
-            self.signer = PreCommandSigner(keys)
+            self.signer = _exported_signer(self.export_keys(no_devices=True))
         return self.signer
 
     def export_keys(
-        self, *, device_ids: list[str] | None = None, no_devices: bool = False
+        self, *, device_ids: Iterable[str] | None = None, no_devices: bool = False
     ) -> Iterator[tuple[str, list[control_pb2.KeyFile]]]:
         """(owner EUI, its PEM files) for the CAs (owner ""), the ACB, each User and each device
         (or only `device_ids`), streamed: a fleet of any size fits."""
-        request = control_pb2.ExportKeysRequest(device_ids=device_ids or [], no_devices=no_devices)
         try:
-            for response in self.control.ExportKeys(request):
+            for response in self.control.ExportKeys(_key_export(device_ids, no_devices)):
                 yield response.owner, list(response.files)
         except grpc.RpcError as error:
             raise _translate(error) from None
 
 
-class AsyncClient:
-    """The asyncio twin of `Client` for Service Requests and deliveries."""
+class AsyncClient(_Requests):
+    """The asyncio twin of `Client`: every call of its, with the same arguments, as a coroutine
+    (or, for the streams, an async iterator), refused with the same exceptions."""
 
     def __init__(
         self,
         target: str = DEFAULT_TARGET,
         *,
+        channel: grpc.aio.Channel | None = None,
         security: ClientSecurity | None = None,
         signer: PreCommandSigner | None = None,
-    ):
-        self.channel = open_aio_channel(target, security)
+    ) -> None:
+        super().__init__(signer)
+        self._own_channel = channel is None
+        self.channel = channel or open_aio_channel(target, security)
         self.supplier = supplier_pb2_grpc.SupplierServiceStub(self.channel)
         self.control = control_pb2_grpc.ControlServiceStub(self.channel)
-        self.next_counter = _Counters()
-        self.signer = signer
-
-    def pre_command_signer(self) -> PreCommandSigner:
-        if self.signer is None:
-            raise MissingSigningKey("a GBCS PreCommand needs the User's DS key: pass signer=")
-        return self.signer
 
     async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self.channel.close()
+        await self.close()
 
-    async def submit(self, request: supplier_pb2.SubmitRequest) -> Answer:
+    async def close(self) -> None:
+        if self._own_channel:
+            await self.channel.close()
+
+    async def _call(
+        self, method: grpc.aio.UnaryUnaryMultiCallable[Req, Resp], request: Req
+    ) -> Resp:
         try:
-            return Answer.of(await self.supplier.Submit(request))
+            return await method(request)
         except grpc.RpcError as error:
             raise _translate(error) from None
+
+    # -- Service Requests ---------------------------------------------------------------------
+
+    async def submit(self, request: supplier_pb2.SubmitRequest) -> Answer:
+        return Answer.of(await self._call(self.supplier.Submit, request))
 
     async def send(
         self,
@@ -544,21 +662,12 @@ class AsyncClient:
         user: str,
         target: str,
         cv: int,
-        body: dict[str, Any],
+        body: Mapping[str, Any],
         counter: int | None = None,
         execute_at: datetime | None = None,
     ) -> Answer:
-        return await self.submit(
-            build_request(
-                srv,
-                user=user,
-                target=target,
-                cv=cv,
-                body=body,
-                counter=counter or self.next_counter(),
-                execute_at=execute_at,
-            )
-        )
+        request = self._request(srv, user, target, cv, body, counter, execute_at)
+        return await self.submit(request)
 
     async def send_critical(
         self,
@@ -566,45 +675,191 @@ class AsyncClient:
         *,
         user: str,
         target: str,
-        body: dict[str, Any],
+        body: Mapping[str, Any],
         execute_at: datetime | None = None,
     ) -> Answer:
-        first = build_request(
-            srv,
-            user=user,
-            target=target,
-            cv=4,
-            body=body,
-            counter=self.next_counter(),
-            execute_at=execute_at,
-        )
-        pre = (await self.submit(first)).message
+        first = self._transform_leg(srv, user, target, body, execute_at)
+        pre = await self._call(self.supplier.Submit, first)
         if not pre.HasField("pre_command"):
             return Answer.of(pre)
-        return await self.submit(_signed_leg(first, pre, self.pre_command_signer))
+        return await self.submit(_signed_leg(first, pre, await self._signer_for(pre)))
+
+    async def _signer_for(self, pre: supplier_pb2.SubmitResponse) -> PreCommandSigner | None:
+        return await self.pre_command_signer() if _needs_signing(pre) else None
 
     async def read_firmware_version(self, *, user: str, device: str) -> Answer:
-        return await self.send(
-            "11.2", user=user, target=device, cv=1, body={"read_firmware_version": {}}
+        return await self.submit(self._firmware_version_read(user, device))
+
+    async def update_firmware(
+        self, *, user: str, image: bytes, version: str, devices: Iterable[str]
+    ) -> Answer:
+        return await self.submit(self._firmware_update(user, image, version, devices))
+
+    async def activate_firmware(
+        self, *, user: str, device: str, image_hash: bytes, execute_at: datetime | None = None
+    ) -> Answer:
+        body = {"activate_firmware": {"firmware_hash": image_hash}}
+        return await self.send_critical(
+            "11.3", user=user, target=device, body=body, execute_at=execute_at
         )
 
+    async def submit_batch(
+        self, requests: Iterable[supplier_pb2.SubmitRequest]
+    ) -> list[Answer | DccsimError]:
+        batch = supplier_pb2.SubmitBatchRequest(requests=requests)
+        return _outcomes(await self._call(self.supplier.SubmitBatch, batch))
+
+    async def send_critical_batch(
+        self,
+        srv: str,
+        *,
+        user: str,
+        targets: Iterable[str],
+        body: Mapping[str, Any],
+        execute_at: datetime | None = None,
+    ) -> list[Answer | DccsimError]:
+        firsts = [self._transform_leg(srv, user, target, body, execute_at) for target in targets]
+        outcomes = await self.submit_batch(firsts)
+        waiting = _awaiting_signature(firsts, outcomes)
+        seconds = [
+            _signed_leg(first, pre, await self._signer_for(pre)) for first, pre in waiting.values()
+        ]
+        return _merged(outcomes, waiting, await self.submit_batch(seconds))
+
+    # -- deliveries ---------------------------------------------------------------------------
+
     async def deliveries(
-        self, user: str, *, after: int = 0
+        self, user: str, *, after: int = 0, timeout: float | None = None
     ) -> AsyncIterator[supplier_pb2.Delivery]:
-        call = self.supplier.Subscribe(
-            supplier_pb2.SubscribeRequest(user_id=user, after_sequence=after)
-        )
+        call = self.supplier.Subscribe(_subscription(user, after), timeout=timeout)
         try:
             async for delivery in call:
                 yield delivery
         except grpc.RpcError as error:
+            if _stream_timed_out(error):
+                return
+            raise _translate(error) from None
+        finally:
+            call.cancel()
+
+    async def delivery_batches(
+        self, user: str, *, after: int = 0, max_batch: int = 500, timeout: float | None = None
+    ) -> AsyncIterator[list[supplier_pb2.Delivery]]:
+        request = _batch_subscription(user, after, max_batch)
+        call = self.supplier.SubscribeBatches(request, timeout=timeout)
+        try:
+            async for batch in call:
+                yield list(batch.deliveries)
+        except grpc.RpcError as error:
+            if _stream_timed_out(error):
+                return
             raise _translate(error) from None
         finally:
             call.cancel()
 
     async def acknowledge(self, user: str, up_to: int) -> int:
         request = supplier_pb2.AcknowledgeRequest(user_id=user, up_to_sequence=up_to)
+        return (await self._call(self.supplier.Acknowledge, request)).removed
+
+    # -- control ------------------------------------------------------------------------------
+
+    async def load_fleet(self, fleet_yaml: str) -> control_pb2.LoadFleetResponse:
+        request = control_pb2.LoadFleetRequest(fleet_yaml=fleet_yaml)
+        return await self._call(self.control.LoadFleet, request)
+
+    async def reset(self) -> int:
+        return (await self._call(self.control.Reset, control_pb2.ResetRequest())).devices
+
+    async def device(self, device_id: str) -> types_pb2.Device:
+        request = control_pb2.GetDeviceRequest(device_id=device_id)
+        return await self._call(self.control.GetDevice, request)
+
+    async def devices(
+        self,
+        *,
+        status: types_pb2.SmiStatus.ValueType = types_pb2.SMI_STATUS_UNSPECIFIED,
+        device_type: types_pb2.DeviceType.ValueType = types_pb2.DEVICE_TYPE_UNSPECIFIED,
+        limit: int = 0,
+    ) -> list[types_pb2.Device]:
+        request = _list_devices(status, device_type, limit)
+        return list((await self._call(self.control.ListDevices, request)).devices)
+
+    async def cpl(self) -> list[types_pb2.CplEntry]:
+        request = control_pb2.ListCplRequest()
+        return list((await self._call(self.control.ListCpl, request)).entries)
+
+    async def set_cpl_status(
+        self, manufacturer: str, model: str, version: str, status: types_pb2.CplStatus.ValueType
+    ) -> control_pb2.PutCplEntryResponse:
+        entry = _cpl_entry(manufacturer, model, version, status)
+        return await self._call(self.control.PutCplEntry, entry)
+
+    async def begin_recovery(
+        self, device_id: str, *, actor: str, reason: str = ""
+    ) -> types_pb2.Device:
+        request = control_pb2.BeginRecoveryRequest(device_id=device_id, actor=actor, reason=reason)
+        return await self._call(self.control.BeginRecovery, request)
+
+    async def complete_recovery(
+        self, device_id: str, *, actor: str, reason: str = ""
+    ) -> types_pb2.Device:
+        request = control_pb2.CompleteRecoveryRequest(
+            device_id=device_id, actor=actor, reason=reason
+        )
+        return await self._call(self.control.CompleteRecovery, request)
+
+    async def put_receive_url(self, user_id: str, url: str) -> str:
+        request = control_pb2.PutReceiveUrlRequest(user_id=user_id, url=url)
+        return (await self._call(self.control.PutReceiveUrl, request)).url
+
+    async def add_fault_rule(self, rule: control_pb2.FaultRule) -> int:
+        return (await self._call(self.control.AddFaultRule, rule)).rule_id
+
+    async def remove_fault_rule(self, rule_id: int) -> None:
+        request = control_pb2.RemoveFaultRuleRequest(rule_id=rule_id)
+        await self._call(self.control.RemoveFaultRule, request)
+
+    async def fault_rules(self) -> list[control_pb2.FaultRuleEntry]:
+        request = control_pb2.ListFaultRulesRequest()
+        return list((await self._call(self.control.ListFaultRules, request)).rules)
+
+    async def raise_device_alert(
+        self,
+        device_id: str,
+        alert_code: int,
+        *,
+        interrupted_at: datetime | None = None,
+        integrity_warning: str = "",
+    ) -> control_pb2.RaiseDeviceAlertResponse:
+        request = _device_alert(device_id, alert_code, interrupted_at, integrity_warning)
+        return await self._call(self.control.RaiseDeviceAlert, request)
+
+    async def fault_decisions(self) -> list[control_pb2.FaultDecision]:
+        request = control_pb2.ListFaultDecisionsRequest()
+        return list((await self._call(self.control.ListFaultDecisions, request)).decisions)
+
+    async def clock(self) -> control_pb2.ClockState:
+        return await self._call(self.control.GetClock, control_pb2.GetClockRequest())
+
+    async def advance(self, delta: timedelta) -> control_pb2.ClockState:
+        return await self._call(self.control.SetClock, _advance(delta))
+
+    async def set_clock_rate(self, rate: float) -> control_pb2.ClockState:
+        request = control_pb2.SetClockRequest(rate=rate)
+        return await self._call(self.control.SetClock, request)
+
+    async def pre_command_signer(self) -> PreCommandSigner:
+        """As `Client.pre_command_signer`: the signer given, else the exported DS keys."""
+        if self.signer is None:
+            exported = [pair async for pair in self.export_keys(no_devices=True)]
+            self.signer = _exported_signer(exported)
+        return self.signer
+
+    async def export_keys(
+        self, *, device_ids: Iterable[str] | None = None, no_devices: bool = False
+    ) -> AsyncIterator[tuple[str, list[control_pb2.KeyFile]]]:
         try:
-            return (await self.supplier.Acknowledge(request)).removed
+            async for response in self.control.ExportKeys(_key_export(device_ids, no_devices)):
+                yield response.owner, list(response.files)
         except grpc.RpcError as error:
             raise _translate(error) from None
