@@ -228,25 +228,25 @@ def delivery(
                 fill_outcome(alert.credentials_outcome, a.credentials_outcome)
             fill_device_alert_payload(alert, a)
         case core_messages.DccAlertMessage() as a:
-            alert = out.dcc_alert
-            alert.dcc_alert_code = a.code
-            alert.device_id = a.device_id
-            alert.issued_at.CopyFrom(timestamp(a.issued_at))
+            dcc_alert = out.dcc_alert
+            dcc_alert.dcc_alert_code = a.code
+            dcc_alert.device_id = a.device_id
+            dcc_alert.issued_at.CopyFrom(timestamp(a.issued_at))
             match a.body:
                 case core_messages.DeviceStatusChange(restored=restored):
-                    alert.device_status_change.restored = restored
+                    dcc_alert.device_status_change.restored = restored
                 case core_messages.FirmwareVersionMismatch() as m:
-                    alert.firmware_version_mismatch.device_type = DEVICE_TYPES.to_proto(
+                    dcc_alert.firmware_version_mismatch.device_type = DEVICE_TYPES.to_proto(
                         m.device_type
                     )
-                    alert.firmware_version_mismatch.smi_version = m.smi_version
-                    alert.firmware_version_mismatch.device_version = m.device_version
-                case core_messages.ChangeOfSupplier(request_id=rid, ecos_error_code=code):
-                    alert.change_of_supplier.request_id = str(rid)
-                    if code is not None:
-                        alert.change_of_supplier.ecos_error_code = code
+                    dcc_alert.firmware_version_mismatch.smi_version = m.smi_version
+                    dcc_alert.firmware_version_mismatch.device_version = m.device_version
+                case core_messages.ChangeOfSupplier(request_id=rid, ecos_error_code=ecos_code):
+                    dcc_alert.change_of_supplier.request_id = str(rid)
+                    if ecos_code is not None:
+                        dcc_alert.change_of_supplier.ecos_error_code = ecos_code
                 case core_messages.ScheduleRemoval(schedule_id=schedule_id):
-                    alert.schedule_removal.schedule_id = schedule_id
+                    dcc_alert.schedule_removal.schedule_id = schedule_id
     return out
 
 

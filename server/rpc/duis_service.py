@@ -18,7 +18,7 @@ from dccsim.server.runtime.duis_gateway import (
 )
 from dccsim.server.runtime.host import DspHost
 from dccsim.server.runtime.queries import outbox_feed
-from dccsim.v1 import duis_pb2, duis_pb2_grpc
+from dccsim.v1 import duis_pb2, duis_pb2_grpc, supplier_pb2
 
 log = logging.getLogger("dccsim.duis")
 
@@ -28,7 +28,9 @@ class DuisGatewayService(duis_pb2_grpc.DuisGatewayServicer):
         self._host = host
         self._gateway = gateway
 
-    def Submit(self, request, context):
+    def Submit(
+        self, request: duis_pb2.DuisDocument, context: grpc.ServicerContext
+    ) -> duis_pb2.DuisDocument:
         with translated_errors(context, "/dccsim.v1.DuisGateway/Submit"):
             try:
                 reply = self._gateway.submit(request.xml, caller=bound_user(context))
@@ -40,7 +42,9 @@ class DuisGatewayService(duis_pb2_grpc.DuisGatewayServicer):
                 context.abort(grpc.StatusCode.INTERNAL, str(error))
             return duis_pb2.DuisDocument(xml=reply.document)
 
-    def Subscribe(self, request, context) -> Iterator[duis_pb2.DuisDelivery]:
+    def Subscribe(
+        self, request: supplier_pb2.SubscribeRequest, context: grpc.ServicerContext
+    ) -> Iterator[duis_pb2.DuisDelivery]:
         with translated_errors(context, "/dccsim.v1.DuisGateway/Subscribe"):
             user_id = known_user(self._host, request.user_id)
         version = self._gateway.user_version(user_id)  # VER-01, decided by the gateway
@@ -54,5 +58,7 @@ class DuisGatewayService(duis_pb2_grpc.DuisGatewayServicer):
                     context.abort(grpc.StatusCode.INTERNAL, str(error))
                 yield duis_pb2.DuisDelivery(sequence=entry.sequence, xml=document)
 
-    def Acknowledge(self, request, context):
+    def Acknowledge(
+        self, request: supplier_pb2.AcknowledgeRequest, context: grpc.ServicerContext
+    ) -> supplier_pb2.AcknowledgeResponse:
         return acknowledge(self._host, request, context, "/dccsim.v1.DuisGateway/Acknowledge")

@@ -8,6 +8,7 @@ DUIS response codes are never errors here: they travel in SubmitResponse.respons
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
 import grpc
 from google.protobuf import any_pb2
@@ -70,7 +71,8 @@ def refusal_status(refusal: Refusal, message: str, field: str | None = None) -> 
         packed = any_pb2.Any()
         packed.Pack(detail)
         status.details.append(packed)
-    return rpc_status.to_status(status)
+    converted: grpc.Status = rpc_status.to_status(status)  # grpc_status is untyped
+    return converted
 
 
 def _message(error: RefusedError) -> str:
@@ -146,7 +148,9 @@ class translated_errors:  # lower case: it reads as a function, `with translated
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> bool:
+    def __exit__(
+        self, kind: object, error: BaseException | None, traceback: object
+    ) -> Literal[False]:  # never swallows: a refusal aborts (raises), anything else propagates
         if error is None or refusal_of(error) is None:
             return False  # no error, or a bug: it propagates
         assert isinstance(error, InvalidField | NotFound | NotSimulated | StateFileError)

@@ -17,9 +17,9 @@ import logging
 import resource
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import grpc
 
@@ -175,6 +175,11 @@ class StreamSlots:
                     del self._by_user[user]
 
 
+# A method's request and response messages: the interceptor wraps every method's handler.
+Req = TypeVar("Req")
+Resp = TypeVar("Resp")
+
+
 class LimitsInterceptor(grpc.ServerInterceptor):
     """Caps open streams (see the module's note) and bounds request fields' sizes."""
 
@@ -182,7 +187,11 @@ class LimitsInterceptor(grpc.ServerInterceptor):
         self._limits = limits
         self.slots = StreamSlots(limits.max_streams, limits.max_streams_per_user)
 
-    def intercept_service(self, continuation, handler_call_details):
+    def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler[Req, Resp] | None],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler[Req, Resp] | None:
         handler = continuation(handler_call_details)
         if handler is None:
             return None
@@ -206,11 +215,14 @@ class LimitsInterceptor(grpc.ServerInterceptor):
         if not context.add_callback(lambda: self.slots.release(user)):
             self.slots.release(user)
 
-    def _counted_unary_stream(self, handler, method: str):
+    def _counted_unary_stream(
+        self, handler: grpc.RpcMethodHandler[Req, Resp], method: str
+    ) -> grpc.RpcMethodHandler[Req, Resp]:
         inner = handler.unary_stream
+        assert inner is not None  # intercept_service's choice
         per_user = method in _USER_STREAMS
 
-        def behaviour(request, context):
+        def behaviour(request: Req, context: grpc.ServicerContext) -> Iterator[Resp]:
             self._hold(context, _stream_user(request) if per_user else None)
             return inner(request, context)
 
@@ -220,11 +232,15 @@ class LimitsInterceptor(grpc.ServerInterceptor):
             response_serializer=handler.response_serializer,
         )
 
-    def _counted_request_stream(self, handler):
+    def _counted_request_stream(
+        self, handler: grpc.RpcMethodHandler[Req, Resp]
+    ) -> grpc.RpcMethodHandler[Req, Resp]:
         if handler.stream_stream:
             inner_ss = handler.stream_stream
 
-            def stream_stream(requests, context):
+            def stream_stream(
+                requests: Iterator[Req], context: grpc.ServicerContext
+            ) -> Iterator[Resp]:
                 self._hold(context, None)
                 return inner_ss(requests, context)
 
@@ -234,8 +250,9 @@ class LimitsInterceptor(grpc.ServerInterceptor):
                 response_serializer=handler.response_serializer,
             )
         inner_su = handler.stream_unary
+        assert inner_su is not None  # intercept_service's choice
 
-        def stream_unary(requests, context):
+        def stream_unary(requests: Iterator[Req], context: grpc.ServicerContext) -> Resp:
             self._hold(context, None)
             return inner_su(requests, context)
 
@@ -253,10 +270,13 @@ def _stream_user(request: Any) -> str | None:
         return None  # the servicer refuses it at once
 
 
-def _unary(handler, check: Callable[[Any, grpc.ServicerContext], None]):
+def _unary(
+    handler: grpc.RpcMethodHandler[Req, Resp], check: Callable[[Req, grpc.ServicerContext], None]
+) -> grpc.RpcMethodHandler[Req, Resp]:
     inner = handler.unary_unary
+    assert inner is not None  # only unary methods are bounded here
 
-    def behaviour(request, context):
+    def behaviour(request: Req, context: grpc.ServicerContext) -> Resp:
         check(request, context)
         return inner(request, context)
 
@@ -267,8 +287,10 @@ def _unary(handler, check: Callable[[Any, grpc.ServicerContext], None]):
     )
 
 
-def _bounded_field(handler, field: str, most: int, setting: str):
-    def check(request, context) -> None:
+def _bounded_field(
+    handler: grpc.RpcMethodHandler[Req, Resp], field: str, most: int, setting: str
+) -> grpc.RpcMethodHandler[Req, Resp]:
+    def check(request: Req, context: grpc.ServicerContext) -> None:
         size = len(getattr(request, field))
         if size > most:
             context.abort(
@@ -279,8 +301,11 @@ def _bounded_field(handler, field: str, most: int, setting: str):
     return _unary(handler, check)
 
 
-def _bounded_batch(handler, most: int):
-    def check(request, context) -> None:
+def _bounded_batch(
+    handler: grpc.RpcMethodHandler[Req, Resp], most: int
+) -> grpc.RpcMethodHandler[Req, Resp]:
+    # Any: SubmitBatch's request (a SubmitBatchRequest), which the handler's type leaves open.
+    def check(request: Any, context: grpc.ServicerContext) -> None:
         count = len(request.requests)
         if count > most:
             context.abort(

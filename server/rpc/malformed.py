@@ -13,12 +13,16 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Never, TypeVar
 
 import grpc
 
 from dccsim.server.rpc.errors import log_refusal, refusal_status
 from dccsim.v1.refusals import Refusal
+
+# A method's request and response messages: the interceptor wraps every method's handler.
+Req = TypeVar("Req")
+Resp = TypeVar("Resp")
 
 # The field a refusal of a whole message names: none of its own fields could be read.
 WHOLE_MESSAGE = "request"
@@ -45,7 +49,7 @@ def _lenient(deserialize: Callable[[bytes], Any]) -> Callable[[bytes], Any]:
     return read
 
 
-def _refuse(context: grpc.ServicerContext, method: str, bad: Undecodable) -> None:
+def _refuse(context: grpc.ServicerContext, method: str, bad: Undecodable) -> Never:
     log_refusal(context, method, MalformedRequest(f"{WHOLE_MESSAGE}: {bad.reason}"))
     context.abort_with_status(
         refusal_status(Refusal.MALFORMED, f"{WHOLE_MESSAGE}: {bad.reason}", WHOLE_MESSAGE)
@@ -53,8 +57,8 @@ def _refuse(context: grpc.ServicerContext, method: str, bad: Undecodable) -> Non
 
 
 def _checked_stream(
-    requests: Iterator[Any], context: grpc.ServicerContext, method: str
-) -> Iterator[Any]:
+    requests: Iterator[Req | Undecodable], context: grpc.ServicerContext, method: str
+) -> Iterator[Req]:
     """A request stream that ends at its first undecodable message, the call refused."""
     for request in requests:
         if isinstance(request, Undecodable):
@@ -66,7 +70,11 @@ def _checked_stream(
 
 
 class MalformedMessages(grpc.ServerInterceptor):
-    def intercept_service(self, continuation, handler_call_details):
+    def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler[Req, Resp] | None],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler[Req, Resp] | None:
         handler = continuation(handler_call_details)
         if handler is None or handler.request_deserializer is None:
             return handler
@@ -75,8 +83,11 @@ class MalformedMessages(grpc.ServerInterceptor):
         serializer = handler.response_serializer
         if handler.unary_unary or handler.unary_stream:
             inner = handler.unary_unary or handler.unary_stream
+            assert inner is not None  # narrowed by the `if`, which mypy cannot see through `or`
 
-            def behaviour(request, context):
+            def behaviour(
+                request: Req | Undecodable, context: grpc.ServicerContext
+            ) -> Resp | Iterator[Resp]:
                 if isinstance(request, Undecodable):
                     _refuse(context, method, request)
                 return inner(request, context)
@@ -90,8 +101,11 @@ class MalformedMessages(grpc.ServerInterceptor):
                 behaviour, request_deserializer=deserializer, response_serializer=serializer
             )
         inner_stream = handler.stream_unary or handler.stream_stream
+        assert inner_stream is not None  # a handler has one of the four
 
-        def stream_behaviour(requests, context):
+        def stream_behaviour(
+            requests: Iterator[Req | Undecodable], context: grpc.ServicerContext
+        ) -> Resp | Iterator[Resp]:
             return inner_stream(_checked_stream(requests, context, method), context)
 
         make_stream = (

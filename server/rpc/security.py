@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Never, TypeVar
 
 import grpc
 from cryptography import x509
@@ -101,7 +101,7 @@ class TlsCredentials:
 
     def server_credentials(self) -> grpc.ServerCredentials:
         return grpc.ssl_server_credentials(
-            ((self.private_key, self.certificate_chain),),
+            [(self.private_key, self.certificate_chain)],
             root_certificates=self.client_ca,
             require_client_auth=self.client_ca is not None,
         )
@@ -238,6 +238,13 @@ def acts_for(method: str, request: Any) -> list[str | None]:
 # -- the interceptor ------------------------------------------------------------------------------
 
 
+# A method's request and response messages: the interceptor wraps every method's handler.
+Req = TypeVar("Req")
+Resp = TypeVar("Resp")
+# A check run before a handler: it aborts the call to refuse it (None: a request stream's).
+Check = Callable[[Any, grpc.ServicerContext], bool]
+
+
 class SecurityInterceptor(grpc.ServerInterceptor):
     """Enforces SEC-01's binding and SEC-02's operator credential on every call."""
 
@@ -252,7 +259,11 @@ class SecurityInterceptor(grpc.ServerInterceptor):
         )
         self._identity = lru_cache(maxsize=_IDENTITY_CACHE)(self._identify)
 
-    def intercept_service(self, continuation, handler_call_details):
+    def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler[Req, Resp] | None],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler[Req, Resp] | None:
         method = handler_call_details.method
         handler = continuation(handler_call_details)
         if handler is None:
@@ -280,7 +291,9 @@ class SecurityInterceptor(grpc.ServerInterceptor):
 
     # -- SEC-02 ---------------------------------------------------------------------------------
 
-    def _guard_control(self, handler, details):
+    def _guard_control(
+        self, handler: grpc.RpcMethodHandler[Req, Resp], details: grpc.HandlerCallDetails
+    ) -> grpc.RpcMethodHandler[Req, Resp]:
         if self._control_closed:
             return _refusing(
                 handler,
@@ -305,7 +318,7 @@ class SecurityInterceptor(grpc.ServerInterceptor):
 
         return _checked(handler, lambda request, context: check(context))
 
-    def _token_matches(self, metadata) -> bool:
+    def _token_matches(self, metadata: Iterable[tuple[str, str | bytes]] | None) -> bool:
         assert self._token is not None
         for key, value in metadata or ():
             if key == TOKEN_METADATA:
@@ -318,7 +331,9 @@ class SecurityInterceptor(grpc.ServerInterceptor):
 
     # -- SEC-01 ---------------------------------------------------------------------------------
 
-    def _bind(self, handler, method: str):
+    def _bind(
+        self, handler: grpc.RpcMethodHandler[Req, Resp], method: str
+    ) -> grpc.RpcMethodHandler[Req, Resp]:
         if method in _STREAM_ACTS_FOR:
             return self._bind_stream(handler, _STREAM_ACTS_FOR[method])
 
@@ -335,12 +350,17 @@ class SecurityInterceptor(grpc.ServerInterceptor):
 
         return _checked(handler, check)
 
-    def _bind_stream(self, handler, user_of: Callable[[Any], str | None]):
+    def _bind_stream(
+        self, handler: grpc.RpcMethodHandler[Req, Resp], user_of: Callable[[Any], str | None]
+    ) -> grpc.RpcMethodHandler[Req, Resp]:
         """Each message of a request stream is checked as it arrives; the first one acting for
         another User ends the stream there (those before it were answered), PERMISSION_DENIED."""
         inner = handler.stream_stream
+        assert inner is not None  # the methods of _STREAM_ACTS_FOR stream both ways
 
-        def behaviour(request_iterator: Iterator[Any], context: grpc.ServicerContext):
+        def behaviour(
+            request_iterator: Iterator[Req], context: grpc.ServicerContext
+        ) -> Iterator[Resp]:
             identity = self._peer_identity(context)
             if identity is None or (identity.user is None and not identity.operator):
                 _deny(context, None, None)
@@ -364,21 +384,20 @@ class SecurityInterceptor(grpc.ServerInterceptor):
 _NO_CREDENTIAL = "the control API needs the operator credential (SEC-02)"
 
 
-def _deny(context: grpc.ServicerContext, bound: str | None, wanted: str | None) -> bool:
+def _deny(context: grpc.ServicerContext, bound: str | None, wanted: str | None) -> Never:
     if bound is None:
         message = "the client certificate names no User (SEC-01)"
     else:
         message = f"the client certificate is {bound}'s; this call acts for {wanted} (SEC-01)"
     context.abort(grpc.StatusCode.PERMISSION_DENIED, message)
-    return False  # not reached: abort raises
 
 
 def _checked_stream(
-    requests: Iterator[Any],
+    requests: Iterator[Req],
     context: grpc.ServicerContext,
     identity: Identity,
     user_of: Callable[[Any], str | None],
-) -> Iterator[Any]:
+) -> Iterator[Req]:
     for request in requests:
         user = user_of(request)
         if not identity.operator and user is not None and user != identity.user:
@@ -393,12 +412,14 @@ def _checked_stream(
         yield request
 
 
-def _checked(handler, check: Callable[[Any, grpc.ServicerContext], bool]):
+def _checked(
+    handler: grpc.RpcMethodHandler[Req, Resp], check: Check
+) -> grpc.RpcMethodHandler[Req, Resp]:
     """The handler, running `check(request, context)` first (it aborts to refuse)."""
     if handler.unary_unary:
         inner_uu = handler.unary_unary
 
-        def unary_unary(request, context):
+        def unary_unary(request: Req, context: grpc.ServicerContext) -> Resp:
             check(request, context)
             return inner_uu(request, context)
 
@@ -410,7 +431,7 @@ def _checked(handler, check: Callable[[Any, grpc.ServicerContext], bool]):
     if handler.unary_stream:
         inner_us = handler.unary_stream
 
-        def unary_stream(request, context):
+        def unary_stream(request: Req, context: grpc.ServicerContext) -> Iterator[Resp]:
             check(request, context)
             return inner_us(request, context)
 
@@ -423,7 +444,7 @@ def _checked(handler, check: Callable[[Any, grpc.ServicerContext], bool]):
     if handler.stream_unary:
         inner_su = handler.stream_unary
 
-        def stream_unary(requests, context):
+        def stream_unary(requests: Iterator[Req], context: grpc.ServicerContext) -> Resp:
             check(None, context)
             return inner_su(requests, context)
 
@@ -433,8 +454,9 @@ def _checked(handler, check: Callable[[Any, grpc.ServicerContext], bool]):
             response_serializer=handler.response_serializer,
         )
     inner_ss = handler.stream_stream
+    assert inner_ss is not None  # a handler has one of the four
 
-    def stream_stream(requests, context):
+    def stream_stream(requests: Iterator[Req], context: grpc.ServicerContext) -> Iterator[Resp]:
         check(None, context)
         return inner_ss(requests, context)
 
@@ -445,10 +467,12 @@ def _checked(handler, check: Callable[[Any, grpc.ServicerContext], bool]):
     )
 
 
-def _refusing(handler, code: grpc.StatusCode, message: str):
+def _refusing(
+    handler: grpc.RpcMethodHandler[Req, Resp], code: grpc.StatusCode, message: str
+) -> grpc.RpcMethodHandler[Req, Resp]:
     """The handler's shape, refusing every call before reading anything of it."""
 
-    def refuse(_request, context):
+    def refuse(_request: object, context: grpc.ServicerContext) -> Never:
         context.abort(code, message)
 
-    return _checked(handler, lambda request, context: refuse(request, context))
+    return _checked(handler, refuse)

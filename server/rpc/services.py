@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 
 import grpc
+from google.protobuf.duration_pb2 import Duration
 
 from dccsim.server.core import commands
 from dccsim.server.core.dsp import Dsp
@@ -28,10 +29,11 @@ from dccsim.server.rpc.errors import (
     submit_error,
     translated_errors,
 )
+from dccsim.server.rpc.wire import DEVICE_TYPES, SMI_STATUSES, from_timestamp, timestamp
 from dccsim.server.runtime.duis_gateway import GbcsForms, RequestRefused
 from dccsim.server.runtime.host import REJECTIONS, Batching, DspHost, Rejection
 from dccsim.server.runtime.queries import journal_feed, outbox_feed
-from dccsim.v1 import control_pb2, control_pb2_grpc, supplier_pb2, supplier_pb2_grpc
+from dccsim.v1 import control_pb2, control_pb2_grpc, supplier_pb2, supplier_pb2_grpc, types_pb2
 
 log = logging.getLogger("dccsim.rpc")
 
@@ -40,7 +42,12 @@ def known_user(host: DspHost, user_id: str) -> str:
     return host.queries.known_user(user_id)
 
 
-def acknowledge(host: DspHost, request, context, method: str) -> supplier_pb2.AcknowledgeResponse:
+def acknowledge(
+    host: DspHost,
+    request: supplier_pb2.AcknowledgeRequest,
+    context: grpc.ServicerContext,
+    method: str,
+) -> supplier_pb2.AcknowledgeResponse:
     """Acknowledge, shared by SupplierService and DuisGateway: one outbox, two wire forms."""
     with translated_errors(context, method):
         user_id = known_user(host, request.user_id)
@@ -81,7 +88,9 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
     def _outgoing(self, answer: SyncAnswer) -> SyncAnswer:
         return answer if self._gbcs is None else self._gbcs.outgoing(answer)
 
-    def Submit(self, request, context):
+    def Submit(
+        self, request: supplier_pb2.SubmitRequest, context: grpc.ServicerContext
+    ) -> supplier_pb2.SubmitResponse:
         with translated_errors(context, "/dccsim.v1.SupplierService/Submit"):
             submit = self._submit(request)
             answer = submit if isinstance(submit, SyncAnswer) else self._host.run_one(submit)
@@ -90,7 +99,9 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
                 context.abort_with_status(acknowledgement_lost_status())
             return convert.submit_response(self._outgoing(answer))
 
-    def SubmitBatch(self, request, context):
+    def SubmitBatch(
+        self, request: supplier_pb2.SubmitBatchRequest, context: grpc.ServicerContext
+    ) -> supplier_pb2.SubmitBatchResponse:
         method = "/dccsim.v1.SupplierService/SubmitBatch"
         # Each item answers for itself; the call fails only for what fails them all (the state
         # file cannot record them: UNAVAILABLE).
@@ -99,7 +110,9 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
             self._host.wait_durable(mark)
             return supplier_pb2.SubmitBatchResponse(results=results)
 
-    def SubmitStream(self, request_iterator, context) -> Iterator[supplier_pb2.SubmitResult]:
+    def SubmitStream(
+        self, request_iterator: Iterator[supplier_pb2.SubmitRequest], context: grpc.ServicerContext
+    ) -> Iterator[supplier_pb2.SubmitResult]:
         # Whatever has arrived goes through as one round: a busy stream gets a batch's
         # throughput, an idle one a unary call's latency. Results go out, in order, once their
         # round is durable; while more requests are waiting, they are applied first, so one
@@ -161,7 +174,9 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
                     _log_answer(outcome, logging.DEBUG)
         return [_submit_result(outcome) for outcome in outcomes], recorded or mark
 
-    def Subscribe(self, request, context) -> Iterator[supplier_pb2.Delivery]:
+    def Subscribe(
+        self, request: supplier_pb2.SubscribeRequest, context: grpc.ServicerContext
+    ) -> Iterator[supplier_pb2.Delivery]:
         with translated_errors(context, "/dccsim.v1.SupplierService/Subscribe"):
             user_id = known_user(self._host, request.user_id)
         log.info("subscribe %s after %d", user_id, request.after_sequence)
@@ -171,7 +186,9 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
             for entry in entries:
                 yield convert.delivery(entry)
 
-    def SubscribeBatches(self, request, context) -> Iterator[supplier_pb2.DeliveryBatch]:
+    def SubscribeBatches(
+        self, request: supplier_pb2.SubscribeBatchesRequest, context: grpc.ServicerContext
+    ) -> Iterator[supplier_pb2.DeliveryBatch]:
         with translated_errors(context, "/dccsim.v1.SupplierService/SubscribeBatches"):
             user_id = known_user(self._host, request.user_id)
         limit = request.max_batch or DEFAULT_DELIVERY_BATCH
@@ -188,11 +205,13 @@ class SupplierService(supplier_pb2_grpc.SupplierServiceServicer):
                 convert.delivery(entry, into=add())
             yield batch
 
-    def Acknowledge(self, request, context):
+    def Acknowledge(
+        self, request: supplier_pb2.AcknowledgeRequest, context: grpc.ServicerContext
+    ) -> supplier_pb2.AcknowledgeResponse:
         return acknowledge(self._host, request, context, "/dccsim.v1.SupplierService/Acknowledge")
 
 
-def _timedelta(duration) -> timedelta:
+def _timedelta(duration: Duration) -> timedelta:
     try:
         return duration.ToTimedelta()
     except OverflowError:
@@ -238,13 +257,16 @@ def _receive(iterator: Iterator[object], inbox: queue.SimpleQueue[object]) -> No
         inbox.put(_END)
 
 
-def _next_round(inbox: queue.SimpleQueue[object], most: int, *, block: bool) -> tuple[list, bool]:
+def _next_round(
+    inbox: queue.SimpleQueue[object], most: int, *, block: bool
+) -> tuple[list[supplier_pb2.SubmitRequest], bool]:
     """Take what has arrived, up to `most` requests (blocking for the first one if `block`),
     and whether the stream has ended."""
-    messages: list = []
+    messages: list[supplier_pb2.SubmitRequest] = []
     try:
         item = inbox.get(block)
         while item is not _END:
+            assert isinstance(item, supplier_pb2.SubmitRequest)  # all _receive puts but _END
             messages.append(item)
             if len(messages) == most:
                 return messages, False
@@ -263,7 +285,9 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
         self._dsp_factory = dsp_factory
         self._keystore = keystore
 
-    def ExportKeys(self, request, context) -> Iterator[control_pb2.ExportKeysResponse]:
+    def ExportKeys(
+        self, request: control_pb2.ExportKeysRequest, context: grpc.ServicerContext
+    ) -> Iterator[control_pb2.ExportKeysResponse]:
         if self._keystore is None:
             context.abort(grpc.StatusCode.FAILED_PRECONDITION, "this server has no keystore")
         with translated_errors(context, "/dccsim.v1.ControlService/ExportKeys"):
@@ -280,7 +304,9 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
                 owner=owner, files=[control_pb2.KeyFile(name=f.name, pem=f.data) for f in files]
             )
 
-    def LoadFleet(self, request, context):
+    def LoadFleet(
+        self, request: control_pb2.LoadFleetRequest, context: grpc.ServicerContext
+    ) -> control_pb2.LoadFleetResponse:
         with translated_errors(context, "/dccsim.v1.ControlService/LoadFleet"):
             fleet = parse_fleet(request.fleet_yaml)  # parse fully before anything changes
             dsp = self._dsp_factory()
@@ -294,50 +320,64 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
                 devices=len(fleet.devices),
             )
 
-    def Reset(self, request, context):
+    def Reset(
+        self, request: control_pb2.ResetRequest, context: grpc.ServicerContext
+    ) -> control_pb2.ResetResponse:
         self._host.replace(self._dsp_factory())
         devices = self._queries.device_count()
         log.info("reset to the starting fleet: %d devices", devices)
         return control_pb2.ResetResponse(devices=devices)
 
-    def PutUser(self, request, context):
+    def PutUser(self, request: types_pb2.User, context: grpc.ServicerContext) -> types_pb2.User:
         with translated_errors(context, "/dccsim.v1.ControlService/PutUser"):
             user = convert.user(request)
             self._host.run_one(commands.AddUser(user))
             return convert.user_message(user)
 
-    def PutReceiveUrl(self, request, context):
+    def PutReceiveUrl(
+        self, request: control_pb2.PutReceiveUrlRequest, context: grpc.ServicerContext
+    ) -> control_pb2.PutReceiveUrlResponse:
         with translated_errors(context, "/dccsim.v1.ControlService/PutReceiveUrl"):
             user = self._host.run_one(commands.SetReceiveUrl(request.user_id, request.url))
             log.info("receive response service address of %s: %s", user.user_id, user.receive_url)
             return control_pb2.PutReceiveUrlResponse(user_id=user.user_id, url=user.receive_url)
 
-    def PutRegistration(self, request, context):
+    def PutRegistration(
+        self, request: control_pb2.Registration, context: grpc.ServicerContext
+    ) -> control_pb2.Registration:
         with translated_errors(context, "/dccsim.v1.ControlService/PutRegistration"):
             self._host.run_one(commands.AddRegistration(convert.registration(request)))
             return request
 
-    def PutDevice(self, request, context):
+    def PutDevice(
+        self, request: types_pb2.Device, context: grpc.ServicerContext
+    ) -> types_pb2.Device:
         with translated_errors(context, "/dccsim.v1.ControlService/PutDevice"):
             record = self._host.run_one(commands.AddDevice(convert.smi_record(request)))
             return convert.device(record)
 
-    def GetDevice(self, request, context):
+    def GetDevice(
+        self, request: control_pb2.GetDeviceRequest, context: grpc.ServicerContext
+    ) -> types_pb2.Device:
         with translated_errors(context, "/dccsim.v1.ControlService/GetDevice"):
             return convert.device(self._queries.device(request.device_id))
 
-    def ListDevices(self, request, context):
+    def ListDevices(
+        self, request: control_pb2.ListDevicesRequest, context: grpc.ServicerContext
+    ) -> control_pb2.ListDevicesResponse:
         with translated_errors(context, "/dccsim.v1.ControlService/ListDevices"):
             records = self._queries.devices(
-                status=convert.SMI_STATUSES.to_core(request.status, "status", required=False),
-                device_type=convert.DEVICE_TYPES.to_core(
+                status=SMI_STATUSES.to_core(request.status, "status", required=False),
+                device_type=DEVICE_TYPES.to_core(
                     request.device_type, "device_type", required=False
                 ),
                 limit=request.limit,
             )
             return control_pb2.ListDevicesResponse(devices=[convert.device(r) for r in records])
 
-    def PutCplEntry(self, request, context):
+    def PutCplEntry(
+        self, request: types_pb2.CplEntry, context: grpc.ServicerContext
+    ) -> control_pb2.PutCplEntryResponse:
         with translated_errors(context, "/dccsim.v1.ControlService/PutCplEntry"):
             entry = convert.cpl_entry(request)
             suspended = self._host.run_one(commands.PutCplEntry(entry))
@@ -345,56 +385,73 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
                 entry=convert.cpl_message(entry), devices_suspended=suspended
             )
 
-    def ListCpl(self, request, context):
+    def ListCpl(
+        self, request: control_pb2.ListCplRequest, context: grpc.ServicerContext
+    ) -> control_pb2.ListCplResponse:
         entries = [convert.cpl_message(e) for e in self._queries.cpl_entries()]
         return control_pb2.ListCplResponse(entries=entries)
 
-    def RestoreDevice(self, request, context):
+    def RestoreDevice(
+        self, request: control_pb2.RestoreDeviceRequest, context: grpc.ServicerContext
+    ) -> types_pb2.Device:
         with translated_errors(context, "/dccsim.v1.ControlService/RestoreDevice"):
             record = self._host.run_one(
                 commands.RestoreDevice(request.device_id, request.actor, request.reason)
             )
             return convert.device(record)
 
-    def BeginRecovery(self, request, context):
+    def BeginRecovery(
+        self, request: control_pb2.BeginRecoveryRequest, context: grpc.ServicerContext
+    ) -> types_pb2.Device:
         with translated_errors(context, "/dccsim.v1.ControlService/BeginRecovery"):
             record = self._host.run_one(
                 commands.BeginRecovery(request.device_id, request.actor, request.reason)
             )
             return convert.device(record)
 
-    def CompleteRecovery(self, request, context):
+    def CompleteRecovery(
+        self, request: control_pb2.CompleteRecoveryRequest, context: grpc.ServicerContext
+    ) -> types_pb2.Device:
         with translated_errors(context, "/dccsim.v1.ControlService/CompleteRecovery"):
             record = self._host.run_one(
                 commands.CompleteRecovery(request.device_id, request.actor, request.reason)
             )
             return convert.device(record)
 
-    def ProgramEcosFailure(self, request, context):
+    def ProgramEcosFailure(
+        self, request: control_pb2.ProgramEcosFailureRequest, context: grpc.ServicerContext
+    ) -> control_pb2.ProgramEcosFailureResponse:
         with translated_errors(context, "/dccsim.v1.ControlService/ProgramEcosFailure"):
             self._host.run_one(
                 commands.ProgramEcosFailure(request.device_id, request.ecos_error_code)
             )
             return control_pb2.ProgramEcosFailureResponse()
 
-    def RaiseDeviceAlert(self, request, context):
+    def RaiseDeviceAlert(
+        self, request: control_pb2.RaiseDeviceAlertRequest, context: grpc.ServicerContext
+    ) -> control_pb2.RaiseDeviceAlertResponse:
         with translated_errors(context, "/dccsim.v1.ControlService/RaiseDeviceAlert"):
             command = rpc_device_alerts.raise_device_alert(request)
             recipients = self._host.run_one(command)
             return rpc_device_alerts.raised(command, recipients)
 
-    def GetClock(self, request, context):
+    def GetClock(
+        self, request: control_pb2.GetClockRequest, context: grpc.ServicerContext
+    ) -> control_pb2.ClockState:
         return self._clock_state()
 
-    def SetClock(self, request, context):
+    def SetClock(
+        self, request: control_pb2.SetClockRequest, context: grpc.ServicerContext
+    ) -> control_pb2.ClockState:
         with translated_errors(context, "/dccsim.v1.ControlService/SetClock"):
+            command: commands.Advance | commands.SetClockRate | commands.AdvanceTo
             match request.WhichOneof("change"):
                 case "advance":
                     command = commands.Advance(_timedelta(request.advance))
                 case "rate":
                     command = commands.SetClockRate(request.rate)
                 case "set_to":
-                    command = commands.AdvanceTo(convert.from_timestamp(request.set_to, "set_to"))
+                    command = commands.AdvanceTo(from_timestamp(request.set_to, "set_to"))
                 case _:
                     raise InvalidField("change", "say how to change the clock")
             self._host.run_one(command)
@@ -403,37 +460,47 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
     def _clock_state(self) -> control_pb2.ClockState:
         clock = self._queries.clock()
         return control_pb2.ClockState(
-            now=convert.timestamp(clock.now),
+            now=timestamp(clock.now),
             rate=clock.rate,
             pending_actions=clock.pending_actions,
         )
 
-    def StreamEvents(self, request, context) -> Iterator[control_pb2.Event]:
+    def StreamEvents(
+        self, request: control_pb2.StreamEventsRequest, context: grpc.ServicerContext
+    ) -> Iterator[control_pb2.Event]:
         start = self._queries.last_event()
         for events in self._host.follow_feed(context, journal_feed(), start):
             for event in events:
                 yield convert.event(event)
 
-    def AddFaultRule(self, request, context):
+    def AddFaultRule(
+        self, request: control_pb2.FaultRule, context: grpc.ServicerContext
+    ) -> control_pb2.FaultRuleEntry:
         with translated_errors(context, "/dccsim.v1.ControlService/AddFaultRule"):
             rule = convert.fault_rule(request)
             rule_id = self._host.run_one(commands.AddFaultRule(rule))
             log.info("fault rule %d added: %s", rule_id, rule)
             return convert.fault_rule_entry(rule_id, rule)
 
-    def ListFaultRules(self, request, context):
+    def ListFaultRules(
+        self, request: control_pb2.ListFaultRulesRequest, context: grpc.ServicerContext
+    ) -> control_pb2.ListFaultRulesResponse:
         rules = self._queries.fault_rules()
         return control_pb2.ListFaultRulesResponse(
             rules=[convert.fault_rule_entry(rule_id, rule) for rule_id, rule in rules.items()]
         )
 
-    def RemoveFaultRule(self, request, context):
+    def RemoveFaultRule(
+        self, request: control_pb2.RemoveFaultRuleRequest, context: grpc.ServicerContext
+    ) -> control_pb2.RemoveFaultRuleResponse:
         with translated_errors(context, "/dccsim.v1.ControlService/RemoveFaultRule"):
             self._host.run_one(commands.RemoveFaultRule(request.rule_id))
             log.info("fault rule %d removed", request.rule_id)
             return control_pb2.RemoveFaultRuleResponse()
 
-    def ListFaultDecisions(self, request, context):
+    def ListFaultDecisions(
+        self, request: control_pb2.ListFaultDecisionsRequest, context: grpc.ServicerContext
+    ) -> control_pb2.ListFaultDecisionsResponse:
         return control_pb2.ListFaultDecisionsResponse(
             decisions=[convert.fault_decision(d) for d in self._queries.fault_decisions()]
         )

@@ -6,10 +6,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from operator import attrgetter
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from google.protobuf.duration_pb2 import Duration
-from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from dccsim.devices.kinds import DeviceType, SmetsVersion
@@ -18,7 +17,14 @@ from dccsim.server.core.clock import UNIX_EPOCH
 from dccsim.server.core.errors import InvalidField
 from dccsim.v1 import types_pb2
 
+if TYPE_CHECKING:
+    # The stubs' generic form of a proto enum's metaclass (mypy-protobuf's enums are classes
+    # with it as metaclass); it exists only in the stubs.
+    from google.protobuf.internal.enum_type_wrapper import _EnumTypeWrapper
+
 E = TypeVar("E", bound=Enum)
+# A proto enum's value type: an int at run time, mypy-protobuf's `ValueType` NewType to mypy.
+V = TypeVar("V", bound=int)
 
 # The proto enums' zero value: "not set", which no core member maps to.
 _UNSPECIFIED = "UNSPECIFIED"
@@ -29,7 +35,7 @@ class EnumMismatch(AssertionError):
     a member added on one side only fails loudly instead of mapping to the wrong value."""
 
 
-class EnumMap(Generic[E]):
+class EnumMap(Generic[E, V]):
     """Core enum <-> proto enum, pairing members by name: core member `ESME` is proto
     `DEVICE_TYPE_ESME` (the proto enum's prefix, read off its `..._UNSPECIFIED` zero value,
     then the member's name; `name` picks another key, e.g. the member's value). Checked when
@@ -39,7 +45,7 @@ class EnumMap(Generic[E]):
     def __init__(
         self,
         core: type[E],
-        proto: EnumTypeWrapper,
+        proto: _EnumTypeWrapper[V],
         *,
         name: Callable[[E], str] = attrgetter("name"),
     ) -> None:
@@ -58,13 +64,14 @@ class EnumMap(Generic[E]):
             )
         self.core = core
         self.proto_name = proto.DESCRIPTOR.full_name
+        self._unspecified = numbers[zero]
         self._to_proto = {member: numbers[n] for member, n in wanted.items()}
         self._to_core = {value: member for member, value in self._to_proto.items()}
 
-    def to_proto(self, value: E | None) -> int:
-        return 0 if value is None else self._to_proto[value]
+    def to_proto(self, value: E | None) -> V:
+        return self._unspecified if value is None else self._to_proto[value]
 
-    def to_core(self, value: int, field: str, *, required: bool = True) -> E | None:
+    def to_core(self, value: V, field: str, *, required: bool = True) -> E | None:
         if value == 0 and not required:
             return None
         try:

@@ -26,6 +26,8 @@ class Refusal(Enum):
     batch item's `SubmitError.reason`); `code` the `google.rpc.Code` it travels as. Two refusals
     may share a code (UNAVAILABLE): the reason tells them apart."""
 
+    _value_: tuple[int, str]  # (google.rpc.Code, what it means); code_pb2's ints are untyped
+
     # Malformed input (BAD-01): the status's BadRequest (a batch item's `field`) names the field.
     MALFORMED = code_pb2.INVALID_ARGUMENT, "the input is malformed"
     # A control-API lookup named a user or device the simulator does not hold.
@@ -45,7 +47,8 @@ class Refusal(Enum):
 
     @property
     def code_name(self) -> str:
-        return code_pb2.Code.Name(self.code)
+        name: str = code_pb2.Code.Name(self.code)  # google.rpc's code_pb2 ships no stubs
+        return name
 
     @property
     def status_code(self) -> grpc.StatusCode:

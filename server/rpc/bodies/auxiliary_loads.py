@@ -4,7 +4,10 @@ The core checks every value; this layer only turns messages into core bodies and
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import time
+
+from google.protobuf.internal.containers import RepeatedCompositeFieldContainer
 
 from dccsim.devices.auxiliary_loads import (
     ControllerAction,
@@ -93,7 +96,7 @@ def _timing(message: pb.AuxTiming, field: str) -> Timing:
     )
 
 
-def _special_days(days: list[pb.AuxSpecialDay], field: str) -> tuple[SpecialDay, ...]:
+def _special_days(days: Sequence[pb.AuxSpecialDay], field: str) -> tuple[SpecialDay, ...]:
     return tuple(
         SpecialDay(day.number, _date(day.date, f"{field}[{position}].date"))
         for position, day in enumerate(days)
@@ -183,9 +186,11 @@ def _fill_timing(out: pb.AuxTiming, timing: Timing) -> None:
     _fill_date(out.end, timing.end)
 
 
-def _fill_special_days(out: list[pb.AuxSpecialDay], days: tuple[SpecialDay, ...]) -> None:
+def _fill_special_days(
+    out: RepeatedCompositeFieldContainer[pb.AuxSpecialDay], days: tuple[SpecialDay, ...]
+) -> None:
     for day in days:
-        item = out.add()  # type: ignore[attr-defined]
+        item = out.add()
         item.number = day.number
         _fill_date(item.date, day.date)
 
@@ -194,21 +199,23 @@ def _switch_data(response: supplier_pb2.ServiceResponse, read: SwitchDataRead) -
     out = response.alcs_data
     out.SetInParent()
     for switch in read.switches:
-        item = out.switches.add(index=switch.index, type=KINDS.to_proto(switch.kind), on=switch.on)
+        reading = out.switches.add(
+            index=switch.index, type=KINDS.to_proto(switch.kind), on=switch.on
+        )
         if switch.description is not None:
-            item.description = switch.description
+            reading.description = switch.description
         if switch.hcalcs_id is not None:
-            item.hcalcs_id = switch.hcalcs_id
+            reading.hcalcs_id = switch.hcalcs_id
     calendar = out.calendar
     calendar.SetInParent()
     for event in read.calendar.events:
-        item = calendar.events.add(index=event.index, activate=event.activate)
-        _fill_timing(item.timing, event.timing)
+        event_item = calendar.events.add(index=event.index, activate=event.activate)
+        _fill_timing(event_item.timing, event.timing)
     _fill_special_days(calendar.special_days, read.calendar.special_days)
     for switch_type in read.calendar.switch_types:
-        item = calendar.switch_types.add(index=switch_type.index)
+        type_item = calendar.switch_types.add(index=switch_type.index)
         if switch_type.hcalcs_id is not None:
-            item.hcalcs_id = switch_type.hcalcs_id
+            type_item.hcalcs_id = switch_type.hcalcs_id
 
 
 def _boost(response: supplier_pb2.ServiceResponse, read: BoostButtonRead) -> None:

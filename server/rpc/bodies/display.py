@@ -16,7 +16,9 @@ from dccsim.server.rpc.wire import from_timestamp
 from dccsim.v1 import display_pb2
 
 
-def _restrict(message: display_pb2.RestrictAccessForChangeOfTenancy):
+def _restrict(
+    message: display_pb2.RestrictAccessForChangeOfTenancy,
+) -> RestrictAccessForChangeOfTenancy:
     if not message.HasField("restriction_datetime"):
         raise InvalidField("body.restriction_datetime", "is required")
     when = from_timestamp(message.restriction_datetime, "body.restriction_datetime")

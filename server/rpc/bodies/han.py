@@ -3,6 +3,8 @@ Device Log and 8.12.x Restore HAN / GPF Device Log (han.proto)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from dccsim.devices.han import JoinedDevice, WhitelistEntry
 from dccsim.server.core.services.han import (
     ChfDeviceLogRead,
@@ -49,7 +51,9 @@ def _update_log(message: han_pb2.UpdateHanDeviceLog) -> UpdateHanDeviceLog:
 
 
 def _whitelisting(message: han_pb2.ChfWhitelisting) -> ChfWhitelisting:
-    def optional(name: str) -> str | None:
+    def optional(
+        name: Literal["import_mpxn", "secondary_import_mpan", "export_mpan"],
+    ) -> str | None:
         return getattr(message, name) if message.HasField(name) else None
 
     return ChfWhitelisting(

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import datetime, time
 
 from dccsim.devices.prepayment import (
     DebtRecovery,
@@ -66,7 +66,7 @@ _DATE = re.compile(
 # -- requests ------------------------------------------------------------------------------------
 
 
-def _mode(value: int, field: str) -> PaymentMode:
+def _mode(value: pb.PaymentMode.ValueType, field: str) -> PaymentMode:
     mode = MODES.to_core(value, field)
     assert mode is not None
     return mode
@@ -107,7 +107,7 @@ def _weekday(text: str, field: str) -> Weekday:
         raise InvalidField(field, f"{text!r} is not a day of the week") from None
 
 
-def _script(value: int, field: str) -> Script:
+def _script(value: pb.NonDisablementScript.ValueType, field: str) -> Script:
     script = SCRIPTS.to_core(value, field)
     assert script is not None
     return script
@@ -217,7 +217,9 @@ def _payment_mode(message: pb.UpdatePaymentMode) -> UpdatePaymentMode:
     )
 
 
-def _period(message: pb.ReadPrepaymentBillingLog | pb.ReadPrepaymentDailyReadLog) -> tuple:
+def _period(
+    message: pb.ReadPrepaymentBillingLog | pb.ReadPrepaymentDailyReadLog,
+) -> tuple[datetime, datetime]:
     for name in ("start", "end"):
         if not message.HasField(name):
             raise InvalidField(f"body.{name}", "is required")
@@ -284,8 +286,8 @@ def _fill_gas_calendar(out: pb.GasNonDisablementCalendar, calendar: GasCalendar)
             item.actions.add(start_time=_time_text(start), script=SCRIPTS.to_proto(script))
     for week in calendar.week_profiles:
         out.week_profiles.add(week_name=week.week_name, day_names=week.day_names)
-    for start, week_name in calendar.seasons:
-        _fill_date(out.seasons.add(week_name=week_name).start, start)
+    for season_start, week_name in calendar.seasons:
+        _fill_date(out.seasons.add(week_name=week_name).start, season_start)
     for date, day_name in calendar.special_days:
         _fill_date(out.special_days.add(day_name=day_name).date, date)
 

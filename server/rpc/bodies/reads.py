@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import time
 from decimal import Decimal
 
@@ -56,7 +57,7 @@ _TIME = re.compile(r"([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?")
 # -- requests ------------------------------------------------------------------------------------
 
 
-def _log_read(body_type: type[LogRead]):
+def _log_read(body_type: type[LogRead]) -> Callable[[reads_pb2.MeterReadPeriod], LogRead]:
     def read(message: reads_pb2.MeterReadPeriod) -> LogRead:
         for name in ("start", "end"):
             if not message.HasField(name):
@@ -116,7 +117,7 @@ def _fill_value(out: reads_pb2.MeterLogValue, entry: LogValue) -> None:
         out.units = entry.value
 
 
-def _log(response: supplier_pb2.ServiceResponse, gas: bool, entries: tuple[LogValue, ...]):
+def _log(response: supplier_pb2.ServiceResponse, gas: bool, entries: tuple[LogValue, ...]) -> None:
     log = response.meter_log
     log.SetInParent()  # an empty log is still a log
     log.gas = gas
@@ -124,7 +125,7 @@ def _log(response: supplier_pb2.ServiceResponse, gas: bool, entries: tuple[LogVa
         _fill_value(log.entries.add(), entry)
 
 
-def _electricity(response: supplier_pb2.ServiceResponse, read: ElectricityImportRegisters):
+def _electricity(response: supplier_pb2.ServiceResponse, read: ElectricityImportRegisters) -> None:
     out = response.import_registers.electricity
     out.active_import_wh = read.active
     out.reactive_import_varh = read.reactive

@@ -274,13 +274,13 @@ def _fill_table(out: tariffs_pb2.TariffSwitchingTable, table: SwitchingTable) ->
     for week in table.week_profiles:
         out.week_profiles.add(name=week.name, days=week.days)
     for season in table.seasons:
-        item = out.seasons.add(week=season.week)
+        season_item = out.seasons.add(week=season.week)
         if season.name is not None:
-            item.name = season.name
-        _fill_date(item.start, season.start)
+            season_item.name = season.name
+        _fill_date(season_item.start, season.start)
     for special in table.special_days:
-        item = out.special_days.add(day=special.day)
-        _fill_date(item.date, special.date)
+        special_item = out.special_days.add(day=special.day)
+        _fill_date(special_item.date, special.date)
 
 
 def _fill_values(out: object, values: tuple[Indexed, ...]) -> None:
