@@ -5,20 +5,31 @@ as it is accepted; the ones held are closed by aiohttp once idle (`keepalive_tim
 from __future__ import annotations
 
 import asyncio
+import ssl
 
 from aiohttp import web
 
 
 class _Refused(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        # A server's connections come with a Transport (TCP, or TLS over it), which can abort.
+        assert isinstance(transport, asyncio.Transport)
         transport.abort()
 
 
 class BoundedSite(web.TCPSite):
-    def __init__(self, runner: web.AppRunner, *args, max_connections: int, **kwargs) -> None:
+    def __init__(
+        self,
+        runner: web.AppRunner,
+        host: str | None = None,
+        port: int | None = None,
+        *,
+        max_connections: int,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         if max_connections < 1:
             raise ValueError("max_connections must be at least 1")
-        super().__init__(runner, *args, **kwargs)
+        super().__init__(runner, host, port, ssl_context=ssl_context)
         self._max_connections = max_connections
 
     async def start(self) -> None:

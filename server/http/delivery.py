@@ -106,8 +106,8 @@ class Deliveries:
             self._executor, self._host.receive_urls
         )
         for user_id in [u for u in self._deliverers if u not in urls]:
-            deliverer = self._deliverers.pop(user_id)
-            deliverer.task.cancel()
+            stopped = self._deliverers.pop(user_id)
+            stopped.task.cancel()
             log.info("delivery by POST for %s stopped (no address)", user_id)
         for user_id, url in urls.items():
             deliverer = self._deliverers.get(user_id)

@@ -106,7 +106,7 @@ class _ScrapeTimeCollector(Collector):
         self._latency = latency
         self._decisions = _DecisionTally()
 
-    def describe(self) -> list:
+    def describe(self) -> list[Metric]:
         return []  # families vary with what has happened; described as they are collected
 
     def collect(self) -> Iterator[Metric]:

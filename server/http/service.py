@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -139,7 +140,7 @@ class HttpService:
             )
             app.router.add_routes(self._console.routes())
 
-    async def _listen(self, app: web.Application, port: int, context) -> int:
+    async def _listen(self, app: web.Application, port: int, context: ssl.SSLContext | None) -> int:
         # No access log: a line per request would cost more than the request (the host logs a
         # traffic summary instead).
         runner = web.AppRunner(app, access_log=None, handle_signals=False)
@@ -153,7 +154,8 @@ class HttpService:
             max_connections=self._options.max_connections,
         )
         await site.start()
-        return runner.addresses[-1][1]
+        bound: int = runner.addresses[-1][1]  # aiohttp types an address as Any: (host, port)
+        return bound
 
     async def _stop(self, grace: float) -> None:
         if self._deliveries is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
@@ -18,6 +18,7 @@ from aiohttp import web
 
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.http.duis_app import XML, read_body, text_error
+from dccsim.server.keys.keystore import KeyStore
 from dccsim.server.runtime.fleet_devices import FleetDevices
 from dccsim.server.runtime.host import DspHost
 
@@ -49,7 +50,9 @@ def smki_app(backend: SmkiBackend, executor: Executor) -> web.Application:
     return app
 
 
-def _handler(call: SmkiCall, executor: Executor):
+def _handler(
+    call: SmkiCall, executor: Executor
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
         body = await read_body(request)
         if isinstance(body, web.Response):
@@ -65,7 +68,7 @@ def _handler(call: SmkiCall, executor: Executor):
     return handle
 
 
-def smki_backend(keystore: object | None, host: DspHost) -> SmkiBackend | None:
+def smki_backend(keystore: KeyStore | None, host: DspHost) -> SmkiBackend | None:
     """SMKI answered from the keystore and the fleet, by `dccsim.server.keys.smki`; None (no
     SMKI listener) without a keystore or without that module."""
     if keystore is None:

@@ -223,7 +223,11 @@ class Console:
         form = {k: v for k, v in posted.items() if isinstance(v, str)}
         user = forms.text(form, "user")
         pasted = uploaded.strip() or form.get("document", "").strip().encode()
-        name = upload.filename if uploaded.strip() else forms.text(form, "template")
+        name = (
+            upload.filename
+            if isinstance(upload, web.FileField) and uploaded.strip()
+            else forms.text(form, "template")
+        )
         folder = self._options.templates_dir
         outcome: dict[str, Any] = {"kind": "template", "user": user, "template": name}
         outcome["log_after"] = await self._read(reads.last_event)  # its log starts here

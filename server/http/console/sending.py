@@ -175,4 +175,5 @@ def send_typed(host: DspHost, user_id: str, device_id: str, srv: str) -> SyncAns
         CommandVariant.NON_CRITICAL_REMOTE,
         REGISTRY[srv].body(),
     )
-    return host.run_one(commands.Submit(request))
+    answer: SyncAnswer = host.run_one(commands.Submit(request))  # run_one: Any, per command
+    return answer
