@@ -10,6 +10,7 @@ runs in one JVM per session (`DccToolBatch.java`); the tests that need it skip, 
 from __future__ import annotations
 
 import base64
+import copy
 import shutil
 import subprocess
 from dataclasses import dataclass, replace
@@ -24,8 +25,10 @@ from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.messages import DccAlertMessage, DeviceStatusChange, SyncAnswer
 from dccsim.server.core.records import DuisVersion
 from dccsim.server.core.requests import RequestId
+from dccsim.server.duis import signing
 from dccsim.server.duis.build import build_outbox_message, build_sync_answer
 from dccsim.server.duis.names import DS_NS, SR_NS
+from dccsim.server.duis.safe import load_document
 from dccsim.server.duis.signing import (
     RefusalKind,
     SignatureRefused,
@@ -591,3 +594,250 @@ def test_only_an_ecdsa_p256_key_signs(keystore) -> None:
     public_only = replace(credential(keystore, DSP_XML_SIGN), private_key=None)
     with pytest.raises(ValueError):
         sign_document(_dsp_documents(V5_1)["DCC alert N28"], public_only)
+
+
+# -- the DUIS profile without signxml (docs/decisions.md, "Signatures: the DUIS profile's fast
+# path"): held to signxml both ways, and to DCC's tool above (its signatures are verified, and
+# dccsim's validated, through the fast path) ----------------------------------------------------
+
+SR = SR_NS
+# Documents that stress canonicalisation: namespaces declared on the root and below, a default
+# namespace, the ds prefix declared on the root, comments, CR and tabs, escapes, non-ASCII text,
+# attributes in an order C14N changes, an empty element, whitespace after the signature's place.
+AWKWARD = {
+    "ds on the root": (
+        f'<sr:Response xmlns:sr="{SR}" xmlns:ds="{DS_NS}" schemaVersion="5.2">'
+        "<sr:Header><sr:ResponseCode>I0</sr:ResponseCode></sr:Header></sr:Response>"
+    ),
+    "namespaces, comments, escapes": (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<sr:Response xmlns:sr="{SR}" '
+        'xmlns:x="urn:x" schemaVersion="5.2" x:b="2" x:a="&quot;&lt;&amp;&#9;">\r\n'
+        "\t<!-- a comment is not signed -->\n"
+        '<sr:Body><y:Thing xmlns:y="urn:y" xmlns="urn:default">'
+        "caf\u00e9 &lt;&gt;&amp; \u20ac<Inner a='1'/><Empty></Empty></y:Thing>"
+        "<?pi data?></sr:Body>\n  \n</sr:Response>"
+    ),
+    "default namespace root": '<Response xmlns="urn:d"><A>1</A>  </Response>',
+}
+
+
+def _fast_path_documents() -> dict[str, bytes]:
+    documents = {
+        f"{label} v{version.value}": document
+        for version in (V5_1, V5_2, V5_4)
+        for label, document in _dsp_documents(version).items()
+    }
+    documents["request"] = request_xml(
+        "11.2", "<sr:ReadFirmwareVersion/>", request_id=f"{SUPPLIER}:{ESME}:1", cv=1, signed=False
+    )
+    documents.update({label: text.encode() for label, text in AWKWARD.items()})
+    return documents
+
+
+FAST_PATH_DOCUMENTS = _fast_path_documents()
+
+
+def _without_value(document: bytes) -> bytes:
+    """The document with its SignatureValue emptied (ECDSA signatures differ every time)."""
+    return _replace_text(document, "ds:Signature/ds:SignatureValue", "")
+
+
+def _the_root(document: bytes) -> etree._Element:
+    return load_document(document).getroot()
+
+
+def _fast_verify(document: bytes, certificate) -> bool:
+    root = _the_root(document)
+    return signing._verify_fast(root, root.find("ds:Signature", NS), certificate)
+
+
+@pytest.mark.spec("BOXED-03", "BOXED-04")
+@pytest.mark.parametrize("label", list(FAST_PATH_DOCUMENTS))
+def test_the_fast_path_signs_and_verifies_as_signxml_does(keystore, label: str) -> None:
+    dsp = credential(keystore, DSP_XML_SIGN)
+    document = FAST_PATH_DOCUMENTS[label]
+    fast = signing._sign_fast(_the_root(document), dsp.private_key, dsp.certificate)
+    slow = signing._sign_signxml(_the_root(document), dsp.private_key, dsp.certificate)
+    assert fast is not None, "the document is in the fast path's profile"
+    # The same document, byte for byte, but the signature value: the same digest, SignedInfo,
+    # KeyInfo, namespace declarations and serialisation.
+    assert _without_value(fast) == _without_value(slow)
+    assert _signature_value(fast) != _signature_value(slow)
+    # Each verifies the other's signature; the fast path decides for both (it is their profile).
+    for signed in (fast, slow):
+        root = _the_root(signed)
+        assert signing.in_duis_profile(root, root.find("ds:Signature", NS))
+        signing._verify_signxml(root, dsp.certificate)
+        assert _fast_verify(signed, dsp.certificate)
+    assert sign_document(document, dsp).startswith(b"<?xml")  # the public call takes it too
+
+
+@pytest.mark.spec("BOXED-03")
+def test_dccs_tool_signatures_are_decided_by_the_fast_path(dcc_tool: ToolResults, keystore) -> None:
+    """The tool's signatures are in the profile (so `test_requests_signed_by_dccs_tool_verify`
+    ran the fast path), and signxml agrees with it on each."""
+    for sender, document in dcc_tool.signed_requests.items():
+        root = _the_root(document)
+        assert signing.in_duis_profile(root, root.find("ds:Signature", NS)), sender
+        certificate = credential(keystore, XML_SIGN[sender]).certificate
+        assert _fast_verify(document, certificate)
+        signing._verify_signxml(_the_root(document), certificate)
+
+
+@pytest.mark.spec("BOXED-04")
+def test_the_documents_dccs_tool_validates_are_signed_by_the_fast_path(keystore) -> None:
+    """`dcc_tool` validates what `sign_response` makes of these; the fast path signs them all."""
+    dsp = credential(keystore, DSP_XML_SIGN)
+    for version in (V5_1, V5_2, V5_4):
+        for label, document in _dsp_documents(version).items():
+            if should_sign(document):
+                signed = signing._sign_fast(_the_root(document), dsp.private_key, dsp.certificate)
+                assert signed is not None, label
+
+
+def _tamperings(keystore) -> dict[str, tuple[bytes, RefusalKind]]:
+    """A request signed by the supplier, changed after signing: what each change must be
+    refused as."""
+    signed = sign_document(
+        request_xml(
+            "11.2",
+            "<sr:ReadFirmwareVersion/>",
+            request_id=f"{SUPPLIER}:{ESME}:1",
+            cv=1,
+            signed=False,
+        ),
+        credential(keystore, XML_SIGN[SUPPLIER]),
+    )
+    info = "ds:Signature/ds:SignedInfo"
+    other_digest = base64.b64encode(bytes(32)).decode()
+    value = bytearray(base64.b64decode(_signature_value(signed)))
+    value[40] ^= 0x80
+
+    def root_attribute(document: bytes) -> bytes:
+        root = etree.fromstring(document)
+        root.set("schemaVersion", "5.3")
+        return etree.tostring(root)
+
+    def whitespace_in_signed_info(document: bytes) -> bytes:
+        root = etree.fromstring(document)
+        root.find(info, NS).find("ds:Reference", NS).tail = "\n  "
+        return etree.tostring(root)
+
+    def tail_after_signature(document: bytes) -> bytes:
+        root = etree.fromstring(document)
+        root.find("ds:Signature", NS).tail = "\n\n"
+        return etree.tostring(root)
+
+    # Signed by another User's key, its certificate swapped for the supplier's: the right
+    # certificate, the wrong key.
+    by_other = sign_document(
+        etree.fromstring(signed), credential(keystore, XML_SIGN[NETWORK_OPERATOR])
+    )
+    wrong_key = _replace_text(by_other, "//ds:X509SerialNumber", str(XML_SIGN[SUPPLIER]))
+    return {
+        "the body": (
+            signed.replace(
+                b"<sr:ReadFirmwareVersion/>",
+                b"<sr:ReadFirmwareVersion></sr:ReadFirmwareVersion><x/>",
+            ),
+            RefusalKind.DIGEST_MISMATCH,
+        ),
+        "the RequestID's counter": (
+            signed.replace(f"{ESME}:1<".encode(), f"{ESME}:2<".encode()),
+            RefusalKind.DIGEST_MISMATCH,
+        ),
+        "a root attribute": (root_attribute(signed), RefusalKind.DIGEST_MISMATCH),
+        "text after the signature": (tail_after_signature(signed), RefusalKind.DIGEST_MISMATCH),
+        "the DigestValue": (
+            _replace_text(signed, f"{info}/ds:Reference/ds:DigestValue", other_digest),
+            RefusalKind.SIGNATURE_MISMATCH,
+        ),
+        "whitespace in SignedInfo": (
+            whitespace_in_signed_info(signed),
+            RefusalKind.SIGNATURE_MISMATCH,
+        ),
+        "the SignatureValue": (
+            _replace_text(
+                signed, "ds:Signature/ds:SignatureValue", base64.b64encode(value).decode()
+            ),
+            RefusalKind.SIGNATURE_MISMATCH,
+        ),
+        "the wrong key": (wrong_key, RefusalKind.SIGNATURE_MISMATCH),
+    }
+
+
+@pytest.mark.spec("BOXED-03")
+def test_tampering_is_refused_alike_by_the_fast_path_and_signxml(keystore) -> None:
+    certificate = credential(keystore, XML_SIGN[SUPPLIER]).certificate
+    for change, (document, kind) in _tamperings(keystore).items():
+        root = _the_root(document)
+        signature = root.find("ds:Signature", NS)
+        assert signing.in_duis_profile(root, signature), change  # the fast path decides
+        with pytest.raises(SignatureRefused) as fast:
+            signing._verify_fast(root, signature, certificate)
+        with pytest.raises(SignatureRefused) as slow:
+            signing._verify_signxml(_the_root(document), certificate)
+        assert (fast.value.kind, slow.value.kind) == (kind, kind), change
+        assert refusal(document, keystore).kind is kind, change
+
+
+@pytest.mark.spec("BOXED-03")
+def test_unsigned_comments_are_accepted_alike(keystore) -> None:
+    """C14N without comments (XML-DSig's, DCC's tool's): a comment added after signing changes
+    nothing signed. Both paths say so."""
+    signed = sign_document(FAST_PATH_DOCUMENTS["request"], credential(keystore, XML_SIGN[SUPPLIER]))
+    commented = signed.replace(b"<sr:Body>", b"<sr:Body><!-- added -->", 1)
+    assert commented != signed
+    certificate = credential(keystore, XML_SIGN[SUPPLIER]).certificate
+    assert _fast_verify(commented, certificate)
+    signing._verify_signxml(_the_root(commented), certificate)
+
+
+def _outside_the_profile(signed: bytes) -> dict[str, bytes]:
+    """Signatures the fast path leaves to signxml, each still signed over the same content."""
+
+    def change(edit) -> bytes:
+        root = etree.fromstring(signed)
+        edit(root, root.find("ds:Signature", NS))
+        return etree.tostring(root)
+
+    def wrapped(root: etree._Element, signature: etree._Element) -> None:
+        # XML signature wrapping: the signed body kept in a ds:Object, the live one replaced.
+        holder = etree.SubElement(signature, f"{{{DS_NS}}}Object")
+        body = root.find("sr:Body", NS)
+        holder.append(copy.deepcopy(body))
+        body[0].tag = f"{{{SR_NS}}}ReadInventory"
+
+    return {
+        "an Id on the signature": change(lambda root, sig: sig.set("Id", "s1")),
+        "a KeyName": change(
+            lambda root, sig: etree.SubElement(sig.find("ds:KeyInfo", NS), f"{{{DS_NS}}}KeyName")
+        ),
+        "a comment in SignedInfo": change(lambda root, sig: sig[0].insert(0, etree.Comment("x"))),
+        "a comment before the root": b"<!-- before -->" + etree.tostring(etree.fromstring(signed)),
+        "a signature wrapping": change(wrapped),
+    }
+
+
+@pytest.mark.spec("BOXED-03")
+def test_signatures_outside_the_profile_are_left_to_signxml(keystore) -> None:
+    supplier = credential(keystore, XML_SIGN[SUPPLIER])
+    signed = sign_document(FAST_PATH_DOCUMENTS["request"], supplier)
+    for label, document in _outside_the_profile(signed).items():
+        root = _the_root(document)
+        signature = root.find("ds:Signature", NS)
+        assert not signing.in_duis_profile(root, signature), label
+        assert not signing._verify_fast(root, signature, supplier.certificate), label
+        try:
+            signing._verify_signxml(_the_root(document), supplier.certificate)
+        except SignatureRefused as error:
+            assert refusal(document, keystore).kind is error.kind, label
+            assert label == "a signature wrapping", f"{label}: {error}"
+        else:
+            assert verify_request(document, keystore).serial == XML_SIGN[SUPPLIER], label
+    # A document with something beside its root element is signed by signxml, and verifies.
+    beside = b"<!-- before -->" + FAST_PATH_DOCUMENTS["request"].split(b"?>", 1)[1]
+    root = _the_root(beside)
+    assert signing._sign_fast(root, supplier.private_key, supplier.certificate) is None
+    assert root.find("ds:Signature", NS) is None  # refused without changing the tree
+    assert verify_request(sign_document(beside, supplier), keystore).originator == SUPPLIER
