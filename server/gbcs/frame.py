@@ -70,6 +70,41 @@ class GroupingHeader:
         )
 
 
+class FixedHeader:
+    """A grouping header made once per originator, recipient and message code (the few octets
+    of a response that differ per message are its counter and date-time): each message then
+    costs two joins, not a GroupingHeader and its encoding (~4 us of an 11.2 payload's ~17).
+    `encode(counter, date_time)` equals `GroupingHeader(cra, counter, originator, recipient,
+    message_code, date_time, Supplementary(party, counter) if party else None).encode()` --
+    with a party (the ACB's form) the supplementary counter is the header's, as dccsim sends
+    them (tests/gbcs/test_frame.py holds them equal)."""
+
+    __slots__ = ("_head", "_other", "_party", "_titles")
+
+    def __init__(
+        self,
+        cra: Cra,
+        originator: bytes,
+        recipient: bytes,
+        message_code: int,
+        party: bytes | None = None,
+    ) -> None:
+        other = message_code.to_bytes(2, "big") + (party or b"")
+        # With a party, its counter follows (8 octets), per message.
+        other_length = len(other) + (0 if party is None else 8)
+        self._head = GENERAL_SIGNING + bytes((cra,))
+        self._titles = b"\x08" + originator + b"\x08" + recipient
+        self._other = der.length(other_length) + other
+        self._party = party is not None
+
+    def encode(self, counter: int, date_time: bytes | None = None) -> bytes:
+        octets = counter.to_bytes(8, "big")
+        dated = b"\x00" if date_time is None else b"\x0c" + date_time  # 12 octets, DER length
+        if self._party:
+            return b"".join((self._head, octets, self._titles, dated, self._other, octets))
+        return b"".join((self._head, octets, self._titles, dated, self._other))
+
+
 def general_signing(header: GroupingHeader, content: bytes) -> bytes:
     """The APDU up to the end of its content (what a signature covers, after `DF`)."""
     return header.encode() + der.length(len(content)) + content

@@ -27,6 +27,7 @@ from typing import Protocol
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from dccsim.devices.codes import AlertCode, MessageCode
+from dccsim.devices.firmware import ActivateImageResponseCode
 from dccsim.devices.kinds import DeviceType
 from dccsim.server.core.messages import (
     DeviceAlertMessage,
@@ -35,11 +36,11 @@ from dccsim.server.core.messages import (
     OutboundMessage,
     ServiceResponse,
 )
-from dccsim.server.gbcs import cosem, crypto, firmware
+from dccsim.server.gbcs import cosem, crypto, der, firmware
 from dccsim.server.gbcs.frame import (
     Cra,
+    FixedHeader,
     GroupingHeader,
-    Supplementary,
     general_ciphering,
     general_signing,
     signed_part,
@@ -87,12 +88,20 @@ class GbcsPayloads:
         keys: GbcsKeys,
         device_type: Callable[[str], DeviceType | None],
         acb_id: str,
+        limit: int = 100_000,
     ) -> None:
         self._keys = keys
         self._device_type = device_type
         self._acb = acb_id
         self._acb_title = eui_octets(acb_id)
         self._contexts = crypto.MacContexts()
+        # Per (device, User, message code): the fixed header and, MAC'd, the pair's MacContext.
+        # Pure functions of their keys (a device's type picks the code, so it is in the key).
+        self._frames: dict[tuple[str, str, int], tuple[FixedHeader, crypto.MacContext | None]]
+        self._frames = {}
+        # Per (message code, response code, version): the content, where it depends on no more.
+        self._contents: dict[tuple[int, ActivateImageResponseCode | None, str | None], bytes] = {}
+        self._limit = limit
 
     def encode(self, message: OutboundMessage, recipient: str | None = None) -> bytes | None:
         """The GBCS payload of a message, or None where dccsim has no GBCS form for it."""
@@ -108,41 +117,84 @@ class GbcsPayloads:
     # -- 11.2 -------------------------------------------------------------------------------
 
     def _firmware_read(self, response: ServiceResponse, body: FirmwareVersionRead) -> bytes | None:
-        kind = self._device_type(response.device_id)
+        device_id = response.device_id
+        kind = self._device_type(device_id)
         rid = response.request_id
+        version = body.firmware_version
         if kind in (DeviceType.ESME, DeviceType.CHF, DeviceType.GPF):
-            code, content = (
-                firmware.ECS52,
-                firmware.ecs52_response(rid.counter, body.firmware_version),
-            )
+            code = firmware.ECS52
+            result = self._content(code, None, version, _ecs52_result)
+            content = cosem.get_response(rid.counter, result)
         elif kind is DeviceType.GSME:
-            code, content = firmware.GCS38, firmware.gcs38_response(body.firmware_version)
+            code = firmware.GCS38
+            content = self._content(code, None, version, _gcs38)
         elif kind in (DeviceType.PPMID, DeviceType.HCALCS):
-            code, content = firmware.CS08, firmware.cs08_response(body.firmware_version)
+            code = firmware.CS08
+            content = self._content(code, None, version, _cs08)
         else:
             return None
-        header = GroupingHeader(
-            Cra.RESPONSE,
-            rid.counter,
-            eui_octets(response.device_id),
-            self._acb_title,
-            code,
-            supplementary=Supplementary(eui_octets(rid.originator), rid.counter),
+        # The ACB's form: the device answers the ACB, the User as supplementary remote party
+        # with its counter (FixedHeader's party), MAC-wrapped with the pair's keys.
+        key = (device_id, rid.originator, code)
+        held = self._frames.get(key)
+        if held is None:
+            title = eui_octets(device_id)
+            header = FixedHeader(
+                Cra.RESPONSE, title, self._acb_title, code, party=eui_octets(rid.originator)
+            )
+            held = self._hold(key, header, self._mac_context(device_id, title))
+        header, context = held
+        assert context is not None
+        counter = rid.counter
+        apdu = b"".join(
+            (header.encode(counter), der.length(len(content)), content, b"\x00")  # null sig.
         )
-        return self.mac_wrapped(response.device_id, header, content)
+        return general_ciphering(apdu, context.tag(Cra.RESPONSE, counter, self._acb_title, apdu))
 
-    def mac_wrapped(self, device_id: str, header: GroupingHeader, content: bytes) -> bytes:
-        """A device's unsigned message to the ACB, MAC-wrapped (General-Ciphering)."""
-        apdu = with_signature(general_signing(header, content), None)
-        context = self._contexts.get(
+    def _content(
+        self,
+        message_code: int,
+        code: ActivateImageResponseCode | None,
+        version: str | None,
+        make: Callable[[ActivateImageResponseCode | None, str | None], bytes],
+    ) -> bytes:
+        """A content that is a pure function of (message code, response code, version): made
+        once (`make(code, version)`), as the same few versions recur."""
+        key = (message_code, code, version)
+        content = self._contents.get(key)
+        if content is None:
+            content = make(code, version)
+            if len(self._contents) >= self._limit:
+                self._contents.clear()
+            self._contents[key] = content
+        return content
+
+    def _hold(
+        self,
+        key: tuple[str, str, int],
+        header: FixedHeader,
+        context: crypto.MacContext | None,
+    ) -> tuple[FixedHeader, crypto.MacContext | None]:
+        if len(self._frames) >= self._limit:
+            self._frames.clear()  # rare: more (device, User) pairs than held; remade on use
+        held = self._frames[key] = (header, context)
+        return held
+
+    def _mac_context(self, device_id: str, originator: bytes) -> crypto.MacContext:
+        return self._contexts.get(
             (device_id, self._acb),
             lambda: crypto.MacContext(
                 crypto.shared_secret(
                     self._keys.device_ka(device_id), self._keys.organisation_ka(self._acb)
                 ),
-                header.originator,
+                originator,
             ),
         )
+
+    def mac_wrapped(self, device_id: str, header: GroupingHeader, content: bytes) -> bytes:
+        """A device's unsigned message to the ACB, MAC-wrapped (General-Ciphering)."""
+        apdu = with_signature(general_signing(header, content), None)
+        context = self._mac_context(device_id, header.originator)
         tag = context.tag(header.cra, header.counter, header.recipient, apdu)
         return general_ciphering(apdu, tag)
 
@@ -150,28 +202,34 @@ class GbcsPayloads:
 
     def _activation_response(self, response: ServiceResponse, body: FirmwareActivation) -> bytes:
         rid = response.request_id
-        if body.firmware_version is None and body.code in (None, firmware.ActivationCode.SUCCESS):
+        device_id = response.device_id
+        version = body.firmware_version
+        if version is None and body.code in (None, firmware.ActivationCode.SUCCESS):
             content = firmware.CS06_ACCEPTED  # future-dated (or cancelled): accepted
         else:
-            code = (
-                firmware.ActivationCode.ACTIVATION_FAILURE
-                if body.code is None
-                else firmware.ACTIVATION_CODES[body.code]
+            content = self._content(firmware.CS06, body.code, version, _cs06)
+        # The device answers the User directly (it signed the command), with its date-time.
+        key = (device_id, rid.originator, firmware.CS06)
+        held = self._frames.get(key)
+        if held is None:
+            header = FixedHeader(
+                Cra.RESPONSE, eui_octets(device_id), eui_octets(rid.originator), firmware.CS06
             )
-            content = firmware.cs06_response(code, body.firmware_version)
-        header = GroupingHeader(
-            Cra.RESPONSE,
-            rid.counter,
-            eui_octets(response.device_id),
-            eui_octets(rid.originator),
-            firmware.CS06,
-            date_time=cosem.date_time(response.issued_at),
+            held = self._hold(key, header, None)
+        unsigned = b"".join(
+            (
+                held[0].encode(rid.counter, cosem.date_time(response.issued_at)),
+                der.length(len(content)),
+                content,
+            )
         )
-        return self.device_signed(response.device_id, header, content)
+        return self._signed(device_id, unsigned)
 
     def device_signed(self, device_id: str, header: GroupingHeader, content: bytes) -> bytes:
         """A device's message signed with its DS key (critical responses, alerts)."""
-        unsigned = general_signing(header, content)
+        return self._signed(device_id, general_signing(header, content))
+
+    def _signed(self, device_id: str, unsigned: bytes) -> bytes:
         return with_signature(
             unsigned, crypto.sign(self._keys.device_ds(device_id), signed_part(unsigned))
         )
@@ -215,3 +273,26 @@ class GbcsPayloads:
             Cra.ALERT, counter, eui_octets(alert.device_id), eui_octets(user), int(code)
         )
         return self.device_signed(alert.device_id, header, content)
+
+
+def _ecs52_result(_: object, version: str | None) -> bytes:
+    """ECS52's get result: the version as a DLMS octet-string (the rest holds the counter)."""
+    return cosem.dlms_octet_string(firmware.version_octets(version))
+
+
+def _gcs38(_: object, version: str | None) -> bytes:
+    return firmware.gcs38_response(version)
+
+
+def _cs08(_: object, version: str | None) -> bytes:
+    return firmware.cs08_response(version)
+
+
+def _cs06(code: ActivateImageResponseCode | None, version: str | None) -> bytes:
+    """CS06's response content for a device's activation result (no code: a failure)."""
+    outcome = (
+        firmware.ActivationCode.ACTIVATION_FAILURE
+        if code is None
+        else firmware.ACTIVATION_CODES[code]
+    )
+    return firmware.cs06_response(outcome, version)

@@ -77,16 +77,27 @@ def check_signed(
     expected = expected or unsigned_pre_command(request)
     if expected is None:
         raise PreCommandRefused(f"SRV {request.srv} has no GBCS pre-command")
-    try:
-        parsed = parse_general_signing(returned, "SignedPreCommand.GBCSPayload")
-    except InvalidField as error:
-        raise PreCommandRefused(f"{error.field} {error.reason}") from None
-    if parsed.unsigned != expected:
-        raise PreCommandRefused("is not the command dccsim transformed for this RequestID")
-    if parsed.signature is None:
+    size = len(expected)
+    if (
+        len(returned) == size + 1 + crypto.SIGNATURE_LENGTH
+        and returned[size] == crypto.SIGNATURE_LENGTH
+        and returned.startswith(expected)
+    ):
+        # The usual case, without parsing (~12 us): the expected command (a well-formed APDU)
+        # then a 64-octet signature field is exactly what the parse below would accept as it.
+        signature: bytes | None = returned[size + 1 :]
+    else:
+        try:
+            parsed = parse_general_signing(returned, "SignedPreCommand.GBCSPayload")
+        except InvalidField as error:
+            raise PreCommandRefused(f"{error.field} {error.reason}") from None
+        if parsed.unsigned != expected:
+            raise PreCommandRefused("is not the command dccsim transformed for this RequestID")
+        signature = parsed.signature
+    if signature is None:
         raise PreCommandRefused("is not signed (its signature is null)")
     originator = request.request_id.originator
     if user_key is None:
         raise PreCommandRefused(f"dccsim holds no DS certificate for {originator}")
-    if not crypto.verify(user_key, signed_part(parsed.unsigned), parsed.signature):
+    if not crypto.verify(user_key, signed_part(expected), signature):
         raise PreCommandRefused(f"its signature does not verify with {originator}'s DS certificate")

@@ -20,13 +20,13 @@ from dccsim.devices.kinds import DeviceType
 from dccsim.server.core import views
 from dccsim.server.core.codes import ResponseCode
 from dccsim.server.core.messages import OutboundMessage, PreCommand, SyncAnswer
-from dccsim.server.core.requests import ServiceRequest, SignedPreCommand
+from dccsim.server.core.requests import RequestId, ServiceRequest, SignedPreCommand
+from dccsim.server.gbcs.frame import with_signature
 from dccsim.server.gbcs.keys import KeyStoreKeys, MissingKey
 from dccsim.server.gbcs.payloads import GbcsPayloads, PayloadForm
 from dccsim.server.gbcs.pre_command import (
     PreCommandRefused,
     check_signed,
-    pre_command,
     unsigned_pre_command,
 )
 from dccsim.server.keys.keystore import KeyStore
@@ -42,12 +42,22 @@ PRE_COMMAND_REFUSED = ResponseCode.E1002
 
 class GbcsHooks:
     def __init__(
-        self, keystore: KeyStore, host: DspHost, form: PayloadForm = PayloadForm.GBCS
+        self,
+        keystore: KeyStore,
+        host: DspHost,
+        form: PayloadForm = PayloadForm.GBCS,
+        issued_limit: int = 65_536,
     ) -> None:
         self.form = PayloadForm(form)
         self._host = host
         self._keys = KeyStoreKeys(keystore)
         self._payloads = GbcsPayloads(self._keys, self._device_type, views.acb_id(host.dsp))
+        # RequestID -> (the transformed request, its unsigned GBCS pre-command), from `outgoing`
+        # for `incoming` to check the signed copy against without building it again (~7 us).
+        # Used only for the very request object it was built from, so a miss (a restart, a
+        # CV 4 answered by another process, the bound below) only means building it again.
+        self._issued: dict[RequestId, tuple[ServiceRequest, bytes]] = {}
+        self._issued_limit = issued_limit
 
     def _device_type(self, device_id: str) -> DeviceType | None:
         # SMI records are immutable and a dict read is atomic: no need for the host's lock.
@@ -67,9 +77,14 @@ class GbcsHooks:
         body = answer.body
         if self.form is PayloadForm.MMC or not isinstance(body, PreCommand):
             return answer
-        if body.command is None or (payload := pre_command(body.command)) is None:
+        command = body.command
+        if command is None or (unsigned := unsigned_pre_command(command)) is None:
             return answer
-        return replace(answer, body=replace(body, payload=payload))
+        if len(self._issued) >= self._issued_limit:
+            self._issued.clear()  # CV 4s never followed by their signed leg
+        self._issued[command.request_id] = (command, unsigned)
+        pre = PreCommand(body.gbcs_version, with_signature(unsigned, None), command)
+        return replace(answer, body=pre)
 
     def incoming(self, request: ServiceRequest) -> ServiceRequest:
         """The request to submit; raises RequestRefused for a signed pre-command that fails."""
@@ -81,7 +96,11 @@ class GbcsHooks:
         if pending is None:
             return request  # the core answers it (no PreCommand issued for this RequestID)
         transformed, token = pending
-        expected = unsigned_pre_command(transformed)
+        issued = self._issued.pop(request.request_id, None)
+        if issued is not None and issued[0] is transformed:
+            expected: bytes | None = issued[1]
+        else:
+            expected = unsigned_pre_command(transformed)
         if expected is None:
             return request  # an SRV without a GBCS pre-command: the token comes back as it went
         try:

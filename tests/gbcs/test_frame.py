@@ -9,6 +9,7 @@ from dccsim.server.core.errors import InvalidField
 from dccsim.server.gbcs import der
 from dccsim.server.gbcs.frame import (
     Cra,
+    FixedHeader,
     GroupingHeader,
     Supplementary,
     general_ciphering,
@@ -86,3 +87,15 @@ def test_what_is_not_a_general_signing_apdu_is_refused_naming_the_field(data, re
     with pytest.raises(InvalidField, match=reason) as caught:
         parse_general_signing(data, "SignedPreCommand.GBCSPayload")
     assert caught.value.field == "SignedPreCommand.GBCSPayload"
+
+
+@pytest.mark.parametrize("counter", [0, 7, 2**40, 2**64 - 1])
+@pytest.mark.parametrize("date_time", [None, bytes(range(12))])
+@pytest.mark.parametrize("party", [None, USER])
+def test_a_fixed_header_encodes_as_the_grouping_header(counter, date_time, party) -> None:
+    # The payload encoders make each header from a FixedHeader (per device, User and message
+    # code); it must give the GroupingHeader's bytes, the party's counter being the header's.
+    supplementary = None if party is None else Supplementary(party, counter)
+    header = GroupingHeader(Cra.RESPONSE, counter, DEVICE, ACB, 0x0059, date_time, supplementary)
+    fixed = FixedHeader(Cra.RESPONSE, DEVICE, ACB, 0x0059, party=party)
+    assert fixed.encode(counter, date_time) == header.encode()

@@ -1,0 +1,70 @@
+"""The GBCS hooks on their own, over a DSP and a keystore: what they keep between a CV 4's
+PreCommand and its signed leg never decides a check (GBCS-03)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from dccsim.server.core.dsp import Dsp
+from dccsim.server.core.fleet import example_fleet
+from dccsim.server.core.matrix import CommandVariant
+from dccsim.server.core.messages import PreCommand
+from dccsim.server.core.requests import (
+    ActivateFirmware,
+    RequestId,
+    ServiceRequest,
+    SignedPreCommand,
+    UpdateFirmware,
+)
+from dccsim.server.gbcs.pre_command import sign
+from dccsim.server.keys import ACB_EUI, CertificateRole, KeyStore, KeyUsage, TestPki
+from dccsim.server.runtime.duis_gateway import RequestRefused
+from dccsim.server.runtime.gbcs_hooks import PRE_COMMAND_REFUSED, GbcsHooks
+from dccsim.server.runtime.host import DspHost
+from tests.conftest import ESME, NEW_IMAGE, NEW_IMAGE_HASH, SUPPLIER_A
+
+pytestmark = pytest.mark.spec("GBCS-03")
+
+
+def test_a_signed_leg_is_checked_against_the_cores_request_not_a_kept_pre_command() -> None:
+    dsp = Dsp()
+    example_fleet().load_into(dsp)
+    store = KeyStore(source=TestPki(bytes(range(32))))
+    store.register(ACB_EUI)
+    store.register(SUPPLIER_A, CertificateRole.SUPPLIER)
+    hooks = GbcsHooks(store, DspHost(dsp))
+    user_key = store.organisation(SUPPLIER_A, KeyUsage.DIGITAL_SIGNATURE).private_key
+    dsp.submit(
+        ServiceRequest(
+            RequestId(SUPPLIER_A, dsp.state.acb_id, 1),
+            "11.1",
+            CommandVariant.NON_DEVICE,
+            UpdateFirmware(NEW_IMAGE, "0200", (ESME,)),
+        )
+    )
+    rid = RequestId(SUPPLIER_A, ESME, 2)
+    answer = dsp.submit(
+        ServiceRequest(
+            rid, "11.3", CommandVariant.CRITICAL_TRANSFORM, ActivateFirmware(NEW_IMAGE_HASH)
+        )
+    )
+    real = hooks.outgoing(answer).body
+    assert isinstance(real, PreCommand) and real.command is not None
+    # Another command under the same RequestID passes through the hooks (as a second CV 4
+    # answered elsewhere might): what they keep of it must not make its signed copy pass.
+    other = replace(real.command, body=ActivateFirmware(bytes(32)))
+    fake = hooks.outgoing(replace(answer, body=PreCommand(real.gbcs_version, b"", other))).body
+    assert isinstance(fake, PreCommand)
+
+    def signed_leg(payload: bytes) -> ServiceRequest:
+        leg = ServiceRequest(
+            rid, "11.3", CommandVariant.CRITICAL_SIGNED_REMOTE, SignedPreCommand(payload)
+        )
+        return hooks.incoming(leg)
+
+    with pytest.raises(RequestRefused, match="not the command dccsim transformed") as refused:
+        signed_leg(sign(fake.payload, user_key))
+    assert refused.value.code == PRE_COMMAND_REFUSED
+    assert dsp.submit(signed_leg(sign(real.payload, user_key))).code == "I99"
