@@ -3,10 +3,10 @@ User's (or the operator's) client certificate, and the operator token for the co
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import grpc
 import grpc.aio
@@ -14,6 +14,11 @@ import grpc.aio
 # What the server reads (dccsim.server.rpc.security): `authorization: Bearer <token>`.
 TOKEN_METADATA = "authorization"
 TOKEN_SCHEME = "Bearer "
+
+# A call's request and response messages, and what a sync interceptor's continuation returns.
+Req = TypeVar("Req")
+Resp = TypeVar("Resp")
+Out = TypeVar("Out")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +106,9 @@ def open_aio_channel(target: str, security: ClientSecurity | None = None) -> grp
 
 
 class _ClientCallDetails(grpc.ClientCallDetails):
-    def __init__(self, details: grpc.ClientCallDetails, metadata: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, details: grpc.ClientCallDetails, metadata: tuple[tuple[str, str | bytes], ...]
+    ) -> None:
         self.method = details.method
         self.timeout = details.timeout
         self.metadata = metadata
@@ -122,15 +129,28 @@ class _Metadata(
         self._metadata = metadata
 
     def _details(self, details: grpc.ClientCallDetails) -> grpc.ClientCallDetails:
-        return _ClientCallDetails(details, [*(details.metadata or ()), *self._metadata])
+        return _ClientCallDetails(details, (*(details.metadata or ()), *self._metadata))
 
-    def _intercept(self, continuation: Callable, details, request):
-        return continuation(self._details(details), request)
+    # Each continuation's result (a call future or iterator) goes back as it came.
+    def intercept_unary_unary(
+        self,
+        continuation: Callable[[grpc.ClientCallDetails, Req], Out],
+        client_call_details: grpc.ClientCallDetails,
+        request: Req,
+    ) -> Out:
+        return continuation(self._details(client_call_details), request)
 
-    intercept_unary_unary = _intercept
-    intercept_unary_stream = _intercept
-    intercept_stream_unary = _intercept
-    intercept_stream_stream = _intercept
+    def intercept_stream_unary(
+        self,
+        continuation: Callable[[grpc.ClientCallDetails, Iterator[Req]], Out],
+        client_call_details: grpc.ClientCallDetails,
+        request_iterator: Iterator[Req],
+    ) -> Out:
+        return continuation(self._details(client_call_details), request_iterator)
+
+    # The same bodies: a call is a call, whichever way its messages stream.
+    intercept_unary_stream = intercept_unary_unary
+    intercept_stream_stream = intercept_stream_unary
 
 
 class _AioMetadata(
@@ -148,14 +168,44 @@ class _AioMetadata(
             details.method, details.timeout, metadata, details.credentials, details.wait_for_ready
         )
 
-    async def intercept_unary_unary(self, continuation, details, request):
+    async def intercept_unary_unary(
+        self,
+        continuation: Callable[
+            [grpc.aio.ClientCallDetails, Req], Awaitable[grpc.aio.UnaryUnaryCall[Req, Resp]]
+        ],
+        details: grpc.aio.ClientCallDetails,
+        request: Req,
+    ) -> grpc.aio.UnaryUnaryCall[Req, Resp]:
         return await continuation(self._details(details), request)
 
-    async def intercept_unary_stream(self, continuation, details, request):
+    async def intercept_unary_stream(
+        self,
+        continuation: Callable[
+            [grpc.aio.ClientCallDetails, Req], Awaitable[grpc.aio.UnaryStreamCall[Req, Resp]]
+        ],
+        details: grpc.aio.ClientCallDetails,
+        request: Req,
+    ) -> grpc.aio.UnaryStreamCall[Req, Resp]:
         return await continuation(self._details(details), request)
 
-    async def intercept_stream_unary(self, continuation, details, request_iterator):
+    async def intercept_stream_unary(
+        self,
+        continuation: Callable[
+            [grpc.aio.ClientCallDetails, AsyncIterable[Req] | Iterable[Req]],
+            Awaitable[grpc.aio.StreamUnaryCall[Req, Resp]],
+        ],
+        details: grpc.aio.ClientCallDetails,
+        request_iterator: AsyncIterable[Req] | Iterable[Req],
+    ) -> grpc.aio.StreamUnaryCall[Req, Resp]:
         return await continuation(self._details(details), request_iterator)
 
-    async def intercept_stream_stream(self, continuation, details, request_iterator):
+    async def intercept_stream_stream(
+        self,
+        continuation: Callable[
+            [grpc.aio.ClientCallDetails, AsyncIterable[Req] | Iterable[Req]],
+            Awaitable[grpc.aio.StreamStreamCall[Req, Resp]],
+        ],
+        details: grpc.aio.ClientCallDetails,
+        request_iterator: AsyncIterable[Req] | Iterable[Req],
+    ) -> grpc.aio.StreamStreamCall[Req, Resp]:
         return await continuation(self._details(details), request_iterator)

@@ -101,7 +101,7 @@ def campaign(
 ) -> None:
     """Roll firmware 0200 across a fleet through the gRPC API, with the old firmware Removed
     from the CPL (so the devices start Suspended), and report how every device ends up."""
-    from rich.progress import Progress
+    from rich.progress import Progress, TaskID
 
     from dccsim.clients.campaign import Campaign, CampaignPlan
     from dccsim.clients.campaign_report import report_html, report_table
@@ -143,7 +143,7 @@ def campaign(
                 def progress(
                     phase: str,
                     advance: int,
-                    task: int = task,
+                    task: TaskID = task,
                     phases: dict[str, int] = phases,
                     total: int = len(devices),
                     label: str = chosen,

@@ -24,10 +24,13 @@ def devices(server: str, status: str | None, as_json: bool) -> None:
     from dccsim.clients.cli.words import BadValue, message_dict, parse_word, word
     from dccsim.v1 import types_pb2
 
-    wanted = 0
+    wanted = types_pb2.SMI_STATUS_UNSPECIFIED
     if status:
         try:
-            wanted = parse_word(types_pb2.SmiStatus.DESCRIPTOR, status)
+            # ValueType: int at run time, the status's NewType to the checker.
+            wanted = types_pb2.SmiStatus.ValueType(
+                parse_word(types_pb2.SmiStatus.DESCRIPTOR, status)
+            )
         except BadValue as error:
             raise click.BadParameter(str(error), param_hint="--status") from None
     with session(server) as dcc:

@@ -11,6 +11,9 @@ from rich.table import Table
 from dccsim.clients.cli.common import EUI_WIDTH, server_option, session, show
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from google.protobuf.message import Message
     from google.protobuf.timestamp_pb2 import Timestamp
 
     from dccsim.v1 import control_pb2
@@ -52,7 +55,8 @@ def faults(
             return
         if decisions:
             made = dcc.fault_decisions()
-            shown, table = made, decisions_table(made)
+            shown: Sequence[Message] = made
+            table = decisions_table(made)
         else:
             rules = dcc.fault_rules()
             shown, table = rules, rules_table(rules)

@@ -67,5 +67,5 @@ def describe_delivery(delivery: Delivery) -> str:
             f"#{delivery.sequence} device alert 0x{a.alert_code:04X} "
             f"(message 0x{a.message_code:04X}) from {a.device_id}"
         )
-    a = delivery.dcc_alert
-    return f"#{delivery.sequence} DCC alert {a.dcc_alert_code} for {a.device_id}"
+    dcc_alert = delivery.dcc_alert
+    return f"#{delivery.sequence} DCC alert {dcc_alert.dcc_alert_code} for {dcc_alert.device_id}"

@@ -16,24 +16,37 @@ from google.protobuf import json_format
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 from google.protobuf.message import Message
 
-from dccsim.server.rpc.wire import CPL_STATUSES, DEVICE_TYPES, SMETS, SMI_STATUSES, USER_ROLES
-from dccsim.v1 import types_pb2
+from dccsim.server.rpc.wire import (
+    CPL_STATUSES,
+    DEVICE_TYPES,
+    SMETS,
+    SMI_STATUSES,
+    USER_ROLES,
+    E,
+    EnumMap,
+    V,
+)
 
 M = TypeVar("M", bound=Message)
 
-# proto enum full name -> {number: DUIS word}; the core's enum values are DUIS's words.
-_WORDS: dict[str, dict[int, str]] = {
-    proto.DESCRIPTOR.full_name: {
-        number: mapping.to_core(number, "").value for number in proto.values() if number != 0
-    }
-    for proto, mapping in (
-        (types_pb2.DeviceType, DEVICE_TYPES),
-        (types_pb2.SmetsVersion, SMETS),
-        (types_pb2.SmiStatus, SMI_STATUSES),
-        (types_pb2.UserRole, USER_ROLES),
-        (types_pb2.CplStatus, CPL_STATUSES),
-    )
-}
+
+def _duis_words(mapping: EnumMap[E, V]) -> tuple[str, dict[int, str]]:
+    """The proto enum's full name, and its numbers' DUIS words (the core's enum values), in
+    number order. The map pairs every number but 0 with a core member."""
+    words = {mapping.to_proto(member): str(member.value) for member in mapping.core}
+    return mapping.proto_name, dict(sorted(words.items()))
+
+
+# proto enum full name -> {number: DUIS word}.
+_WORDS: dict[str, dict[int, str]] = dict(
+    [
+        _duis_words(DEVICE_TYPES),
+        _duis_words(SMETS),
+        _duis_words(SMI_STATUSES),
+        _duis_words(USER_ROLES),
+        _duis_words(CPL_STATUSES),
+    ]
+)
 
 
 class BadValue(ValueError):
@@ -65,7 +78,7 @@ def parse_word(enum: EnumDescriptor, text: str) -> int:
 def message_dict(message: Message) -> dict[str, Any]:
     """`message` as a JSON object: camelCase field names, enums in DUIS's words."""
     data = json_format.MessageToDict(message)
-    _walk(data, message.DESCRIPTOR, _enum_to_word)
+    _walk(data, _descriptor(message), _enum_to_word)
     return data
 
 
@@ -82,11 +95,19 @@ def parse_message(text: str, message: M) -> M:
         raise BadValue(f"not JSON: {error}") from None
     if not isinstance(data, dict):
         raise BadValue("not a JSON object")
-    _walk(data, message.DESCRIPTOR, _word_to_enum)
+    _walk(data, _descriptor(message), _word_to_enum)
     try:
         return json_format.ParseDict(data, message)
     except json_format.ParseError as error:
         raise BadValue(str(error)) from None
+
+
+def _descriptor(message: Message) -> Descriptor:
+    descriptor = message.DESCRIPTOR
+    # The stubs tell protobuf's pure-Python descriptors from upb's; at run time
+    # google.protobuf.descriptor.Descriptor is the class in use.
+    assert isinstance(descriptor, Descriptor)
+    return descriptor
 
 
 def _enum_to_word(enum: EnumDescriptor, value: Any) -> Any:
