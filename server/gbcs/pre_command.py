@@ -16,9 +16,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.requests import ActivateFirmware, ServiceRequest
-from dccsim.server.gbcs import crypto, firmware
+from dccsim.server.gbcs import crypto, der, firmware
 from dccsim.server.gbcs.frame import (
     Cra,
+    FixedHeader,
     GroupingHeader,
     general_signing,
     parse_general_signing,
@@ -36,20 +37,52 @@ class PreCommandRefused(Exception):
 def unsigned_pre_command(request: ServiceRequest) -> bytes | None:
     """The GBCS command `request` transforms into, without its signature field, or None for an
     SRV dccsim has no GBCS form for (its PreCommand keeps the core's token)."""
-    body = request.body
-    if request.srv != "11.3" or not isinstance(body, ActivateFirmware):
+    content = _content(request)
+    if content is None:
         return None
     rid = request.request_id
-    content = firmware.cs06_pre_command(
-        body.firmware_hash,
-        rid.counter,
-        request.execution_datetime,
-        cancel=request.is_cancellation,
-    )
     header = GroupingHeader(
         Cra.COMMAND, rid.counter, eui_octets(rid.originator), eui_octets(rid.target), firmware.CS06
     )
     return general_signing(header, content)
+
+
+class PreCommands:
+    """`unsigned_pre_command` with each (User, device)'s grouping header made once (a bounded
+    few): the same bytes (tests/gbcs/test_rtds.py), without a GroupingHeader per CV 4."""
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self._headers: dict[tuple[str, str], FixedHeader] = {}
+        self._limit = limit
+
+    def unsigned(self, request: ServiceRequest) -> bytes | None:
+        content = _content(request)
+        if content is None:
+            return None
+        rid = request.request_id
+        key = (rid.originator, rid.target)
+        header = self._headers.get(key)
+        if header is None:
+            header = FixedHeader(
+                Cra.COMMAND, eui_octets(rid.originator), eui_octets(rid.target), firmware.CS06
+            )
+            if len(self._headers) >= self._limit:
+                self._headers.clear()  # rare: more pairs than held; remade on use
+            self._headers[key] = header
+        return b"".join((header.encode(rid.counter), der.length(len(content)), content))
+
+
+def _content(request: ServiceRequest) -> bytes | None:
+    """CS06's content for an 11.3 request (None for any other)."""
+    body = request.body
+    if request.srv != "11.3" or not isinstance(body, ActivateFirmware):
+        return None
+    return firmware.cs06_pre_command(
+        body.firmware_hash,
+        request.request_id.counter,
+        request.execution_datetime,
+        cancel=request.is_cancellation,
+    )
 
 
 def pre_command(request: ServiceRequest) -> bytes | None:

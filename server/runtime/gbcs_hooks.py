@@ -26,8 +26,8 @@ from dccsim.server.gbcs.keys import KeyStoreKeys, MissingKey
 from dccsim.server.gbcs.payloads import GbcsPayloads, PayloadForm
 from dccsim.server.gbcs.pre_command import (
     PreCommandRefused,
+    PreCommands,
     check_signed,
-    unsigned_pre_command,
 )
 from dccsim.server.keys.keystore import KeyStore
 from dccsim.server.runtime.duis_gateway import RequestRefused
@@ -52,6 +52,7 @@ class GbcsHooks:
         self._host = host
         self._keys = KeyStoreKeys(keystore)
         self._payloads = GbcsPayloads(self._keys, self._device_type, views.acb_id(host.dsp))
+        self._pre_commands = PreCommands()
         # RequestID -> (the transformed request, its unsigned GBCS pre-command), from `outgoing`
         # for `incoming` to check the signed copy against without building it again (~7 us).
         # Used only for the very request object it was built from, so a miss (a restart, a
@@ -78,7 +79,7 @@ class GbcsHooks:
         if self.form is PayloadForm.MMC or not isinstance(body, PreCommand):
             return answer
         command = body.command
-        if command is None or (unsigned := unsigned_pre_command(command)) is None:
+        if command is None or (unsigned := self._pre_commands.unsigned(command)) is None:
             return answer
         if len(self._issued) >= self._issued_limit:
             self._issued.clear()  # CV 4s never followed by their signed leg
@@ -100,7 +101,7 @@ class GbcsHooks:
         if issued is not None and issued[0] is transformed:
             expected: bytes | None = issued[1]
         else:
-            expected = unsigned_pre_command(transformed)
+            expected = self._pre_commands.unsigned(transformed)
         if expected is None:
             return request  # an SRV without a GBCS pre-command: the token comes back as it went
         try:

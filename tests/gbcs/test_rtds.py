@@ -26,7 +26,7 @@ from dccsim.server.gbcs.frame import (
     signed_part,
     with_signature,
 )
-from dccsim.server.gbcs.pre_command import pre_command, unsigned_pre_command
+from dccsim.server.gbcs.pre_command import PreCommands, pre_command, unsigned_pre_command
 from tests.gbcs.conftest import rtds, rtds_private, rtds_public
 
 pytestmark = pytest.mark.spec("GBCS-02")
@@ -115,6 +115,9 @@ def test_cs06_pre_commands_are_byte_equal(name: str, request_: ServiceRequest):
     reference = rtds(f"11.3_CS06/{name}")
     assert unsigned_pre_command(request_) == reference
     assert pre_command(request_) == reference + b"\x00"
+    # The hooks' form, with the pair's header made once: the same bytes, also the second time.
+    pre_commands = PreCommands()
+    assert pre_commands.unsigned(request_) == pre_commands.unsigned(request_) == reference
 
 
 @pytest.mark.parametrize(
