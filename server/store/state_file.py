@@ -12,7 +12,8 @@ The file holds data, not code (SPEC SEC-03): every row is a value of dccsim's st
 version is in the file. A file of the previous format (/3, pickled) is migrated once, by a loader
 that refuses anything but dccsim's own records (`legacy.py`). A file that is empty, damaged,
 missing commands or missing its write-ahead log is refused with a message saying so: never
-replaced by a fresh simulator.
+replaced by a fresh simulator. (Opening: `opening.py`; reading: `reading.py`; the tables:
+`layout.py`; background snapshots: `snapshots.py`. This module is the file while it serves.)
 
 Group commit: the server appends commands while holding its lock, which only queues them. A
 caller answers its client only after its command is durable, so an acknowledged request is never
@@ -29,7 +30,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import heapq
 import itertools
 import json
@@ -46,14 +46,24 @@ from typing import Literal, NamedTuple
 
 from dccsim.server.core.commands import Command
 from dccsim.server.core.dsp import Dsp
-from dccsim.server.store import legacy, snapshots
-from dccsim.server.store.codec import CodecError, Decoder, Encoder, decode_document
+from dccsim.server.store import snapshots
+from dccsim.server.store.codec import CodecError, Encoder
+from dccsim.server.store.errors import StateFileError, StorageUnavailable
+from dccsim.server.store.layout import (
+    FORMAT,
+    SNAPSHOT_PART_BYTES,
+    insert_snapshot,
+    record_snapshot,
+    remove_unfinished_snapshots,
+    tag_rows,
+)
+from dccsim.server.store.opening import check_and_prepare, mark_open, wal_path
+from dccsim.server.store.reading import Restored, read_durable
+
+__all__ = ["FORMAT", "Restored", "StateFile", "StateFileError", "StorageUnavailable"]
 
 log = logging.getLogger("dccsim.store")
 
-# 4: data, not pickles: the record format of codec.py, named by the state schema (SEC-03).
-# 3: held work names the functions of the SRV registry (pickled).
-FORMAT = "dccsim-state/4"
 # Snapshot after this many commands (or as many as the fleet has devices, if more): see
 # `StateFile.snapshot_due`.
 DEFAULT_SNAPSHOT_EVERY = 100_000
@@ -65,63 +75,9 @@ DEFAULT_COMMIT_DELAY = 0.001
 COMPANY_SECONDS = 0.01
 # How long opening a state file waits for another process to let go of it.
 LOCK_WAIT_SECONDS = 1.0
-# A snapshot is stored in parts of this size: each part is its own short transaction, so
-# commits go on between them (see `snapshots.py`).
-SNAPSHOT_PART_BYTES = 1024 * 1024
 # How much a test write after a storage failure writes (see `recover`).
 PROBE_BYTES = 256 * 1024
 Synchronous = Literal["full", "normal"]
-
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE tags (                   -- the command log's tag table (codec.py)
-    tag INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    fields TEXT NOT NULL              -- a JSON list
-);
-CREATE TABLE snapshots (
-    through_seq INTEGER PRIMARY KEY,  -- the last command the snapshot includes
-    taken_at TEXT NOT NULL,           -- virtual time
-    parts INTEGER NOT NULL,
-    bytes INTEGER NOT NULL,
-    sha256 TEXT NOT NULL              -- of the parts, in order
-);
-CREATE TABLE snapshot_parts (         -- a snapshot's document (codec.py), in parts
-    through_seq INTEGER NOT NULL,
-    part INTEGER NOT NULL,
-    data BLOB NOT NULL,
-    PRIMARY KEY (through_seq, part)
-);
-CREATE TABLE commands (
-    first_seq INTEGER PRIMARY KEY,
-    last_seq INTEGER NOT NULL,
-    kinds TEXT NOT NULL,              -- e.g. "Submit x998, RunDue x2", for a person reading it
-    commands BLOB NOT NULL            -- a list of (instant, command), first_seq onwards
-);
-"""
-_TABLES = {"meta", "tags", "snapshots", "snapshot_parts", "commands"}
-
-
-class StateFileError(RuntimeError):
-    """The state file cannot be read, replayed or written."""
-
-
-class StorageUnavailable(StateFileError):
-    """The state file cannot be written now (disk full, I/O error): a change is refused, and a
-    change that was queued is not made. Clears once the file can be written again."""
-
-    def __init__(self, message: str, reason: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-
-
-@dataclass(frozen=True, slots=True)
-class Restored:
-    dsp: Dsp
-    snapshot_seq: int
-    replayed: int
-    seconds: float
 
 
 class _PendingCommand(NamedTuple):  # a tuple: one is made per change, under the server's lock
@@ -179,10 +135,6 @@ class _Waiter(NamedTuple):
     lingers: bool  # a unary caller, who would wait for company
 
 
-def _wal(path: Path) -> Path:
-    return Path(f"{path}-wal")
-
-
 class StateFile:
     def __init__(
         self,
@@ -204,7 +156,7 @@ class StateFile:
                 f"{path} is empty: it is not a dccsim state file (nothing was restored; "
                 "delete it, or start with --fresh, to start again from the fleet)"
             )
-        wal_existed = _wal(path).exists()
+        wal_existed = wal_path(path).exists()
         try:
             self._db = sqlite3.connect(
                 path, isolation_level=None, check_same_thread=False, timeout=LOCK_WAIT_SECONDS
@@ -224,10 +176,10 @@ class StateFile:
             self._db.execute(f"PRAGMA synchronous={synchronous.upper()}")
             # Everything is checked, and the whole state read back, before anything is written:
             # a file that is refused is left exactly as it was.
-            self._open(existed=existed, wal_existed=wal_existed)
+            check_and_prepare(self._db, path, existed=existed, wal_existed=wal_existed)
             self._restored = self._read()
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._mark_open()
+            mark_open(self._db, path)
         except StateFileError:
             self._db.close()
             raise
@@ -270,147 +222,13 @@ class StateFile:
 
     # -- opening -------------------------------------------------------------------------------
 
-    def _open(self, *, existed: bool, wal_existed: bool) -> None:
-        """Check what the file is (creating a new one), migrating a /3 file."""
-        db = self._db
-        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
-        if not tables:
-            if existed:
-                raise StateFileError(
-                    f"{self.path} holds no dccsim state (an SQLite file without its tables: "
-                    "was its write-ahead log deleted?); nothing was restored"
-                )
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._create()
-            return
-        row = (
-            db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-            if "meta" in tables
-            else None
-        )
-        if row is None:
-            raise StateFileError(f"{self.path} is an SQLite file, but not a dccsim state file")
-        if row[0] == legacy.LEGACY_FORMAT:
-            self._check_integrity()
-            self._migrate()  # in one transaction: nothing is written if it fails
-            return
-        if row[0] != FORMAT:
-            raise StateFileError(f"{self.path} is {row[0]!r}; this dccsim reads {FORMAT!r}")
-        if not tables >= _TABLES:
-            raise StateFileError(f"{self.path} is damaged: tables {_TABLES - tables} are missing")
-        (open_,) = db.execute("SELECT value FROM meta WHERE key = 'open'").fetchone() or ("0",)
-        if open_ == "1" and not wal_existed:
-            raise StateFileError(
-                f"{self.path} was not closed cleanly and its write-ahead log "
-                f"{_wal(self.path).name} is missing: the changes it held are lost, so the file "
-                "is refused (restore the log, or start again with --fresh)"
-            )
-        self._check_integrity()
-
-    def _create(self) -> None:
-        db = self._db
-        db.execute("BEGIN")
-        _create_tables(db)
-        db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
-        db.execute("COMMIT")
-
-    def _mark_open(self) -> None:
-        """Note in the main file (not only the log) that the file is open: if the log is then
-        lost, the next start knows that it was there, and refuses the file. Also clear what
-        a background snapshot left unfinished."""
-        self._db.execute(
-            "DELETE FROM snapshot_parts "
-            "WHERE through_seq NOT IN (SELECT through_seq FROM snapshots)"
-        )
-        _remove_unfinished_snapshots(self.path)
-        self._db.execute("INSERT OR REPLACE INTO meta VALUES ('open', '1')")
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-    def _check_integrity(self) -> None:
-        problems = [row[0] for row in self._db.execute("PRAGMA quick_check")]
-        if problems != ["ok"]:
-            raise StateFileError(f"{self.path} is damaged: {'; '.join(problems[:3])}")
-
-    def _migrate(self) -> None:
-        """Read a /3 file (pickled) through the restricted loader and write it again as /4,
-        in one transaction: if anything fails, the file stays as it was."""
-        db = self._db
-        started = time.perf_counter()
-        snapshot = db.execute(
-            "SELECT through_seq, taken_at, state FROM snapshots ORDER BY through_seq DESC LIMIT 1"
-        ).fetchone()
-        rows = db.execute(
-            "SELECT first_seq, last_seq, commands FROM commands ORDER BY first_seq"
-        ).fetchall()
-        try:
-            if snapshot is None:
-                if rows:
-                    raise StateFileError(f"{self.path} has commands but no snapshot to start from")
-                dsp = None
-            else:
-                dsp = legacy.loads(snapshot[2])
-                if not isinstance(dsp, Dsp):
-                    raise StateFileError(f"{self.path}: its snapshot is not a DSP")
-                expected = snapshot[0] + 1
-                for first_seq, last_seq, blob in rows:
-                    if last_seq <= snapshot[0]:
-                        continue
-                    if first_seq != expected:
-                        raise StateFileError(
-                            f"{self.path} is missing commands {expected} to {first_seq - 1}"
-                        )
-                    changes = legacy.loads(blob)
-                    if len(changes) != last_seq - first_seq + 1:
-                        raise StateFileError(
-                            f"{self.path}: commands {first_seq}-{last_seq} damaged"
-                        )
-                    _replay(self.path, dsp, first_seq, changes)
-                    expected = last_seq + 1
-                through = expected - 1
-        except legacy.LegacyRefused as error:
-            raise StateFileError(f"{self.path} was refused: {error}") from None
-        except (StateFileError, sqlite3.DatabaseError):
-            raise
-        except Exception as error:  # a damaged pickle: whatever it made the loader raise
-            raise StateFileError(
-                f"{self.path} ({legacy.LEGACY_FORMAT}) is damaged: {type(error).__name__}: {error}"
-            ) from None
-        db.execute("BEGIN")
-        try:
-            for table in ("snapshots", "commands"):
-                db.execute(f"DROP TABLE {table}")
-            _create_tables(db)
-            if dsp is not None:
-                document = Encoder().encode_document(dsp)
-                _insert_snapshot(db, through, dsp.now(), document)
-            db.execute("UPDATE meta SET value = ? WHERE key = 'format'", (FORMAT,))
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("VACUUM")
-        log.warning(
-            "state file %s: migrated from %s to %s in %.1f s",
-            self.path,
-            legacy.LEGACY_FORMAT,
-            FORMAT,
-            time.perf_counter() - started,
-        )
-
     def _last_seq(self) -> int:
         (commands,) = self._db.execute("SELECT max(last_seq) FROM commands").fetchone()
         (snapshot,) = self._db.execute("SELECT max(through_seq) FROM snapshots").fetchone()
         return max(commands or 0, snapshot or 0)
 
     def _command_encoder(self) -> Encoder:
-        rows = [
-            (name, kind, tuple(json.loads(fields)))
-            for name, kind, fields in self._db.execute(
-                "SELECT name, kind, fields FROM tags ORDER BY tag"
-            )
-        ]
-        return Encoder(rows)
+        return Encoder(tag_rows(self._db))
 
     # -- starting up --------------------------------------------------------------------------
 
@@ -424,66 +242,11 @@ class StateFile:
 
     def _read(self) -> Restored | None:
         try:
-            return self._read_durable()
+            return read_durable(self._db, self.path)
         except CodecError as error:
             raise StateFileError(f"{self.path} is damaged: {error}") from None
         except sqlite3.DatabaseError as error:
             raise StateFileError(f"{self.path} is damaged: {error}") from None
-
-    def _read_durable(self) -> Restored | None:
-        started = time.perf_counter()
-        db = self._db
-        row = db.execute(
-            "SELECT through_seq, parts, bytes, sha256 FROM snapshots "
-            "ORDER BY through_seq DESC LIMIT 1"
-        ).fetchone()
-        (commands,) = db.execute("SELECT count(*) FROM commands").fetchone()
-        if row is None:
-            if commands:
-                raise StateFileError(f"{self.path} has commands but no snapshot to start from")
-            return None
-        snapshot_seq, _, size, digest = row
-        document = b"".join(
-            data
-            for (data,) in db.execute(
-                "SELECT data FROM snapshot_parts WHERE through_seq = ? ORDER BY part",
-                (snapshot_seq,),
-            )
-        )
-        if len(document) != size or hashlib.sha256(document).hexdigest() != digest:
-            raise StateFileError(
-                f"{self.path} is damaged: snapshot {snapshot_seq} does not match its checksum"
-            )
-        dsp = decode_document(document)
-        if not isinstance(dsp, Dsp):
-            raise StateFileError(f"{self.path} is damaged: its snapshot is not a DSP")
-        decoder = Decoder(
-            [
-                (name, kind, tuple(json.loads(fields)))
-                for name, kind, fields in db.execute(
-                    "SELECT name, kind, fields FROM tags ORDER BY tag"
-                )
-            ]
-        )
-        replayed = 0
-        expected = snapshot_seq + 1
-        for first_seq, last_seq, blob in db.execute(
-            "SELECT first_seq, last_seq, commands FROM commands WHERE last_seq > ? "
-            "ORDER BY first_seq",
-            (snapshot_seq,),
-        ):
-            if first_seq != expected:
-                raise StateFileError(
-                    f"{self.path} is missing commands {expected} to {first_seq - 1}: "
-                    "the state after them cannot be rebuilt"
-                )
-            changes = decoder.decode(blob)
-            if not isinstance(changes, list) or len(changes) != last_seq - first_seq + 1:
-                raise StateFileError(f"{self.path} is damaged: commands {first_seq}-{last_seq}")
-            _replay(self.path, dsp, first_seq, changes)
-            replayed += len(changes)
-            expected = last_seq + 1
-        return Restored(dsp, snapshot_seq, replayed, time.perf_counter() - started)
 
     # -- while serving (the caller holds the server's lock) ------------------------------------
 
@@ -696,7 +459,7 @@ class StateFile:
         StateFile there starts fresh. Nothing there is not an error."""
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-        _remove_unfinished_snapshots(path)
+        remove_unfinished_snapshots(path)
 
     def close(self) -> None:
         """Write what is queued (if the file can be written) and close the file."""
@@ -872,9 +635,11 @@ class StateFile:
                 self._write_run(run)  # a run of commands never straddles a snapshot
                 run = []
                 if isinstance(item, _PendingSnapshot):
-                    _insert_snapshot(db, item.through_seq, item.taken_at, item.document)
+                    insert_snapshot(db, item.through_seq, item.taken_at, item.document)
                 elif isinstance(item, _SnapshotRecord):
-                    _record_snapshot(db, item)
+                    record_snapshot(
+                        db, item.through_seq, item.taken_at, item.parts, item.size, item.sha256
+                    )
             self._write_run(run)
             db.execute("COMMIT")
         except BaseException:
@@ -917,82 +682,6 @@ class StateFile:
         self._db.execute(
             "INSERT INTO commands VALUES (?, ?, ?, ?)", (run[0].seq, run[-1].seq, _kinds(run), blob)
         )
-
-
-def _create_tables(db: sqlite3.Connection) -> None:
-    """Within a transaction (executescript would commit it): the tables not yet there."""
-    for statement in _SCHEMA.split(";"):
-        if statement.strip():
-            db.execute(statement.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
-
-
-def _record_snapshot(db: sqlite3.Connection, record: _SnapshotRecord) -> None:
-    """Within a transaction: a background snapshot whose parts are stored becomes the one a
-    restart reads (unless a newer one was recorded meanwhile)."""
-    (newest,) = db.execute("SELECT max(through_seq) FROM snapshots").fetchone()
-    if newest is not None and newest > record.through_seq:
-        db.execute("DELETE FROM snapshot_parts WHERE through_seq = ?", (record.through_seq,))
-        return
-    db.execute(
-        "INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?, ?)",
-        (
-            record.through_seq,
-            record.taken_at.isoformat(),
-            record.parts,
-            record.size,
-            record.sha256,
-        ),
-    )
-    db.execute("DELETE FROM commands WHERE last_seq <= ?", (record.through_seq,))
-    # The older snapshot's parts are deleted after, a part at a time (`_drop_old_parts`):
-    # freeing hundreds of megabytes in this commit would hold up every caller waiting for it.
-    db.execute("DELETE FROM snapshots WHERE through_seq < ?", (record.through_seq,))
-
-
-def _remove_unfinished_snapshots(path: Path) -> None:
-    """Files a background snapshot left when the server stopped before it was stored."""
-    for leftover in path.parent.glob(f"{path.name}.snapshot-*"):
-        leftover.unlink(missing_ok=True)
-
-
-def _insert_snapshot(
-    db: sqlite3.Connection, through_seq: int, taken_at: datetime, document: bytes
-) -> None:
-    """Within a transaction: a snapshot, replacing the one before and the commands it covers."""
-    db.execute("DELETE FROM snapshot_parts WHERE through_seq = ?", (through_seq,))
-    parts = range(0, max(len(document), 1), SNAPSHOT_PART_BYTES)
-    db.executemany(
-        "INSERT INTO snapshot_parts VALUES (?, ?, ?)",
-        [
-            (through_seq, n, document[start : start + SNAPSHOT_PART_BYTES])
-            for n, start in enumerate(parts)
-        ],
-    )
-    db.execute(
-        "INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?, ?)",
-        (
-            through_seq,
-            taken_at.isoformat(),
-            len(parts),
-            len(document),
-            hashlib.sha256(document).hexdigest(),
-        ),
-    )
-    db.execute("DELETE FROM commands WHERE last_seq <= ?", (through_seq,))
-    db.execute("DELETE FROM snapshots WHERE through_seq < ?", (through_seq,))
-    db.execute("DELETE FROM snapshot_parts WHERE through_seq < ?", (through_seq,))
-
-
-def _replay(path: Path, dsp: Dsp, first_seq: int, changes: list[tuple[datetime, Command]]) -> None:
-    for seq, (at, command) in enumerate(changes, start=first_seq):
-        try:
-            with dsp.clock.pinned(at):
-                command.apply(dsp)
-        except Exception as error:
-            kind = type(command).__name__
-            raise StateFileError(
-                f"{path}: command {seq} ({kind}) did not replay: {error}"
-            ) from error
 
 
 def _kinds(run: list[_PendingCommand]) -> str:
