@@ -23,6 +23,7 @@ from dccsim.clients import logs
 from dccsim.clients.cli.common import BASELINES
 from dccsim.server.core.baseline import Baseline
 from dccsim.server.core.fleet_file import DEFAULT_MAX_DEVICES
+from dccsim.server.gbcs.payloads import PayloadForm
 from dccsim.server.http.console.options import ConsoleOptions
 from dccsim.server.runtime.serve_config import (
     DEFAULT_HTTP_PORT,
@@ -292,6 +293,15 @@ EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     "console's send page.",
 )
 @serve_option("--no-metrics", is_flag=True, help="No GET /metrics on the DUIS HTTP port.")
+@serve_option(
+    "--gbcs-payload",
+    type=click.Choice([form.value for form in PayloadForm]),
+    default=PayloadForm.GBCS.value,
+    show_default=True,
+    help="What GBCSPayload carries: gbcs, real GBCS where dccsim has an encoder (the firmware "
+    "use cases) and the MMC document elsewhere; mmc, the MMC document for every SRV (for "
+    "adapters that do not run Parse & Correlate).",
+)
 def serve(**options: Any) -> None:
     """Run the simulator as a gRPC server (and DUIS over HTTP) until SIGINT or SIGTERM."""
     # gRPC's C core writes lines of its own to stderr, one per client whose TLS handshake fails
@@ -358,6 +368,7 @@ def _config(options: dict[str, Any]) -> ServeConfig:
             templates_dir=options["console_templates"],
         ),
         metrics=not options["no_metrics"],
+        gbcs_payload=PayloadForm(options["gbcs_payload"]),
     )
 
 

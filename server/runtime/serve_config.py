@@ -23,6 +23,7 @@ from dccsim.server.core.errors import InvalidField, NotFound
 from dccsim.server.core.faults import FaultAction, FaultPlan, FaultRule
 from dccsim.server.core.fleet import Fleet, example_fleet
 from dccsim.server.core.fleet_file import DEFAULT_MAX_DEVICES, parse_fleet
+from dccsim.server.gbcs.payloads import PayloadForm
 from dccsim.server.http.console.options import ConsoleOptions
 from dccsim.server.store import StateFile, StateFileError
 from dccsim.server.store.state_file import (
@@ -102,6 +103,7 @@ class ServeConfig:
     limits: Limits | None = None  # SEC-04; None: Limits()'s defaults
     console: ConsoleOptions = field(default_factory=ConsoleOptions)
     metrics: bool = True  # GET /metrics on the DUIS port
+    gbcs_payload: PayloadForm = PayloadForm.GBCS  # GBCS-05: MMC for every SRV when asked
 
     def __post_init__(self) -> None:
         # Checked here, so a config that exists can be served as far as its values go.
@@ -330,6 +332,7 @@ def start(config: ServeConfig) -> RunningServer:
                 keystore=keystore,
                 security=security,
                 limits=config.limits,
+                gbcs_payload=config.gbcs_payload,
             )
         except (InvalidField, NotFound) as error:
             raise ConfigError("receive_url", str(error)) from None

@@ -9,7 +9,7 @@ import dataclasses
 import re
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from click.testing import CliRunner, Result
 
 from dccsim.clients.cli import main
 from dccsim.clients.cli import serve as serve_command
+from dccsim.server.gbcs.payloads import PayloadForm
 from dccsim.server.http.console.options import ConsoleOptions
 from dccsim.server.http.console.sending import examples
 from dccsim.server.keys import keys_directory, keystore_for
@@ -271,6 +272,27 @@ def test_console_and_metrics_options(captured: list[ServeConfig], tmp_path: Path
     assert read_only.console == ConsoleOptions(allow_changes=False, templates_dir=tmp_path)
     from_env = served_config(captured, DCCSIM_CONSOLE_READ_ONLY="1", DCCSIM_NO_METRICS="1")
     assert from_env.console.allow_changes is False and not from_env.metrics
+
+
+@pytest.mark.spec("GBCS-05")
+def test_gbcs_payload_chooses_the_form_the_server_is_started_with(
+    captured: list[ServeConfig], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert served_config(captured).gbcs_payload is PayloadForm.GBCS
+    mmc = served_config(captured, "--gbcs-payload", "mmc")
+    assert mmc.gbcs_payload is PayloadForm.MMC
+    assert served_config(captured, DCCSIM_GBCS_PAYLOAD="mmc").gbcs_payload is PayloadForm.MMC
+    assert run("serve", "--gbcs-payload", "xml").exit_code == 2
+    forwarded: list[object] = []
+
+    def start_server(*_args: object, **kwargs: object) -> object:
+        forwarded.append(kwargs["gbcs_payload"])
+        raise OSError("stop here")  # the form reached start_server; nothing else is needed
+
+    monkeypatch.setattr("dccsim.server.rpc.app.start_server", start_server)
+    with pytest.raises(OSError, match="stop here"):
+        start(replace(mmc, state=None))
+    assert forwarded == [PayloadForm.MMC]
 
 
 # -- a mutual-TLS server in a child process, reached by the client commands ---------------------
