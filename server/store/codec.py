@@ -296,6 +296,7 @@ class Decoder:
         self._tags: dict[bytes, _Marker] = {}
         self._types: dict[bytes, _Marker] = {}
         self._enums: dict[bytes, object] = {}
+        self._strings: dict[str, str] = {}
         self.extend(table)
 
     def extend(self, rows: list[TableRow]) -> None:
@@ -328,6 +329,7 @@ class Decoder:
         finally:
             self._objects = {}
             self._state = None
+            self._strings.clear()
 
     def _ext(self, code: int, data: bytes) -> object:
         # Most frequent first: a million devices make ten million of these calls.
@@ -401,11 +403,16 @@ class Decoder:
                 items[1], target.from_data(dict(zip(fields, items[2:], strict=True)))
             )
         build = _builder(name, target, fields)
+        # One string object per text, as in the DSP that was written: a million devices'
+        # records repeat their manufacturer, model, version and Users a million times.
+        shared = self._strings.setdefault
         if kind is Kind.RECORD:
-            return lambda items: build(items[1:])
+            return lambda items: build([shared(v, v) if type(v) is str else v for v in items[1:]])
         if name == _STATE_NAME:
             return self._state_reader(name, target, fields)
-        return lambda items: remember(items[1], build(items[2:]))
+        return lambda items: remember(
+            items[1], build([shared(v, v) if type(v) is str else v for v in items[2:]])
+        )
 
     def _state_reader(
         self, name: str, cls: type, fields: tuple[str, ...]
