@@ -158,20 +158,27 @@ def _operator_token(path: Path | None, token: str | None) -> str | None:
 
 
 @contextmanager
-def session(server: str) -> Iterator[Client]:
+def session(server: str, *, keys: Path | None = None) -> Iterator[Client]:
     """A client of the server at `server`, reached as the connection options say. What the
     server refuses, or a server that cannot be reached, ends the command with one line naming
-    the cause."""
+    the cause. `keys`: the folder `dccsim keys export` wrote, whose DS keys sign PreCommands
+    (without it the client asks the control API for them)."""
     import grpc
 
     from dccsim.clients.client import Client, DccsimError
+    from dccsim.clients.pre_command_signing import MissingSigningKey, PreCommandSigner
 
     security = client_security()
+    signer = None if keys is None else PreCommandSigner(directory=keys)
     try:
-        with Client(server, security=security) as dcc:
+        with Client(server, security=security, signer=signer) as dcc:
             yield dcc
     except DccsimError as error:
         fail(error)
+    except MissingSigningKey as error:
+        raise click.ClickException(
+            f"{error.args[0]} in {keys} (see `dccsim keys export`)"
+        ) from None
     except grpc.RpcError as error:
         code = error.code() if isinstance(error, grpc.Call) else None
         details = (error.details() if isinstance(error, grpc.Call) else None) or str(error)

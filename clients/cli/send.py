@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -26,6 +27,13 @@ if TYPE_CHECKING:
 )
 @click.option("--sign", is_flag=True, help="Critical SR: the two-leg CV 4 -> CV 5 flow.")
 @click.option(
+    "--keys",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="DCCSIM_KEYS",
+    help="With --sign: the folder `dccsim keys export` wrote; the User's <eui>-ds.key signs the "
+    "GBCS PreCommand. Default: the keys are fetched from the server's control API.",
+)
+@click.option(
     "--body",
     "body_json",
     default="{}",
@@ -42,6 +50,7 @@ def send(
     target: str | None,
     cv: int,
     sign: bool,
+    keys: Path | None,
     body_json: str,
     counter: int | None,
     as_json: bool,
@@ -51,7 +60,7 @@ def send(
     from dccsim.clients.client import ACB_ID
 
     body = request_body(body_json)
-    with session(server) as dcc:
+    with session(server, keys=keys) as dcc:
         if sign:
             answer = dcc.send_critical(srv, user=user, target=target or ACB_ID, body=body)
         else:

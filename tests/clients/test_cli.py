@@ -132,6 +132,32 @@ def test_send_11_1_and_11_3_take_json_bodies_in_either_spelling_with_bytes_in_ba
         assert dcc.device(ESME).firmware_version == "0200"
 
 
+@pytest.mark.spec("GBCS-03")
+def test_send_sign_signs_with_the_keys_dccsim_keys_export_wrote(
+    address: str, tmp_path: Path
+) -> None:
+    update = {
+        "updateFirmware": {"image": b64(IMAGE), "firmwareVersion": "0200", "deviceIds": [ESME]}
+    }
+    assert run("send", "--server", address, "11.1", "--cv", "8", "--user", SUPPLIER_A,
+               "--body", json.dumps(update)).exit_code == 0  # fmt: skip
+    exported = run("keys", "export", "--server", address, str(tmp_path / "keys"))
+    assert exported.exit_code == 0, exported.output
+    activate = {"activateFirmware": {"firmwareHash": b64(hashlib.sha256(IMAGE).digest())}}
+    args = ["send", "--server", address, "11.3", "--sign", "--user", SUPPLIER_A, "--target", ESME,
+            "--body", json.dumps(activate)]  # fmt: skip
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    missing = run(*args, "--keys", str(empty))
+    assert missing.exit_code == 1
+    assert missing.output.strip().splitlines() == [
+        f"Error: no DS key to sign {SUPPLIER_A}'s PreCommand in {empty} (see `dccsim keys export`)"
+    ]
+    signed = run(*args, "--keys", str(tmp_path / "keys"))
+    assert signed.exit_code == 0, signed.output
+    assert "SRV 11.3 -> I99" in signed.output
+
+
 def test_send_refuses_a_body_that_is_not_one_body_field(address: str) -> None:
     for body, words in (
         ('{"activate_firmware": {"firmware_hash": "not base64!"}}', "firmware_hash"),
