@@ -41,7 +41,7 @@ Decisions:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -92,6 +92,9 @@ class ParsedRequest:
     schema_version: DuisVersion  # the document's schemaVersion
     body_element: str  # e.g. "UpdateFirmware"
     signed: bool  # a ds:Signature came with it (not verified)
+    # The document as `safe.load_document` read it, unchanged: its signature is checked on this
+    # tree rather than on a second parse of the same bytes.
+    document: etree._ElementTree | None = field(default=None, compare=False, repr=False)
 
 
 def parse_request(xml: bytes, *, schema: StrictSchema | None = None) -> ParsedRequest:
@@ -145,7 +148,9 @@ def _read_request(root: etree._Element, version: DuisVersion) -> ParsedRequest:
         request, _ = validate(request)
     except InvalidField as error:
         raise InvalidField(_xml_field(error.field, path, fields), error.reason) from None
-    return ParsedRequest(request, version, name, signed=bool(parts["Signature"]))
+    return ParsedRequest(
+        request, version, name, signed=bool(parts["Signature"]), document=root.getroottree()
+    )
 
 
 def _read_header(header: etree._Element) -> tuple[RequestId, CommandVariant, str]:

@@ -222,26 +222,51 @@ class _ToolSigner(XMLSigner):
         return sig_root, doc_root, c14n_inputs, [replace(r, c14n_method=inclusive) for r in found]
 
 
+class DocumentSigner:
+    """Signs documents with one credential (the DSP's DspXmlSign, or a User's), as
+    `sign_document` and `sign_response` do: the key is checked and the KeyInfo built once, not
+    per document. Keeps no document between calls, so threads may share one."""
+
+    def __init__(self, credential: SigningCredential) -> None:
+        key = credential.private_key
+        if not isinstance(key, ec.EllipticCurvePrivateKey) or not isinstance(
+            key.curve, ec.SECP256R1
+        ):
+            raise ValueError("DUIS signatures need an ECDSA P-256 private key")
+        self._key = key
+        self._key_info = _key_info(credential.certificate)  # a copy goes into each signature
+
+    def sign(self, xml: bytes | etree._ElementTree | etree._Element) -> bytes:
+        """`sign_document` with this signer's credential."""
+        if isinstance(xml, bytes | bytearray | memoryview):
+            return self._sign_own(_root(xml, copy=False))  # a tree of our own
+        return self._sign_own(_root(xml, copy=True))  # the caller's tree is left as it was
+
+    def sign_response(self, xml: bytes) -> bytes:
+        """`sign_response` with this signer's credential. `xml` is a document dccsim has just
+        built, so it is parsed without `safe.load_document`'s checks for hostile input (a
+        parser that loads no DTD, entity or network resource all the same)."""
+        root = etree.fromstring(xml, _trusted_parser())
+        return self._sign_own(root) if should_sign(root) else xml
+
+    def _sign_own(self, root: etree._Element) -> bytes:
+        for old in root.findall(_SIGNATURE):
+            _remove_keeping_tail(old)
+        key_info = copy.deepcopy(self._key_info)
+        signed = _sign_fast(root, self._key, key_info)
+        return signed if signed is not None else _sign_signxml(root, self._key, key_info)
+
+
 def sign_document(
     xml: bytes | etree._ElementTree | etree._Element, credential: SigningCredential
 ) -> bytes:
     """The document with an enveloped signature by `credential`, as DCC's tool makes it. A
     signature the document already carries is replaced (as the tool does)."""
-    key = credential.private_key
-    if not isinstance(key, ec.EllipticCurvePrivateKey) or not isinstance(key.curve, ec.SECP256R1):
-        raise ValueError("DUIS signatures need an ECDSA P-256 private key")
-    if isinstance(xml, bytes | bytearray | memoryview):
-        root = _root(xml, copy=False)  # a tree of our own: the fast path may append to it
-    else:
-        root = _root(xml, copy=True)  # the caller's tree is left as it was
-    for old in root.findall(_SIGNATURE):
-        _remove_keeping_tail(old)
-    signed = _sign_fast(root, key, credential.certificate)
-    return signed if signed is not None else _sign_signxml(root, key, credential.certificate)
+    return DocumentSigner(credential).sign(xml)
 
 
 def _sign_signxml(
-    root: etree._Element, key: ec.EllipticCurvePrivateKey, certificate: x509.Certificate
+    root: etree._Element, key: ec.EllipticCurvePrivateKey, key_info: etree._Element
 ) -> bytes:
     """signxml's signature in DCC's tool's form: for documents outside the fast path's profile
     (and the fast path's oracle in the tests)."""
@@ -254,7 +279,7 @@ def _sign_signxml(
     signed = signer.sign(
         root,
         key=key,
-        key_info=_key_info(certificate),
+        key_info=key_info,
         exclude_c14n_transform_element=True,
     )
     value = signed.find("ds:Signature/ds:SignatureValue", _DS)
@@ -276,8 +301,7 @@ def should_sign(document: bytes | etree._ElementTree | etree._Element) -> bool:
 def sign_response(xml: bytes, credential: SigningCredential) -> bytes:
     """The DSP's document as it goes out: signed by `credential` when `should_sign` says so,
     else unchanged. The one rule every transport applies (BOXED-04)."""
-    root = _root(xml, copy=False)
-    return sign_document(root, credential) if should_sign(root) else xml
+    return DocumentSigner(credential).sign_response(xml)
 
 
 def _key_info(certificate: x509.Certificate) -> etree._Element:
@@ -676,7 +700,7 @@ def _without_signature_c14n(
 
 
 def _sign_fast(
-    root: etree._Element, key: ec.EllipticCurvePrivateKey, certificate: x509.Certificate
+    root: etree._Element, key: ec.EllipticCurvePrivateKey, key_info: etree._Element
 ) -> bytes | None:
     """Sign a tree of our own (`root` gains the signature) exactly as `_sign_signxml` does, or
     None, changing nothing, for a document outside the profile."""
@@ -697,7 +721,7 @@ def _sign_fast(
     etree.SubElement(reference, _ds("DigestMethod"), Algorithm=SHA256)
     etree.SubElement(reference, _ds("DigestValue")).text = base64.b64encode(digest).decode()
     value = etree.SubElement(signature, _ds("SignatureValue"))
-    signature.append(_key_info(certificate))
+    signature.append(key_info)
     signed_info_c14n = etree.tostring(
         signed_info, method="c14n", exclusive=True, with_comments=False
     )

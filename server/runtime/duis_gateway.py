@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from lxml import etree
+
 from dccsim.server.core import commands
 from dccsim.server.core.codes import ResponseCode
 from dccsim.server.core.messages import OutboundMessage, SyncAnswer
@@ -56,8 +58,9 @@ class RequestRefused(Exception):
         self.reason = reason
 
 
-# Checks a request document before it reaches the core; raises RequestRefused.
-RequestVerifier = Callable[[bytes], None]
+# Checks a request document before it reaches the core; raises RequestRefused. Given the tree
+# the parser read from the request's bytes (so they are parsed once), or the bytes themselves.
+RequestVerifier = Callable[[bytes | etree._ElementTree], None]
 # Signs a document the DSP sends (BOXED-04): returns it with the DSP's enveloped XML signature,
 # or unchanged when it is one the DSP does not sign (the signer's rule, e.g. error answers).
 ResponseSigner = Callable[[bytes], bytes]
@@ -123,7 +126,7 @@ class DuisGateway:
         answer = None if service is None else wrong_service(request, service)
         if answer is None and self._verifier is not None:
             try:
-                self._verifier(xml)
+                self._verifier(xml if parsed.document is None else parsed.document)
             except RequestRefused as refusal:
                 answer = SyncAnswer(
                     request.request_id, request.srv, refusal.code, None, refusal.reason

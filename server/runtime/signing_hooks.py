@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from lxml import etree
+
 from dccsim.server.duis.signing import (
     CertificateLookup,
+    DocumentSigner,
     SignatureRefused,
     SignatureSettings,
     SigningCredential,
-    sign_response,
 )
 from dccsim.server.runtime.duis_gateway import RequestRefused, RequestVerifier, ResponseSigner
 
@@ -32,7 +34,7 @@ def request_verifier(
     if not settings.verify:
         return None
 
-    def verify(xml: bytes) -> None:
+    def verify(xml: bytes | etree._ElementTree) -> None:
         try:
             settings.check(xml, keys)
         except SignatureRefused as refusal:
@@ -43,9 +45,6 @@ def request_verifier(
 
 def response_signer(keys: SigningKeys) -> ResponseSigner:
     """Signs what the DSP sends with its DspXmlSign key, where DUIS has it signed."""
-    credential = keys.dsp_signing()  # KeyError now, at start, rather than at the first answer
-
-    def sign(xml: bytes) -> bytes:
-        return sign_response(xml, credential)
-
-    return sign
+    # KeyError now, at start, rather than at the first answer; the key's checks and KeyInfo
+    # are made once.
+    return DocumentSigner(keys.dsp_signing()).sign_response
