@@ -38,6 +38,7 @@ from dccsim.server.runtime.duis_gateway import DuisGateway
 from dccsim.server.runtime.gbcs_hooks import GbcsHooks, PayloadForm
 from dccsim.server.runtime.host import DspHost
 from dccsim.server.runtime.signing_hooks import request_verifier, response_signer
+from dccsim.server.runtime.starting import starting_dsp
 from dccsim.server.store import StateFile
 from dccsim.v1 import (
     control_pb2,
@@ -183,7 +184,7 @@ def _serve(
     limits: Limits,
 ) -> RunningServer:
     """start_server's rest, once its port is bound."""
-    host = DspHost(_starting_dsp(dsp_factory, state_file), state_file=state_file)
+    host = DspHost(starting_dsp(dsp_factory, state_file), state_file=state_file)
     for user_id, url in (receive_urls or {}).items():
         host.run_one(commands.SetReceiveUrl(user_id, url))
     # GBCS-01…05: real GBCS needs the devices' keys, so only with a keystore.
@@ -197,7 +198,7 @@ def _serve(
         signer=None if keystore is None else response_signer(keystore),
         gbcs=gbcs,
     )
-    host.dsp.state.outboxes.limit = limits.outbox_per_user  # carried over by Reset, LoadFleet
+    host.set_outbox_limit(limits.outbox_per_user)
     supplier_pb2_grpc.add_SupplierServiceServicer_to_server(SupplierService(host, gbcs), server)
     control_pb2_grpc.add_ControlServiceServicer_to_server(
         ControlService(host, dsp_factory=dsp_factory, keystore=keystore), server
@@ -310,27 +311,6 @@ def _warn_if_exposed(address: str, loopback: bool, security: SecurityOptions) ->
             "the control API is closed on %s: no operator credential is configured (SEC-02)",
             address,
         )
-
-
-def _starting_dsp(dsp_factory: Callable[[], Dsp], state_file: StateFile | None) -> Dsp:
-    if state_file is None:
-        return dsp_factory()
-    restored = state_file.restore()
-    if restored is None:
-        dsp = dsp_factory()
-        state_file.snapshot(dsp)
-        state_file.flush()  # the starting point is in the file before the first call
-        log.info("state file %s: new, starting from the fleet", state_file.path)
-        return dsp
-    log.info(
-        "state file %s: restored %d devices from snapshot %d and %d commands in %.2f s",
-        state_file.path,
-        len(restored.dsp.state.smi),
-        restored.snapshot_seq,
-        restored.replayed,
-        restored.seconds,
-    )
-    return restored.dsp
 
 
 # The cyclic GC's first-generation threshold for a serving process. The DSP allocates many small

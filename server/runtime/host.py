@@ -326,6 +326,12 @@ class DspHost:
                 self._watches.discard(watch)
             return probe(self.dsp)
 
+    def set_outbox_limit(self, limit: int) -> None:
+        """Each User's unacknowledged messages beyond which its new SRs are refused (SEC-04); a
+        server setting, carried over by Reset and LoadFleet (see `replace`)."""
+        with self.lock:
+            self.dsp.state.outboxes.limit = limit
+
     # -- named queries: what the transports read, so none of them reads the state itself ------
 
     @cached_property
