@@ -48,10 +48,8 @@ class VirtualClock:
         self._pinned: datetime | None = None
 
     # A snapshot holds virtual time and rate; the real-time anchor means nothing in another
-    # process, so a restored clock carries on from the instant it was saved at.
-    def __getstate__(self) -> dict[str, object]:
-        return {"now": self.now(), "rate": self._rate}
-
+    # process, so a restored clock carries on from the instant it was saved at. (__setstate__
+    # reads the clock of a pickled /3 state file, for its one migration: dccsim.server.store.)
     def __setstate__(self, state: dict[str, object]) -> None:
         now, rate = state["now"], state["rate"]
         assert isinstance(now, datetime) and isinstance(rate, int | float)

@@ -399,11 +399,12 @@ def test_a_bad_raise_rule_is_refused_naming_the_field(kwargs: dict, field: str) 
 
 
 def test_a_raise_rule_survives_a_snapshot_of_the_state() -> None:
-    """The held work is a partial of a module-level function: the state pickles."""
-    import pickle
+    """The held work is a partial of a module-level function: the state file writes it as
+    the function's name and arguments, and reads it back."""
+    from dccsim.server.store.codec import Encoder, decode_document
 
     dsp = _dsp(seed=5, extra=OUTAGE_RULE)
-    copy = pickle.loads(pickle.dumps(dsp))
+    copy = decode_document(Encoder().encode_document(dsp))
     copy.advance(timedelta(hours=3))
     dsp.advance(timedelta(hours=3))
     assert _outage_devices(copy) == _outage_devices(dsp) != []
