@@ -132,7 +132,6 @@ OUTSIDE_THE_CORE = ("server/runtime", "server/rpc", "server/http", "server/store
 # Files still reaching into it, each to move to a view; the list must shrink as they do.
 NOT_YET_THROUGH_VIEWS = {
     "server/runtime/host.py",
-    "server/runtime/serve_config.py",
 }
 
 

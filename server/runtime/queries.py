@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from dccsim.devices.kinds import DeviceType
 from dccsim.server.core import views
+from dccsim.server.core.baseline import Baseline
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.errors import InvalidField, NotFound
 from dccsim.server.core.eui import parse_eui64
@@ -146,6 +147,11 @@ class DspQueries:
     def device_count(self) -> int:
         with self._host.lock:
             return views.device_count(self._host.dsp)
+
+    def baseline(self) -> Baseline:
+        """The rules the DSP follows: a restored state file's, whatever the options said."""
+        with self._host.lock:
+            return self._host.dsp.baseline
 
     def cpl_entries(self) -> tuple[CplEntry, ...]:
         with self._host.lock:

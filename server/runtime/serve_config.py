@@ -347,16 +347,16 @@ def start(config: ServeConfig) -> RunningServer:
 def announce(config: ServeConfig, running: RunningServer) -> None:
     """The line that says the server is up (tests and scripts wait for "serving on HOST:PORT")."""
     ports = running.http_ports
-    dsp = running.host.dsp
+    queries = running.host.queries
     log.info(
         "dccsim serving on %s:%d (%s): %d devices, %d users, baseline %s, state %s; "
         "DUIS over %s on %s, SMKI on %s; %s",
         config.host,
         running.port,
         _grpc_transport(config),
-        len(dsp.state.smi),
-        len(dsp.state.users),
-        dsp.baseline,
+        queries.device_count(),
+        len(queries.users()),
+        queries.baseline(),
         "in memory" if config.state is None else config.state,
         "HTTPS" if config.http_tls else "HTTP",
         "no port" if ports.duis is None else f"port {ports.duis}",
@@ -459,7 +459,6 @@ def _register_users(keystore: KeyStore, host: DspHost) -> None:
     """A state file may hold Users the fleet file does not: give them their keys too."""
     from dccsim.server.keys import smki_role
 
-    with host.lock:
-        users = [(u.user_id, smki_role(u.roles)) for u in host.dsp.state.users.values()]
+    users = [(u.user_id, smki_role(u.roles)) for u in host.queries.users()]
     for user_id, role in users:
         keystore.register(user_id, role)
