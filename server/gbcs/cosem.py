@@ -41,14 +41,16 @@ def dlms_octet_string(value: bytes) -> bytes:
 
 def get_response(counter: int, result: bytes) -> bytes:
     """A DLMS access-response to one get: the result (a DLMS data) and `get success`."""
-    return (
-        bytes((ACCESS_RESPONSE,))
-        + invoke_id(counter)
-        + b"\x00"  # date-time absent
-        + b"\x00"  # no access-request-specification
-        + b"\x01"  # one result
-        + result
-        + b"\x01\x01\x00"  # one access-response-specification: get, success
+    return b"".join(  # one join, not six copies: an 11.2 payload makes one of these
+        (
+            b"\xda",  # ACCESS_RESPONSE
+            invoke_id(counter),
+            b"\x00"  # date-time absent
+            b"\x00"  # no access-request-specification
+            b"\x01",  # one result
+            result,
+            b"\x01\x01\x00",  # one access-response-specification: get, success
+        )
     )
 
 
