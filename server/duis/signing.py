@@ -53,7 +53,7 @@ import copy
 import hashlib
 import hmac
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -342,7 +342,8 @@ def verify_request(
     no readable RequestID. Changes nothing."""
     root = _root(xml, copy=False)
     signature = _the_signature(root)
-    serial, issuer = _check_form(signature)
+    in_profile = in_duis_profile(root, signature)
+    serial, issuer = _check_form(signature, in_profile=in_profile)
     credential = lookup.by_serial(serial)
     if credential is None:
         raise SignatureRefused(
@@ -351,7 +352,8 @@ def verify_request(
         )
     originator = _originator(root)
     _check_owner(credential.certificate, originator, serial)
-    _verify_cryptography(root, signature, credential.certificate)
+    if not (in_profile and _verify_fast(root, signature, credential.certificate, in_profile=True)):
+        _verify_signxml(root, credential.certificate)
     return VerifiedSignature(credential, serial, issuer, originator)
 
 
@@ -373,8 +375,10 @@ def _the_signature(root: etree._Element) -> etree._Element:
     return found[0]
 
 
-def _check_form(signature: etree._Element) -> tuple[int, str]:
-    """DUIS's form of signature, before any cryptography; the certificate serial and issuer."""
+def _check_form(signature: etree._Element, *, in_profile: bool = False) -> tuple[int, str]:
+    """DUIS's form of signature, before any cryptography; the certificate serial and issuer.
+    `in_profile`: `in_duis_profile` holds, so the algorithms, the Reference and the elements'
+    places are known already (every check below that they pass is one it made)."""
 
     def one(path: str, what: str) -> etree._Element:
         found = signature.findall(path, _DS)
@@ -384,6 +388,35 @@ def _check_form(signature: etree._Element) -> tuple[int, str]:
             )
         return found[0]
 
+    if in_profile:
+        issuer_serial = signature[2][0][0]
+        value_element, issuer_element, serial_element = signature[1], *issuer_serial
+    else:
+        _check_algorithms(signature, one)
+        value_element = one("ds:SignatureValue", "ds:SignatureValue")
+        path = "ds:KeyInfo/ds:X509Data/ds:X509IssuerSerial"
+        issuer_element = one(f"{path}/ds:X509IssuerName", "X509IssuerSerial/X509IssuerName")
+        serial_element = one(f"{path}/ds:X509SerialNumber", "X509SerialNumber")
+    try:
+        value = base64.b64decode(value_element.text or "")
+    except ValueError:
+        raise SignatureRefused("SignatureValue is not base64", RefusalKind.MALFORMED) from None
+    if len(value) != 64:
+        raise SignatureRefused(
+            f"SignatureValue holds {len(value)} bytes, not an ECDSA P-256 r||s (64)",
+            RefusalKind.MALFORMED,
+        )
+    issuer = (issuer_element.text or "").strip()
+    serial_text = (serial_element.text or "").strip()
+    if not _SERIAL.fullmatch(serial_text):
+        raise SignatureRefused(
+            f"X509SerialNumber {serial_text[:80]!r} is not a certificate serial (decimal)",
+            RefusalKind.MALFORMED,
+        )
+    return int(serial_text), issuer
+
+
+def _check_algorithms(signature: etree._Element, one: Callable[[str, str], etree._Element]) -> None:
     def algorithm(path: str, expected: str, what: str) -> None:
         actual = one(path, what).get("Algorithm")
         if actual != expected:
@@ -407,26 +440,6 @@ def _check_form(signature: etree._Element) -> tuple[int, str]:
             "(and a canonicalisation)",
             RefusalKind.MALFORMED,
         )
-    try:
-        value = base64.b64decode(one("ds:SignatureValue", "ds:SignatureValue").text or "")
-    except ValueError:
-        raise SignatureRefused("SignatureValue is not base64", RefusalKind.MALFORMED) from None
-    if len(value) != 64:
-        raise SignatureRefused(
-            f"SignatureValue holds {len(value)} bytes, not an ECDSA P-256 r||s (64)",
-            RefusalKind.MALFORMED,
-        )
-    path = "ds:KeyInfo/ds:X509Data/ds:X509IssuerSerial"
-    issuer = (
-        one(f"{path}/ds:X509IssuerName", "X509IssuerSerial/X509IssuerName").text or ""
-    ).strip()
-    serial_text = (one(f"{path}/ds:X509SerialNumber", "X509SerialNumber").text or "").strip()
-    if not _SERIAL.fullmatch(serial_text):
-        raise SignatureRefused(
-            f"X509SerialNumber {serial_text[:80]!r} is not a certificate serial (decimal)",
-            RefusalKind.MALFORMED,
-        )
-    return int(serial_text), issuer
 
 
 def _originator(root: etree._Element) -> str:
@@ -474,13 +487,6 @@ def _check_owner(certificate: x509.Certificate, originator: str, serial: int) ->
         )
 
 
-def _verify_cryptography(
-    root: etree._Element, signature: etree._Element, certificate: x509.Certificate
-) -> None:
-    if not _verify_fast(root, signature, certificate):
-        _verify_signxml(root, certificate)
-
-
 def _verify_signxml(root: etree._Element, certificate: x509.Certificate) -> None:
     """signxml's verification: for signatures outside the fast path's profile (and the fast
     path's oracle in the tests)."""
@@ -503,7 +509,8 @@ def _verify_signxml(root: etree._Element, certificate: x509.Certificate) -> None
         raise _digest_mismatch(str(error)) from None
     except InvalidSignature as error:
         raise _signature_mismatch(certificate, str(error)) from None
-    except (SignXMLException, ValueError) as error:
+    except (SignXMLException, ValueError, etree.DocumentInvalid) as error:
+        # DocumentInvalid: signxml checks the signature against XML-DSig's schema first.
         raise SignatureRefused(
             f"the signature is not usable: {error}", RefusalKind.MALFORMED
         ) from None
@@ -600,25 +607,36 @@ _PROFILE: _Shape = (
 )
 
 
-def _has_shape(element: etree._Element, shape: _Shape) -> bool:
+def _preorder(shape: _Shape, transforms: int) -> tuple[tuple[str, list[str], int | None], ...]:
+    """A shape as its elements in document order: (tag, attribute names, element children or
+    None for text only). A tree is fixed by its nodes in document order and their child counts,
+    so one walk of `iter()` checks it; comments and processing instructions are nodes there too,
+    and break the match."""
     tag, attributes, children = shape
-    if element.tag != tag or frozenset(element.attrib) != attributes:
+    if children == (_TRANSFORM,):
+        children = children * transforms
+    own = (tag, sorted(attributes), None if children is None else len(children))
+    parts = (part for child in children or () for part in _preorder(child, transforms))
+    return (own, *parts)
+
+
+# By number of nodes: one Transform or two.
+_PREORDERS = {len(order): order for order in (_preorder(_PROFILE, 1), _preorder(_PROFILE, 2))}
+
+
+def _has_shape(signature: etree._Element) -> bool:
+    nodes = list(signature.iter())
+    expected = _PREORDERS.get(len(nodes))
+    if expected is None:
         return False
-    if children is None:  # text only: no child element, comment or processing instruction
-        return len(element) == 0
-    if (element.text or "").strip(_XML_SPACE):
-        return False  # element-only content: only whitespace between the children
-    found = list(element)
-    if children == (_TRANSFORM,):  # Transforms: one or two
-        expected: tuple[_Shape, ...] = children * len(found) if 1 <= len(found) <= 2 else ()
-    else:
-        expected = children
-    if len(found) != len(expected):
-        return False
-    return all(
-        not (child.tail or "").strip(_XML_SPACE) and _has_shape(child, wanted)
-        for child, wanted in zip(found, expected, strict=True)
-    )
+    for index, (node, (tag, attributes, children)) in enumerate(zip(nodes, expected, strict=True)):
+        if node.tag != tag or node.keys() != attributes:
+            return False
+        if children is not None and (len(node) != children or (node.text or "").strip(_XML_SPACE)):
+            return False  # element-only content: its children, only whitespace between them
+        if index and (node.tail or "").strip(_XML_SPACE):
+            return False
+    return True
 
 
 def _alone(root: etree._Element) -> bool:
@@ -632,7 +650,7 @@ def in_duis_profile(root: etree._Element, signature: etree._Element) -> bool:
     """Whether a document's signature is exactly DUIS's form, the one the fast path checks:
     `signature` is the root's child, the document holds no other ds:Signature, and its
     algorithms are DUIS's."""
-    if signature.getparent() is not root or not _alone(root) or not _has_shape(signature, _PROFILE):
+    if signature.getparent() is not root or not _alone(root) or not _has_shape(signature):
         return False
     if sum(1 for _ in root.iter(_SIGNATURE)) != 1:
         return False
@@ -649,16 +667,21 @@ def in_duis_profile(root: etree._Element, signature: etree._Element) -> bool:
 
 
 def _verify_fast(
-    root: etree._Element, signature: etree._Element, certificate: x509.Certificate
+    root: etree._Element,
+    signature: etree._Element,
+    certificate: x509.Certificate,
+    *,
+    in_profile: bool | None = None,
 ) -> bool:
     """Check a signature in DUIS's profile as signxml does: SignedInfo's signature first, then
-    the document's digest. False, checking nothing, for one outside the profile."""
+    the document's digest. False, checking nothing, for one outside the profile (`in_profile`:
+    `in_duis_profile`'s answer, when the caller has it)."""
     public_key = certificate.public_key()
     if not isinstance(public_key, ec.EllipticCurvePublicKey) or not isinstance(
         public_key.curve, ec.SECP256R1
     ):
         return False
-    if not in_duis_profile(root, signature):
+    if not (in_duis_profile(root, signature) if in_profile is None else in_profile):
         return False
     signed_info, value_element = signature[0], signature[1]
     reference = signed_info[2]
