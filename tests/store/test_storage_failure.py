@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -227,3 +228,56 @@ def test_a_real_full_filesystem_recovers_without_restart(tmp_path) -> None:
         assert time.monotonic() - started < 10
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+@contextlib.contextmanager
+def small_filesystem(folder: Path) -> Iterator[Path]:
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small filesystem here: {mounted.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def fill_filesystem(folder: Path) -> Path:
+    ballast = folder / "ballast"
+    with contextlib.suppress(OSError), ballast.open("wb") as out:
+        while True:
+            out.write(b"\0" * 4096)
+            out.flush()
+    return ballast
+
+
+@pytest.mark.spec("SEC-05")
+def test_dccsim_serve_on_a_full_disk_answers_unavailable_recovers_and_stops_cleanly(
+    serve, tmp_path
+) -> None:
+    with small_filesystem(tmp_path / "small") as folder:
+        served = serve("--state", str(folder / "state.sqlite3"))
+        with grpc.insecure_channel(served.address) as channel:
+            supplier = supplier_pb2_grpc.SupplierServiceStub(channel)
+            assert supplier.Submit(read_firmware(1), timeout=10).response_code == "I99"
+            ballast = fill_filesystem(folder)
+            codes = set()
+            for counter in range(2, 500):
+                try:
+                    supplier.Submit(read_firmware(counter), timeout=10)
+                except grpc.RpcError as error:
+                    codes.add(error.code())
+                    assert "storage unavailable" in error.details()
+                    break
+            assert codes == {grpc.StatusCode.UNAVAILABLE}
+            assert health_of(channel) == health_pb2.HealthCheckResponse.NOT_SERVING
+            ballast.unlink()
+            eventually(lambda: health_of(channel) == health_pb2.HealthCheckResponse.SERVING)
+            assert supplier.Submit(read_firmware(1_000), timeout=10).response_code == "I99"
+            fill_filesystem(folder)  # full again when it is told to stop
+        started = time.monotonic()
+        served.process.send_signal(signal.SIGTERM)
+        assert served.process.wait(timeout=30) == 0  # no final snapshot, but a clean stop
+        assert time.monotonic() - started < 30
