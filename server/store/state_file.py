@@ -318,7 +318,12 @@ class StateFile:
         # leaves their pages shared with the child (copying them is what a snapshot costs).
         forking = time.perf_counter()
         gc.freeze()
-        pid = snapshots.start(dsp, path)
+        try:
+            pid = snapshots.start(dsp, path)
+        except OSError as error:  # no memory or processes left for a child: try again later
+            gc.unfreeze()
+            log.error("state file %s: no snapshot: cannot fork: %s", self.path, error)
+            return
         self.last_fork_seconds = time.perf_counter() - forking  # the pause: for the metrics
         background = _Background(pid, through, dsp.now(), path)
         background.thread = threading.Thread(

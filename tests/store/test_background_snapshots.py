@@ -153,3 +153,19 @@ def test_a_snapshot_of_changes_whose_commit_failed_is_never_recorded(tmp_path, m
     crash(host)
     assert [through for through, _ in snapshot_rows(path)] == [0]
     assert fingerprint(open_host(path).dsp) == live
+
+
+def test_a_snapshot_that_cannot_fork_changes_nothing_and_calls_go_on(tmp_path, monkeypatch) -> None:
+    def no_fork(dsp, path):
+        raise OSError("Cannot allocate memory")
+
+    monkeypatch.setattr(snapshots, "start", no_fork)
+    path = tmp_path / "state.sqlite3"
+    host = open_host(path)
+    workload = Workload(host, seed=4)
+    host._state_file._since_snapshot = 10**9
+    answer = workload.submit(workload.request("11.2", ReadFirmwareVersion(), DEVICES[0]))
+    assert answer.code == "I99"
+    live = fingerprint(host.dsp)
+    crash(host)
+    assert fingerprint(open_host(path).dsp) == live
