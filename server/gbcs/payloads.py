@@ -204,7 +204,7 @@ class GbcsPayloads:
         rid = response.request_id
         device_id = response.device_id
         version = body.firmware_version
-        if version is None and body.code in (None, firmware.ActivationCode.SUCCESS):
+        if version is None and body.code is None:
             content = firmware.CS06_ACCEPTED  # future-dated (or cancelled): accepted
         else:
             content = self._content(firmware.CS06, body.code, version, _cs06)
