@@ -21,7 +21,7 @@ from dccsim.server.core.commands import Command, RunDue, Submit
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
 from dccsim.server.core.eui import parse_eui64
-from dccsim.server.core.fingerprint import fingerprint
+from dccsim.server.core.fingerprint import Plain, fingerprint
 from dccsim.server.core.messages import SyncAnswer
 from dccsim.server.core.outbox import OutboxEntry
 from dccsim.server.core.records import DuisVersion
@@ -399,7 +399,7 @@ class DspHost:
         file = self._state_file
         return None if file is None else (file.appended, file.commits)
 
-    def fingerprint(self) -> dict[str, object]:
+    def fingerprint(self) -> dict[str, Plain]:
         """Everything the DSP keeps, comparable (`dccsim.server.core.fingerprint`)."""
         with self.lock:
             return fingerprint(self.dsp)
