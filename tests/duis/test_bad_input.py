@@ -8,12 +8,13 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.fleet import SUPPLIER_A
 from dccsim.server.duis.parse import ParsedRequest, parse_request
-from dccsim.server.duis.safe import MAX_DEPTH, MAX_DOCUMENT_BYTES
+from dccsim.server.duis.safe import MAX_DEPTH, MAX_DOCUMENT_BYTES, check_depth
 from dccsim.server.duis.schemas import DuisSchemas
 from tests.conftest import ESME, Sim
 from tests.duis.documents import (
@@ -341,3 +342,32 @@ def test_mangled_documents_are_parsed_or_refused_never_anything_else(data: st.Da
         assert error.field and error.reason
     else:
         assert parsed.request.srv == "2.2"
+
+
+def _walk_refuses(root: etree._Element) -> bool:
+    """The depth rule as a plain walk (the oracle): any element, comment or processing
+    instruction deeper than MAX_DEPTH, the root being depth 1."""
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in node)
+    return False
+
+
+@pytest.mark.parametrize("extra", [-1, 0, 1, 2])
+@pytest.mark.parametrize("leaf", ["<x/>", "<!-- c -->", "<?pi data?>", "text only", "<x>t</x><y/>"])
+def test_the_depth_check_refuses_exactly_what_a_walk_would(extra: int, leaf: str) -> None:
+    """`check_depth` answers most trees with one XPath question; held here to the walk it
+    replaced, at and around the limit, for each kind of node at the bottom."""
+    levels = MAX_DEPTH - 1 + extra  # elements below the root, then `leaf` inside the last
+    document = "<r>" + "<e>" * levels + leaf + "</e>" * levels + "</r>"
+    root = etree.fromstring(document)
+    if _walk_refuses(root):
+        with pytest.raises(InvalidField, match=f"nested deeper than {MAX_DEPTH}"):
+            check_depth(root)
+    else:
+        check_depth(root)
+    # The deepest <e> is at depth MAX_DEPTH + extra, the leaf one below it.
+    assert _walk_refuses(root) == (extra >= 1 or (extra >= 0 and leaf != "text only"))
