@@ -6,7 +6,7 @@ shaped as MMC_Schema_V5.3 (and 5.1, identical for these) define them. 6.4.1, 6.4
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import time
 from decimal import Decimal
 
@@ -53,7 +53,7 @@ from dccsim.server.core.services.reads import (
     UpdateLoadLimitingSettings,
 )
 from dccsim.server.duis.bodies.family import BodyFamily
-from dccsim.server.duis.names import format_datetime
+from dccsim.server.duis.names import RA_NS, format_datetime
 from dccsim.server.duis.reading import (
     BodyReading,
     Reader,
@@ -247,54 +247,89 @@ def _export_registers(read: ExportRegisters) -> etree._Element:
     return element
 
 
+def _logged(name: str, entries: Iterable[str]) -> etree._Element:
+    """`etree.Element(ra(name))` holding the log entries' markup, parsed in one go: a profile's
+    48 half-hours (up to 19,056) are four elements each, which lxml parses from one string in a
+    fraction of the time `sub` takes to add them one at a time. The markup is dccsim's own:
+    element names, numbers (`str`, `_decimal`) and times (`format_datetime`), none of which need
+    escaping. `ns0` is the prefix `etree.Element` gives RA_NS, so the tree is the same, and
+    appended to a document it is written in that document's `ra:` prefix as before."""
+    return etree.fromstring(f'<ns0:{name} xmlns:ns0="{RA_NS}">{"".join(entries)}</ns0:{name}>')
+
+
+def _leaf(name: str, text: str) -> str:
+    return f"<ns0:{name}>{text}</ns0:{name}>"
+
+
 def _import_daily_log(read: ImportDailyReadLog) -> etree._Element:
-    element = etree.Element(ra("RetrieveImportDailyReadLogRsp"))
-    for entry in read.entries:
-        item = sub(element, "LogEntry")
-        sub(item, "Timestamp", format_datetime(entry.timestamp))
-        if read.gas:
-            sub(sub(item, "Gas"), "GasActiveImportRegisterConsumption", _decimal(entry.value))
-        else:
-            sub(sub(item, "Electricity"), "ElecActiveImportRegisterConsumption", str(entry.value))
-    return element
+    if read.gas:
+        fuel, register = "Gas", "GasActiveImportRegisterConsumption"
+    else:
+        fuel, register = "Electricity", "ElecActiveImportRegisterConsumption"
+    return _logged(
+        "RetrieveImportDailyReadLogRsp",
+        (
+            "<ns0:LogEntry>"
+            + _leaf("Timestamp", format_datetime(entry.timestamp))
+            + _leaf(fuel, _leaf(register, _decimal(entry.value) if read.gas else str(entry.value)))
+            + "</ns0:LogEntry>"
+            for entry in read.entries
+        ),
+    )
 
 
 def _export_daily_log(read: ExportDailyReadLog) -> etree._Element:
-    element = etree.Element(ra("RetrieveExportDailyReadLogRsp"))
-    for entry in read.entries:
-        item = sub(element, "LogEntry")
-        sub(item, "ActiveExportRegisterValue", str(entry.value))
-        sub(item, "TimeStamp", format_datetime(entry.timestamp))
-    return element
+    return _logged(
+        "RetrieveExportDailyReadLogRsp",
+        (
+            "<ns0:LogEntry>"
+            + _leaf("ActiveExportRegisterValue", str(entry.value))
+            + _leaf("TimeStamp", format_datetime(entry.timestamp))
+            + "</ns0:LogEntry>"
+            for entry in read.entries
+        ),
+    )
 
 
 def _active_profile(read: ActiveImportProfile) -> etree._Element:
-    element = etree.Element(ra("ReadActiveImportProfileDataRsp"))
     fuel = "Gas" if read.gas else "Electricity"
-    for entry in read.entries:  # the half-hours' times, and m3 for gas
-        item = sub(element, "LogEntry")
-        sub(item, "Timestamp", format_datetime(entry.timestamp))
-        sub(sub(item, fuel), "PrimaryValue", _decimal(entry.value))
-    return element
+    return _logged(
+        "ReadActiveImportProfileDataRsp",
+        (  # the half-hours' times, and m3 for gas
+            "<ns0:LogEntry>"
+            + _leaf("Timestamp", format_datetime(entry.timestamp))
+            + _leaf(fuel, _leaf("PrimaryValue", _decimal(entry.value)))
+            + "</ns0:LogEntry>"
+            for entry in read.entries
+        ),
+    )
 
 
 def _reactive_profile(read: ReactiveImportProfile) -> etree._Element:
-    element = etree.Element(ra("ReadReactiveImportProfileDataRsp"))
-    for entry in read.entries:
-        item = sub(element, "LogEntry")
-        sub(item, "ReactiveEnergyImportedValue", str(entry.value))
-        sub(item, "Timestamp", format_datetime(entry.timestamp))
-    return element
+    return _logged(
+        "ReadReactiveImportProfileDataRsp",
+        (
+            "<ns0:LogEntry>"
+            + _leaf("ReactiveEnergyImportedValue", str(entry.value))
+            + _leaf("Timestamp", format_datetime(entry.timestamp))
+            + "</ns0:LogEntry>"
+            for entry in read.entries
+        ),
+    )
 
 
 def _export_profile(read: ExportProfile) -> etree._Element:
-    element = etree.Element(ra("ReadExportProfileDataRsp"))
-    for entry in read.entries:
-        item = sub(element, "LogEntry")
-        sub(item, "ActiveEnergyExportedValue", str(entry.active))
-        sub(item, "ReactiveEnergyExportedValue", str(entry.reactive))
-        sub(item, "Timestamp", format_datetime(entry.timestamp))
-    return element
+    return _logged(
+        "ReadExportProfileDataRsp",
+        (
+            "<ns0:LogEntry>"
+            + _leaf("ActiveEnergyExportedValue", str(entry.active))
+            + _leaf("ReactiveEnergyExportedValue", str(entry.reactive))
+            + _leaf("Timestamp", format_datetime(entry.timestamp))
+            + "</ns0:LogEntry>"
+            for entry in read.entries
+        ),
+    )
 
 
 def _voltage_data(parent: etree._Element, data: PhaseVoltageData) -> None:
