@@ -48,8 +48,11 @@ class VirtualClock:
         self._pinned: datetime | None = None
 
     # A snapshot holds virtual time and rate; the real-time anchor means nothing in another
-    # process, so a restored clock carries on from the instant it was saved at. (__setstate__
-    # reads the clock of a pickled /3 state file, for its one migration: dccsim.server.store.)
+    # process, so a restored clock carries on from the instant it was saved at. (Pickling is
+    # how a /3 state file held it, read once to migrate it: dccsim.server.store.legacy.)
+    def __getstate__(self) -> dict[str, object]:
+        return {"now": self.now(), "rate": self._rate}
+
     def __setstate__(self, state: dict[str, object]) -> None:
         now, rate = state["now"], state["rate"]
         assert isinstance(now, datetime) and isinstance(rate, int | float)

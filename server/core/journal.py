@@ -102,9 +102,12 @@ class Journal:
     # A snapshot of the DSP keeps the journal's numbering, so the event stream carries on after
     # a restart, but not its events: they are for watching, not state, and a full journal
     # would be most of a small fleet's snapshot.
+    def __getstate__(self) -> dict[str, int | None]:
+        return {"capacity": self._events.maxlen, "sequence": self._sequence}
+
     def __setstate__(self, state: dict[str, int | None]) -> None:
-        # Pickles only (the migration of a dccsim-state/3 file): files from before `capacity`
-        # was kept have none, and take the default.
+        # (How a dccsim-state/3 file held it, read once to migrate it.) Files from before
+        # `capacity` was kept have none, and take the default.
         self.__init__(state.get("capacity") or 100_000)  # type: ignore[misc]
         self._sequence = state.get("sequence") or 0
 
