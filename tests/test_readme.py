@@ -459,3 +459,17 @@ def test_the_readme_links_to_files_and_headings_that_exist() -> None:
             assert (ROOT / target).exists(), f"README links to {target}, which is not there"
         elif anchor:
             assert anchor in headings, f"README links to #{anchor}, no such heading"
+
+
+# -- the core's snippet, moved to docs/architecture.md --------------------------------------------
+
+
+def test_the_core_snippet_in_docs_architecture_runs() -> None:
+    """It was the README's; it still runs as written (the core alone: no server)."""
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    (snippet,) = re.findall(r"^```python\n(.*?)^```", text, flags=re.S | re.M)
+    done = subprocess.run(
+        [sys.executable, "-c", snippet], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("I99\n")
