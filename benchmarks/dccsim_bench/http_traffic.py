@@ -2,8 +2,8 @@
 key the way DCC's signing tool signs them, for the web service each belongs to.
 
 Signing is the client's cost, not the server's, so a pool of distinct signed requests is made
-before the measured window (in worker processes: signxml costs about half a millisecond a
-document) and the window only POSTs them. Each client's documents carry its own supplier's
+before the measured window (in worker processes: signing costs about a quarter of a millisecond
+a document) and the window only POSTs them. Each client's documents carry its own supplier's
 rising RequestID counters in the order it sends them, one at a time, so every counter arrives in
 order (REQ-02) and no request is a replay.
 
