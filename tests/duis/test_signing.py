@@ -656,8 +656,8 @@ def _fast_verify(document: bytes, certificate) -> bool:
 def test_the_fast_path_signs_and_verifies_as_signxml_does(keystore, label: str) -> None:
     dsp = credential(keystore, DSP_XML_SIGN)
     document = FAST_PATH_DOCUMENTS[label]
-    key_info = signing._key_info(dsp.certificate)
-    fast = signing._sign_fast(_the_root(document), dsp.private_key, key_info)
+    template = signing._signature_template(signing._key_info(dsp.certificate))
+    fast = signing._sign_fast(_the_root(document), dsp.private_key, template)
     assert fast is not None, "the document is in the fast path's profile"
     slow = signing._sign_signxml(
         _the_root(document), dsp.private_key, signing._key_info(dsp.certificate)
@@ -703,8 +703,8 @@ def test_the_documents_dccs_tool_validates_are_signed_by_the_fast_path(keystore)
     for version in (V5_1, V5_2, V5_4):
         for label, document in _dsp_documents(version).items():
             if should_sign(document):
-                key_info = signing._key_info(dsp.certificate)
-                signed = signing._sign_fast(_the_root(document), dsp.private_key, key_info)
+                template = signing._signature_template(signing._key_info(dsp.certificate))
+                signed = signing._sign_fast(_the_root(document), dsp.private_key, template)
                 assert signed is not None, label
 
 
@@ -859,7 +859,7 @@ def test_signatures_outside_the_profile_are_left_to_signxml(keystore) -> None:
     # A document with something beside its root element is signed by signxml, and verifies.
     beside = b"<!-- before -->" + FAST_PATH_DOCUMENTS["request"].split(b"?>", 1)[1]
     root = _the_root(beside)
-    key_info = signing._key_info(supplier.certificate)
-    assert signing._sign_fast(root, supplier.private_key, key_info) is None
+    template = signing._signature_template(signing._key_info(supplier.certificate))
+    assert signing._sign_fast(root, supplier.private_key, template) is None
     assert root.find("ds:Signature", NS) is None  # refused without changing the tree
     assert verify_request(sign_document(beside, supplier), keystore).originator == SUPPLIER
