@@ -19,6 +19,7 @@ from dccsim.server.core import commands
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.duis import DuisSchemas
 from dccsim.server.duis.signing import SignatureSettings
+from dccsim.server.gbcs.payloads import PayloadForm
 from dccsim.server.http.console.sending import request_signer as console_signer
 from dccsim.server.http.options import HttpOptions
 from dccsim.server.http.service import HttpPorts, HttpService
@@ -35,7 +36,7 @@ from dccsim.server.rpc.malformed import MalformedMessages
 from dccsim.server.rpc.security import SecurityInterceptor, SecurityOptions, is_loopback
 from dccsim.server.rpc.services import ControlService, SupplierService
 from dccsim.server.runtime.duis_gateway import DuisGateway
-from dccsim.server.runtime.gbcs_hooks import GbcsHooks, PayloadForm
+from dccsim.server.runtime.gbcs_hooks import GbcsHooks
 from dccsim.server.runtime.host import DspHost
 from dccsim.server.runtime.signing_hooks import request_verifier, response_signer
 from dccsim.server.runtime.starting import starting_dsp
@@ -130,11 +131,11 @@ def start_server(
     fit_file_limit(limits.max_connections)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix="dccsim-rpc"),
-        interceptors=(
+        interceptors=[
             MalformedMessages(),  # first: the others never see an undecodable message
             SecurityInterceptor(security, loopback=loopback),
             LimitsInterceptor(limits),
-        ),
+        ],
         options=[
             *limits.grpc_options(),
             # One server per port (SEC-04): without this, gRPC's default SO_REUSEPORT lets a

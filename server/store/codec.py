@@ -102,7 +102,10 @@ class Encoder:
         """One value, with object ids counted from 0 (each call stands alone)."""
         self._ids = {}
         try:
-            return msgpack.packb(value, default=self._default, strict_types=True, use_bin_type=True)
+            packed: bytes = msgpack.packb(
+                value, default=self._default, strict_types=True, use_bin_type=True
+            )
+            return packed
         except (TypeError, ValueError, OverflowError) as error:
             raise CodecError(str(error)) from None
         finally:
@@ -149,7 +152,7 @@ class Encoder:
 
     def document_trailer(self) -> bytes:
         """What follows the value in a document: the tag table, then its length."""
-        rows = msgpack.packb([[n, k, list(f)] for n, k, f in self.table], use_bin_type=True)
+        rows: bytes = msgpack.packb([[n, k, list(f)] for n, k, f in self.table], use_bin_type=True)
         return rows + struct.pack(">I", len(rows))
 
     def forget_after(self, size: int) -> None:
@@ -205,7 +208,7 @@ class Encoder:
             one = operator.attrgetter(names[0])
             fields = lambda obj: (one(obj),)  # noqa: E731
         else:
-            fields = operator.attrgetter(*names)  # type: ignore[assignment]
+            fields = operator.attrgetter(*names)
         if entry.kind is Kind.RECORD:
             return lambda obj: [tag, *fields(obj)]
         is_state = entry.name == _STATE_NAME
@@ -432,7 +435,7 @@ class Decoder:
         if self._state is None:
             entry = self._schema.entry(_STATE_NAME)
             assert entry is not None and isinstance(entry.target, type)
-            self._state = entry.target.__new__(entry.target)
+            self._state = object.__new__(entry.target)
         return self._state
 
 
@@ -506,7 +509,7 @@ def _check_defaults(
 def _setters(
     name: str, cls: type, fields: tuple[str, ...]
 ) -> Callable[[object, list[object]], None]:
-    current = dataclasses.fields(cls)  # type: ignore[arg-type]
+    current = dataclasses.fields(cls)
     names = tuple(f.name for f in current)
     gone = [f for f in fields if f not in names]
     if gone:
@@ -523,7 +526,11 @@ def _setters(
         for field_name, value in zip(fields, values, strict=True):
             setattr_(obj, field_name, value)
         for f in missing:
-            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+            if f.default is not dataclasses.MISSING:
+                default = f.default
+            else:
+                assert f.default_factory is not dataclasses.MISSING  # _check_defaults saw to it
+                default = f.default_factory()
             setattr_(obj, f.name, default)
 
     return set_all

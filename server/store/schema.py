@@ -76,7 +76,9 @@ class Schema:
             if entry.fields:
                 item["fields"] = list(entry.fields)
             if entry.kind is Kind.ENUM:
-                item["values"] = [m.value for m in entry.target]  # type: ignore[attr-defined]
+                assert isinstance(entry.target, enum.EnumMeta)
+                members: list[enum.Enum] = list(entry.target)
+                item["values"] = [m.value for m in members]
             described[name] = item
         return described
 
