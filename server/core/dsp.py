@@ -168,6 +168,29 @@ class Dsp:
         except ValueError as error:
             raise InvalidField("up_to", str(error)) from None
 
+    def pending_counts(self) -> dict[str, int]:
+        """User ID -> how many messages wait for it, for Users that had any."""
+        return self.state.outboxes.snapshot()
+
+    @property
+    def outbox_limit(self) -> int:
+        """Each User's unacknowledged messages beyond which its new SRs are refused (SEC-04)."""
+        return self.state.outboxes.limit
+
+    def set_outbox_limit(self, limit: int) -> None:
+        self.state.outboxes.limit = limit
+
+    def continue_outboxes(self, previous: Dsp) -> None:
+        """Number each User's messages on from `previous`'s (a Reset or LoadFleet: SEC-04)."""
+        self.state.outboxes.carry_over(previous.state.outboxes)
+
+    def device_count(self) -> int:
+        return len(self.state.smi)
+
+    def next_due(self) -> datetime | None:
+        """When the earliest held work falls due (None: none is held)."""
+        return self.state.scheduler.next_due()
+
     # -- the pipeline -------------------------------------------------------------------------
 
     def submit(self, request: ServiceRequest) -> SyncAnswer:

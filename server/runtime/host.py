@@ -210,7 +210,7 @@ class DspHost:
         return outcome
 
     def _run_due(self, dsp: Dsp, changes: list[tuple[datetime, Command]]) -> None:
-        due = dsp.state.scheduler.next_due()
+        due = dsp.next_due()
         if due is None or due > dsp.now():
             return
         at = dsp.now()
@@ -221,7 +221,7 @@ class DspHost:
         """The sequence to wait for; takes a snapshot first when one is due (lock held)."""
         if self._state_file is None:
             return 0
-        if self._state_file.snapshot_due(len(dsp.state.smi)):
+        if self._state_file.snapshot_due(dsp.device_count()):
             self._snapshot(dsp, background=True)
         return self._state_file.mark
 
@@ -245,7 +245,7 @@ class DspHost:
         Each User's outbox numbering carries on (SEC-04): a subscriber following from the
         last sequence it saw gets the new DSP's messages, never a sequence it has seen."""
         with self.lock:
-            dsp.state.outboxes.carry_over(self.dsp.state.outboxes)
+            dsp.continue_outboxes(self.dsp)
             self.dsp = dsp
             if self._state_file is not None:
                 self._snapshot(dsp)
@@ -330,7 +330,7 @@ class DspHost:
         """Each User's unacknowledged messages beyond which its new SRs are refused (SEC-04); a
         server setting, carried over by Reset and LoadFleet (see `replace`)."""
         with self.lock:
-            self.dsp.state.outboxes.limit = limit
+            self.dsp.set_outbox_limit(limit)
 
     # -- named queries: what the transports read, so none of them reads the state itself ------
 
@@ -367,7 +367,7 @@ class DspHost:
     def oldest_pending(self, user_id: str) -> tuple[OutboxEntry | None, int]:
         """A User's oldest unacknowledged message (None: none) and how many are queued."""
         with self.lock:
-            box = self.dsp.state.outboxes.for_user(user_id)
+            box = self.dsp.outbox(user_id)
             first = box.pending(0, 1)
             return (first[0] if first else None), len(box)
 
@@ -391,7 +391,7 @@ class DspHost:
     def pending_counts(self) -> dict[str, int]:
         """User ID -> how many messages wait for it (unacknowledged), for Users that had any."""
         with self.lock:
-            return self.dsp.state.outboxes.snapshot()
+            return self.dsp.pending_counts()
 
     def state_file_counts(self) -> tuple[int, int] | None:
         """The state file's last command number and its commits since it opened (their rates'
@@ -432,7 +432,7 @@ class DspHost:
             else:
                 if restored is not None and restored.dsp is not self.dsp:
                     # A setting of the server, not state: the restored DSP keeps the server's.
-                    restored.dsp.state.outboxes.limit = self.dsp.state.outboxes.limit
+                    restored.dsp.set_outbox_limit(self.dsp.outbox_limit)
                     self.dsp = restored.dsp
                 self._wake(None)
         self._next_storage_retry = time.monotonic() + STORAGE_RETRY_SECONDS
