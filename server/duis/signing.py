@@ -1,8 +1,9 @@
 """DUIS XML signatures (BOXED-03, BOXED-04): verify Users' requests, sign the DSP's responses.
 
 DUIS-layer code: bytes or lxml trees in and out, no transport. Signatures are made and checked
-with `signxml` over lxml, in exactly the form DCC's signing tool (`uk.co.smartdcc.boxed.xmldsig`)
-writes and DCC Boxed accepts:
+in exactly the form DCC's signing tool (`uk.co.smartdcc.boxed.xmldsig`) writes and DCC Boxed
+accepts -- for that form with lxml's C14N and `cryptography` directly (`in_duis_profile`, the
+fast path), for anything else with `signxml` over lxml:
 
 - an enveloped XML-DSig over the whole document: one `ds:Reference URI=""` whose only transform
   is `enveloped-signature` (so the referenced node-set is turned into octets by inclusive C14N, as
@@ -14,12 +15,15 @@ writes and DCC Boxed accepts:
 
 `sign_document(xml, credential)` signs any document; the DSP signs its answers with its
 DspXmlSign credential through `sign_response`, which applies the one rule of which documents are
-signed (`should_sign`). `verify_request(xml, lookup)` checks a request's signature and that it is
-its originator's; anything else raises `SignatureRefused(reason, kind)`. `SignatureSettings` holds
-the two switches a transport needs: whether requests are checked at all, and the DUIS response
-code that answers a refused signature.
+signed (`should_sign`); `DocumentSigner(credential)` does both with the per-key work done once.
+`verify_request(xml, lookup)` checks a request's signature and that it is its originator's;
+anything else raises `SignatureRefused(reason, kind)`. `SignatureSettings` holds the two switches
+a transport needs: whether requests are checked at all, and the DUIS response code that answers
+a refused signature.
 
 Decisions (docs/decisions.md, "Signatures"):
+- **The fast path** for DUIS's one form (0.6 ms to sign and 1 ms to verify with signxml, 0.15
+  and 0.2 without): below, "the DUIS profile without signxml", and what keeps it honest.
 - **Which documents are signed.** Every `sr:Response` whose ResponseCode is not an error (`I0`,
   `I99`, `W…`): I0 answers, acknowledgements, asynchronous responses and alerts. Error
   acknowledgements (`E…`) stay unsigned, as DCC Boxed's E65 sample is. DCC Boxed's habit for `I99`
