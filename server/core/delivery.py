@@ -6,7 +6,8 @@ otherwise only decides whether, when and how often the DSP hears of it. What the
 answer (`on_heard`) runs once, when the DSP hears it.
 
 Work held for later (a delayed response) is a `functools.partial` of a module-level function,
-never a closure, so that the whole DSP state can be pickled into a snapshot.
+never a closure, so that a snapshot can store it as data: the function's name and its arguments
+(dccsim.server.store.schema).
 """
 
 from __future__ import annotations

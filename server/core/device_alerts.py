@@ -12,7 +12,7 @@ restoration, supply interrupted, low credit, tamper, ... -- and the DSP delivers
 - `check_alert(state, device_id, code)`: what the control API refuses (BAD-01), naming the field.
 - `schedule_raise_rule(state, rule_id, rule)`: a RAISE_ALERT fault rule raises its alert at its
   virtual time on a seeded share of the devices it selects (FAULT-02): the work is a
-  `functools.partial` of a module-level function, so the state still pickles.
+  `functools.partial` of a module-level function, which a state file stores by name.
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ def _payload(
 
 
 def _interruptions(state: DspState) -> dict[str, datetime]:
-    """`state.supply_interruptions`, also for a state pickled before the field existed."""
+    """`state.supply_interruptions`, also for a /3 state file's (pickled before the field)."""
     held = state.__dict__.get("supply_interruptions")
     if held is None:
         held = state.__dict__["supply_interruptions"] = {}

@@ -29,7 +29,7 @@ class Smi:
         self._gpf_by_hub: dict[str, str] = {}
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        """A snapshot pickled before the hub index existed rebuilds it from the records."""
+        """A /3 state file's SMI (pickled before the hub index existed) rebuilds it."""
         self.__dict__.update(state)
         if "_gpf_by_hub" not in state:
             self._gpf_by_hub = {}

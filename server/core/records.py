@@ -2,8 +2,8 @@
 
 Each record checks its own invariants when built (`__post_init__`), raising InvalidField naming
 the record's field: every entry that makes one -- the control API, a fleet file, a Service
-Request, Python -- gets the same rules, and a record that exists holds them. (A snapshot's
-records are unpickled without being rebuilt: they were checked when first made.)
+Request, Python -- gets the same rules, and a record that exists holds them. (A state file's
+records are rebuilt by these constructors when read, so they hold them too.)
 """
 
 from __future__ import annotations
@@ -194,8 +194,8 @@ class SmiRecord:
     # A GPF's GSME, so that an 11.2 to the GPF can be compared with the GSME's record (FW-07).
     paired_gsme: str | None = None
     # A GPF's Communications Hub, by its CHF's device ID: the two run one firmware, so the GPF is
-    # suspended and restored with its CHF (CPL-04). Last, so that a snapshot written before it
-    # existed (fields pickled in order) still loads.
+    # suspended and restored with its CHF (CPL-04). Last, so that a /3 state file written before
+    # it existed (fields pickled in order) still migrates.
     comms_hub: str | None = None
     # An ESME opted out of DCC service (8.5) is Withdrawn; this is the status it held before, to
     # which 8.6 Service Opt In returns it. None: not opted out. (After comms_hub: see above.)

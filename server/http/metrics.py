@@ -40,8 +40,9 @@ CONTENT_TYPE = CONTENT_TYPE_LATEST
 # Request latency: a unary request takes tens of microseconds in the core and a commit's time on
 # top (milliseconds with --sync full); the long tail is a snapshot or a stalled disk.
 LATENCY_BUCKETS = (0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0)
-# A snapshot holds the host's lock from a millisecond (the example fleet, or forking one off in
-# the background) to 20 s (pickling a million devices in place).
+# A snapshot holds the host's lock from a millisecond (the example fleet, or forking a
+# million-device one off in the background) to tens of seconds (a million devices encoded in
+# place: the first snapshot of a new file, after Reset or LoadFleet, and the last at a stop).
 SNAPSHOT_BUCKETS = (0.001, 0.01, 0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
 
@@ -58,7 +59,7 @@ class ServerMetrics:
         self._snapshots = Histogram(
             "dccsim_snapshot_duration_seconds",
             "Snapshots handed to the state file (the count is the number of snapshots), and how "
-            "long each held the host's lock (pickling it, or forking it off to be written).",
+            "long each held the host's lock (encoding it, or forking it off to be written).",
             buckets=SNAPSHOT_BUCKETS,
             registry=self.registry,
         )

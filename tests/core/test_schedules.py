@@ -522,7 +522,7 @@ def test_a_schedule_survives_a_state_file_restart_and_runs_after_it(tmp_path) ->
 
     replayed = open_host(path)  # the create and the advance replayed from the command log
     assert fingerprint(replayed.dsp) == before
-    replayed._state_file.snapshot(replayed.dsp)  # the held run pickled with the whole state
+    replayed._state_file.snapshot(replayed.dsp)  # the held run stored with the whole state
     replayed._state_file.flush()
     crash(replayed)
 

@@ -317,7 +317,8 @@ def delete_schedule(state: DspState, request: ServiceRequest) -> SyncAnswer:
 def run_schedule(state: DspState, schedule_id: int, occurrence: int) -> None:
     """Occurrence `occurrence` of a schedule falls due: check and send its SR, then hold the next.
 
-    Held by the scheduler as a partial of this module-level function (snapshots pickle it)."""
+    Held by the scheduler as a partial of this module-level function: a state file stores it by
+    name with its arguments (dccsim.server.store.schema)."""
     schedule = state.schedules.get(schedule_id)
     if schedule is None:  # deleted; its timer is cancelled with it, so this is a stale copy
         return
