@@ -88,7 +88,7 @@ def signed_leg_document(answer: bytes, key: ec.EllipticCurvePrivateKey, cv: int 
 
     def one(path: str) -> str:
         found = root.xpath(path, namespaces=ns)
-        if len(found) != 1:
+        if not isinstance(found, list) or len(found) != 1:  # a text() path gives a list
             raise ValueError(f"the CV 4 answer has no single {path.rsplit('/', 1)[-1]}")
         return str(found[0]).strip()
 
