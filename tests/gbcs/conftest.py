@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from tests.conftest import SHARED
+from tests.http.receivers import Receiver
 
 RTDS = SHARED / "gbcs-samples" / "RTDS-4.5.0"
 RTDS_KEYS = SHARED / "gbcs-samples" / "rtds-device-keystore"
@@ -66,3 +68,11 @@ def decode(keys: list[Path], payloads: list[bytes], *, acb: str | None = None) -
     results = [json.loads(line) for line in done.stdout.strip().splitlines()]
     assert len(results) == len(payloads), done.stderr
     return results
+
+
+# A User's Receive Response Service: the async POSTs the HTTP tests read back.
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    made = Receiver().start()
+    yield made
+    made.close()

@@ -56,13 +56,6 @@ def keystore(tmp_path: Path) -> tuple[KeyStore, Path]:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    made = Receiver().start()
-    yield made
-    made.close()
-
-
-@pytest.fixture
 def server(keystore: tuple[KeyStore, Path], receiver: Receiver) -> Iterator[RunningServer]:
     running = start_server(
         example_dsp,

@@ -48,13 +48,6 @@ def keys(tmp_path: Path) -> tuple[KeyStore, Path]:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    made = Receiver().start()
-    yield made
-    made.close()
-
-
-@pytest.fixture
 def server(keys: tuple[KeyStore, Path], receiver: Receiver) -> Iterator[RunningServer]:
     running = start_server(
         example_dsp,
