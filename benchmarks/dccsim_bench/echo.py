@@ -56,14 +56,20 @@ class EchoService(echo_pb2_grpc.EchoServiceServicer):
         # One pre-built batch answer per batch size seen; building it is the only work, once.
         self._batches: dict[int, supplier_pb2.SubmitBatchResponse] = {}
 
-    def Echo(self, request, context):
+    def Echo(
+        self, request: supplier_pb2.SubmitRequest, context: grpc.ServicerContext
+    ) -> supplier_pb2.SubmitResponse:
         return _ANSWER
 
-    def EchoStream(self, request_iterator, context):
+    def EchoStream(
+        self, request_iterator: Iterator[supplier_pb2.SubmitRequest], context: grpc.ServicerContext
+    ) -> Iterator[supplier_pb2.SubmitResult]:
         for _ in request_iterator:
             yield _RESULT
 
-    def EchoBatch(self, request, context):
+    def EchoBatch(
+        self, request: supplier_pb2.SubmitBatchRequest, context: grpc.ServicerContext
+    ) -> supplier_pb2.SubmitBatchResponse:
         size = len(request.requests)
         answer = self._batches.get(size)
         if answer is None:
@@ -189,4 +195,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import os
 import signal
-import sys
 
 from aiohttp import web
 
@@ -83,4 +82,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

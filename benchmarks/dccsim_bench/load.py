@@ -17,7 +17,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Generic, Literal, TypeVar
 
 import grpc
 
@@ -135,10 +135,20 @@ class Window:
             self.result.deliveries_in_window += 1
 
 
-def _code(result: supplier_pb2.SubmitResult) -> tuple[supplier_pb2.SubmitResponse, str]:
+def _code(result: supplier_pb2.SubmitResult) -> str:
     if result.HasField("response"):
-        return result.response, result.response.response_code
-    return result.error, result.error.code
+        return result.response.response_code
+    return result.error.code
+
+
+# The three calls, typed as the async stubs of both services declare them.
+_Submit = grpc.aio.UnaryUnaryMultiCallable[supplier_pb2.SubmitRequest, supplier_pb2.SubmitResponse]
+_OpenStream = grpc.aio.StreamStreamMultiCallable[
+    supplier_pb2.SubmitRequest, supplier_pb2.SubmitResult
+]
+_SubmitBatch = grpc.aio.UnaryUnaryMultiCallable[
+    supplier_pb2.SubmitBatchRequest, supplier_pb2.SubmitBatchResponse
+]
 
 
 class Target:
@@ -148,7 +158,7 @@ class Target:
         self.address = address
         self.echo = echo
 
-    def stubs(self, channel: grpc.aio.Channel) -> tuple[Callable, Callable, Callable]:
+    def stubs(self, channel: grpc.aio.Channel) -> tuple[_Submit, _OpenStream, _SubmitBatch]:
         if self.echo:
             echo = echo_pb2_grpc.EchoServiceStub(channel)
             return echo.Echo, echo.EchoStream, echo.EchoBatch
@@ -156,7 +166,7 @@ class Target:
         return supplier.Submit, supplier.SubmitStream, supplier.SubmitBatch
 
 
-async def _unary(submit: Callable, traffic: LaneTraffic, window: Window) -> None:
+async def _unary(submit: _Submit, traffic: LaneTraffic, window: Window) -> None:
     pending = window.pending
     tracking = window.tracks_deliveries
     while window.sending:
@@ -185,7 +195,7 @@ async def _unary(submit: Callable, traffic: LaneTraffic, window: Window) -> None
 _InFlight = tuple[supplier_pb2.SubmitRequest, str, bool, int, bool, asyncio.Lock | None]
 
 
-async def _stream(open_stream: Callable, traffic: LaneTraffic, window: Window) -> None:
+async def _stream(open_stream: _OpenStream, traffic: LaneTraffic, window: Window) -> None:
     """Up to `window` requests in flight on one stream; a non-device SR holds its supplier's
     ACB lock from its write until its result is read."""
     call = open_stream()
@@ -199,10 +209,9 @@ async def _stream(open_stream: Callable, traffic: LaneTraffic, window: Window) -
             message, rid, awaits, sent_at, measured, lock = in_flight.popleft()
             if lock is not None:
                 lock.release()
-            response, code = _code(result)
-            window.answered(sent_at, measured, rid, awaits, code, _now())
+            window.answered(sent_at, measured, rid, awaits, _code(result), _now())
             if result.HasField("response"):
-                traffic.answered(message, response)
+                traffic.answered(message, result.response)
             credit.release()
 
     reader = asyncio.create_task(read())
@@ -227,7 +236,7 @@ async def _stream(open_stream: Callable, traffic: LaneTraffic, window: Window) -
         await reader  # every answer to what was sent, or the stream's error
 
 
-async def _batch(submit_batch: Callable, traffic: LaneTraffic, window: Window) -> None:
+async def _batch(submit_batch: _SubmitBatch, traffic: LaneTraffic, window: Window) -> None:
     """One batch in flight; a batch with a non-device SR holds its supplier's ACB lock from
     that SR's counter until the answer."""
     size = window.spec.batch_size
@@ -261,10 +270,9 @@ async def _batch(submit_batch: Callable, traffic: LaneTraffic, window: Window) -
                 lock.release()
         now = _now()
         for (message, rid, awaits), result in zip(items, response.results, strict=True):
-            answer, code = _code(result)
-            window.answered(sent_at, measured, rid, awaits, code, now)
+            window.answered(sent_at, measured, rid, awaits, _code(result), now)
             if result.HasField("response"):
-                traffic.answered(message, answer)
+                traffic.answered(message, result.response)
 
 
 async def _subscribe(channel: grpc.aio.Channel, user: str, window: Window) -> None:
@@ -273,7 +281,7 @@ async def _subscribe(channel: grpc.aio.Channel, user: str, window: Window) -> No
         supplier_pb2.SubscribeBatchesRequest(user_id=user, max_batch=DELIVERY_BATCH)
     )
     acknowledged = last = 0
-    acks: set[asyncio.Task] = set()
+    acks: set[asyncio.Task[supplier_pb2.AcknowledgeResponse]] = set()
 
     def acknowledge(up_to: int) -> None:
         # In the background: the stream keeps being read while the acknowledgement travels.
@@ -306,6 +314,7 @@ async def _subscribe(channel: grpc.aio.Channel, user: str, window: Window) -> No
         raise
 
 
+_Sent = TypeVar("_Sent")  # what the senders return (gRPC: nothing; HTTP: whether each ran dry)
 Ticker = Callable[[str, float, float | None], None]
 
 
@@ -326,7 +335,7 @@ async def run_load(
         grpc.aio.insecure_channel(target.address, options=_CHANNEL_OPTIONS)
         for _ in range(spec.channels)
     ]
-    subscribers: list[asyncio.Task] = []
+    subscribers: list[asyncio.Task[None]] = []
     try:
         await asyncio.gather(*(c.channel_ready() for c in channels))
         if not target.echo:
@@ -383,11 +392,16 @@ async def run_load(
             await channel.close()
 
 
-class Watch:
+class Watch(Generic[_Sent]):
     """Waits while the load runs, ticking the progress display, and raises at once if a
     sender failed or a subscription ended."""
 
-    def __init__(self, workers: asyncio.Future, subscribers: list[asyncio.Task], tick: Ticker):
+    def __init__(
+        self,
+        workers: asyncio.Future[_Sent],
+        subscribers: list[asyncio.Task[None]],
+        tick: Ticker,
+    ) -> None:
         self._workers = workers
         self._subscribers = subscribers
         self._tick = tick
@@ -400,9 +414,10 @@ class Watch:
                 raise RuntimeError("the senders stopped before the window ended")
         self._tick(phase, seconds, seconds)
 
-    async def wait(self, phase: str, done: float, total: float | None, most: float = 0.2):
+    async def wait(self, phase: str, done: float, total: float | None, most: float = 0.2) -> None:
         self._tick(phase, done, total)
-        watched = [self._workers, *self._subscribers]
+        # Futures of different result types, only waited on here: Future is invariant, so Any.
+        watched: list[asyncio.Future[Any]] = [self._workers, *self._subscribers]
         await asyncio.wait(watched, timeout=most, return_when=asyncio.FIRST_COMPLETED)
         if self._workers.done() and self._workers.exception() is not None:
             self._workers.result()

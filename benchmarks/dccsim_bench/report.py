@@ -73,7 +73,8 @@ def summarize(result: LoadResult) -> dict[str, Any]:
 def ratio(dccsim: Mapping[str, Any], echo: Mapping[str, Any]) -> float | None:
     if not echo["requests_per_second"]:
         return None
-    return round(dccsim["requests_per_second"] / echo["requests_per_second"], 3)
+    value: float = round(dccsim["requests_per_second"] / echo["requests_per_second"], 3)
+    return value
 
 
 def summary_lines(modes: Mapping[str, Mapping[str, Any]]) -> list[str]:

@@ -83,7 +83,8 @@ def machine_busy_seconds() -> float:
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
         sock.bind((host, 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]  # an IPv4 address: (host, port)
+        return port
 
 
 @dataclass
@@ -91,7 +92,7 @@ class ServerProcess:
     """A server child process; `pids` are the processes doing the serving (for CPU time)."""
 
     name: str
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes] | subprocess.Popen[str]  # dccsim logs to a file; echo: text
     address: str
     pids: tuple[int, ...]
     log_path: Path | None = None

@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from dccsim.bench.mixes import SRVS
@@ -82,14 +83,18 @@ _CLOCK_START = Timestamp(seconds=1_767_225_600)  # 2026-01-01T00:00:00Z
 _WEEK_BEFORE = Timestamp(seconds=1_767_225_600 - 7 * 86_400)
 
 
-def _device_read(srv: str, field: str, body: object) -> _Builder:
+def _device_read(srv: str, field: str, body: Message) -> _Builder:
     """A non-critical read of the device whose body is `body`, in SubmitRequest field `field`."""
 
     def build(user: str, device: str, counter: int) -> Outgoing:
         rid = f"{user}:{device}:{counter}"
         message = supplier_pb2.SubmitRequest(
-            request_id=rid, service_reference_variant=srv, command_variant=1, **{field: body}
+            request_id=rid, service_reference_variant=srv, command_variant=1
         )
+        # The field is named at run time, so it is reached by name; copying into it sets it (and
+        # so the `body` oneof) even when `body` is empty, as the constructor's keyword did.
+        slot: Message = getattr(message, field)
+        slot.CopyFrom(body)
         return message, rid, True
 
     return build
@@ -278,6 +283,8 @@ def lanes_of(fleet_text: str, clients: int) -> list[Lane]:
     blocks: dict[str, list[str]] = {}
     owner: dict[str, str] = {}
     for device in fleet.devices:
+        if device.added_by is None:  # fleet_yaml names every block's supplier
+            raise ValueError(f"{device.device_id}: the fleet names no supplier for it")
         blocks.setdefault(device.device_id[:8], []).append(device.device_id)
         owner[device.device_id[:8]] = device.added_by
     return [Lane(owner[_prefix(i)], tuple(blocks[_prefix(i)])) for i in range(clients)]

@@ -57,6 +57,17 @@ def test_each_client_drives_its_own_devices_with_rising_counters() -> None:
     assert traffics[1].needs_acb() and not traffics[0].needs_acb()
 
 
+def test_a_fleet_device_no_supplier_added_gives_no_lane() -> None:
+    # A client sends as the supplier that added its devices; without one it has no sender.
+    fleet = fleet_yaml(clients=1, users=1, devices=1) + (
+        "devices:\n"
+        "  - {id: 00-DC-00-AA-00-00-00-01, type: ESME, manufacturer: DCCSIM, model: ESME-S2, "
+        'firmware: "0100"}\n'
+    )
+    with pytest.raises(ValueError, match="00-DC-00-AA-00-00-00-01: the fleet names no supplier"):
+        lanes_of(fleet, clients=1)
+
+
 def test_percentiles_are_nearest_rank_and_ordered() -> None:
     values = list(range(1, 101))
     assert [percentile(values, p) for p in (50, 95, 99, 100)] == [50, 95, 99, 100]
