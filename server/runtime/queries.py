@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from dccsim.devices.kinds import DeviceType
@@ -132,17 +133,21 @@ class DspQueries:
         limit: int = 0,
     ) -> tuple[SmiRecord, ...]:
         """SMI records, in SMI order, of a status and type (None: any); at most `limit` (0:
-        all). Stops at the limit: a small page of a million-device SMI is cheap."""
-        found: list[SmiRecord] = []
+        all). A first page of the whole SMI is read in place; anything filtered is filtered from a
+        copy of the references, outside the lock."""
         with self._host.lock:
-            for record in views.devices(self._host.dsp):
-                if (status is None or record.status is status) and (
-                    device_type is None or record.device_type is device_type
-                ):
-                    found.append(record)
-                    if len(found) == limit:
-                        break
-        return tuple(found)
+            if limit and status is None and device_type is None:
+                return tuple(islice(views.devices(self._host.dsp), limit))
+            # The records are immutable: copying the references (at C speed) is the only work
+            # done under the lock, so filtering a million-device SMI holds up no request.
+            records = tuple(views.devices(self._host.dsp))
+        found = (
+            r
+            for r in records
+            if (status is None or r.status is status)
+            and (device_type is None or r.device_type is device_type)
+        )
+        return tuple(islice(found, limit) if limit else found)
 
     def device_count(self) -> int:
         with self._host.lock:
