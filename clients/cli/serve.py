@@ -276,7 +276,8 @@ EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     type=click.IntRange(1),
     default=DEFAULT_MAX_DEVICES,
     show_default=True,
-    help="Refuse a --fleet file of more devices (listed and generated) than this.",
+    help="Refuse a --fleet file, or a LoadFleet call, of more devices (listed and generated) "
+    "than this.",
 )
 # -- issue 19: the web console and /metrics, on the DUIS HTTP port -----------------------------
 @serve_option("--no-console", is_flag=True, help="No web console on the DUIS HTTP port.")
@@ -361,6 +362,7 @@ def _config(options: dict[str, Any]) -> ServeConfig:
             max_connections=options["max_connections"],
             outbox_limit=options["outbox_limit"],
             max_batch=options["max_batch"],
+            max_fleet_devices=options["max_fleet_devices"],
         ),
         console=ConsoleOptions(
             enabled=not options["no_console"],

@@ -202,7 +202,13 @@ def _serve(
     host.set_outbox_limit(limits.outbox_per_user)
     supplier_pb2_grpc.add_SupplierServiceServicer_to_server(SupplierService(host, gbcs), server)
     control_pb2_grpc.add_ControlServiceServicer_to_server(
-        ControlService(host, dsp_factory=dsp_factory, keystore=keystore), server
+        ControlService(
+            host,
+            dsp_factory=dsp_factory,
+            keystore=keystore,
+            max_fleet_devices=limits.max_fleet_devices,
+        ),
+        server,
     )
     duis_pb2_grpc.add_DuisGatewayServicer_to_server(DuisGatewayService(host, gateway), server)
     health_servicer = health.HealthServicer()

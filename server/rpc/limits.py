@@ -25,6 +25,7 @@ import grpc
 
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.eui import parse_eui64
+from dccsim.server.core.fleet_file import DEFAULT_MAX_DEVICES
 from dccsim.server.core.outbox import DEFAULT_OUTBOX_LIMIT
 
 log = logging.getLogger("dccsim.limits")
@@ -64,8 +65,9 @@ class Limits:
     # The largest gRPC message either way: a DUIS FirmwareImage is 7.68 MB (10,240,000 base64
     # characters), and a SubmitBatch may carry many requests.
     max_message_bytes: int = 16 * MIB
-    # LoadFleet's YAML.
+    # LoadFleet's YAML, and the devices it may list and generate (counted before any is made).
     max_fleet_yaml_bytes: int = 8 * MIB
+    max_fleet_devices: int = DEFAULT_MAX_DEVICES
     # SubmitBatch's requests in one call (each runs under the DSP's lock, so one huge batch
     # would hold every other caller up for seconds).
     max_batch_requests: int = 10_000
@@ -80,6 +82,7 @@ class Limits:
             "max_connections",
             "max_message_bytes",
             "max_fleet_yaml_bytes",
+            "max_fleet_devices",
             "max_batch_requests",
             "outbox_per_user",
         ):

@@ -15,7 +15,7 @@ from google.protobuf.duration_pb2 import Duration
 from dccsim.server.core import commands
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.errors import InvalidField
-from dccsim.server.core.fleet_file import parse_fleet
+from dccsim.server.core.fleet_file import DEFAULT_MAX_DEVICES, parse_fleet
 from dccsim.server.core.messages import SyncAnswer
 from dccsim.server.keys.export import export_files
 from dccsim.server.keys.factory import smki_role
@@ -278,12 +278,18 @@ def _next_round(
 
 class ControlService(control_pb2_grpc.ControlServiceServicer):
     def __init__(
-        self, host: DspHost, *, dsp_factory: Callable[[], Dsp], keystore: KeyStore | None = None
+        self,
+        host: DspHost,
+        *,
+        dsp_factory: Callable[[], Dsp],
+        keystore: KeyStore | None = None,
+        max_fleet_devices: int = DEFAULT_MAX_DEVICES,
     ) -> None:
         self._host = host
         self._queries = host.queries
         self._dsp_factory = dsp_factory
         self._keystore = keystore
+        self._max_fleet_devices = max_fleet_devices
 
     def ExportKeys(
         self, request: control_pb2.ExportKeysRequest, context: grpc.ServicerContext
@@ -308,7 +314,8 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
         self, request: control_pb2.LoadFleetRequest, context: grpc.ServicerContext
     ) -> control_pb2.LoadFleetResponse:
         with translated_errors(context, "/dccsim.v1.ControlService/LoadFleet"):
-            fleet = parse_fleet(request.fleet_yaml)  # parse fully before anything changes
+            # Parsed fully (and its size bounded, SEC-04) before anything changes.
+            fleet = parse_fleet(request.fleet_yaml, max_devices=self._max_fleet_devices)
             dsp = self._dsp_factory()
             fleet.load_into(dsp)
             self._host.replace(dsp)  # a new starting point: the state file snapshots it

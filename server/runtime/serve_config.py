@@ -246,6 +246,7 @@ LIMIT_OPTIONS = {
     "max_connections": "max_connections",
     "outbox_per_user": "outbox_limit",
     "max_batch_requests": "max_batch",
+    "max_fleet_devices": "max_fleet_devices",
 }
 
 
@@ -257,6 +258,7 @@ def serve_limits(
     max_connections: int | None = None,
     outbox_limit: int | None = None,
     max_batch: int | None = None,
+    max_fleet_devices: int | None = None,
 ) -> Limits:
     """Limits with the values given (None: the default). Fewer workers than the default lower
     the default stream cap with them, keeping a quarter of the workers (at least
@@ -270,6 +272,7 @@ def serve_limits(
         "max_connections": max_connections,
         "outbox_per_user": outbox_limit,
         "max_batch_requests": max_batch,
+        "max_fleet_devices": max_fleet_devices,
     }
     values = {name: value for name, value in given.items() if value is not None}
     if workers is not None and max_streams is None:

@@ -241,7 +241,8 @@ def test_the_limit_defaults_serve_shows_are_the_servers() -> None:
     defaults = Limits()
     options = {param.name: param for param in serve_command.serve.params}
     for field, option in LIMIT_OPTIONS.items():
-        shown = str(options[option].show_default)
+        param = options[option]
+        shown = str(param.default if param.show_default is True else param.show_default)
         assert shown.split(",")[0] == str(getattr(defaults, field)), option
 
 
@@ -259,6 +260,7 @@ def test_a_fleet_file_beyond_max_fleet_devices_is_refused(
     assert "5 devices" in refused.output
     config = served_config(captured, "--fleet", str(fleet), "--max-fleet-devices", "5")
     assert len(config.fleet.devices) == 5
+    assert config.limits is not None and config.limits.max_fleet_devices == 5  # LoadFleet's too
 
 
 def test_console_and_metrics_options(captured: list[ServeConfig], tmp_path: Path) -> None:

@@ -58,6 +58,17 @@ def test_a_fleet_bound_counts_listed_and_generated_devices_together():
         parse_fleet(listed, max_devices=3)
 
 
+def test_load_fleet_takes_the_servers_device_bound(start):
+    server = start(example_dsp, max_workers=8, limits=Limits(max_fleet_devices=3))
+    before = server.host.fingerprint()
+    with Client(f"127.0.0.1:{server.port}") as client:
+        with pytest.raises(InvalidRequest, match="4 devices") as raised:
+            client.load_fleet(FLEET_BOMB.replace("1000000000", "4"))
+        assert raised.value.field == "generate"
+        assert server.host.fingerprint() == before
+        assert client.load_fleet(FLEET_BOMB.replace("1000000000", "3")).devices == 3
+
+
 def test_a_fleet_yaml_larger_than_its_bound_is_refused_unparsed(start):
     server = start(example_dsp, max_workers=8, limits=Limits(max_fleet_yaml_bytes=1000))
     with Client(f"127.0.0.1:{server.port}") as client:
