@@ -20,8 +20,7 @@ import aiohttp
 from aiohttp import web
 
 from dccsim.bench.http_traffic import SignedRequest
-from dccsim.bench.load import LoadResult, LoadSpec, Ticker, Watch, Window, own_cpu
-from dccsim.bench.servers import machine_busy_seconds
+from dccsim.bench.load import LoadResult, LoadSpec, Ticker, Watch, Window, WindowTiming
 
 XML = {"Content-Type": "application/xml"}
 RECEIVE_PATH = "/receive/{user}"
@@ -170,10 +169,7 @@ async def run_http_load(
             await watch.run_for("warm-up", spec.warmup)
 
             window.measuring = True
-            cpu_before = server_cpu() if server_cpu else None
-            client_before = own_cpu()
-            machine_before = machine_busy_seconds()
-            started = _now()
+            timing = WindowTiming.start(server_cpu)
             if spec.requests is None:
                 assert spec.duration is not None
                 deadline = time.monotonic() + spec.duration
@@ -188,11 +184,7 @@ async def run_http_load(
                     await watch.wait("measuring", window.result.sent, spec.requests)
             exhausted = any(await workers)  # every request sent has its answer
             result = window.result
-            result.seconds = (_now() - started) / 1e9
-            result.client_cpu = own_cpu() - client_before
-            result.machine_cpu = machine_busy_seconds() - machine_before
-            if server_cpu is not None and cpu_before is not None:
-                result.server_cpu = server_cpu() - cpu_before
+            timing.stop(result)
             window.measuring = False
 
             drain_started = _now()

@@ -358,10 +358,7 @@ async def run_load(
         await watch.run_for("warm-up", spec.warmup)
 
         window.measuring = True
-        cpu_before = server_cpu() if server_cpu else None
-        client_before = own_cpu()
-        machine_before = machine_busy_seconds()
-        started = _now()
+        timing = WindowTiming.start(server_cpu)
         if spec.requests is None:
             assert spec.duration is not None
             await watch.run_for("measuring", spec.duration)
@@ -371,11 +368,7 @@ async def run_load(
                 await watch.wait("measuring", window.result.sent, spec.requests)
         await workers  # every request sent has its answer (or raises the first failure)
         result = window.result
-        result.seconds = (_now() - started) / 1e9
-        result.client_cpu = own_cpu() - client_before
-        result.machine_cpu = machine_busy_seconds() - machine_before
-        if server_cpu is not None and cpu_before is not None:
-            result.server_cpu = server_cpu() - cpu_before
+        timing.stop(result)
         window.measuring = False
 
         drain_started = _now()
@@ -425,6 +418,29 @@ class Watch(Generic[_Sent]):
             if task.done():
                 task.result()  # its error, if it failed
                 raise RuntimeError("a subscription ended while responses were still owed")
+
+
+@dataclass(frozen=True, slots=True)
+class WindowTiming:
+    """The clocks a measuring window reads at its start, and what they moved by at its end."""
+
+    started_ns: int
+    client_cpu: float
+    machine_cpu: float
+    server_cpu: Callable[[], float] | None
+    server_cpu_before: float | None
+
+    @classmethod
+    def start(cls, server_cpu: Callable[[], float] | None) -> WindowTiming:
+        before = server_cpu() if server_cpu else None
+        return cls(_now(), own_cpu(), machine_busy_seconds(), server_cpu, before)
+
+    def stop(self, result: LoadResult) -> None:
+        result.seconds = (_now() - self.started_ns) / 1e9
+        result.client_cpu = own_cpu() - self.client_cpu
+        result.machine_cpu = machine_busy_seconds() - self.machine_cpu
+        if self.server_cpu is not None and self.server_cpu_before is not None:
+            result.server_cpu = self.server_cpu() - self.server_cpu_before
 
 
 def own_cpu() -> float:
