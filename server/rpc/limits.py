@@ -17,7 +17,7 @@ import logging
 import resource
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -27,6 +27,7 @@ from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.eui import parse_eui64
 from dccsim.server.core.fleet_file import DEFAULT_MAX_DEVICES
 from dccsim.server.core.outbox import DEFAULT_OUTBOX_LIMIT
+from dccsim.server.rpc.handlers import checked_first
 
 log = logging.getLogger("dccsim.limits")
 
@@ -221,49 +222,17 @@ class LimitsInterceptor(grpc.ServerInterceptor):
     def _counted_unary_stream(
         self, handler: grpc.RpcMethodHandler[Req, Resp], method: str
     ) -> grpc.RpcMethodHandler[Req, Resp]:
-        inner = handler.unary_stream
-        assert inner is not None  # intercept_service's choice
         per_user = method in _USER_STREAMS
 
-        def behaviour(request: Req, context: grpc.ServicerContext) -> Iterator[Resp]:
+        def hold(request: Any, context: grpc.ServicerContext) -> None:
             self._hold(context, _stream_user(request) if per_user else None)
-            return inner(request, context)
 
-        return grpc.unary_stream_rpc_method_handler(
-            behaviour,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
+        return checked_first(handler, hold)
 
     def _counted_request_stream(
         self, handler: grpc.RpcMethodHandler[Req, Resp]
     ) -> grpc.RpcMethodHandler[Req, Resp]:
-        if handler.stream_stream:
-            inner_ss = handler.stream_stream
-
-            def stream_stream(
-                requests: Iterator[Req], context: grpc.ServicerContext
-            ) -> Iterator[Resp]:
-                self._hold(context, None)
-                return inner_ss(requests, context)
-
-            return grpc.stream_stream_rpc_method_handler(
-                stream_stream,
-                request_deserializer=handler.request_deserializer,
-                response_serializer=handler.response_serializer,
-            )
-        inner_su = handler.stream_unary
-        assert inner_su is not None  # intercept_service's choice
-
-        def stream_unary(requests: Iterator[Req], context: grpc.ServicerContext) -> Resp:
-            self._hold(context, None)
-            return inner_su(requests, context)
-
-        return grpc.stream_unary_rpc_method_handler(
-            stream_unary,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
+        return checked_first(handler, lambda _requests, context: self._hold(context, None))
 
 
 def _stream_user(request: Any) -> str | None:
@@ -271,23 +240,6 @@ def _stream_user(request: Any) -> str | None:
         return parse_eui64(request.user_id, "user_id")
     except InvalidField:
         return None  # the servicer refuses it at once
-
-
-def _unary(
-    handler: grpc.RpcMethodHandler[Req, Resp], check: Callable[[Req, grpc.ServicerContext], None]
-) -> grpc.RpcMethodHandler[Req, Resp]:
-    inner = handler.unary_unary
-    assert inner is not None  # only unary methods are bounded here
-
-    def behaviour(request: Req, context: grpc.ServicerContext) -> Resp:
-        check(request, context)
-        return inner(request, context)
-
-    return grpc.unary_unary_rpc_method_handler(
-        behaviour,
-        request_deserializer=handler.request_deserializer,
-        response_serializer=handler.response_serializer,
-    )
 
 
 def _bounded_field(
@@ -301,7 +253,7 @@ def _bounded_field(
                 f"{field}: {size:,} bytes is more than {most:,} ({setting}, SEC-04)",
             )
 
-    return _unary(handler, check)
+    return checked_first(handler, check)
 
 
 def _bounded_batch(
@@ -317,4 +269,4 @@ def _bounded_batch(
                 "SEC-04); send several batches",
             )
 
-    return _unary(handler, check)
+    return checked_first(handler, check)

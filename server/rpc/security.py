@@ -39,6 +39,7 @@ from dccsim.server.core.eui import parse_eui64
 from dccsim.server.core.requests import RequestId
 from dccsim.server.keys.model import subject_eui
 from dccsim.server.keys.tls import TestTlsPki
+from dccsim.server.rpc.handlers import checked_first
 
 log = logging.getLogger("dccsim.security")
 
@@ -241,8 +242,6 @@ def acts_for(method: str, request: Any) -> list[str | None]:
 # A method's request and response messages: the interceptor wraps every method's handler.
 Req = TypeVar("Req")
 Resp = TypeVar("Resp")
-# A check run before a handler: it aborts the call to refuse it (None: a request stream's).
-Check = Callable[[Any, grpc.ServicerContext], bool]
 
 
 class SecurityInterceptor(grpc.ServerInterceptor):
@@ -276,7 +275,7 @@ class SecurityInterceptor(grpc.ServerInterceptor):
         if self._mutual and service in _USER_SERVICES:
             # A User-facing method this module does not know what it acts for: fail closed
             # (operators only) rather than let any certificate act for anyone.
-            return _checked(handler, lambda request, context: self._operator_only(context))
+            return checked_first(handler, lambda request, context: self._operator_only(context))
         return handler
 
     def _operator_only(self, context: grpc.ServicerContext) -> bool:
@@ -316,7 +315,7 @@ class SecurityInterceptor(grpc.ServerInterceptor):
             context.abort(grpc.StatusCode.UNAUTHENTICATED, _NO_CREDENTIAL)
             return False
 
-        return _checked(handler, lambda request, context: check(context))
+        return checked_first(handler, lambda request, context: check(context))
 
     def _token_matches(self, metadata: Iterable[tuple[str, str | bytes]] | None) -> bool:
         assert self._token is not None
@@ -348,7 +347,7 @@ class SecurityInterceptor(grpc.ServerInterceptor):
                     return _deny(context, identity.user, user)
             return True
 
-        return _checked(handler, check)
+        return checked_first(handler, check)
 
     def _bind_stream(
         self, handler: grpc.RpcMethodHandler[Req, Resp], user_of: Callable[[Any], str | None]
@@ -412,61 +411,6 @@ def _checked_stream(
         yield request
 
 
-def _checked(
-    handler: grpc.RpcMethodHandler[Req, Resp], check: Check
-) -> grpc.RpcMethodHandler[Req, Resp]:
-    """The handler, running `check(request, context)` first (it aborts to refuse)."""
-    if handler.unary_unary:
-        inner_uu = handler.unary_unary
-
-        def unary_unary(request: Req, context: grpc.ServicerContext) -> Resp:
-            check(request, context)
-            return inner_uu(request, context)
-
-        return grpc.unary_unary_rpc_method_handler(
-            unary_unary,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
-    if handler.unary_stream:
-        inner_us = handler.unary_stream
-
-        def unary_stream(request: Req, context: grpc.ServicerContext) -> Iterator[Resp]:
-            check(request, context)
-            return inner_us(request, context)
-
-        return grpc.unary_stream_rpc_method_handler(
-            unary_stream,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
-    # Control request streams: none today; the check sees no request.
-    if handler.stream_unary:
-        inner_su = handler.stream_unary
-
-        def stream_unary(requests: Iterator[Req], context: grpc.ServicerContext) -> Resp:
-            check(None, context)
-            return inner_su(requests, context)
-
-        return grpc.stream_unary_rpc_method_handler(
-            stream_unary,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
-    inner_ss = handler.stream_stream
-    assert inner_ss is not None  # a handler has one of the four
-
-    def stream_stream(requests: Iterator[Req], context: grpc.ServicerContext) -> Iterator[Resp]:
-        check(None, context)
-        return inner_ss(requests, context)
-
-    return grpc.stream_stream_rpc_method_handler(
-        stream_stream,
-        request_deserializer=handler.request_deserializer,
-        response_serializer=handler.response_serializer,
-    )
-
-
 def _refusing(
     handler: grpc.RpcMethodHandler[Req, Resp], code: grpc.StatusCode, message: str
 ) -> grpc.RpcMethodHandler[Req, Resp]:
@@ -475,4 +419,4 @@ def _refusing(
     def refuse(_request: object, context: grpc.ServicerContext) -> Never:
         context.abort(code, message)
 
-    return _checked(handler, refuse)
+    return checked_first(handler, refuse)
