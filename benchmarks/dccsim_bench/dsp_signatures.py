@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from cryptography import x509
 from lxml import etree
-from signxml import DigestAlgorithm, SignatureMethod, XMLVerifier
+from signxml import XMLVerifier
 from signxml.exceptions import SignXMLException
-from signxml.verifier import SignatureConfiguration
 
 from dccsim.bench.servers import worker_pool
+from dccsim.server.duis.signing import signxml_configuration
 
 # Documents checked per task handed to a worker process.
 _CHUNK = 200
@@ -41,17 +40,8 @@ class VerifyResult:
 
 def _verify_chunk(certificate_pem: bytes, documents: list[bytes]) -> VerifyResult:
     certificate = x509.load_pem_x509_certificate(certificate_pem)
-    # Validity dates are not the question here: the time is clamped into the certificate's, as
-    # dccsim's own verifier does.
-    now = datetime.now(UTC)
-    when = min(max(now, certificate.not_valid_before_utc), certificate.not_valid_after_utc)
-    config = SignatureConfiguration(
-        location="./",
-        expect_references=1,
-        signature_methods=frozenset({SignatureMethod.ECDSA_SHA256}),
-        digest_algorithms=frozenset({DigestAlgorithm.SHA256}),
-        verification_time=when,
-    )
+    # signxml itself, not dccsim's fast path: an independent check of what the DSP signed.
+    config = signxml_configuration(certificate)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     result = VerifyResult()
     for document in documents:

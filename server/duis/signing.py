@@ -496,16 +496,7 @@ def _check_owner(certificate: x509.Certificate, originator: str, serial: int) ->
 def _verify_signxml(root: etree._Element, certificate: x509.Certificate) -> None:
     """signxml's verification: for signatures outside the fast path's profile (and the fast
     path's oracle in the tests)."""
-    # Validity dates are not checked: the verification time is clamped into the certificate's.
-    now = datetime.now(UTC)
-    when = min(max(now, certificate.not_valid_before_utc), certificate.not_valid_after_utc)
-    config = SignatureConfiguration(
-        location="./",
-        expect_references=1,
-        signature_methods=frozenset({SignatureMethod.ECDSA_SHA256}),
-        digest_algorithms=frozenset({DigestAlgorithm.SHA256}),
-        verification_time=when,
-    )
+    config = signxml_configuration(certificate)
     # The document was loaded safely already (no DTD, no entities); signxml re-serialises and
     # re-parses it, with huge text nodes allowed (an 11.1 FirmwareImage exceeds libxml2's limit).
     parser = _trusted_parser()
@@ -520,6 +511,21 @@ def _verify_signxml(root: etree._Element, certificate: x509.Certificate) -> None
         raise SignatureRefused(
             f"the signature is not usable: {error}", RefusalKind.MALFORMED
         ) from None
+
+
+def signxml_configuration(certificate: x509.Certificate) -> SignatureConfiguration:
+    """What signxml is told to expect of a DUIS signature: one Reference, ECDSA P-256 with
+    SHA-256. Validity dates are not checked (test certificates expire): the verification time
+    is clamped into the certificate's."""
+    now = datetime.now(UTC)
+    when = min(max(now, certificate.not_valid_before_utc), certificate.not_valid_after_utc)
+    return SignatureConfiguration(
+        location="./",
+        expect_references=1,
+        signature_methods=frozenset({SignatureMethod.ECDSA_SHA256}),
+        digest_algorithms=frozenset({DigestAlgorithm.SHA256}),
+        verification_time=when,
+    )
 
 
 def _digest_mismatch(detail: str) -> SignatureRefused:
