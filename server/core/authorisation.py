@@ -18,6 +18,7 @@ from dccsim.server.core.baseline import Baseline
 from dccsim.server.core.codes import ResponseCode
 from dccsim.server.core.inventory import Smi
 from dccsim.server.core.matrix import CommandVariant, ServiceDefinition
+from dccsim.server.core.quick_init import quick_init
 from dccsim.server.core.records import (
     COMMUNICABLE,
     SUPPLIER_ROLES,
@@ -54,6 +55,7 @@ _ELIGIBLE_FOR_ANY_DEVICE = frozenset({UserRole.OTHER_USER, UserRole.LOAD_CONTROL
 _ROLE_PREFERENCE = tuple(UserRole)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Decision:
     code: ResponseCode | None  # None: authorised

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from types import MappingProxyType
@@ -37,6 +37,7 @@ from dccsim.server.core.journal import EventKind, Journal
 from dccsim.server.core.matrix import CommandVariant
 from dccsim.server.core.messages import DeviceStatusChange, LocalCommand, PreCommand, SyncAnswer
 from dccsim.server.core.outbox import Outbox, OutboxEntry
+from dccsim.server.core.quick_init import replace
 from dccsim.server.core.records import (
     COMMUNICABLE,
     CplEntry,

@@ -12,6 +12,7 @@ from dccsim.server.core.baseline import Baseline
 from dccsim.server.core.codes import DccAlertCode
 from dccsim.server.core.inventory import Cpl
 from dccsim.server.core.messages import DccAlertBody, DeviceStatusChange, FirmwareVersionMismatch
+from dccsim.server.core.quick_init import quick_init
 from dccsim.server.core.records import CplStatus, SmiRecord
 
 
@@ -24,6 +25,7 @@ class AlertIntent:
     to_network_operator: bool = False
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class FirmwareOutcome:
     record: SmiRecord  # the record after processing (the same object if nothing changed)

@@ -11,12 +11,14 @@ from dccsim.devices.credentials import ExecutionOutcome
 from dccsim.devices.firmware import ActivateImageResponseCode
 from dccsim.devices.kinds import DeviceType
 from dccsim.server.core.codes import DccAlertCode, ResponseCode
+from dccsim.server.core.quick_init import quick_init
 from dccsim.server.core.records import SmiRecord
 from dccsim.server.core.requests import RequestId, ServiceRequest
 
 # -- synchronous answer bodies ------------------------------------------------------------------
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class PreCommand:
     """CV 4's answer: what the user must sign and send back with CV 5 (REQ-05).
@@ -88,6 +90,7 @@ SyncBody = (
 )
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class SyncAnswer:
     """The synchronous answer to a Service Request."""
@@ -105,6 +108,7 @@ class SyncAnswer:
 # -- asynchronous messages ----------------------------------------------------------------------
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class FirmwareVersionRead:
     """11.2 response body (ReadFirmwareVersionRsp); a GPF adds its GSME's version."""
@@ -113,6 +117,7 @@ class FirmwareVersionRead:
     gsme_firmware_version: str | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class FirmwareActivation:
     """11.3 response body (ActivateFirmwareRsp). Both fields absent: accepted for later."""
@@ -124,6 +129,7 @@ class FirmwareActivation:
 ResponseBody = FirmwareVersionRead | FirmwareActivation | object  # an open set, as SyncBody
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ServiceResponse:
     """A device's answer, relayed to the user (REQ-03). Carries what the device said (FW-10)."""
@@ -139,6 +145,7 @@ class ServiceResponse:
     schedule_id: int | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DeviceAlertMessage:
     device_id: str

@@ -18,6 +18,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from dccsim.server.core.messages import OutboundMessage
+from dccsim.server.core.quick_init import quick_init
 
 # The unacknowledged messages per User at which its new Service Requests are refused: about
 # 108 MiB of memory (and 55 MiB of state file) per 100,000 messages were measured, so the default
@@ -26,6 +27,7 @@ from dccsim.server.core.messages import OutboundMessage
 DEFAULT_OUTBOX_LIMIT = 100_000
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class OutboxEntry:
     sequence: int

@@ -10,6 +10,7 @@ from dccsim.devices.kinds import SmetsVersion
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.eui import canonical_eui64
 from dccsim.server.core.matrix import CommandVariant
+from dccsim.server.core.quick_init import quick_init
 from dccsim.server.core.records import SmiStatus, UserRole
 
 MAX_COUNTER = 2**64 - 1
@@ -21,6 +22,7 @@ CANCELLATION_DATETIME = datetime(3000, 12, 31, tzinfo=UTC)
 _COUNTER = re.compile(r"[0-9]{1,20}")
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class RequestId:
     """`originator:target:counter` (REQ-01)."""
@@ -136,11 +138,13 @@ class UpdateFirmware:
     device_ids: tuple[str, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ReadFirmwareVersion:
     """11.2 has no body data beyond an optional ExecutionDateTime."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ActivateFirmware:
     """11.3: the SHA-256 of the image to activate."""
@@ -157,6 +161,7 @@ class RequestWanMatrix:
     address_identifier: str | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class SignedPreCommand:
     """CV 5/6/7 second leg: the PreCommand payload returned by CV 4, signed by the user."""
@@ -186,6 +191,7 @@ RequestBody = (
 )
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ServiceRequest:
     request_id: RequestId

@@ -14,12 +14,12 @@ opaque token, returned unchanged (dccsim's behaviour before GBCS).
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 from dccsim.devices.kinds import DeviceType
 from dccsim.server.core import views
 from dccsim.server.core.codes import ResponseCode
 from dccsim.server.core.messages import OutboundMessage, PreCommand, SyncAnswer
+from dccsim.server.core.quick_init import replace
 from dccsim.server.core.requests import RequestId, ServiceRequest, SignedPreCommand
 from dccsim.server.gbcs.frame import with_signature
 from dccsim.server.gbcs.keys import KeyStoreKeys, MissingKey
