@@ -6,13 +6,13 @@ The key is the User's GBCS DS private key: the `<eui>-ds.key` file `dccsim keys 
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
+from dccsim.server.duis.signed_leg import signed_leg_document as duis_signed_leg
 from dccsim.server.gbcs.frame import GENERAL_SIGNING
 from dccsim.server.gbcs.pre_command import sign
 
@@ -74,43 +74,18 @@ class PreCommandSigner:
 
 # -- the DUIS side: a CV 4 answer in, the CV 5 request out ----------------------------------------
 
-_SR = "http://www.dccinterface.co.uk/ServiceUserGateway"
-
 
 def signed_leg_document(answer: bytes, key: ec.EllipticCurvePrivateKey, cv: int = 5) -> bytes:
     """The CV 5 (6, 7) request that returns a CV 4 answer's PreCommand signed with `key`: same
     RequestID, ServiceReference and Variant, unsigned as XML (sign it with DCC's tool, keeping
     the counter: `Sign - --preserveCounter`)."""
-    from lxml import etree  # only this DUIS helper needs it
 
-    root = etree.fromstring(answer)
-    ns = {"sr": _SR}
+    def signed(payload: bytes) -> bytes:
+        if not payload.startswith(GENERAL_SIGNING):
+            raise ValueError("the PreCommand is not GBCS: return it unchanged")
+        return sign(payload, key)
 
-    def one(path: str) -> str:
-        found = root.xpath(path, namespaces=ns)
-        if not isinstance(found, list) or len(found) != 1:  # a text() path gives a list
-            raise ValueError(f"the CV 4 answer has no single {path.rsplit('/', 1)[-1]}")
-        return str(found[0]).strip()
-
-    payload = base64.b64decode(one("//sr:PreCommand/sr:GBCSPayload/text()"), validate=True)
-    if not payload.startswith(GENERAL_SIGNING):
-        raise ValueError("the PreCommand is not GBCS: return it unchanged")
-    signed = base64.b64encode(sign(payload, key)).decode()
-    request = etree.Element(f"{{{_SR}}}Request", nsmap={"sr": _SR})
-    request.set("schemaVersion", root.get("schemaVersion", "5.1"))
-    header = etree.SubElement(request, f"{{{_SR}}}Header")
-    for name, value in (
-        ("RequestID", one("//sr:Header/sr:RequestID/text()")),
-        ("CommandVariant", str(cv)),
-        ("ServiceReference", one("//sr:ResponseMessage/sr:ServiceReference/text()")),
-        ("ServiceReferenceVariant", one("//sr:ResponseMessage/sr:ServiceReferenceVariant/text()")),
-    ):
-        etree.SubElement(header, f"{{{_SR}}}{name}").text = value
-    body = etree.SubElement(
-        etree.SubElement(request, f"{{{_SR}}}Body"), f"{{{_SR}}}SignedPreCommand"
-    )
-    etree.SubElement(body, f"{{{_SR}}}GBCSPayload").text = signed
-    return etree.tostring(request, xml_declaration=True, encoding="UTF-8")
+    return duis_signed_leg(answer, signed, cv)
 
 
 def main(argv: list[str] | None = None) -> int:

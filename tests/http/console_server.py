@@ -19,6 +19,7 @@ from dccsim.server.http.options import HttpOptions
 from dccsim.server.http.service import HttpService
 from dccsim.server.keys.keystore import KeyStore
 from dccsim.server.runtime.duis_gateway import DuisGateway
+from dccsim.server.runtime.gbcs_hooks import GbcsHooks
 from dccsim.server.runtime.host import DspHost
 from dccsim.server.runtime.signing_hooks import request_verifier, response_signer
 from tests.conftest import example_dsp
@@ -42,14 +43,17 @@ def console_server(
     sign_requests: bool = True,
     dsp: Dsp | None = None,
     metrics: bool = True,
+    gbcs: bool = False,
 ) -> Iterator[ConsoleServer]:
     """`keystore`: the gateway verifies signatures with it (and the console signs with it,
-    unless `sign_requests` is False)."""
+    unless `sign_requests` is False); with `gbcs`, payloads and pre-commands are GBCS too, as
+    `dccsim serve` has them (GBCS-01…05)."""
     host = DspHost(dsp or example_dsp())
     gateway = DuisGateway(
         host,
         verifier=None if keystore is None else request_verifier(keystore, SignatureSettings()),
         signer=None if keystore is None else response_signer(keystore),
+        gbcs=GbcsHooks(keystore, host) if keystore is not None and gbcs else None,
     )
     options = HttpOptions(
         host=listen,

@@ -5,6 +5,7 @@ through the host's commands, and it is read-only unless the operator credential 
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import re
 import time
@@ -287,6 +288,50 @@ def test_with_signatures_verified_the_console_signs_as_the_user(keystore: KeySto
     with console_server(keystore=keystore, sign_requests=False) as running:
         page = Browser().post(running.url("/console/send/template"), form, _origin(running))
         assert "no keystore to sign with" in page.body
+
+
+def _hidden(body: str, name: str) -> str:
+    found = re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', body)
+    assert found is not None, body[-2000:]
+    return html.unescape(found.group(1))
+
+
+@pytest.mark.spec("REQ-05")
+@pytest.mark.spec("GBCS-03")
+@pytest.mark.parametrize("gbcs", [False, True], ids=["token", "gbcs-signed"])
+def test_a_critical_sr_is_completed_from_the_console_with_its_signed_pre_command(
+    keystore: KeyStore, gbcs: bool
+) -> None:
+    """The MP105 story from a browser: 11.1, then 11.3's CV 4 answers with its pre-command, and
+    the console returns it signed with the User's DS key (GBCS), or as it came (dccsim's token
+    without a keystore), with CV 5: the device activates the image."""
+    with console_server(keystore=keystore if gbcs else None, gbcs=gbcs) as running:
+        browser, origin = Browser(), _origin(running)
+
+        def send(template: str) -> str:
+            form = {"user": SUPPLIER_A, "template": template, "document": ""}
+            return browser.post(running.url("/console/send/template"), form, origin).body
+
+        assert _answer_code(send("example/11.1-update-firmware-esme.xml")) == "I99"
+        first = send("example/11.3-activate-firmware-esme.xml")
+        assert _answer_code(first) == "I0"
+        assert 'id="send-signed"' in first
+        leg = {"user": _hidden(first, "user"), "answer": _hidden(first, "answer")}
+        second = browser.post(running.url("/console/send/signed"), leg, origin).body
+        assert _answer_code(second) == "I99", second[-3000:]
+        assert "<sr:CommandVariant>5</sr:CommandVariant>" in html.unescape(second)
+        assert running.host.queries.device(ESME).firmware_version == "0200"
+        # Sent twice, the leg matches no pre-command any more: refused, nothing changes.
+        again = browser.post(running.url("/console/send/signed"), leg, origin).body
+        assert "PreCommand" in again and 'id="answer-code">I99' not in again
+
+
+def test_a_signed_leg_that_is_not_a_cv_4_answer_is_refused(console: ConsoleServer) -> None:
+    post = Browser().post
+    for answer in ("not base64!", "PHNyOlJlcXVlc3Qv", ""):
+        form = {"user": SUPPLIER_A, "answer": answer}
+        page = post(console.url("/console/send/signed"), form, _origin(console))
+        assert page.status == 200 and 'class="error"' in page.body, page.body[-1500:]
 
 
 def test_no_console_when_it_is_switched_off() -> None:

@@ -10,6 +10,8 @@ is shown at once.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 from collections.abc import Callable
 from concurrent.futures import Executor
 from functools import partial
@@ -23,6 +25,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from dccsim.server.core.errors import InvalidField, NotFound, NotSimulated
 from dccsim.server.core.faults import FaultAction, FaultStage
+from dccsim.server.core.messages import PreCommand
 from dccsim.server.core.records import CplStatus, SmiStatus
 from dccsim.server.http.console import forms, reads, sending
 from dccsim.server.http.console.access import COOKIE, ConsoleAccess, same_origin
@@ -31,6 +34,7 @@ from dccsim.server.http.console.options import ConsoleOptions
 from dccsim.server.runtime.duis_gateway import (
     AcknowledgementLost,
     DuisGateway,
+    DuisReply,
     EmittedDocumentInvalid,
 )
 from dccsim.server.runtime.host import DspHost
@@ -85,6 +89,7 @@ class Console:
             web.get("/console/send", self.send_page),
             web.post("/console/send/template", self.send_template),
             web.post("/console/send/typed", self.send_typed),
+            web.post("/console/send/signed", self.send_signed),
             web.get("/console/campaign", self.campaign),
             web.get("/console/login", self.login_page),
             web.post("/console/login", self.login),
@@ -239,11 +244,29 @@ class Console:
         except (*REFUSALS, AcknowledgementLost, EmittedDocumentInvalid) as error:
             outcome["error"] = f"{type(error).__name__}: {error}"
         else:
-            outcome.update(
-                answer=reply.answer,
-                sent=sent.decode(errors="replace"),
-                reply=reply.document.decode(errors="replace"),
+            _answered(outcome, sent, reply)
+        return await self._render(
+            request, "send.html", outcome=outcome, **await self._send_choices()
+        )
+
+    async def send_signed(self, request: web.Request) -> web.Response:
+        """A critical SR's second leg: the CV 4 answer's pre-command signed, sent with CV 5."""
+        self._access.check_post(request)
+        form = {k: str(v) for k, v in (await request.post()).items()}
+        user = forms.text(form, "user")
+        outcome: dict[str, Any] = {"kind": "the signed pre-command", "user": user}
+        outcome["log_after"] = await self._read(reads.last_event)
+        try:
+            answer = base64.b64decode(forms.text(form, "answer"), validate=True)
+            sent, reply = await self._read_blocking(
+                sending.send_signed_leg, self._gateway, self._signer, answer, user
             )
+        except binascii.Error:
+            outcome["error"] = "InvalidField: answer: not the base64 of a CV 4 answer"
+        except (*REFUSALS, AcknowledgementLost, EmittedDocumentInvalid) as error:
+            outcome["error"] = f"{type(error).__name__}: {error}"
+        else:
+            _answered(outcome, sent, reply)
         return await self._render(
             request, "send.html", outcome=outcome, **await self._send_choices()
         )
@@ -317,6 +340,18 @@ class Console:
             **values,
         )
         return web.Response(text=html, content_type="text/html")
+
+
+def _answered(outcome: dict[str, Any], sent: bytes, reply: DuisReply) -> None:
+    """What the send page shows of a DUIS request answered; for a CV 4 answer carrying a
+    pre-command, what its second leg's form sends back (the answer, as the gateway gave it)."""
+    outcome.update(
+        answer=reply.answer,
+        sent=sent.decode(errors="replace"),
+        reply=reply.document.decode(errors="replace"),
+    )
+    if isinstance(reply.answer.body, PreCommand):
+        outcome["pre_command"] = base64.b64encode(reply.document).decode()
 
 
 def _redirect(to: str) -> Callable[[web.Request], Any]:

@@ -6,6 +6,11 @@ User: its RequestID's originator becomes that User and its counter one the DSP w
 (BOXED-03) the console signs it with the User's XmlSign key, as DCC's signing tool would; it then
 goes through the same DUIS gateway as `POST /api/v1/service*`.
 
+A critical SR's CV 4 answer carries its pre-command; the console then offers the second leg,
+as the User's system would send it (REQ-05, GBCS-03): the pre-command signed with the User's GBCS
+DS key (dccsim's opaque token, for an SRV without a GBCS form, goes back as it came), returned
+with CV 5 in a SignedPreCommand request, signed as XML like any other, through the same gateway.
+
 A typed SR is one of the SRVs whose request carries no body fields (reads such as 11.2 and
 4.1.1), sent with Command Variant 1 as the gRPC SupplierService's Submit sends it.
 """
@@ -21,6 +26,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
+from cryptography.hazmat.primitives.asymmetric import ec
+
 from dccsim.server.core import commands
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.eui import parse_eui64
@@ -28,13 +35,14 @@ from dccsim.server.core.matrix import SERVICE_MATRIX, CommandVariant
 from dccsim.server.core.messages import SyncAnswer
 from dccsim.server.core.requests import RequestId, ServiceRequest
 from dccsim.server.core.services import REGISTRY
+from dccsim.server.duis.signed_leg import signed_leg_document
 from dccsim.server.duis.signing import SigningCredential, sign_document
+from dccsim.server.gbcs.frame import GENERAL_SIGNING
+from dccsim.server.gbcs.pre_command import sign as sign_pre_command
 from dccsim.server.http.console import reads
+from dccsim.server.keys.model import Credential, KeyUsage
 from dccsim.server.runtime.duis_gateway import DuisGateway, DuisReply
 from dccsim.server.runtime.host import DspHost
-
-# Signs a request document as a User: (document, User ID) -> the signed document.
-RequestSigner = Callable[[bytes, str], bytes]
 
 # The largest template the form takes: a firmware image in base64 fits (BOXED-01's limit).
 MAX_TEMPLATE_BYTES = 16 * 1024 * 1024
@@ -49,22 +57,39 @@ class Template:
     document: bytes
 
 
-class XmlSigningKeys(Protocol):
-    """What signing needs of a keystore (`dccsim.server.keys.keystore.KeyStore` is one)."""
+class UserKeys(Protocol):
+    """What signing as a User needs of a keystore (`dccsim.server.keys.keystore.KeyStore`)."""
 
     def xml_signing(self, eui: str) -> SigningCredential | None: ...
 
+    def organisation(self, eui: str, usage: KeyUsage) -> Credential | None: ...
 
-def request_signer(keys: XmlSigningKeys) -> RequestSigner:
-    """Signs as the User with its XmlSign key (DS where it has none), as DCC's tool does."""
 
-    def sign(document: bytes, user_id: str) -> bytes:
-        credential = keys.xml_signing(user_id)
+class RequestSigner:
+    """Signs as a User, as the User's own tools would: a request document with its XmlSign key
+    (DS where it has none, as DCC's signing tool does), a GBCS pre-command with its DS key."""
+
+    def __init__(self, keys: UserKeys) -> None:
+        self._keys = keys
+
+    def __call__(self, document: bytes, user_id: str) -> bytes:
+        credential = self._keys.xml_signing(user_id)
         if credential is None:
             raise InvalidField("user", f"the keystore holds no XML signing key for {user_id}")
         return sign_document(document, credential)
 
-    return sign
+    def pre_command(self, payload: bytes, user_id: str) -> bytes:
+        if not payload.startswith(GENERAL_SIGNING):
+            return payload  # dccsim's opaque token (an SRV without a GBCS form): as it came
+        credential = self._keys.organisation(user_id, KeyUsage.DIGITAL_SIGNATURE)
+        key = None if credential is None else credential.private_key
+        if not isinstance(key, ec.EllipticCurvePrivateKey):
+            raise InvalidField("user", f"the keystore holds no GBCS DS private key for {user_id}")
+        return sign_pre_command(payload, key)
+
+
+def request_signer(keys: UserKeys) -> RequestSigner:
+    return RequestSigner(keys)
 
 
 # -- templates ---------------------------------------------------------------------------------
@@ -133,6 +158,37 @@ def send_template(
     if len(document) > MAX_TEMPLATE_BYTES:
         raise InvalidField("document", f"larger than {MAX_TEMPLATE_BYTES:,} bytes")
     sent = as_user(document, user_id, lambda u, t: reads.next_counter(host, u, t))
+    return _submit_as(gateway, signer, sent, parse_eui64(user_id, "user"))
+
+
+def send_signed_leg(
+    gateway: DuisGateway,
+    signer: RequestSigner | None,
+    answer: bytes,
+    user_id: str,
+) -> tuple[bytes, DuisReply]:
+    """Return a CV 4 answer's (`answer`, the document the gateway gave) PreCommand signed as
+    `user_id`, with CV 5; what was sent and the gateway's reply."""
+    user = parse_eui64(user_id, "user")
+
+    def signed(payload: bytes) -> bytes:
+        if signer is not None:
+            return signer.pre_command(payload, user)
+        if payload.startswith(GENERAL_SIGNING):
+            raise InvalidField(
+                "signature",
+                "the console was given no keystore to sign the GBCS pre-command with: sign it "
+                "with the User's DS key and send it with CV 5 yourself (`dccsim send --sign`)",
+            )
+        return payload  # dccsim's opaque token goes back as it came
+
+    return _submit_as(gateway, signer, signed_leg_document(answer, signed), user)
+
+
+def _submit_as(
+    gateway: DuisGateway, signer: RequestSigner | None, document: bytes, user: str
+) -> tuple[bytes, DuisReply]:
+    """Sign `document` as `user` where the gateway verifies signatures, and submit it."""
     if gateway.verifies_signatures:
         if signer is None:
             raise InvalidField(
@@ -140,8 +196,8 @@ def send_template(
                 "the server verifies request signatures and the console was given no keystore "
                 "to sign with: sign the request with DCC's tool and POST it to /api/v1/service*",
             )
-        sent = signer(sent, parse_eui64(user_id, "user"))
-    return sent, gateway.submit(sent, None)
+        document = signer(document, user)
+    return document, gateway.submit(document, None)
 
 
 # -- typed SRs ---------------------------------------------------------------------------------
