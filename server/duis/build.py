@@ -140,6 +140,14 @@ def build_sync_answer(
     answer: SyncAnswer, version: DuisVersion | str, *, at: datetime | None = None
 ) -> bytes:
     """The synchronous answer to a request, for a user on `version`."""
+    return serialise(sync_answer_tree(answer, version, at=at))
+
+
+def sync_answer_tree(
+    answer: SyncAnswer, version: DuisVersion | str, *, at: datetime | None = None
+) -> etree._Element:
+    """`build_sync_answer`'s document as the tree it is built as, for a caller that signs it
+    before it is serialised (so it is serialised once, not parsed again to be signed)."""
     version = duis_version(version)
     root, body = _response(
         version, code=answer.code, at=at or now_utc(), request_id=answer.request_id
@@ -150,7 +158,7 @@ def build_sync_answer(
         if writer is None:  # pragma: no cover - a test checks every registered response
             raise TypeError(f"no DUIS form for {type(answer.body).__name__}")
         writer(message, answer.body, version)
-    return serialise(root)
+    return root
 
 
 def build_outbox_message(
@@ -163,6 +171,19 @@ def build_outbox_message(
     """An asynchronous message for a user on `version`. `recipient` (the user) is used where the
     message itself does not name the user it goes to. `gbcs_payload`: the message's GBCS
     payload (`dccsim.server.gbcs`, GBCS-01), carried in GBCSPayload instead of the MMC form."""
+    return serialise(
+        outbox_message_tree(message, version, recipient=recipient, gbcs_payload=gbcs_payload)
+    )
+
+
+def outbox_message_tree(
+    message: OutboundMessage,
+    version: DuisVersion | str,
+    *,
+    recipient: str | None = None,
+    gbcs_payload: bytes | None = None,
+) -> etree._Element:
+    """`build_outbox_message`'s document as the tree it is built as (see `sync_answer_tree`)."""
     version = duis_version(version)
     match message:
         case ServiceResponse():
@@ -229,7 +250,7 @@ def _local_command(message: etree._Element, local: LocalCommand, version: DuisVe
 
 def _service_response(
     response: ServiceResponse, version: DuisVersion, gbcs_payload: bytes | None = None
-) -> bytes:
+) -> etree._Element:
     root, body = _response(
         version,
         code=response.code,
@@ -261,7 +282,7 @@ def _service_response(
             wrap(message, response.body, payload)
     elif response.schedule_id is not None:  # a schedule's run refused: which schedule it was
         sub(message, "DSPScheduleID", str(response.schedule_id))
-    return serialise(root)
+    return root
 
 
 def _mmc_response_body(response: ServiceResponse) -> etree._Element | None:
@@ -308,7 +329,7 @@ def _device_alert(
     version: DuisVersion,
     recipient: str | None,
     gbcs_payload: bytes | None = None,
-) -> bytes:
+) -> etree._Element:
     rid = alert.request_id
     user = rid.originator if rid is not None else recipient or _UNKNOWN_USER
     counter = rid.counter if rid is not None else 0
@@ -370,10 +391,10 @@ def _device_alert(
         element = sub(body, "DeviceAlertMessage")
         sub(element, "AlertCode", f"{int(alert.alert_code):04X}")
         sub(element, "GBCSPayload", gbcs_payload_text)
-    return serialise(root)
+    return root
 
 
-def _dcc_alert(alert: DccAlertMessage, version: DuisVersion) -> bytes:
+def _dcc_alert(alert: DccAlertMessage, version: DuisVersion) -> etree._Element:
     root, body = _response(version, code=ResponseCode.I0, at=alert.issued_at)
     message = sub(body, "DCCAlertMessage")
     sub(message, "DCCAlertCode", str(alert.code))
@@ -402,7 +423,7 @@ def _dcc_alert(alert: DccAlertMessage, version: DuisVersion) -> bytes:
             sub(element, "DSPScheduleID", str(schedule_id))
         case other:  # pragma: no cover - the core's DccAlertBody union is exhausted above
             raise TypeError(f"no DUIS form for {type(other).__name__}")
-    return serialise(root)
+    return root
 
 
 # The critical and local forms any device SRV can answer with, then every family's bodies.

@@ -51,11 +51,9 @@ def format_datetime(when: datetime) -> str:
     """An xs:dateTime in UTC with milliseconds, as DCC writes them (2022-08-12T06:43:49.844Z)."""
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    when = when.astimezone(UTC)
-    return (
-        f"{when.year:04d}-{when.month:02d}-{when.day:02d}T"
-        f"{when.hour:02d}:{when.minute:02d}:{when.second:02d}.{when.microsecond // 1000:03d}Z"
-    )
+    # isoformat is C: "YYYY-MM-DDTHH:MM:SS.mmm+00:00" (milliseconds truncated, the year padded
+    # to four digits), a fifth of formatting the fields one by one; a response writes a dozen.
+    return when.astimezone(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def now_utc() -> datetime:

@@ -254,6 +254,12 @@ class DocumentSigner:
         root = etree.fromstring(xml, _trusted_parser())
         return self._sign_own(root) if should_sign(root) else xml
 
+    def sign_built(self, root: etree._Element) -> bytes:
+        """`sign_response` for a tree dccsim has just built and hands over (`build`'s
+        `*_tree`): it gains the signature where one is due, and is serialised once -- not
+        serialised, parsed again and serialised again as bytes would be."""
+        return self._sign_own(root) if should_sign(root) else serialise(root)
+
     def _sign_own(self, root: etree._Element) -> bytes:
         for old in root.findall(_SIGNATURE):
             _remove_keeping_tail(old)

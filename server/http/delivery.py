@@ -22,14 +22,12 @@ import contextlib
 import logging
 from concurrent.futures import Executor
 from functools import partial
-from typing import Any
-
-import aiohttp
 
 from dccsim.server.core import commands
 from dccsim.server.core.outbox import OutboxEntry
 from dccsim.server.http.duis_app import XML
 from dccsim.server.http.options import RetryPolicy
+from dccsim.server.http.post_client import Connection, PostFailed
 from dccsim.server.runtime.duis_gateway import DuisGateway
 from dccsim.server.runtime.host import DspHost
 from dccsim.server.store import StateFileError
@@ -62,15 +60,9 @@ class Deliveries:
         self._watch_executor = watch_executor  # one thread: the outbox watcher's waits
         self._retry = retry
         self._deliverers: dict[str, _Deliverer] = {}
-        self._session: aiohttp.ClientSession | None = None
         self._watcher: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        # No connection limit shared between Users: each holds at most one connection at a time.
-        self._session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=0),
-            timeout=aiohttp.ClientTimeout(total=self._retry.timeout),
-        )
         await self._reconcile()
         self._watcher = asyncio.create_task(self._watch(), name="dccsim-delivery-watch")
 
@@ -80,13 +72,14 @@ class Deliveries:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        for deliverer in self._deliverers.values():
+            deliverer.close()
         self._deliverers.clear()
-        if self._session is not None:
-            await self._session.close()
 
     async def _watch(self) -> None:
         loop = asyncio.get_running_loop()
         seen = -1
+        reconciled = loop.time()
         while True:
             users = tuple(self._deliverers)
             seen = await loop.run_in_executor(
@@ -95,26 +88,28 @@ class Deliveries:
             )
             if self._host.stopping:
                 return
-            await self._reconcile()
+            # Addresses are looked at every WATCH_SECONDS, not at every wake: under load the
+            # outboxes move hundreds of times a second, and each look is a worker-thread hop.
+            if loop.time() - reconciled >= WATCH_SECONDS:
+                await self._reconcile()
+                reconciled = loop.time()
             for deliverer in self._deliverers.values():
                 deliverer.wake.set()
 
     async def _reconcile(self) -> None:
         """Start a deliverer for each new address, retarget changed ones, stop removed ones."""
-        assert self._session is not None
         urls = await asyncio.get_running_loop().run_in_executor(
             self._executor, self._host.receive_urls
         )
         for user_id in [u for u in self._deliverers if u not in urls]:
             stopped = self._deliverers.pop(user_id)
-            stopped.task.cancel()
+            stopped.task.cancel()  # its connection is closed as the task ends
             log.info("delivery by POST for %s stopped (no address)", user_id)
         for user_id, url in urls.items():
             deliverer = self._deliverers.get(user_id)
             if deliverer is None:
                 self._deliverers[user_id] = _Deliverer(
-                    user_id, url, self._host, self._gateway, self._executor, self._session,
-                    self._retry,
+                    user_id, url, self._host, self._gateway, self._executor, self._retry,
                 )  # fmt: skip
                 log.info("delivering %s's responses and alerts by POST to %s", user_id, url)
             elif deliverer.url != url:
@@ -132,7 +127,6 @@ class _Deliverer:
         host: DspHost,
         gateway: DuisGateway,
         executor: Executor,
-        session: aiohttp.ClientSession,
         retry: RetryPolicy,
     ) -> None:
         self.user_id = user_id
@@ -140,11 +134,16 @@ class _Deliverer:
         self._host = host
         self._gateway = gateway
         self._executor = executor
-        self._session = session
+        # Its own keep-alive connection: one POST at a time, so no pool, and no limit shared
+        # between Users.
+        self._connection = Connection()
         self._retry = retry
         self.wake = asyncio.Event()  # its outbox may have moved
         self._kick = asyncio.Event()  # its address changed: end a backoff
         self._failures = 0
+        # The next message and its document, fetched in the same worker-thread hop as the
+        # previous one's Delivered (None: fetch it afresh).
+        self._next: tuple[OutboxEntry, bytes] | None = None
         self.task = asyncio.create_task(self._run(), name=f"dccsim-delivery-{user_id}")
 
     def retarget(self, url: str) -> None:
@@ -154,7 +153,16 @@ class _Deliverer:
         self._kick.set()
         self.wake.set()
 
+    def close(self) -> None:
+        self._connection.close()
+
     async def _run(self) -> None:
+        try:
+            await self._deliver_all()
+        finally:
+            self._connection.close()  # stopped: a POST in flight is abandoned
+
+    async def _deliver_all(self) -> None:
         while True:
             try:
                 delivered = await self._deliver_oldest()
@@ -177,20 +185,26 @@ class _Deliverer:
         loop = asyncio.get_running_loop()
         self.wake.clear()  # what happens from here on wakes the next wait
         self._kick.clear()
-        # One worker-thread hop for the message and its document: under load each hop waits
-        # behind the requests queued for the same workers (dccsim bench --mode http).
-        entry, document = await loop.run_in_executor(self._executor, self._oldest_document)
+        # One worker-thread hop for the message and its document (none when the previous
+        # delivery's hop fetched them): under load each hop costs CPU and waits behind the
+        # requests queued for the same workers (dccsim bench --mode http).
+        prepared, self._next = self._next, None
+        if prepared is None:
+            entry, document = await loop.run_in_executor(self._executor, self._oldest_document)
+        else:
+            entry, document = prepared
         if entry is None or document is None:
             return False
         url = self.url
         status, failure = await self._post(url, document)
         if failure is None:
             self._failures = 0
-            await loop.run_in_executor(
-                self._executor,
-                self._host.run_one,
-                commands.Delivered(self.user_id, entry.sequence, url, status),
+            after, next_document = await loop.run_in_executor(
+                self._executor, self._acknowledge, entry, url, status
             )
+            if after is None or next_document is None:
+                return False  # nothing more now: wait for a wake (cleared before this hop)
+            self._next = (after, next_document)
             return True
         self._failures += 1
         delay = self._retry.delay(self._failures)
@@ -212,6 +226,14 @@ class _Deliverer:
         await _wait(self._kick, delay)  # new messages do not end a backoff; a new address does
         return True  # look again at once: the same message, or the next if it was acknowledged
 
+    def _acknowledge(
+        self, entry: OutboxEntry, url: str, status: int
+    ) -> tuple[OutboxEntry | None, bytes | None]:
+        """`entry`'s Delivered, durable before it returns (so no 2xx'd message is POSTed again
+        after a restart), then the next message and its document (worker thread)."""
+        self._host.run_one(commands.Delivered(self.user_id, entry.sequence, url, status))
+        return self._oldest_document()
+
     def _oldest_document(self) -> tuple[OutboxEntry | None, bytes | None]:
         """The oldest unacknowledged message and the document that carries it (worker thread)."""
         entry, _ = self._host.oldest_pending(self.user_id)
@@ -222,18 +244,18 @@ class _Deliverer:
     async def _post(self, url: str, document: bytes) -> tuple[int, str | None]:
         """(status, None) for a 2xx; (status or 0, why) for a failure."""
         try:
-            async with self._session.post(
-                url, data=document, headers={"Content-Type": XML}, allow_redirects=False
-            ) as response:
-                if 200 <= response.status < 300:
-                    return response.status, None
-                return response.status, f"HTTP {response.status}{await _quote(response)}"
+            answer = await self._connection.post(
+                url, document, XML, self._retry.timeout, quote=QUOTED_ANSWER_CHARS
+            )
         except TimeoutError:
             return 0, f"no answer within {self._retry.timeout:g} s"
-        except aiohttp.ClientError as error:
-            return 0, f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        except PostFailed as error:
+            return 0, str(error)
         except (OSError, ValueError) as error:  # e.g. an address that cannot be resolved
             return 0, f"{type(error).__name__}: {error}"
+        if 200 <= answer.status < 300:
+            return answer.status, None
+        return answer.status, f"HTTP {answer.status}{_quote(answer.body_start)}"
 
 
 async def _wait(event: asyncio.Event, seconds: float) -> None:
@@ -242,12 +264,8 @@ async def _wait(event: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(event.wait(), seconds)
 
 
-async def _quote(response: Any) -> str:
+def _quote(body: bytes) -> str:
     """A short, printable start of a receiver's error answer, for the log."""
-    try:
-        body = await response.content.read(QUOTED_ANSWER_CHARS)
-    except (aiohttp.ClientError, TimeoutError, OSError):
-        return ""
     text = body.decode("utf-8", "replace")
     text = "".join(c if c.isprintable() else " " for c in text).strip()
     return f": {text}" if text else ""

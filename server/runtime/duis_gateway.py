@@ -27,7 +27,9 @@ from dccsim.server.core.outbox import OutboxEntry
 from dccsim.server.core.records import DuisVersion
 from dccsim.server.core.requests import ServiceRequest
 from dccsim.server.core.web_services import WebService, wrong_service
-from dccsim.server.duis import DuisSchemas, build_outbox_message, build_sync_answer, parse_request
+from dccsim.server.duis import DuisSchemas, parse_request
+from dccsim.server.duis.build import outbox_message_tree, sync_answer_tree
+from dccsim.server.duis.writing import serialise
 from dccsim.server.runtime.host import DspHost
 
 log = logging.getLogger("dccsim.duis")
@@ -61,9 +63,11 @@ class RequestRefused(Exception):
 # Checks a request document before it reaches the core; raises RequestRefused. Given the tree
 # the parser read from the request's bytes (so they are parsed once), or the bytes themselves.
 RequestVerifier = Callable[[bytes | etree._ElementTree], None]
-# Signs a document the DSP sends (BOXED-04): returns it with the DSP's enveloped XML signature,
-# or unchanged when it is one the DSP does not sign (the signer's rule, e.g. error answers).
-ResponseSigner = Callable[[bytes], bytes]
+# Signs a document the DSP sends (BOXED-04): given the tree just built (which it may change),
+# returns the document serialised, with the DSP's enveloped XML signature, or without one when it
+# is one the DSP does not sign (the signer's rule, e.g. error answers). A tree, not bytes: the
+# document is serialised once instead of serialised, parsed and serialised again.
+ResponseSigner = Callable[[etree._Element], bytes]
 
 
 class GbcsForms(Protocol):
@@ -157,9 +161,7 @@ class DuisGateway:
         # VER-01: answer a User in its own version; an unknown originator (E1) in the version
         # its request was written in.
         version = self._host.user_version(request.request_id.originator) or parsed.schema_version
-        document = build_sync_answer(answer, version, at=self._host.now())
-        if self._signer is not None:
-            document = self._signer(document)
+        document = self._finish(sync_answer_tree(answer, version, at=self._host.now()))
         self._check_outgoing(document, version)
         log.debug("DUIS %s SRV %s -> %s", answer.request_id, answer.srv, answer.code)
         return DuisReply(document, answer, version)
@@ -178,13 +180,17 @@ class DuisGateway:
         """An asynchronous message (response or alert) as the DUIS document its recipient gets:
         built for its version and signed (BOXED-04)."""
         payload = None if self._gbcs is None else self._gbcs.payload(entry.message, entry.recipient)
-        document = build_outbox_message(
-            entry.message, version, recipient=entry.recipient, gbcs_payload=payload
+        document = self._finish(
+            outbox_message_tree(
+                entry.message, version, recipient=entry.recipient, gbcs_payload=payload
+            )
         )
-        if self._signer is not None:
-            document = self._signer(document)
         self._check_outgoing(document, version)
         return document
+
+    def _finish(self, root: etree._Element) -> bytes:
+        """A document built here as it goes out: signed where the signer signs it, serialised."""
+        return serialise(root) if self._signer is None else self._signer(root)
 
     def _check_outgoing(self, document: bytes, version: DuisVersion) -> None:
         if self._schemas is None:

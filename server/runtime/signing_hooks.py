@@ -47,4 +47,4 @@ def response_signer(keys: SigningKeys) -> ResponseSigner:
     """Signs what the DSP sends with its DspXmlSign key, where DUIS has it signed."""
     # KeyError now, at start, rather than at the first answer; the key's checks and KeyInfo
     # are made once.
-    return DocumentSigner(keys.dsp_signing()).sign_response
+    return DocumentSigner(keys.dsp_signing()).sign_built
