@@ -22,13 +22,29 @@ work (b619dfe, 3589286), each from its own tree:
 | 11.3 without the User's signing | 295-309 us (~3,300/s) | 250-258 us (~3,950/s) |
 | 11.3 with the User's signing | 349-370 us (~2,750/s) | 298-314 us (~3,250/s) |
 
-Both targets stay out of reach. 11.2: 25,000/s is 40 us a cycle (short by ~17 us) and the
-core's own cycle takes 37 us of it (issue 6's 20 us is not met either); the payload costs ~11 us
-alone (GBCS's KDF and AES-GCM ~5 us of it, the rest framing), ~18 us with reading the outbox in
-the cycle. 11.3: 5,000/s is 200 us (short by ~55 us); OpenSSL's P-256 verification of the
-User's signature (~82 us alone) and the device's signature (~30 us) are ~112 us of the ~255,
-the core's two legs ~71 us (`test_11_3_cycle_with_response_processing`), the GBCS glue (the
-pre-command, the check, the CS06 framing, the hooks) ~25 us alone and more in the cycle.
+Then `quick_init` (server/core/quick_init.py: the records a request makes are built without
+frozen dataclasses' per-field check), medians of three alternating runs each of e5dd963 and
+d4f129a, CPU time (`--benchmark-timer=time.process_time`, as the machine was shared):
+
+| cycle | e5dd963 | d4f129a |
+|---|---|---|
+| the core's own 11.2 | 38.3-39.7 us | 34.7-34.9 us (~28,700/s) |
+| the core's two 11.3 legs (`..._with_response_processing`) | 72.9-75.8 us | 63.1-63.9 us |
+| 11.2 with its GBCS payload | 57.4-58.9 us | 53.0-55.7 us (~18,500/s) |
+| 11.3 without the User's signing | 252.7-261.3 us | 241.6-246.3 us (~4,100/s) |
+
+Both targets stay out of reach on this machine. 11.2: 25,000/s is 40 us a cycle, and the core's
+own cycle takes 35 us of it; the payload costs ~13 us alone, 7 of them GBCS's KDF and AES-GCM
+MAC. 11.3: 5,000/s is 200 us; OpenSSL's P-256 verification of the User's signature (~78 us
+alone) and the device's signature (~32 us) are ~110 us of the ~243, the core's two legs ~63 us,
+the GBCS glue (the pre-command, the check, the CS06 framing, the hooks) ~25 us alone; the rest is
+the cycle's parts slowing each other (alone, they add up to ~190 us).
+
+The machine: the same commit (64c8604) that ran the core's 11.2 cycle in 14.8 us on
+2026-11-21 (results/core-full.json, its host at 2.60 GHz) runs it in 34 us on this one (2.25
+GHz, an empty Python loop of 10^7 in 0.47 s): the host has changed, and every Python-bound
+figure with it. On the earlier host these cycles would have been ~2.3x faster (11.2 with GBCS
+~23 us), the crypto less so (OpenSSL's assembly).
 """
 
 from __future__ import annotations
