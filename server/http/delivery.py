@@ -61,6 +61,8 @@ class Deliveries:
         self._retry = retry
         self._deliverers: dict[str, _Deliverer] = {}
         self._watcher: asyncio.Task[None] | None = None
+        # Set when a deliverer has gone idle: only then is there anyone for the watcher to wake.
+        self._went_idle = asyncio.Event()
 
     async def start(self) -> None:
         await self._reconcile()
@@ -77,15 +79,24 @@ class Deliveries:
         self._deliverers.clear()
 
     async def _watch(self) -> None:
+        """Wake idle deliverers when an outbox moves. While every deliverer is busy (each looks
+        at its outbox again after each delivery) the watcher does not watch: under load the
+        outboxes move hundreds of times a second, and each wait is a thread hop. A deliverer
+        going idle resumes it; `seen` is then from before, so whatever arrived meanwhile ends
+        the next wait at once (no wake is lost)."""
         loop = asyncio.get_running_loop()
         seen = -1
         reconciled = loop.time()
         while True:
-            users = tuple(self._deliverers)
-            seen = await loop.run_in_executor(
-                self._watch_executor,
-                partial(self._host.wait_for_outboxes, users, seen, WATCH_SECONDS),
-            )
+            if any(d.idle for d in self._deliverers.values()):
+                users = tuple(self._deliverers)
+                seen = await loop.run_in_executor(
+                    self._watch_executor,
+                    partial(self._host.wait_for_outboxes, users, seen, WATCH_SECONDS),
+                )
+            else:
+                self._went_idle.clear()
+                await _wait(self._went_idle, WATCH_SECONDS)
             if self._host.stopping:
                 return
             # Addresses are looked at every WATCH_SECONDS, not at every wake: under load the
@@ -110,6 +121,7 @@ class Deliveries:
             if deliverer is None:
                 self._deliverers[user_id] = _Deliverer(
                     user_id, url, self._host, self._gateway, self._executor, self._retry,
+                    self._went_idle,
                 )  # fmt: skip
                 log.info("delivering %s's responses and alerts by POST to %s", user_id, url)
             elif deliverer.url != url:
@@ -128,6 +140,7 @@ class _Deliverer:
         gateway: DuisGateway,
         executor: Executor,
         retry: RetryPolicy,
+        went_idle: asyncio.Event,
     ) -> None:
         self.user_id = user_id
         self.url = url
@@ -139,6 +152,8 @@ class _Deliverer:
         self._connection = Connection()
         self._retry = retry
         self.wake = asyncio.Event()  # its outbox may have moved
+        self.idle = False  # waiting for its outbox to move (only then does it need a wake)
+        self._went_idle = went_idle
         self._kick = asyncio.Event()  # its address changed: end a backoff
         self._failures = 0
         # The next message and its document, fetched in the same worker-thread hop as the
@@ -177,7 +192,12 @@ class _Deliverer:
                 delivered = False
                 await _wait(self._kick, self._retry.cap)
             if not delivered:
-                await _wait(self.wake, IDLE_SECONDS)
+                self.idle = True
+                self._went_idle.set()
+                try:
+                    await _wait(self.wake, IDLE_SECONDS)
+                finally:
+                    self.idle = False
 
     async def _deliver_oldest(self) -> bool:
         """POST the oldest unacknowledged message, once; False when there was none to deliver
