@@ -19,6 +19,7 @@ from dccsim.devices.kinds import DeviceType, SmetsVersion
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.eui import canonical_eui64
 from dccsim.server.core.fields import check_uprn, check_xml_text
+from dccsim.server.core.quick_init import quick_init
 
 
 class UserRole(StrEnum):
@@ -84,6 +85,7 @@ class User:
             raise InvalidField("name", f"{self.name!r} is not text")
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Registration:
     """One party appointed to one MPxN in one role, for a period (end exclusive; None = open)."""
@@ -173,6 +175,7 @@ ESME_VARIANTS = frozenset(
 )
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class SmiRecord:
     """A device's Smart Metering Inventory record. Frozen: every change is a new record."""
