@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from functools import partial
 from importlib import resources
@@ -236,18 +236,15 @@ class Console:
         folder = self._options.templates_dir
         outcome: dict[str, Any] = {"kind": "template", "user": user, "template": name}
         outcome["log_after"] = await self._read(reads.last_event)  # its log starts here
-        try:
+
+        async def send() -> tuple[bytes, DuisReply]:
             document = pasted or await self._read_blocking(sending.load_template, name, folder)
-            sent, reply = await self._read_blocking(
+            sent: tuple[bytes, DuisReply] = await self._read_blocking(
                 sending.send_template, self._host, self._gateway, self._signer, document, user
             )
-        except (*REFUSALS, AcknowledgementLost, EmittedDocumentInvalid) as error:
-            outcome["error"] = f"{type(error).__name__}: {error}"
-        else:
-            _answered(outcome, sent, reply)
-        return await self._render(
-            request, "send.html", outcome=outcome, **await self._send_choices()
-        )
+            return sent
+
+        return await self._sent(request, outcome, send)
 
     async def send_signed(self, request: web.Request) -> web.Response:
         """A critical SR's second leg: the CV 4 answer's pre-command signed, sent with CV 5."""
@@ -256,20 +253,18 @@ class Console:
         user = forms.text(form, "user")
         outcome: dict[str, Any] = {"kind": "the signed pre-command", "user": user}
         outcome["log_after"] = await self._read(reads.last_event)
-        try:
-            answer = base64.b64decode(forms.text(form, "answer"), validate=True)
-            sent, reply = await self._read_blocking(
+
+        async def send() -> tuple[bytes, DuisReply]:
+            try:
+                answer = base64.b64decode(forms.text(form, "answer"), validate=True)
+            except binascii.Error:
+                raise InvalidField("answer", "is not the base64 of a CV 4 answer") from None
+            sent: tuple[bytes, DuisReply] = await self._read_blocking(
                 sending.send_signed_leg, self._gateway, self._signer, answer, user
             )
-        except binascii.Error:
-            outcome["error"] = "InvalidField: answer: not the base64 of a CV 4 answer"
-        except (*REFUSALS, AcknowledgementLost, EmittedDocumentInvalid) as error:
-            outcome["error"] = f"{type(error).__name__}: {error}"
-        else:
-            _answered(outcome, sent, reply)
-        return await self._render(
-            request, "send.html", outcome=outcome, **await self._send_choices()
-        )
+            return sent
+
+        return await self._sent(request, outcome, send)
 
     async def send_typed(self, request: web.Request) -> web.Response:
         self._access.check_post(request)
@@ -283,6 +278,24 @@ class Console:
             )
         except REFUSALS as error:
             outcome["error"] = f"{type(error).__name__}: {error}"
+        return await self._send_page(request, outcome)
+
+    async def _sent(
+        self,
+        request: web.Request,
+        outcome: dict[str, Any],
+        send: Callable[[], Awaitable[tuple[bytes, DuisReply]]],
+    ) -> web.Response:
+        """The send page with what `send` sent and the gateway's reply, or why it was refused."""
+        try:
+            sent, reply = await send()
+        except (*REFUSALS, AcknowledgementLost, EmittedDocumentInvalid) as error:
+            outcome["error"] = f"{type(error).__name__}: {error}"
+        else:
+            _answered(outcome, sent, reply)
+        return await self._send_page(request, outcome)
+
+    async def _send_page(self, request: web.Request, outcome: dict[str, Any]) -> web.Response:
         return await self._render(
             request, "send.html", outcome=outcome, **await self._send_choices()
         )
