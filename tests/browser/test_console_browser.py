@@ -126,3 +126,26 @@ def test_a_template_sent_from_the_page_comes_back_in_the_log(
     search = browser.find_element(By.CSS_SELECTOR, "[data-log-search]")
     search.send_keys("no-such-thing")
     wait.until(lambda b: not logged(b))
+
+
+def test_the_mp105_story_runs_from_the_page_with_its_signed_pre_command(
+    browser: webdriver.Chrome, console: ConsoleServer
+) -> None:
+    """11.1, then 11.3's CV 4 and the button that returns its pre-command with CV 5."""
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+
+    def send(template: str) -> str:
+        browser.get(console.url("/console/send"))
+        Select(browser.find_element(By.ID, "template-user")).select_by_value(SUPPLIER_A)
+        Select(browser.find_element(By.ID, "template")).select_by_visible_text(template)
+        browser.find_element(By.CSS_SELECTOR, "#send-template button").click()
+        return str(wait.until(lambda b: b.find_element(By.ID, "answer-code")).text)
+
+    assert send("example/11.1-update-firmware-esme.xml") == "I99"
+    assert send("example/11.3-activate-firmware-esme.xml") == "I0"
+    browser.find_element(By.CSS_SELECTOR, "#send-signed button").click()
+    wait.until(
+        lambda b: "signed pre-command" in b.find_element(By.CSS_SELECTOR, "#outcome h2").text
+    )
+    assert browser.find_element(By.ID, "answer-code").text == "I99"
+    assert console.host.queries.device(ESME).firmware_version == "0200"
