@@ -29,12 +29,14 @@ import asyncio
 import contextlib
 import ssl
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 # The most of an answer's head (status line and headers) read, and of a body read to keep the
 # connection: a receiver answering more than this is read no further, and its connection closed.
 MAX_HEAD_BYTES = 64 * 1024
 MAX_KEPT_BODY_BYTES = 1024 * 1024
+# Characters a request target keeps as they are (RFC 3986's reserved and unreserved, and "%").
+_SAFE = "/?#[]@!$&'()*+,;=:%-._~"
 # Statuses that never carry a body (RFC 9112, 6.3).
 _NO_BODY = frozenset({204, 304})
 
@@ -68,11 +70,17 @@ def _origin(url: str) -> _Origin:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as error:
         raise PostFailed(f"bad port in {url!r}: {error}") from None
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    # As a browser or aiohttp sends them: what is not ASCII percent-encoded (escapes already
+    # there kept), a host name that is not ASCII in its IDNA form.
+    target = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), safe=_SAFE)
     default = (parts.scheme, port) in (("http", 80), ("https", 443))
-    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    try:
+        name = parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise PostFailed(f"not a host name: {parts.hostname!r}") from None
+    host = f"[{name}]" if ":" in name else name
     host_header = host if default else f"{host}:{port}"
-    return _Origin(parts.scheme, parts.hostname, port, target, host_header)
+    return _Origin(parts.scheme, name, port, target, host_header)
 
 
 class Connection:
@@ -163,7 +171,8 @@ class Connection:
         lines = raw.decode("latin-1").split("\r\n")
         version, _, rest = lines[0].partition(" ")
         code = rest[:3]
-        if version not in ("HTTP/1.1", "HTTP/1.0") or not (code.isdigit() and len(code) == 3):
+        well_formed = len(code) == 3 and code.isdigit() and rest[3:4] in ("", " ")
+        if version not in ("HTTP/1.1", "HTTP/1.0") or not well_formed:
             raise PostFailed(f"not an HTTP answer: {lines[0][:60]!r}")
         headers: dict[str, str] = {}
         for line in lines[1:]:

@@ -186,3 +186,23 @@ def test_no_answer_within_the_timeout_is_a_timeout_and_no_receiver_is_a_failure(
             await _post(Connection(), "ftp://127.0.0.1/x")
 
     asyncio.run(run())
+
+
+def test_a_target_that_is_not_ascii_is_sent_percent_encoded() -> None:
+    async def run() -> None:
+        ok = answering(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        async with ScriptedReceiver(ok) as r:
+            base = r.url.split("/receive")[0]
+            assert (await _post(Connection(), f"{base}/für dich?x=%20y")).status == 200
+            assert r.requests[0][0].startswith(b"POST /f%C3%BCr%20dich?x=%20y HTTP/1.1\r\n")
+
+    asyncio.run(run())
+
+
+def test_a_status_line_that_is_not_http_fails() -> None:
+    async def run() -> None:
+        async with ScriptedReceiver(answering(b"HTTP/1.1 2000 OK\r\n\r\n", keep=False)) as r:
+            with pytest.raises(PostFailed, match="not an HTTP answer"):
+                await _post(Connection(), r.url)
+
+    asyncio.run(run())
