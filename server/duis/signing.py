@@ -740,10 +740,28 @@ def _without_signature_c14n(
     return etree.tostring(copied, method="c14n", exclusive=exclusive, with_comments=False)
 
 
-def _signature_template(key_info: etree._Element) -> etree._Element:
-    """The ds:Signature the fast path writes, all but its DigestValue and SignatureValue: built
-    once per signer with the same calls as signxml's signer (so the same namespace declarations
-    result), then copied into each document, a dozen element creations cheaper."""
+@dataclass(frozen=True, slots=True)
+class _SignatureTemplate:
+    """What the fast path writes into each document it signs, made once per signer."""
+
+    # The ds:Signature, all but its DigestValue and SignatureValue: copied into each document.
+    element: etree._Element
+    # SignedInfo's exclusive C14N before and after its DigestValue's text. Exclusive C14N
+    # renders an element from itself alone (its own tags, attributes and the namespaces they
+    # use, nothing inherited), so a copy of this SignedInfo in any document canonicalises to
+    # these bytes with its digest between them: one C14N per signer, not per document.
+    signed_info_c14n: tuple[bytes, bytes]
+
+
+# A stand-in DigestValue: base64 and C14N leave it as it is, and no other text in SignedInfo
+# holds it.
+_DIGEST_MARK = "DIGESTVALUE"
+
+
+def _signature_template(key_info: etree._Element) -> _SignatureTemplate:
+    """The ds:Signature the fast path writes, built with the same calls as signxml's signer (so
+    the same namespace declarations result), then copied into each document, a dozen element
+    creations cheaper."""
     signature = etree.Element(_SIGNATURE, nsmap=_DS)
     signed_info = etree.SubElement(signature, _ds("SignedInfo"), nsmap=_DS)
     etree.SubElement(signed_info, _ds("CanonicalizationMethod"), Algorithm=EXC_C14N)
@@ -755,11 +773,16 @@ def _signature_template(key_info: etree._Element) -> etree._Element:
     etree.SubElement(reference, _ds("DigestValue"))
     etree.SubElement(signature, _ds("SignatureValue"))
     signature.append(key_info)
-    return signature
+    probe = copy.deepcopy(signature)
+    probe[0][2][2].text = _DIGEST_MARK
+    before, after = etree.tostring(
+        probe[0], method="c14n", exclusive=True, with_comments=False
+    ).split(_DIGEST_MARK.encode())
+    return _SignatureTemplate(signature, (before, after))
 
 
 def _sign_fast(
-    root: etree._Element, key: ec.EllipticCurvePrivateKey, template: etree._Element
+    root: etree._Element, key: ec.EllipticCurvePrivateKey, template: _SignatureTemplate
 ) -> bytes | None:
     """Sign a tree of our own (`root` gains a copy of `_signature_template`'s signature, filled
     in) exactly as `_sign_signxml` does, or None, changing nothing, for a document outside the
@@ -769,14 +792,13 @@ def _sign_fast(
     # The Reference's only transform is enveloped-signature: inclusive C14N of the document as
     # it is before the signature is added.
     digest = hashlib.sha256(etree.tostring(root, method="c14n", with_comments=False)).digest()
-    signature = copy.deepcopy(template)
+    signature = copy.deepcopy(template.element)
     root.append(signature)
     signed_info, value = signature[0], signature[1]
-    signed_info[2][2].text = base64.b64encode(digest).decode()  # Reference/DigestValue
-    signed_info_c14n = etree.tostring(
-        signed_info, method="c14n", exclusive=True, with_comments=False
-    )
-    r, s = decode_dss_signature(key.sign(signed_info_c14n, _ECDSA_SHA256))
+    digest_value = base64.b64encode(digest)
+    signed_info[2][2].text = digest_value.decode()  # Reference/DigestValue
+    before, after = template.signed_info_c14n
+    r, s = decode_dss_signature(key.sign(before + digest_value + after, _ECDSA_SHA256))
     value.text = _java_base64(
         base64.b64encode(r.to_bytes(32, "big") + s.to_bytes(32, "big")).decode()
     )

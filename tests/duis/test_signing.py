@@ -863,3 +863,21 @@ def test_signatures_outside_the_profile_are_left_to_signxml(keystore) -> None:
     assert signing._sign_fast(root, supplier.private_key, template) is None
     assert root.find("ds:Signature", NS) is None  # refused without changing the tree
     assert verify_request(sign_document(beside, supplier), keystore).originator == SUPPLIER
+
+
+@pytest.mark.spec("BOXED-04")
+def test_the_fast_paths_signedinfo_c14n_made_once_is_that_of_each_signed_documents(
+    keystore,
+) -> None:
+    """The fast path canonicalises its SignedInfo once per signer, around the DigestValue; what
+    it signs is the exclusive C14N of the SignedInfo in each document it signs."""
+    dsp = credential(keystore, DSP_XML_SIGN)
+    template = signing._signature_template(signing._key_info(dsp.certificate))
+    before, after = template.signed_info_c14n
+    for document in FAST_PATH_DOCUMENTS.values():
+        signed = signing._sign_fast(_the_root(document), dsp.private_key, template)
+        assert signed is not None
+        signed_info = _the_root(signed).find("ds:Signature/ds:SignedInfo", NS)
+        digest = signed_info.findtext("ds:Reference/ds:DigestValue", namespaces=NS).encode()
+        c14n = etree.tostring(signed_info, method="c14n", exclusive=True, with_comments=False)
+        assert c14n == before + digest + after
