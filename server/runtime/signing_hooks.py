@@ -12,6 +12,7 @@ from typing import Protocol
 from lxml import etree
 
 from dccsim.server.duis.signing import (
+    CertificateFacts,
     CertificateLookup,
     DocumentSigner,
     SignatureRefused,
@@ -33,10 +34,11 @@ def request_verifier(
     """Checks each request's signature (None when checking is off, as DCC Boxed allows)."""
     if not settings.verify:
         return None
+    facts = CertificateFacts()  # each certificate read once, not for every request
 
     def verify(xml: bytes | etree._ElementTree) -> None:
         try:
-            settings.check(xml, keys)
+            settings.check(xml, keys, facts=facts)
         except SignatureRefused as refusal:
             raise RequestRefused(settings.code_for(refusal.kind), str(refusal)) from None
 
