@@ -112,12 +112,16 @@ def _refusal(error: etree.XMLSyntaxError) -> InvalidField:
 # True when a node the walk below would visit (an element, comment or processing instruction:
 # not text) lies deeper than MAX_DEPTH below the context element, which is depth 1. libxml2
 # answers it in C, at a fraction of the walk's cost; the walk then only runs to name the branch.
-_DEEPER_THAN_MAX = "boolean(self::*" + "/*" * (MAX_DEPTH - 1) + "/node()[not(self::text())])"
+# Compiled once (compiling it was most of the check's cost); lxml's XPath evaluators take a lock
+# of their own while they run, so threads may share it.
+_DEEPER_THAN_MAX = etree.XPath(
+    "boolean(self::*" + "/*" * (MAX_DEPTH - 1) + "/node()[not(self::text())])"
+)
 
 
 def check_depth(root: etree._Element) -> None:
     """Refuse a tree nested deeper than MAX_DEPTH, naming the branch that goes too deep."""
-    if next(root.iter(etree.Entity), None) is None and not root.xpath(_DEEPER_THAN_MAX):
+    if next(root.iter(etree.Entity), None) is None and not _DEEPER_THAN_MAX(root):
         return
     stack = [(root, 1)]
     while stack:
