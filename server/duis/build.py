@@ -67,6 +67,7 @@ Decisions where the schema leaves a choice:
 from __future__ import annotations
 
 import base64
+import copy
 from datetime import datetime
 
 from lxml import etree
@@ -204,6 +205,28 @@ def read_gbcs_payload(payload: str | bytes) -> etree._Element:
 # -- the envelope --------------------------------------------------------------------------------
 
 
+def _envelope(request_id: bool, response_id: bool) -> etree._Element:
+    """An sr:Response with its Header's elements, empty, and an empty Body."""
+    root = etree.Element(sr("Response"), nsmap={"sr": SR_NS})
+    header = sub(root, "Header")
+    if request_id:
+        sub(header, "RequestID")
+    if response_id:
+        sub(header, "ResponseID")
+    sub(header, "ResponseCode")
+    sub(header, "ResponseDateTime")
+    sub(root, "Body")
+    return root
+
+
+# The envelope each message starts from, by whether its Header has a RequestID and a
+# ResponseID: copied (libxml2 copies it in C), not built element by element -- 35 µs a document
+# to build, 7 to copy and fill. Never changed: each message changes its own copy.
+_ENVELOPES = {
+    (rid, resid): _envelope(rid, resid) for rid in (False, True) for resid in (False, True)
+}
+
+
 def _response(
     version: DuisVersion,
     *,
@@ -213,16 +236,17 @@ def _response(
     response_id: str | None = None,
 ) -> tuple[etree._Element, etree._Element]:
     """An sr:Response with its Header filled in; returns the root and its empty Body."""
-    root = etree.Element(sr("Response"), nsmap={"sr": SR_NS})
+    root = copy.deepcopy(_ENVELOPES[request_id is not None, response_id is not None])
     root.set("schemaVersion", version.value)
-    header = sub(root, "Header")
-    if request_id is not None:
-        sub(header, "RequestID", str(request_id))
+    header = root[0]
+    texts = [str(code), format_datetime(at)]
     if response_id is not None:
-        sub(header, "ResponseID", response_id)
-    sub(header, "ResponseCode", str(code))
-    sub(header, "ResponseDateTime", format_datetime(at))
-    return root, sub(root, "Body")
+        texts.insert(0, response_id)
+    if request_id is not None:
+        texts.insert(0, str(request_id))
+    for element, text in zip(header, texts, strict=True):
+        element.text = text
+    return root, root[1]
 
 
 def _response_message(body: etree._Element, srv: str) -> etree._Element:
