@@ -333,19 +333,37 @@ def _mmc_document(
     message_code: int | None = None,
 ) -> etree._Element:
     """An MMC ra:GBCSResponse with its Header; the caller adds the Body."""
-    root = etree.Element(ra("GBCSResponse"), nsmap={"ra": RA_NS})
+    root = copy.deepcopy(_MMC_ENVELOPES[message_code is not None, srv is not None])
     root.set("schemaVersion", version.value)
-    header = sub(root, "Header")
-    sub(header, "BusinessOriginatorID", device_id)
-    sub(header, "BusinessTargetID", user_id)
-    sub(header, "OriginatorCounter", str(counter))
+    texts = [device_id, user_id, str(counter)]
     if message_code is not None:
-        sub(header, "GBCSHexadecimalMessageCode", f"{message_code:04X}")
+        texts.append(f"{message_code:04X}")
     if srv is not None:
-        sub(header, "ServiceReference", service_reference(srv))
-        sub(header, "ServiceReferenceVariant", srv)
-    sub(header, "Timestamp", format_datetime(at))
+        texts += [service_reference(srv), srv]
+    texts.append(format_datetime(at))
+    for element, text in zip(root[0], texts, strict=True):
+        element.text = text
     return root
+
+
+def _mmc_envelope(message_code: bool, srv: bool) -> etree._Element:
+    """An MMC ra:GBCSResponse with its Header's elements, empty (see `_ENVELOPES`)."""
+    root = etree.Element(ra("GBCSResponse"), nsmap={"ra": RA_NS})
+    header = sub(root, "Header")
+    names = ["BusinessOriginatorID", "BusinessTargetID", "OriginatorCounter"]
+    if message_code:
+        names.append("GBCSHexadecimalMessageCode")
+    if srv:
+        names += ["ServiceReference", "ServiceReferenceVariant"]
+    for name in [*names, "Timestamp"]:
+        sub(header, name)
+    return root
+
+
+# By whether the Header carries GBCSHexadecimalMessageCode and the Service Reference (Variant).
+_MMC_ENVELOPES = {
+    (code, srv): _mmc_envelope(code, srv) for code in (False, True) for srv in (False, True)
+}
 
 
 def _device_alert(
