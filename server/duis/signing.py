@@ -67,7 +67,6 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature as CryptographyInvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
     encode_dss_signature,
@@ -201,47 +200,10 @@ class SignatureSettings:
         return self.codes.get(kind, self.refused_code)
 
     def check(
-        self,
-        xml: bytes | etree._ElementTree | etree._Element,
-        lookup: CertificateLookup,
-        *,
-        facts: CertificateFacts | None = None,
+        self, xml: bytes | etree._ElementTree | etree._Element, lookup: CertificateLookup
     ) -> VerifiedSignature | None:
         """`verify_request`, or None when checking is switched off."""
-        return verify_request(xml, lookup, facts=facts) if self.verify else None
-
-
-@dataclass(frozen=True, slots=True)
-class _Facts:
-    owner: str | None  # `certificate_eui`
-    signs: bool  # its keyUsage allows digitalSignature, or it has none
-    public_key: CertificatePublicKeyTypes
-
-
-def _facts_of(certificate: x509.Certificate) -> _Facts:
-    try:
-        usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
-    except x509.ExtensionNotFound:
-        usage = None
-    signs = usage is None or usage.digital_signature
-    return _Facts(certificate_eui(certificate), signs, certificate.public_key())
-
-
-class CertificateFacts:
-    """What verifying needs of each signer's certificate -- its owner, whether it may sign, its
-    public key -- read once, not for each request: each read parses the certificate again (25
-    µs a request of ~2 ms). Keyed by the certificate itself (its DER), so a replaced certificate
-    is read afresh. Holds one entry per certificate that signed a request: at most the
-    keystore's. One per verifier; threads may share it (a lost race reads a certificate twice)."""
-
-    def __init__(self) -> None:
-        self._facts: dict[x509.Certificate, _Facts] = {}
-
-    def of(self, certificate: x509.Certificate) -> _Facts:
-        facts = self._facts.get(certificate)
-        if facts is None:
-            facts = self._facts[certificate] = _facts_of(certificate)
-        return facts
+        return verify_request(xml, lookup) if self.verify else None
 
 
 # -- signing (BOXED-04) ---------------------------------------------------------------------------
@@ -383,17 +345,13 @@ def _java_base64(text: str) -> str:
 
 
 def verify_request(
-    xml: bytes | etree._ElementTree | etree._Element,
-    lookup: CertificateLookup,
-    *,
-    facts: CertificateFacts | None = None,
+    xml: bytes | etree._ElementTree | etree._Element, lookup: CertificateLookup
 ) -> VerifiedSignature:
     """Check a request's enveloped signature and that its originator made it.
 
     `xml` is the request's bytes (loaded through `safe.load_document`) or a tree already loaded
-    that way. `facts`: what is known of the certificates already (a verifier's, kept between
-    requests). Raises `SignatureRefused` (see `RefusalKind`), or `InvalidField` for a request
-    with no readable RequestID. Changes nothing."""
+    that way. Raises `SignatureRefused` (see `RefusalKind`), or `InvalidField` for a request with
+    no readable RequestID. Changes nothing."""
     root = _root(xml, copy=False)
     signature = _the_signature(root)
     in_profile = in_duis_profile(root, signature)
@@ -405,14 +363,9 @@ def verify_request(
             RefusalKind.UNKNOWN_CERTIFICATE,
         )
     originator = _originator(root)
-    certificate = credential.certificate
-    known = _facts_of(certificate) if facts is None else facts.of(certificate)
-    _check_owner(known, originator, serial)
-    fast = in_profile and _verify_fast(
-        root, signature, certificate, in_profile=True, public_key=known.public_key
-    )
-    if not fast:
-        _verify_signxml(root, certificate)
+    _check_owner(credential.certificate, originator, serial)
+    if not (in_profile and _verify_fast(root, signature, credential.certificate, in_profile=True)):
+        _verify_signxml(root, credential.certificate)
     return VerifiedSignature(credential, serial, issuer, originator)
 
 
@@ -522,21 +475,25 @@ def certificate_eui(certificate: x509.Certificate) -> str | None:
     return value.hex().upper() if len(value) == 8 else None
 
 
-def _check_owner(facts: _Facts, originator: str, serial: int) -> None:
-    owner = facts.owner
+def _check_owner(certificate: x509.Certificate, originator: str, serial: int) -> None:
+    owner = certificate_eui(certificate)
     wanted = originator.replace("-", "").upper()
     if owner != wanted:
         raise SignatureRefused(
             f"certificate {serial} belongs to {owner or 'no EUI'}, not the originator {originator}",
             RefusalKind.FOREIGN_CERTIFICATE,
         )
-    if not facts.signs:
+    try:
+        usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        usage = None
+    if usage is not None and not usage.digital_signature:
         raise SignatureRefused(
             f"certificate {serial} of {originator} is not a signing certificate (its keyUsage "
             "does not allow digitalSignature)",
             RefusalKind.FOREIGN_CERTIFICATE,
         )
-    if not isinstance(facts.public_key, ec.EllipticCurvePublicKey):
+    if not isinstance(certificate.public_key(), ec.EllipticCurvePublicKey):
         raise SignatureRefused(
             f"certificate {serial} holds no ECDSA key", RefusalKind.FOREIGN_CERTIFICATE
         )
@@ -733,14 +690,11 @@ def _verify_fast(
     certificate: x509.Certificate,
     *,
     in_profile: bool | None = None,
-    public_key: CertificatePublicKeyTypes | None = None,
 ) -> bool:
     """Check a signature in DUIS's profile as signxml does: SignedInfo's signature first, then
     the document's digest. False, checking nothing, for one outside the profile (`in_profile`:
-    `in_duis_profile`'s answer, when the caller has it; `public_key`: the certificate's, when
-    the caller has it)."""
-    if public_key is None:
-        public_key = certificate.public_key()
+    `in_duis_profile`'s answer, when the caller has it)."""
+    public_key = certificate.public_key()
     if not isinstance(public_key, ec.EllipticCurvePublicKey) or not isinstance(
         public_key.curve, ec.SECP256R1
     ):

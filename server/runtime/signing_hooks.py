@@ -12,7 +12,6 @@ from typing import Protocol
 from lxml import etree
 
 from dccsim.server.duis.signing import (
-    CertificateFacts,
     CertificateLookup,
     DocumentSigner,
     SignatureRefused,
@@ -34,11 +33,10 @@ def request_verifier(
     """Checks each request's signature (None when checking is off, as DCC Boxed allows)."""
     if not settings.verify:
         return None
-    facts = CertificateFacts()  # each certificate read once, not for every request
 
     def verify(xml: bytes | etree._ElementTree) -> None:
         try:
-            settings.check(xml, keys, facts=facts)
+            settings.check(xml, keys)
         except SignatureRefused as refusal:
             raise RequestRefused(settings.code_for(refusal.kind), str(refusal)) from None
 

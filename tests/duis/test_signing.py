@@ -881,30 +881,3 @@ def test_the_fast_paths_signedinfo_c14n_made_once_is_that_of_each_signed_documen
         digest = signed_info.findtext("ds:Reference/ds:DigestValue", namespaces=NS).encode()
         c14n = etree.tostring(signed_info, method="c14n", exclusive=True, with_comments=False)
         assert c14n == before + digest + after
-
-
-@pytest.mark.spec("BOXED-03")
-def test_a_verifiers_certificate_facts_kept_between_requests_decide_as_a_fresh_read(
-    keystore,
-) -> None:
-    """A verifier reads each certificate once (`CertificateFacts`); each request after the
-    first is decided as it would be with the certificate read afresh: accepted, tampered ones
-    refused alike, another User's certificate still foreign."""
-    facts = signing.CertificateFacts()
-    good = sign_document(
-        request_xml("11.2", "<sr:ReadFirmwareVersion/>", request_id=f"{SUPPLIER}:{ESME}:1",
-                    cv=1, signed=False),
-        credential(keystore, XML_SIGN[SUPPLIER]),
-    )  # fmt: skip
-    for _ in range(2):
-        assert signing.verify_request(good, keystore, facts=facts).serial == XML_SIGN[SUPPLIER]
-    for change, (document, kind) in _tamperings(keystore).items():
-        with pytest.raises(SignatureRefused) as refused:
-            signing.verify_request(document, keystore, facts=facts)
-        assert refused.value.kind is kind, change
-    # The supplier's request signed with the network operator's key and certificate.
-    foreign = sign_document(good, credential(keystore, XML_SIGN[NETWORK_OPERATOR]))
-    for _ in range(2):
-        with pytest.raises(SignatureRefused) as refused:
-            signing.verify_request(foreign, keystore, facts=facts)
-        assert refused.value.kind is RefusalKind.FOREIGN_CERTIFICATE
