@@ -9,8 +9,11 @@ it (parse, verify its signature, the core's Submit with its durable commit, the 
 signed), then its Service Response is built and signed as a delivery would POST it, and the
 Delivered command is run. The verifier, the signer and the host are wrapped to time their share
 (CPU time, so other work on the machine matters less than for throughput); parsing and building
-the synchronous answer are the rest of the gateway's time. aiohttp's share is not here: the HTTP
-echo of `dccsim bench --mode http` gives it.
+the synchronous answer are the rest of the gateway's time. The signer is handed the tree the
+gateway built and returns the document's bytes, so its share includes serialising the document
+(signed or not, it is serialised once). HTTP's share is not here -- aiohttp serving the request
+(the HTTP echo of `dccsim bench --mode http` gives it), the deliverer's POST
+(server/http/post_client.py) -- nor the hand-overs between the event loop and the worker threads.
 """
 
 from __future__ import annotations
