@@ -15,6 +15,7 @@ from dccsim.bench.dsp_signatures import verify_dsp_signatures
 from dccsim.bench.http_run import pool_per_client
 from dccsim.bench.http_traffic import check_http_mix, lane_requests
 from dccsim.bench.mixes import DEFAULT_HTTP_MIX, interleave, parse_mix
+from dccsim.bench.report import summary_lines
 from dccsim.bench.traffic import ACB_ID, Lane
 from dccsim.clients.cli import main
 from dccsim.server.core.codes import ResponseCode
@@ -152,3 +153,19 @@ def test_the_http_breakdown_times_every_step_of_a_signed_request() -> None:
     delivered = steps["delivery: host Delivered"]["calls"]
     assert delivered == steps["delivery: sign"]["calls"] > 0
     assert sum(s["calls"] for n, s in steps.items() if n.startswith("answer: host Submit")) == 40
+
+
+def test_the_summary_says_when_deliveries_fell_behind_the_answers() -> None:
+    """An answered SR/s is only sustained end to end when its deliveries keep pace in the
+    window; when they do not, the summary says so beside it."""
+
+    def http(answered: float, delivered: float) -> dict[str, dict[str, object]]:
+        figures = {"requests_per_second": answered, "deliveries_per_second": delivered,
+                   "delivered": 100, "awaited": 100}  # fmt: skip
+        return {"http": {"dccsim": figures}}
+
+    (behind,) = summary_lines(http(480.0, 380.0))
+    assert "480 SR/s" in behind
+    assert "deliveries fell behind: 380/s in the window, the rest drained after it" in behind
+    (kept_up,) = summary_lines(http(480.0, 470.0))
+    assert "fell behind" not in kept_up
