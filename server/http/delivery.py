@@ -259,6 +259,10 @@ class _Deliverer:
         entry, _ = self._host.oldest_pending(self.user_id)
         if entry is None:
             return None, None
+        # An outbox shows a message as soon as its command is applied, before the state file
+        # has it: it is not POSTed until then (a restart would otherwise forget the request
+        # its User holds the answer to), as the Subscribe streams wait (host.follow_batches).
+        self._host.wait_applied_durable()
         return entry, self._gateway.outbox_document(entry, self._gateway.user_version(self.user_id))
 
     async def _post(self, url: str, document: bytes) -> tuple[int, str | None]:

@@ -196,6 +196,14 @@ class DspHost:
         if self._state_file is not None and mark:
             self._state_file.wait_durable(mark)
 
+    def wait_applied_durable(self) -> None:
+        """Until everything applied so far is in the state file: for a transport about to send
+        something a command produced (a queued response), which must not reach a User before
+        the command is durable. Raises StorageUnavailable if it could not be written (the DSP
+        is then back to what the file holds)."""
+        if self._state_file is not None:
+            self._state_file.wait_durable(self._state_file.mark)
+
     def run_one(self, command: Command) -> Any:
         """Apply one command; raise its rejection, if any."""
         (outcome,) = self.run((command,))

@@ -22,7 +22,7 @@ from dccsim.v1 import control_pb2, duis_pb2_grpc, supplier_pb2
 from dccsim.v1.control_pb2_grpc import ControlServiceStub
 from tests.conftest import ESME, NETWORK_OPERATOR, SUPPLIER_A
 from tests.duis.documents import OfficialSchemas, request_xml, text
-from tests.http.conftest import loopback, relaxed_dsp
+from tests.http.conftest import FAST_RETRY, loopback, relaxed_dsp
 from tests.http.receivers import (
     HANG,
     GarbageReceiver,
@@ -332,3 +332,42 @@ def test_dccsim_serve_verifies_signatures_over_http_by_default(serve) -> None:
     assert text(answer.body, "//sr:ResponseCode") == "E1001"
     assert b"SignatureValue" not in answer.body  # error answers are unsigned
     served.terminate()
+
+
+def test_a_message_is_not_posted_before_the_command_that_queued_it_is_durable() -> None:
+    """An outbox shows a message once its command is applied, before the state file has it;
+    the deliverer waits for the file before it makes the document it POSTs."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dccsim.server.http import delivery
+
+    calls: list[str] = []
+
+    class Host:
+        def oldest_pending(self, user_id: str) -> tuple[object, int]:
+            calls.append("oldest_pending")
+            return object(), 1
+
+        def wait_applied_durable(self) -> None:
+            calls.append("wait_applied_durable")
+
+    class Gateway:
+        def user_version(self, user_id: str) -> DuisVersion:
+            return DuisVersion.V5_2
+
+        def outbox_document(self, entry: object, version: DuisVersion) -> bytes:
+            calls.append("outbox_document")
+            return b"<x/>"
+
+    async def run() -> None:
+        with ThreadPoolExecutor(1) as executor:
+            deliverer = delivery._Deliverer(
+                SUPPLIER_A, "http://127.0.0.1:1/", Host(), Gateway(), executor,  # type: ignore[arg-type]
+                FAST_RETRY, asyncio.Event(),
+            )  # fmt: skip
+            deliverer.task.cancel()
+            deliverer._oldest_document()
+
+    asyncio.run(run())
+    assert calls == ["oldest_pending", "wait_applied_durable", "outbox_document"]
