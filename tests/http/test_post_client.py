@@ -1,5 +1,6 @@
-"""The deliverers' HTTP/1.1 client (server/http/post_client.py) against scripted receivers: what
-it sends, each way an answer may be framed, when it keeps its connection, and how it fails."""
+"""The deliverers' HTTP/1.1 client (server/http/post_client.py, answers read by httptools)
+against scripted receivers: what it sends, each way an answer may be framed, when it keeps its
+connection, and how it fails."""
 
 from __future__ import annotations
 
@@ -148,10 +149,10 @@ def test_a_kept_connection_the_receiver_closed_while_idle_is_replaced_before_the
 @pytest.mark.parametrize(
     ("answer", "reason"),
     [
-        (b"\x00\xffgarbage, not HTTP at all\r\n\r\n", "not an HTTP answer"),
-        (b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "malformed header"),
-        (b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "malformed Content-Length"),
-        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "malformed chunk size"),
+        (b"\x00\xffgarbage, not HTTP at all\r\n\r\n", "not a well-formed HTTP answer"),
+        (b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "header"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "Content-Length"),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "chunk size"),
         (b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", "closed the connection"),
     ],
 )
@@ -202,7 +203,7 @@ def test_a_target_that_is_not_ascii_is_sent_percent_encoded() -> None:
 def test_a_status_line_that_is_not_http_fails() -> None:
     async def run() -> None:
         async with ScriptedReceiver(answering(b"HTTP/1.1 2000 OK\r\n\r\n", keep=False)) as r:
-            with pytest.raises(PostFailed, match="not an HTTP answer"):
+            with pytest.raises(PostFailed, match="not a well-formed HTTP answer"):
                 await _post(Connection(), r.url)
 
     asyncio.run(run())
