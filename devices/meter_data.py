@@ -35,9 +35,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from heapq import heapify, heappop
 from itertools import pairwise
 
-from dccsim.devices.consumption import HALF_HOUR, HALF_HOURS, Flow, Readings
+from dccsim.devices.consumption import EPOCH, HALF_HOUR, HALF_HOURS, Flow, Readings
 
 DAY = timedelta(days=1)
 _TENTH = Decimal("0.1")
@@ -201,12 +202,17 @@ def largest_half_hour(
         return None
     top = max(weights[k] for k in chosen)
     days = list(_days(first, end))
-    marks = [flow.cumulative(day) for day in days] + [flow.cumulative(days[-1] + DAY)]
-    bounds = [(top * (b - a) + 2, day) for day, (a, b) in zip(days, pairwise(marks), strict=True)]
-    bounds.sort(key=lambda item: (-item[0], item[1]))
+    marks = flow.at_midnights((days[0] - EPOCH).days, len(days) + 1)
+    # Largest bound first, of equal ones the earliest day; a heap, as only the first few are
+    # usually taken.
+    bounds = [
+        (-(top * (b - a) + 2), day) for day, (a, b) in zip(days, pairwise(marks), strict=True)
+    ]
+    heapify(bounds)
     best: HalfHour | None = None
-    for bound, day in bounds:
-        if best is not None and bound < best.value:
+    while bounds:
+        negative, day = heappop(bounds)
+        if best is not None and -negative < best.value:
             break
         lo, hi = max(day, first), min(day + DAY, end)
         values = half_hours(readings, lo, hi, export=export)

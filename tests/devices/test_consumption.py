@@ -19,6 +19,13 @@ from dccsim.devices.consumption import (
     ConsumptionProfile,
 )
 from dccsim.devices.kinds import DeviceType
+from dccsim.devices.meter_data import (
+    HalfHour,
+    ceil_half_hour,
+    floor_half_hour,
+    half_hours,
+    largest_half_hour,
+)
 
 ESME = "00-DB-12-34-56-78-90-A0"
 DAY = datetime(2026, 1, 1, tzinfo=UTC)
@@ -151,3 +158,49 @@ def test_half_hours_worked_out_by_day_equal_those_worked_out_one_by_one(
     for at in (start, aligned):
         expected = [flow.cumulative(at + i * HALF_HOUR) for i in range(count)]
         assert flow.at_half_hours(at, count) == expected
+
+
+@given(
+    first_day=st.integers(min_value=-3, max_value=40_000),
+    count=st.integers(min_value=1, max_value=60),
+    seed=st.integers(min_value=0, max_value=2**32),
+)
+def test_registers_at_midnights_equal_the_register_read_at_each(
+    first_day: int, count: int, seed: int
+) -> None:
+    flow = _readings(seed).imported
+    expected = [
+        flow.cumulative(EPOCH + timedelta(days=d)) for d in range(first_day, first_day + count)
+    ]
+    assert flow.at_midnights(first_day, count) == expected
+
+
+@pytest.mark.parametrize("export", [False, True])
+@given(
+    start=st.datetimes(
+        min_value=datetime(2025, 1, 1), max_value=datetime(2027, 1, 1), timezones=st.just(UTC)
+    ),
+    hours=st.integers(min_value=0, max_value=24 * 40),
+    seed=st.integers(min_value=0, max_value=2**32),
+    slots=st.none() | st.frozensets(st.integers(min_value=0, max_value=HALF_HOURS - 1), max_size=6),
+)
+def test_the_largest_half_hour_is_the_largest_of_them_all(
+    export: bool, start: datetime, hours: int, seed: int, slots: frozenset[int] | None
+) -> None:
+    """4.12.x's maximum demand: the pruned search (day bounds, best first) finds what looking at
+    every half-hour finds, the earliest of equals."""
+    readings = _readings(seed, device_type=DeviceType.ESME)
+    until = start + timedelta(hours=hours)
+    found = largest_half_hour(readings, start, until, export=export, slots=slots)
+    first, end = ceil_half_hour(start), floor_half_hour(until)
+    every = [
+        HalfHour(first + i * HALF_HOUR, value)
+        for i, value in enumerate(half_hours(readings, first, end, export=export))
+        if slots is None or _slot_of(first + i * HALF_HOUR) in slots
+    ]
+    expected = max(every, key=lambda h: (h.value, -h.start.timestamp()), default=None)
+    assert found == expected
+
+
+def _slot_of(at: datetime) -> int:
+    return at.hour * 2 + at.minute // 30
