@@ -2,8 +2,8 @@
 
 DUIS-layer code: bytes or lxml trees in and out, no transport. Signatures are made and checked
 in exactly the form DCC's signing tool (`uk.co.smartdcc.boxed.xmldsig`) writes and DCC Boxed
-accepts -- for that form with lxml's C14N and `cryptography` directly (`in_duis_profile`, the
-fast path), for anything else with `signxml` over lxml:
+accepts -- for that form with lxml's C14N and `cryptography` directly (the fast path,
+`signature_profile`), for anything else with `signxml` over lxml (here):
 
 - an enveloped XML-DSig over the whole document: one `ds:Reference URI=""` whose only transform
   is `enveloped-signature` (so the referenced node-set is turned into octets by inclusive C14N, as
@@ -23,7 +23,8 @@ a refused signature.
 
 Decisions (docs/decisions.md, "Signatures"):
 - **The fast path** for DUIS's one form (0.6 ms to sign and 1 ms to verify with signxml, 0.15
-  and 0.2 without): below, "the DUIS profile without signxml", and what keeps it honest.
+  and 0.2 without): `dccsim.server.duis.signature_profile`, and what keeps it honest. The
+  algorithms, ds: names and refusals both share are `dccsim.server.duis.xmldsig`'s.
 - **Which documents are signed.** Every `sr:Response` whose ResponseCode is not an error (`I0`,
   `I99`, `W…`): I0 answers, acknowledgements, asynchronous responses and alerts. Error
   acknowledgements (`E…`) stay unsigned, as DCC Boxed's E65 sample is. DCC Boxed's habit for `I99`
@@ -54,23 +55,14 @@ from __future__ import annotations
 
 import base64
 import copy
-import hashlib
-import hmac
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Protocol
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature as CryptographyInvalidSignature
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import (
-    decode_dss_signature,
-    encode_dss_signature,
-)
 from cryptography.x509.oid import NameOID
 from lxml import etree
 from signxml import (
@@ -86,33 +78,36 @@ from signxml.verifier import SignatureConfiguration
 
 from dccsim.server.core.codes import REFUSED_SIGNATURE
 from dccsim.server.core.errors import InvalidField
+from dccsim.server.duis import signature_profile
 from dccsim.server.duis.names import DS_NS, SR_NS
 from dccsim.server.duis.safe import load_document
 from dccsim.server.duis.writing import serialise
+from dccsim.server.duis.xmldsig import (
+    C14N,
+    C14N_11,
+    DS,
+    ECDSA_SHA256,
+    ENVELOPED,
+    EXC_C14N,
+    SHA256,
+    SIGNATURE,
+    RefusalKind,
+    SignatureRefused,
+    digest_mismatch,
+    java_base64,
+    remove_keeping_tail,
+    signature_mismatch,
+)
 
-EXC_C14N = CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0.value
-ECDSA_SHA256 = SignatureMethod.ECDSA_SHA256.value
-SHA256 = DigestAlgorithm.SHA256.value
-ENVELOPED = SignatureConstructionMethod.enveloped.value
 # Transforms a request's Reference may list: the enveloped-signature transform (required) and a
 # canonicalisation (DCC's tool writes none; other signers write exclusive C14N).
-_ALLOWED_TRANSFORMS = frozenset(
-    {
-        ENVELOPED,
-        EXC_C14N,
-        CanonicalizationMethod.CANONICAL_XML_1_0.value,
-        CanonicalizationMethod.CANONICAL_XML_1_1.value,
-    }
-)
-_DS = {"ds": DS_NS}
-_SIGNATURE = f"{{{DS_NS}}}Signature"
+_ALLOWED_TRANSFORMS = frozenset({ENVELOPED, EXC_C14N, C14N, C14N_11})
 _REQUEST_ID = f"{{{SR_NS}}}Header/{{{SR_NS}}}RequestID"
 _RESPONSE_CODE = f"{{{SR_NS}}}Header/{{{SR_NS}}}ResponseCode"
 # A certificate serial is at most 20 octets (RFC 5280): 49 decimal digits. Checked as text before
 # int(), which is quadratic in the number of digits.
 _SERIAL = re.compile(r"\+?[0-9]{1,60}")
 _DUIS_ERROR_CODE = re.compile(r"E[0-9]{1,7}")
-_JAVA_BASE64_LINE = 76  # java.util.Base64.getMimeEncoder(): 76 characters, CR LF
 
 
 # -- what this module needs from the keystore -----------------------------------------------------
@@ -138,30 +133,7 @@ class CertificateLookup(Protocol):
     def by_serial(self, serial: int) -> Certified | None: ...
 
 
-# -- refusals --------------------------------------------------------------------------------------
-
-
-class RefusalKind(StrEnum):
-    """Why a request's signature was refused."""
-
-    MISSING = "missing"  # no ds:Signature
-    # Not DUIS's form: more than one signature or not the root's child, an algorithm other than
-    # exclusive C14N / ECDSA-SHA256 / SHA-256, a Reference other than the whole document, no
-    # X509IssuerSerial, undecodable values.
-    MALFORMED = "malformed"
-    UNKNOWN_CERTIFICATE = "unknown-certificate"  # no certificate in the keystore has the serial
-    FOREIGN_CERTIFICATE = "foreign-certificate"  # not a signing certificate of the originator
-    DIGEST_MISMATCH = "digest-mismatch"  # the document changed after it was signed
-    SIGNATURE_MISMATCH = "signature-mismatch"  # SignedInfo changed, or another key signed
-
-
-class SignatureRefused(Exception):
-    """A request's signature is missing, malformed, broken or not its originator's."""
-
-    def __init__(self, reason: str, kind: RefusalKind) -> None:
-        super().__init__(f"{kind.value}: {reason}")
-        self.reason = reason
-        self.kind = kind
+# -- refusals (the kinds and the exception: dccsim.server.duis.xmldsig) ----------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +211,7 @@ class DocumentSigner:
             raise ValueError("DUIS signatures need an ECDSA P-256 private key")
         self._key = key
         self._key_info = _key_info(credential.certificate)  # a copy goes into each signature
-        self._template = _signature_template(copy.deepcopy(self._key_info))
+        self._template = signature_profile.signature_template(copy.deepcopy(self._key_info))
 
     def sign(self, xml: bytes | etree._ElementTree | etree._Element) -> bytes:
         """`sign_document` with this signer's credential."""
@@ -261,9 +233,9 @@ class DocumentSigner:
         return self._sign_own(root) if should_sign(root) else serialise(root)
 
     def _sign_own(self, root: etree._Element) -> bytes:
-        for old in root.findall(_SIGNATURE):
-            _remove_keeping_tail(old)
-        signed = _sign_fast(root, self._key, self._template)
+        for old in root.findall(SIGNATURE):
+            remove_keeping_tail(old)
+        signed = signature_profile.sign(root, self._key, self._template)
         if signed is None:
             signed = _sign_signxml(root, self._key, copy.deepcopy(self._key_info))
         return signed
@@ -294,9 +266,9 @@ def _sign_signxml(
         key_info=key_info,
         exclude_c14n_transform_element=True,
     )
-    value = signed.find("ds:Signature/ds:SignatureValue", _DS)
+    value = signed.find("ds:Signature/ds:SignatureValue", DS)
     assert value is not None and value.text is not None  # signxml has just written it
-    value.text = _java_base64(value.text)
+    value.text = java_base64(value.text)
     return serialise(signed)
 
 
@@ -317,7 +289,7 @@ def sign_response(xml: bytes, credential: SigningCredential) -> bytes:
 
 
 def _key_info(certificate: x509.Certificate) -> etree._Element:
-    key_info = etree.Element(f"{{{DS_NS}}}KeyInfo", nsmap=_DS)
+    key_info = etree.Element(f"{{{DS_NS}}}KeyInfo", nsmap=DS)
     data = etree.SubElement(key_info, f"{{{DS_NS}}}X509Data")
     issuer_serial = etree.SubElement(data, f"{{{DS_NS}}}X509IssuerSerial")
     etree.SubElement(issuer_serial, f"{{{DS_NS}}}X509IssuerName").text = java_rfc2253(
@@ -335,12 +307,6 @@ def java_rfc2253(name: x509.Name) -> str:
     return name.rfc4514_string({NameOID.X500_UNIQUE_IDENTIFIER: "2.5.4.45"})
 
 
-def _java_base64(text: str) -> str:
-    compact = "".join(text.split())
-    lines = [compact[i : i + _JAVA_BASE64_LINE] for i in range(0, len(compact), _JAVA_BASE64_LINE)]
-    return "\r\n".join(lines)
-
-
 # -- verifying (BOXED-03) -------------------------------------------------------------------------
 
 
@@ -354,7 +320,7 @@ def verify_request(
     no readable RequestID. Changes nothing."""
     root = _root(xml, copy=False)
     signature = _the_signature(root)
-    in_profile = in_duis_profile(root, signature)
+    in_profile = signature_profile.in_duis_profile(root, signature)
     serial, issuer = _check_form(signature, in_profile=in_profile)
     credential = lookup.by_serial(serial)
     if credential is None:
@@ -364,13 +330,16 @@ def verify_request(
         )
     originator = _originator(root)
     _check_owner(credential.certificate, originator, serial)
-    if not (in_profile and _verify_fast(root, signature, credential.certificate, in_profile=True)):
+    if not (
+        in_profile
+        and signature_profile.verify(root, signature, credential.certificate, in_profile=True)
+    ):
         _verify_signxml(root, credential.certificate)
     return VerifiedSignature(credential, serial, issuer, originator)
 
 
 def _the_signature(root: etree._Element) -> etree._Element:
-    found = list(root.iter(_SIGNATURE))
+    found = list(root.iter(SIGNATURE))
     if not found:
         raise SignatureRefused("the request carries no ds:Signature", RefusalKind.MISSING)
     if len(found) > 1:
@@ -393,7 +362,7 @@ def _check_form(signature: etree._Element, *, in_profile: bool = False) -> tuple
     places are known already (every check below that they pass is one it made)."""
 
     def one(path: str, what: str) -> etree._Element:
-        found = signature.findall(path, _DS)
+        found = signature.findall(path, DS)
         if len(found) != 1:
             raise SignatureRefused(
                 f"expected one {what}, found {len(found)}", RefusalKind.MALFORMED
@@ -445,7 +414,7 @@ def _check_algorithms(signature: etree._Element, one: Callable[[str, str], etree
             RefusalKind.MALFORMED,
         )
     algorithm("ds:SignedInfo/ds:Reference/ds:DigestMethod", SHA256, "DigestMethod")
-    transforms = [t.get("Algorithm") for t in reference.findall("ds:Transforms/ds:Transform", _DS)]
+    transforms = [t.get("Algorithm") for t in reference.findall("ds:Transforms/ds:Transform", DS)]
     if ENVELOPED not in transforms or not set(transforms) <= _ALLOWED_TRANSFORMS:
         raise SignatureRefused(
             f"the Reference's transforms are {transforms}; DUIS's are enveloped-signature "
@@ -509,9 +478,9 @@ def _verify_signxml(root: etree._Element, certificate: x509.Certificate) -> None
     try:
         XMLVerifier().verify(root, x509_cert=certificate, expect_config=config, parser=parser)
     except InvalidDigest as error:
-        raise _digest_mismatch(str(error)) from None
+        raise digest_mismatch(str(error)) from None
     except InvalidSignature as error:
-        raise _signature_mismatch(certificate, str(error)) from None
+        raise signature_mismatch(certificate, str(error)) from None
     except (SignXMLException, ValueError, etree.DocumentInvalid) as error:
         # DocumentInvalid: signxml checks the signature against XML-DSig's schema first.
         raise SignatureRefused(
@@ -532,277 +501,6 @@ def signxml_configuration(certificate: x509.Certificate) -> SignatureConfigurati
         digest_algorithms=frozenset({DigestAlgorithm.SHA256}),
         verification_time=when,
     )
-
-
-def _digest_mismatch(detail: str) -> SignatureRefused:
-    return SignatureRefused(
-        f"the document does not match its signature's digest ({detail})",
-        RefusalKind.DIGEST_MISMATCH,
-    )
-
-
-def _signature_mismatch(certificate: x509.Certificate, detail: str) -> SignatureRefused:
-    return SignatureRefused(
-        f"the SignatureValue does not verify with certificate "
-        f"{certificate.serial_number} ({detail})",
-        RefusalKind.SIGNATURE_MISMATCH,
-    )
-
-
-# -- the DUIS profile without signxml (docs/decisions.md, "Signatures: the DUIS profile's fast
-# path") ------------------------------------------------------------------------------------------
-#
-# signxml serialises and re-parses the whole document three to five times per signature (its
-# defence against namespace context leaking between a copied node and its old document), which
-# cost 0.6 ms to sign and 1 ms to verify a DUIS document, 60% of a signed HTTP SR's server CPU.
-# DUIS uses one form of signature, so for exactly that form the same octets are canonicalised
-# with lxml (libxml2's C14N, the one signxml calls) and signed or checked with `cryptography` (as
-# signxml does), on the tree as it is. Anything else -- other algorithms, InclusiveNamespaces, a
-# KeyValue, an Object, attributes or comments in the signature, nodes beside the root element --
-# goes to signxml, whose answer it was before. tests/duis/test_signing.py holds the two to each
-# other and to DCC's signing tool, both ways.
-
-_TRANSFORMS_INCLUSIVE = ((ENVELOPED,), (ENVELOPED, CanonicalizationMethod.CANONICAL_XML_1_0.value))
-_TRANSFORMS_EXCLUSIVE = ((ENVELOPED, EXC_C14N),)
-_XML_SPACE = " \t\r\n"
-_ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())
-
-
-def _ds(name: str) -> str:
-    return f"{{{DS_NS}}}{name}"
-
-
-# The one shape of a DUIS signature: (tag, attributes, children); children None is an element
-# holding only text, () an empty one. "Transforms" holds one or two Transform elements (checked
-# on their own).
-_Shape = tuple[str, frozenset[str], "tuple[_Shape, ...] | None"]
-_ALGORITHM = frozenset({"Algorithm"})
-_NONE = frozenset[str]()
-_TRANSFORM: _Shape = (_ds("Transform"), _ALGORITHM, ())
-_PROFILE: _Shape = (
-    _SIGNATURE,
-    _NONE,
-    (
-        (
-            _ds("SignedInfo"),
-            _NONE,
-            (
-                (_ds("CanonicalizationMethod"), _ALGORITHM, ()),
-                (_ds("SignatureMethod"), _ALGORITHM, ()),
-                (
-                    _ds("Reference"),
-                    frozenset({"URI"}),
-                    (
-                        (_ds("Transforms"), _NONE, (_TRANSFORM,)),
-                        (_ds("DigestMethod"), _ALGORITHM, ()),
-                        (_ds("DigestValue"), _NONE, None),
-                    ),
-                ),
-            ),
-        ),
-        (_ds("SignatureValue"), _NONE, None),
-        (
-            _ds("KeyInfo"),
-            _NONE,
-            (
-                (
-                    _ds("X509Data"),
-                    _NONE,
-                    (
-                        (
-                            _ds("X509IssuerSerial"),
-                            _NONE,
-                            (
-                                (_ds("X509IssuerName"), _NONE, None),
-                                (_ds("X509SerialNumber"), _NONE, None),
-                            ),
-                        ),
-                    ),
-                ),
-            ),
-        ),
-    ),
-)
-
-
-def _preorder(shape: _Shape, transforms: int) -> tuple[tuple[str, list[str], int | None], ...]:
-    """A shape as its elements in document order: (tag, attribute names, element children or
-    None for text only). A tree is fixed by its nodes in document order and their child counts,
-    so one walk of `iter()` checks it; comments and processing instructions are nodes there too,
-    and break the match."""
-    tag, attributes, children = shape
-    if children == (_TRANSFORM,):
-        children = children * transforms
-    own = (tag, sorted(attributes), None if children is None else len(children))
-    parts = (part for child in children or () for part in _preorder(child, transforms))
-    return (own, *parts)
-
-
-# By number of nodes: one Transform or two.
-_PREORDERS = {len(order): order for order in (_preorder(_PROFILE, 1), _preorder(_PROFILE, 2))}
-
-
-def _has_shape(signature: etree._Element) -> bool:
-    nodes = list(signature.iter())
-    expected = _PREORDERS.get(len(nodes))
-    if expected is None:
-        return False
-    for index, (node, (tag, attributes, children)) in enumerate(zip(nodes, expected, strict=True)):
-        if node.tag != tag or node.keys() != attributes:
-            return False
-        if children is not None and (len(node) != children or (node.text or "").strip(_XML_SPACE)):
-            return False  # element-only content: its children, only whitespace between them
-        if index and (node.tail or "").strip(_XML_SPACE):
-            return False
-    return True
-
-
-def _alone(root: etree._Element) -> bool:
-    """No comment or processing instruction beside the root element: signxml (and so dccsim
-    before the fast path) signs and checks the root element, XML-DSig the document node; they
-    differ only when something is beside it."""
-    return root.getprevious() is None and root.getnext() is None
-
-
-def in_duis_profile(root: etree._Element, signature: etree._Element) -> bool:
-    """Whether a document's signature is exactly DUIS's form, the one the fast path checks:
-    `signature` is the root's child, the document holds no other ds:Signature, and its
-    algorithms are DUIS's."""
-    if signature.getparent() is not root or not _alone(root) or not _has_shape(signature):
-        return False
-    if sum(1 for _ in root.iter(_SIGNATURE)) != 1:
-        return False
-    signed_info = signature[0]
-    reference = signed_info[2]
-    transforms = tuple(t.get("Algorithm") for t in reference[0])
-    return (
-        signed_info[0].get("Algorithm") == EXC_C14N
-        and signed_info[1].get("Algorithm") == ECDSA_SHA256
-        and reference.get("URI") == ""
-        and reference[1].get("Algorithm") == SHA256
-        and transforms in _TRANSFORMS_INCLUSIVE + _TRANSFORMS_EXCLUSIVE
-    )
-
-
-def _verify_fast(
-    root: etree._Element,
-    signature: etree._Element,
-    certificate: x509.Certificate,
-    *,
-    in_profile: bool | None = None,
-) -> bool:
-    """Check a signature in DUIS's profile as signxml does: SignedInfo's signature first, then
-    the document's digest. False, checking nothing, for one outside the profile (`in_profile`:
-    `in_duis_profile`'s answer, when the caller has it)."""
-    public_key = certificate.public_key()
-    if not isinstance(public_key, ec.EllipticCurvePublicKey) or not isinstance(
-        public_key.curve, ec.SECP256R1
-    ):
-        return False
-    if not (in_duis_profile(root, signature) if in_profile is None else in_profile):
-        return False
-    signed_info, value_element = signature[0], signature[1]
-    reference = signed_info[2]
-    try:
-        value = base64.b64decode(value_element.text or "")
-        expected_digest = base64.b64decode(reference[2].text or "")
-    except ValueError as error:
-        raise SignatureRefused(
-            f"the signature is not usable: {error}", RefusalKind.MALFORMED
-        ) from None
-    if len(value) != 64:
-        return False  # _check_form refuses it first; signxml's answer otherwise
-    # Exclusive C14N of SignedInfo where it stands: exclusive C14N takes nothing from the
-    # element's ancestors but the namespaces it uses, so no copy is needed.
-    signed_info_c14n = etree.tostring(
-        signed_info, method="c14n", exclusive=True, with_comments=False
-    )
-    r, s = int.from_bytes(value[:32], "big"), int.from_bytes(value[32:], "big")
-    try:
-        public_key.verify(encode_dss_signature(r, s), signed_info_c14n, _ECDSA_SHA256)
-    except CryptographyInvalidSignature:
-        raise _signature_mismatch(certificate, "signature mismatch") from None
-    exclusive = tuple(t.get("Algorithm") for t in reference[0]) in _TRANSFORMS_EXCLUSIVE
-    digest = hashlib.sha256(_without_signature_c14n(root, signature, exclusive=exclusive)).digest()
-    if not hmac.compare_digest(digest, expected_digest):
-        raise _digest_mismatch('digest mismatch for the Reference URI=""')
-    return True
-
-
-def _without_signature_c14n(
-    root: etree._Element, signature: etree._Element, *, exclusive: bool
-) -> bytes:
-    """The enveloped-signature transform, then C14N: the document without its signature (whose
-    tail text stays), canonicalised. On a copy (libxml2's, no re-parse): the caller's tree is
-    not changed, even for a moment."""
-    copied = copy.deepcopy(root)
-    _remove_keeping_tail(copied[root.index(signature)])
-    return etree.tostring(copied, method="c14n", exclusive=exclusive, with_comments=False)
-
-
-@dataclass(frozen=True, slots=True)
-class _SignatureTemplate:
-    """What the fast path writes into each document it signs, made once per signer."""
-
-    # The ds:Signature, all but its DigestValue and SignatureValue: copied into each document.
-    element: etree._Element
-    # SignedInfo's exclusive C14N before and after its DigestValue's text. Exclusive C14N
-    # renders an element from itself alone (its own tags, attributes and the namespaces they
-    # use, nothing inherited), so a copy of this SignedInfo in any document canonicalises to
-    # these bytes with its digest between them: one C14N per signer, not per document.
-    signed_info_c14n: tuple[bytes, bytes]
-
-
-# A stand-in DigestValue: base64 and C14N leave it as it is, and no other text in SignedInfo
-# holds it.
-_DIGEST_MARK = "DIGESTVALUE"
-
-
-def _signature_template(key_info: etree._Element) -> _SignatureTemplate:
-    """The ds:Signature the fast path writes, built with the same calls as signxml's signer (so
-    the same namespace declarations result), then copied into each document, a dozen element
-    creations cheaper."""
-    signature = etree.Element(_SIGNATURE, nsmap=_DS)
-    signed_info = etree.SubElement(signature, _ds("SignedInfo"), nsmap=_DS)
-    etree.SubElement(signed_info, _ds("CanonicalizationMethod"), Algorithm=EXC_C14N)
-    etree.SubElement(signed_info, _ds("SignatureMethod"), Algorithm=ECDSA_SHA256)
-    reference = etree.SubElement(signed_info, _ds("Reference"), URI="")
-    transforms = etree.SubElement(reference, _ds("Transforms"))
-    etree.SubElement(transforms, _ds("Transform"), Algorithm=ENVELOPED)
-    etree.SubElement(reference, _ds("DigestMethod"), Algorithm=SHA256)
-    etree.SubElement(reference, _ds("DigestValue"))
-    etree.SubElement(signature, _ds("SignatureValue"))
-    signature.append(key_info)
-    probe = copy.deepcopy(signature)
-    probe[0][2][2].text = _DIGEST_MARK
-    before, after = etree.tostring(
-        probe[0], method="c14n", exclusive=True, with_comments=False
-    ).split(_DIGEST_MARK.encode())
-    return _SignatureTemplate(signature, (before, after))
-
-
-def _sign_fast(
-    root: etree._Element, key: ec.EllipticCurvePrivateKey, template: _SignatureTemplate
-) -> bytes | None:
-    """Sign a tree of our own (`root` gains a copy of `_signature_template`'s signature, filled
-    in) exactly as `_sign_signxml` does, or None, changing nothing, for a document outside the
-    profile."""
-    if not _alone(root) or next(root.iter(_SIGNATURE), None) is not None:
-        return None  # signxml would fill a placeholder ds:Signature in; let it
-    # The Reference's only transform is enveloped-signature: inclusive C14N of the document as
-    # it is before the signature is added.
-    digest = hashlib.sha256(etree.tostring(root, method="c14n", with_comments=False)).digest()
-    signature = copy.deepcopy(template.element)
-    root.append(signature)
-    signed_info, value = signature[0], signature[1]
-    digest_value = base64.b64encode(digest)
-    signed_info[2][2].text = digest_value.decode()  # Reference/DigestValue
-    before, after = template.signed_info_c14n
-    r, s = decode_dss_signature(key.sign(before + digest_value + after, _ECDSA_SHA256))
-    value.text = _java_base64(
-        base64.b64encode(r.to_bytes(32, "big") + s.to_bytes(32, "big")).decode()
-    )
-    return serialise(root)
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -828,15 +526,3 @@ def _trusted_parser() -> etree.XMLParser:
 
 def _copy(root: etree._Element) -> etree._Element:
     return etree.fromstring(etree.tostring(root), _trusted_parser())
-
-
-def _remove_keeping_tail(element: etree._Element) -> None:
-    parent = element.getparent()
-    assert parent is not None  # never the root: a ds:Signature inside the document
-    if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)

@@ -14,10 +14,10 @@ from lxml import etree
 from dccsim.server.duis.signing import (
     CertificateLookup,
     DocumentSigner,
-    SignatureRefused,
     SignatureSettings,
     SigningCredential,
 )
+from dccsim.server.duis.xmldsig import SignatureRefused
 from dccsim.server.runtime.duis_gateway import RequestRefused, RequestVerifier, ResponseSigner
 
 

@@ -25,13 +25,11 @@ from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.messages import DccAlertMessage, DeviceStatusChange, SyncAnswer
 from dccsim.server.core.records import DuisVersion
 from dccsim.server.core.requests import RequestId
-from dccsim.server.duis import signing
+from dccsim.server.duis import signature_profile, signing
 from dccsim.server.duis.build import build_outbox_message, build_sync_answer
 from dccsim.server.duis.names import DS_NS, SR_NS
 from dccsim.server.duis.safe import load_document
 from dccsim.server.duis.signing import (
-    RefusalKind,
-    SignatureRefused,
     SignatureSettings,
     java_rfc2253,
     should_sign,
@@ -39,6 +37,7 @@ from dccsim.server.duis.signing import (
     sign_response,
     verify_request,
 )
+from dccsim.server.duis.xmldsig import RefusalKind, SignatureRefused
 from dccsim.server.keys import KeyStore, load_dccboxed_keystore
 from tests.conftest import ESME, SHARED, make_sim
 from tests.duis.documents import outbox_documents, request_xml, served, template_document
@@ -648,7 +647,7 @@ def _the_root(document: bytes) -> etree._Element:
 
 def _fast_verify(document: bytes, certificate) -> bool:
     root = _the_root(document)
-    return signing._verify_fast(root, root.find("ds:Signature", NS), certificate)
+    return signature_profile.verify(root, root.find("ds:Signature", NS), certificate)
 
 
 @pytest.mark.spec("BOXED-03", "BOXED-04")
@@ -656,8 +655,8 @@ def _fast_verify(document: bytes, certificate) -> bool:
 def test_the_fast_path_signs_and_verifies_as_signxml_does(keystore, label: str) -> None:
     dsp = credential(keystore, DSP_XML_SIGN)
     document = FAST_PATH_DOCUMENTS[label]
-    template = signing._signature_template(signing._key_info(dsp.certificate))
-    fast = signing._sign_fast(_the_root(document), dsp.private_key, template)
+    template = signature_profile.signature_template(signing._key_info(dsp.certificate))
+    fast = signature_profile.sign(_the_root(document), dsp.private_key, template)
     assert fast is not None, "the document is in the fast path's profile"
     slow = signing._sign_signxml(
         _the_root(document), dsp.private_key, signing._key_info(dsp.certificate)
@@ -679,7 +678,7 @@ def test_the_fast_path_signs_and_verifies_as_signxml_does(keystore, label: str) 
     # Each verifies the other's signature; the fast path decides for both (it is their profile).
     for signed in (fast, slow):
         root = _the_root(signed)
-        assert signing.in_duis_profile(root, root.find("ds:Signature", NS))
+        assert signature_profile.in_duis_profile(root, root.find("ds:Signature", NS))
         signing._verify_signxml(root, dsp.certificate)
         assert _fast_verify(signed, dsp.certificate)
 
@@ -690,7 +689,7 @@ def test_dccs_tool_signatures_are_decided_by_the_fast_path(dcc_tool: ToolResults
     ran the fast path), and signxml agrees with it on each."""
     for sender, document in dcc_tool.signed_requests.items():
         root = _the_root(document)
-        assert signing.in_duis_profile(root, root.find("ds:Signature", NS)), sender
+        assert signature_profile.in_duis_profile(root, root.find("ds:Signature", NS)), sender
         certificate = credential(keystore, XML_SIGN[sender]).certificate
         assert _fast_verify(document, certificate)
         signing._verify_signxml(_the_root(document), certificate)
@@ -703,8 +702,8 @@ def test_the_documents_dccs_tool_validates_are_signed_by_the_fast_path(keystore)
     for version in (V5_1, V5_2, V5_4):
         for label, document in _dsp_documents(version).items():
             if should_sign(document):
-                template = signing._signature_template(signing._key_info(dsp.certificate))
-                signed = signing._sign_fast(_the_root(document), dsp.private_key, template)
+                template = signature_profile.signature_template(signing._key_info(dsp.certificate))
+                signed = signature_profile.sign(_the_root(document), dsp.private_key, template)
                 assert signed is not None, label
 
 
@@ -785,9 +784,9 @@ def test_tampering_is_refused_alike_by_the_fast_path_and_signxml(keystore) -> No
     for change, (document, kind) in _tamperings(keystore).items():
         root = _the_root(document)
         signature = root.find("ds:Signature", NS)
-        assert signing.in_duis_profile(root, signature), change  # the fast path decides
+        assert signature_profile.in_duis_profile(root, signature), change  # the fast path decides
         with pytest.raises(SignatureRefused) as fast:
-            signing._verify_fast(root, signature, certificate)
+            signature_profile.verify(root, signature, certificate)
         with pytest.raises(SignatureRefused) as slow:
             signing._verify_signxml(_the_root(document), certificate)
         assert (fast.value.kind, slow.value.kind) == (kind, kind), change
@@ -842,8 +841,8 @@ def test_signatures_outside_the_profile_are_left_to_signxml(keystore) -> None:
     for label, document in _outside_the_profile(signed).items():
         root = _the_root(document)
         signature = root.find("ds:Signature", NS)
-        assert not signing.in_duis_profile(root, signature), label
-        assert not signing._verify_fast(root, signature, supplier.certificate), label
+        assert not signature_profile.in_duis_profile(root, signature), label
+        assert not signature_profile.verify(root, signature, supplier.certificate), label
         try:
             signing._verify_signxml(_the_root(document), supplier.certificate)
         except SignatureRefused as error:
@@ -859,8 +858,8 @@ def test_signatures_outside_the_profile_are_left_to_signxml(keystore) -> None:
     # A document with something beside its root element is signed by signxml, and verifies.
     beside = b"<!-- before -->" + FAST_PATH_DOCUMENTS["request"].split(b"?>", 1)[1]
     root = _the_root(beside)
-    template = signing._signature_template(signing._key_info(supplier.certificate))
-    assert signing._sign_fast(root, supplier.private_key, template) is None
+    template = signature_profile.signature_template(signing._key_info(supplier.certificate))
+    assert signature_profile.sign(root, supplier.private_key, template) is None
     assert root.find("ds:Signature", NS) is None  # refused without changing the tree
     assert verify_request(sign_document(beside, supplier), keystore).originator == SUPPLIER
 
@@ -872,10 +871,10 @@ def test_the_fast_paths_signedinfo_c14n_made_once_is_that_of_each_signed_documen
     """The fast path canonicalises its SignedInfo once per signer, around the DigestValue; what
     it signs is the exclusive C14N of the SignedInfo in each document it signs."""
     dsp = credential(keystore, DSP_XML_SIGN)
-    template = signing._signature_template(signing._key_info(dsp.certificate))
+    template = signature_profile.signature_template(signing._key_info(dsp.certificate))
     before, after = template.signed_info_c14n
     for document in FAST_PATH_DOCUMENTS.values():
-        signed = signing._sign_fast(_the_root(document), dsp.private_key, template)
+        signed = signature_profile.sign(_the_root(document), dsp.private_key, template)
         assert signed is not None
         signed_info = _the_root(signed).find("ds:Signature/ds:SignedInfo", NS)
         digest = signed_info.findtext("ds:Reference/ds:DigestValue", namespaces=NS).encode()
