@@ -54,6 +54,7 @@ import itertools
 from dataclasses import replace
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from dccsim.devices.kinds import DeviceType
 from dccsim.server.core.dsp import Dsp
@@ -106,6 +107,22 @@ def test_full_11_2_cycle_with_gbcs_payload(benchmark, world) -> None:
     assert benchmark(cycle).startswith(b"\xdd")
 
 
+def _image_sent(dsp: Dsp, store: KeyStore) -> ec.EllipticCurvePrivateKey:
+    """11.1 sends the image to the ESME (so 11.3 activates it); the User's DS key, to sign."""
+    dsp.submit(
+        ServiceRequest(
+            RequestId(SUPPLIER_A, dsp.state.acb_id, 1),
+            "11.1",
+            CommandVariant.NON_DEVICE,
+            UpdateFirmware(IMAGE, "0200", (ESME,)),
+        )
+    )
+    dsp.acknowledge(SUPPLIER_A, dsp.outbox(SUPPLIER_A).last_sequence)
+    credential = store.organisation(SUPPLIER_A, KeyUsage.DIGITAL_SIGNATURE)
+    assert credential is not None and credential.private_key is not None
+    return credential.private_key
+
+
 def _signed_cycle(dsp: Dsp, hooks: GbcsHooks, user_key, counters, firmware_hash: bytes):
     box = dsp.outbox(SUPPLIER_A)
 
@@ -133,16 +150,7 @@ def test_11_3_cycle_with_signed_pre_command_and_device_signed_response(benchmark
     """CV 4 (GBCS pre-command), the User signs (its cost, included), dccsim verifies, CV 5 runs
     it, the device answers with a DS-signed CS06 response."""
     dsp, hooks, store = world
-    dsp.submit(
-        ServiceRequest(
-            RequestId(SUPPLIER_A, dsp.state.acb_id, 1),
-            "11.1",
-            CommandVariant.NON_DEVICE,
-            UpdateFirmware(IMAGE, "0200", (ESME,)),
-        )
-    )
-    dsp.acknowledge(SUPPLIER_A, dsp.outbox(SUPPLIER_A).last_sequence)
-    user_key = store.organisation(SUPPLIER_A, KeyUsage.DIGITAL_SIGNATURE).private_key
+    user_key = _image_sent(dsp, store)
     cycle = _signed_cycle(dsp, hooks, user_key, itertools.count(2), hashlib.sha256(IMAGE).digest())
     assert benchmark(cycle).startswith(b"\xdf\x09\x02")
 
@@ -153,16 +161,7 @@ def test_11_3_cycle_without_the_users_signing(benchmark, world) -> None:
     CV 5 run, the device-signed response). The User signs what CV 4 will return: the
     pre-command is a pure function of the request, so it can be made ahead."""
     dsp, hooks, store = world
-    dsp.submit(
-        ServiceRequest(
-            RequestId(SUPPLIER_A, dsp.state.acb_id, 1),
-            "11.1",
-            CommandVariant.NON_DEVICE,
-            UpdateFirmware(IMAGE, "0200", (ESME,)),
-        )
-    )
-    dsp.acknowledge(SUPPLIER_A, dsp.outbox(SUPPLIER_A).last_sequence)
-    user_key = store.organisation(SUPPLIER_A, KeyUsage.DIGITAL_SIGNATURE).private_key
+    user_key = _image_sent(dsp, store)
     firmware_hash = hashlib.sha256(IMAGE).digest()
     counters = itertools.count(2)
     box = dsp.outbox(SUPPLIER_A)
