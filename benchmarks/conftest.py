@@ -7,6 +7,8 @@ import os
 
 import pytest
 
+from dccsim.bench.host_speed import measure_host_speed
+
 FULL = os.environ.get("DCCSIM_BENCH_SCALE", "smoke") == "full"
 
 
@@ -20,3 +22,9 @@ def scale() -> int:
 def fleet_scale() -> int:
     """Devices in the fleet-load benchmark (issue 6: 1,000,000 at full scale)."""
     return 1_000_000 if FULL else 2_000
+
+
+def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: dict) -> None:
+    """The host's speed the figures were measured at (dccsim.bench.host_speed), in each report
+    pytest-benchmark writes (`--benchmark-json`, `--benchmark-save`)."""
+    machine_info["host_speed"] = measure_host_speed().as_dict()

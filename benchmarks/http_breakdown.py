@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from dccsim.bench.host_speed import measure_host_speed
 from dccsim.bench.http_traffic import lane_requests
 from dccsim.bench.mixes import DEFAULT_HTTP_MIX, interleave, parse_mix
 from dccsim.bench.traffic import fleet_yaml, lanes_of
@@ -175,8 +176,13 @@ def main() -> None:
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()
     load_before = os.getloadavg()
+    speed_before = measure_host_speed()
     with tempfile.TemporaryDirectory(prefix="dccsim-http-breakdown-") as workdir:
         result = measure(args.requests, Path(workdir))
+    result["host_speed"] = {
+        "before": speed_before.as_dict(),
+        "after": measure_host_speed().as_dict(),
+    }
     result["command"] = " ".join(["python", "benchmarks/http_breakdown.py", *sys.argv[1:]])
     result["load_average"] = {"before": load_before, "after": os.getloadavg()}
     text = json.dumps(result, indent=2)

@@ -12,7 +12,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from dccsim.bench.report import contention_notes, report_table, summary_lines
+from dccsim.bench.report import contention_notes, host_speed_line, report_table, summary_lines
 from dccsim.bench.run import BenchConfig, run_bench
 
 
@@ -43,6 +43,8 @@ def print_report(report: dict[str, Any], json_path: Path | None) -> None:
     out.print(report_table(report))
     for line in summary_lines(report["modes"]):
         out.print(line, highlight=False, soft_wrap=True)
+    if (speed := host_speed_line(report["machine"])) is not None:
+        out.print(speed, highlight=False, soft_wrap=True)
     err = Console(stderr=True)
     for note in contention_notes(report):
         err.print(f"warning: {note}", highlight=False, soft_wrap=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 from rich.table import Table
 
+from dccsim.bench.host_speed import HostSpeed, drift_note
 from dccsim.bench.load import LoadResult
 
 PERCENTILES = (50, 90, 95, 99, 99.9)
@@ -178,10 +179,24 @@ def report_table(report: Mapping[str, Any]) -> Table:
     return table
 
 
+def host_speed_line(machine: Mapping[str, Any]) -> str | None:
+    """The host's speed the run's figures were measured at (host_speed.py)."""
+    start = machine.get("host_speed_at_start")
+    return None if start is None else f"host speed: {HostSpeed.from_dict(start).describe()}"
+
+
 def contention_notes(report: Mapping[str, Any], share: float = 0.1) -> list[str]:
-    """Windows in which other processes used more than `share` of a CPU: their figures are
-    not this machine's best."""
+    """Windows in which other processes used more than `share` of a CPU, and a host whose
+    speed changed during the run: their figures are not this machine's best."""
     notes = []
+    machine = report.get("machine", {})
+    if "host_speed_at_start" in machine and "host_speed_at_end" in machine:
+        moved = drift_note(
+            HostSpeed.from_dict(machine["host_speed_at_start"]),
+            HostSpeed.from_dict(machine["host_speed_at_end"]),
+        )
+        if moved is not None:
+            notes.append(moved)
     for mode, figures in report["modes"].items():
         runs = [("dccsim", figures.get("dccsim"))]
         runs += [(f"echo x{p}", f) for p, f in figures.get("echo", {}).items()]

@@ -26,6 +26,7 @@ import grpc
 
 from dccsim.bench import report as bench_report
 from dccsim.bench import servers as bench_servers
+from dccsim.bench.host_speed import measure_host_speed
 from dccsim.bench.http_run import measure_http
 from dccsim.bench.http_traffic import check_http_mix
 from dccsim.bench.load import GRPC_MODES, LoadSpec, Mode, Target, Ticker, run_load
@@ -202,6 +203,8 @@ async def _run(config: BenchConfig, tick: Ticker) -> BenchReport:
     if pinned:
         bench_servers.pin_this_process(CLIENT_CPU)
     try:
+        tick("measuring the host's speed", 0, None)
+        report.machine["host_speed_at_start"] = measure_host_speed().as_dict()
         grpc_modes = [mode for mode in config.modes if mode in GRPC_MODES]
         if grpc_modes:
             await _measure(config, grpc_modes, report, tick)
@@ -215,6 +218,8 @@ async def _run(config: BenchConfig, tick: Ticker) -> BenchReport:
                 allowed,
             )
         report.machine["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        tick("measuring the host's speed", 0, None)
+        report.machine["host_speed_at_end"] = measure_host_speed().as_dict()
         return report
     finally:
         if pinned:

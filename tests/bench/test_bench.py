@@ -136,6 +136,9 @@ def test_every_mode_gives_a_sane_report_with_the_echo_ratio(tmp_path: Path) -> N
     assert " awaited responses delivered" in unary
     report = json.loads(out.read_text())
     assert report["machine"]["nproc"] >= 1 and report["machine"]["grpcio"] == grpc.__version__
+    for moment in ("start", "end"):  # the host's speed the figures were measured at
+        assert report["machine"][f"host_speed_at_{moment}"]["p256_verify_us"] > 0
+    assert "host speed: Python loop " in result.output
     assert report["config"]["clients"] == 3 and report["config"]["pinned"] is False
     assert set(report["modes"]) == {"unary", "stream", "batch"}
     for mode, figures in report["modes"].items():

@@ -1,0 +1,43 @@
+"""The host's speed recorded beside a run's figures (dccsim.bench.host_speed)."""
+
+from __future__ import annotations
+
+from dccsim.bench.host_speed import HostSpeed, drift, drift_note, measure_host_speed
+from dccsim.bench.report import contention_notes, host_speed_line
+
+STEADY = HostSpeed(python_loop_ns=50.0, p256_sign_us=28.0, p256_verify_us=75.0)
+SLOWER = HostSpeed(python_loop_ns=52.0, p256_sign_us=43.0, p256_verify_us=115.0)
+
+
+def test_a_measure_of_the_host_is_cpu_time_per_unit_of_reference_work() -> None:
+    speed = measure_host_speed(rounds=1, iterations=5_000, signatures=3)
+    assert speed.python_loop_ns > 0 and speed.p256_sign_us > 0 and speed.p256_verify_us > 0
+    assert HostSpeed.from_dict(speed.as_dict()) == speed
+
+
+def test_drift_is_the_largest_relative_change_of_one_measure() -> None:
+    assert drift(STEADY, STEADY) == 0
+    # The sign time moved most: 28 -> 43 us is +54%.
+    assert abs(drift(STEADY, SLOWER) - 15 / 28) < 1e-9
+    assert abs(drift(SLOWER, STEADY) - 15 / 43) < 1e-9
+
+
+def test_a_run_whose_host_changed_speed_says_so_and_a_steady_one_does_not() -> None:
+    assert drift_note(STEADY, HostSpeed(55.0, 30.0, 80.0)) is None  # within 15%
+    note = drift_note(STEADY, SLOWER)
+    assert note is not None
+    assert note.startswith("the host's speed changed by 54% during the run")
+    assert "P-256 sign 28.0 us" in note and "P-256 sign 43.0 us" in note
+
+
+def test_the_bench_report_carries_the_host_speed_and_its_drift() -> None:
+    machine = {"host_speed_at_start": STEADY.as_dict(), "host_speed_at_end": SLOWER.as_dict()}
+    report = {"machine": machine, "modes": {}}
+    [note] = contention_notes(report)
+    assert "the host's speed changed by 54%" in note
+    assert host_speed_line(machine) == (
+        "host speed: Python loop 50.0 ns/iteration, P-256 sign 28.0 us, verify 75.0 us"
+    )
+    steady = {"host_speed_at_start": STEADY.as_dict(), "host_speed_at_end": STEADY.as_dict()}
+    assert contention_notes({"machine": steady, "modes": {}}) == []
+    assert host_speed_line({}) is None
