@@ -62,7 +62,21 @@ def duis_app(gateway: DuisGateway, executor: Executor) -> web.Application:
             for service in WebService
         ]
     )
+    # Last, so the services above match first: anything else under /api/v1/ is answered with
+    # the paths that exist, not aiohttp's bare "404: Not Found".
+    app.add_routes([web.route("*", "/api/v1/{path:.*}", _no_such_service)])
     return app
+
+
+_SERVICE_PATHS = ", ".join(f"/api/v1/{service}" for service in WebService)
+
+
+async def _no_such_service(request: web.Request) -> web.StreamResponse:
+    if request.match_info["path"] in set(WebService):
+        raise web.HTTPMethodNotAllowed(request.method, ["POST"])
+    return text_error(
+        404, f"{request.path}: no DUIS web service here; POST DUIS requests to {_SERVICE_PATHS}"
+    )
 
 
 def text_error(status: int, reason: str) -> web.Response:
