@@ -31,9 +31,11 @@ from dccsim.server.runtime.serve_config import (
     DEFAULT_SMKI_PORT,
     DEFAULT_STATE_FILE,
     DSP_SIGNING_KEYS,
+    CannotListen,
     ConfigError,
     ServeConfig,
     announce,
+    error_code,
     load_fleet,
     parse_receive_urls,
     serve_limits,
@@ -68,7 +70,8 @@ EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     "--fleet",
     "fleet_file",
     type=EXISTING_FILE,
-    help="Fleet file (YAML). Default: the embedded example fleet.",
+    help="Fleet file (YAML). Default: the embedded example fleet. Ignored, with a warning, when "
+    "the state file already holds a state (see --state, --fresh).",
 )
 @serve_option("--seed", default=0, show_default=True, help="Seed for fault decisions and fleets.")
 @serve_option("--baseline", type=BASELINES, default=Baseline.CURRENT.value, show_default=True)
@@ -111,7 +114,7 @@ EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     type=click.Path(dir_okay=False, path_type=Path),
     help="State file (SQLite). Every change is written to it before it is acknowledged; a "
     "restart carries on from it. When it already holds a state, the fleet options are ignored "
-    "(start again with --fresh, or `dccsim reset --state`).",
+    "(a warning names a --fleet ignored; start again with --fresh, or `dccsim reset --state`).",
 )
 @serve_option("--in-memory", is_flag=True, help="Keep no state file: a throwaway run.")
 @serve_option("--fresh", is_flag=True, help="Delete the state file first and start from the fleet.")
@@ -178,6 +181,24 @@ EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     is_flag=True,
     help="Accept requests without checking their XML signatures (DCC Boxed's \"DUIS Signature "
     'validation: Disable").',
+)
+@serve_option(
+    "--signature-refused-code",
+    metavar="CODE",
+    default=ServeConfig.signature_refused_code.value,
+    show_default=True,
+    help="The DUIS response code that answers a request whose XML signature is missing, broken "
+    "or not its originator's (a decision: DUIS gives no public code). Any DUIS error code "
+    "dccsim knows, e.g. the one another DSP answers with.",
+)
+@serve_option(
+    "--pre-command-refused-code",
+    metavar="CODE",
+    default=ServeConfig.pre_command_refused_code.value,
+    show_default=True,
+    help="The DUIS response code that answers a CV 5/6/7 whose SignedPreCommand is not the GBCS "
+    "command dccsim transformed, signed by the User that asked (a decision, as "
+    "--signature-refused-code; checked even with --no-verify-signatures).",
 )
 @serve_option(
     "--keystore",
@@ -318,6 +339,10 @@ def serve(**options: Any) -> None:
         running = start(config)
     except ConfigError as error:
         raise click.BadParameter(str(error), param_hint=_option_name(error.field)) from None
+    except CannotListen as error:  # the HTTP or SMKI port: say which option chose it
+        raise click.ClickException(
+            f"cannot listen on {error.address} ({_option_name(error.field)}): {error.reason}"
+        ) from None
     except OSError as error:  # a port in use, a TLS file that cannot be loaded
         raise click.ClickException(f"cannot serve: {error}") from None
     tune_gc()
@@ -328,6 +353,7 @@ def _config(options: dict[str, Any]) -> ServeConfig:
     """The server the options describe (ConfigError names the field at fault)."""
     return ServeConfig(
         fleet=load_fleet(options["fleet_file"], options["seed"], options["max_fleet_devices"]),
+        fleet_file=options["fleet_file"],
         host=options["host"],
         port=options["port"],
         seed=options["seed"],
@@ -346,6 +372,12 @@ def _config(options: dict[str, Any]) -> ServeConfig:
         http_tls_key=options["http_tls_key"],
         receive_urls=parse_receive_urls(options["receive_urls"]),
         verify_signatures=not options["no_verify_signatures"],
+        signature_refused_code=error_code(
+            options["signature_refused_code"], "signature_refused_code"
+        ),
+        pre_command_refused_code=error_code(
+            options["pre_command_refused_code"], "pre_command_refused_code"
+        ),
         keystore=options["keystore_path"],
         dsp_signing_key=options["dsp_signing_key"],
         tls_cert=options["tls_cert"],

@@ -46,7 +46,9 @@ Decisions (docs/decisions.md, "Signatures"):
 - **Refusal code.** A refused signature is answered with `E1001` by default (`REFUSED_SIGNATURE`
   in `core.codes`): DUIS lists E1001 with no public meaning (as `E1000`, dccsim's replayed
   counter), so it cannot be mistaken for a documented code. `SignatureSettings(refused_code=...)`
-  sets another for every kind, `codes={kind: code}` one per kind.
+  sets another for every kind, `codes={kind: code}` one per kind; `dccsim serve
+  --signature-refused-code` sets `refused_code`. `pre_command_refused_code` (E1002, GBCS-03;
+  `--pre-command-refused-code`) answers a SignedPreCommand that fails its GBCS check.
 - A request without a readable `Header/RequestID` cannot be bound to a User: `InvalidField`, as
   the parser would raise, not `SignatureRefused`.
 """
@@ -76,7 +78,7 @@ from signxml import (
 from signxml.exceptions import InvalidDigest, InvalidSignature, SignXMLException
 from signxml.verifier import SignatureConfiguration
 
-from dccsim.server.core.codes import REFUSED_SIGNATURE
+from dccsim.server.core.codes import REFUSED_SIGNATURE, ResponseCode
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.duis import signature_profile
 from dccsim.server.duis.names import DS_NS, SR_NS
@@ -151,16 +153,25 @@ class SignatureSettings:
     """How a transport treats request signatures (BOXED-03).
 
     `verify=False` switches the check off, as DCC Boxed's "DUIS Signature validation: Disable".
-    `refused_code` answers every refusal; `codes` overrides it for some kinds."""
+    `refused_code` answers every refusal; `codes` overrides it for some kinds.
+    `pre_command_refused_code` answers a CV 5/6/7 whose SignedPreCommand fails its GBCS check
+    (GBCS-03; the server's GbcsHooks, checked whatever `verify` says): it travels here because
+    these settings are what a server is told about refusing a signature."""
 
     verify: bool = True
     refused_code: str = REFUSED_SIGNATURE.value
     codes: Mapping[RefusalKind, str] = field(default_factory=dict)
+    # GBCS-03's decision, gbcs_hooks.PRE_COMMAND_REFUSED (which sits above this module).
+    pre_command_refused_code: str = ResponseCode.E1002.value
 
     def __post_init__(self) -> None:
-        for kind, code in [(None, self.refused_code), *self.codes.items()]:
+        named = [
+            ("refused_code", self.refused_code),
+            ("pre_command_refused_code", self.pre_command_refused_code),
+            *((f"codes[{kind}]", code) for kind, code in self.codes.items()),
+        ]
+        for where, code in named:
             if not isinstance(code, str) or not _DUIS_ERROR_CODE.fullmatch(code):
-                where = "refused_code" if kind is None else f"codes[{kind}]"
                 raise ValueError(
                     f"{where}: {code!r} is not a DUIS error code (E followed by digits)"
                 )

@@ -2,8 +2,9 @@
 
 `HttpService.start` binds the listeners (DUIS on 8079 and SMKI on 8083 by default, HTTPS on both
 when a certificate is given) and starts the deliveries by POST; it returns once they are bound,
-raising if one cannot be. `stop` stops taking requests, lets the ones in flight finish (up to the
-grace period), stops the deliveries and ends the thread.
+raising `ListenFailed`, which names the listener, if one cannot be. `stop` stops taking
+requests, lets the ones in flight finish (up to the grace period), stops the deliveries and ends
+the thread.
 
 The host is thread-based: every call into it runs in this service's worker threads, so the event
 loop never waits on the host's lock or the state file.
@@ -12,11 +13,14 @@ loop never waits on the host's lock or the state file.
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import os
 import ssl
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from enum import StrEnum
 
 from aiohttp import web
 
@@ -43,6 +47,26 @@ START_SECONDS = 10.0
 class HttpPorts:
     duis: int | None
     smki: int | None
+
+
+class Listener(StrEnum):
+    DUIS = "DUIS"  # DUIS over HTTP, with the console and /metrics
+    SMKI = "SMKI"
+
+
+class ListenFailed(OSError):
+    """A listener could not bind its address; `reason` is the system's, in words (aiohttp's own
+    message names neither the listener nor a way out)."""
+
+    def __init__(self, listener: Listener, address: str, error: OSError) -> None:
+        reason = os.strerror(error.errno).lower() if error.errno else str(error)
+        if error.errno == errno.EADDRINUSE:
+            reason += " (another server?)"
+        super().__init__(f"cannot listen on {address} for {listener}: {reason}")
+        self.errno = error.errno
+        self.listener = listener
+        self.address = address
+        self.reason = reason
 
 
 class HttpService:
@@ -105,10 +129,10 @@ class HttpService:
         if options.duis_port is not None:
             app = duis_app(self._gateway, self._executor)
             self._add_console_and_metrics(app)
-            duis_port = await self._listen(app, options.duis_port, context)
+            duis_port = await self._listen(Listener.DUIS, app, options.duis_port, context)
         if options.smki_port is not None and self._smki is not None:
             smki_port = await self._listen(
-                smki_app(self._smki, self._executor), options.smki_port, context
+                Listener.SMKI, smki_app(self._smki, self._executor), options.smki_port, context
             )
         if options.duis_port is not None:
             self._deliveries = Deliveries(
@@ -140,7 +164,9 @@ class HttpService:
             )
             app.router.add_routes(self._console.routes())
 
-    async def _listen(self, app: web.Application, port: int, context: ssl.SSLContext | None) -> int:
+    async def _listen(
+        self, listener: Listener, app: web.Application, port: int, context: ssl.SSLContext | None
+    ) -> int:
         # No access log: a line per request would cost more than the request (the host logs a
         # traffic summary instead).
         runner = web.AppRunner(app, access_log=None, handle_signals=False)
@@ -153,7 +179,11 @@ class HttpService:
             ssl_context=context,
             max_connections=self._options.max_connections,
         )
-        await site.start()
+        try:
+            await site.start()
+        except OSError as error:  # in use, not this machine's address, a privileged port
+            host = f"[{self._options.host}]" if ":" in self._options.host else self._options.host
+            raise ListenFailed(listener, f"{host}:{port}", error) from error
         bound: int = runner.addresses[-1][1]  # aiohttp types an address as Any: (host, port)
         return bound
 

@@ -5,7 +5,8 @@
 - `incoming`: a CV 5/6/7 SignedPreCommand checked -- the command dccsim transformed, signed with
   the DS key of the User that asked -- and handed to the core as the core's own token, so the
   state file records (and a replay re-runs) a request that needs no keys. Refused with
-  `PRE_COMMAND_REFUSED` otherwise, and nothing changes.
+  `refused_code` (`PRE_COMMAND_REFUSED` unless told otherwise: `dccsim serve
+  --pre-command-refused-code`) otherwise, and nothing changes.
 
 With `PayloadForm.MMC` every GBCSPayload is the MMC document and every PreCommand the core's
 opaque token, returned unchanged (dccsim's behaviour before GBCS).
@@ -36,7 +37,8 @@ from dccsim.server.runtime.host import DspHost
 log = logging.getLogger("dccsim.gbcs")
 
 # Decision (GBCS-03): DUIS gives no public code for a signed pre-command that fails its check;
-# dccsim answers E1002, next to E1001 for a failed XML signature.
+# dccsim answers E1002, next to E1001 for a failed XML signature. Configurable, as E1001 is:
+# SignatureSettings.pre_command_refused_code carries the server's choice to these hooks.
 PRE_COMMAND_REFUSED = ResponseCode.E1002
 
 
@@ -47,8 +49,12 @@ class GbcsHooks:
         host: DspHost,
         form: PayloadForm = PayloadForm.GBCS,
         issued_limit: int = 65_536,
+        refused_code: ResponseCode | str = PRE_COMMAND_REFUSED,
     ) -> None:
         self.form = PayloadForm(form)
+        self.refused_code = ResponseCode(refused_code)
+        if not self.refused_code.is_error:
+            raise ValueError(f"refused_code: {refused_code} is not a DUIS error code")
         self._host = host
         self._keys = KeyStoreKeys(keystore)
         self._payloads = GbcsPayloads(self._keys, self._device_type, views.acb_id(host.dsp))
@@ -108,5 +114,5 @@ class GbcsHooks:
             user_key = self._keys.organisation_ds(request.request_id.originator)
             check_signed(body.payload, transformed, user_key, expected)
         except PreCommandRefused as refusal:
-            raise RequestRefused(PRE_COMMAND_REFUSED, f"SignedPreCommand: {refusal}") from None
+            raise RequestRefused(self.refused_code, f"SignedPreCommand: {refusal}") from None
         return replace(request, body=SignedPreCommand(token))

@@ -6,7 +6,8 @@ gRPC server. The factory is the config's `make_dsp`: the DSP is built from one d
 same at start, at a Reset and at a LoadFleet.
 
 A value that cannot be served raises `ConfigError` naming the config field, before anything has
-started; fields are named as `dccsim serve`'s options are (`state` is `--state`).
+started; fields are named as `dccsim serve`'s options are (`state` is `--state`). An HTTP or SMKI
+port that cannot be listened on raises `CannotListen`, naming its field likewise.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dccsim.server.core.baseline import Baseline
+from dccsim.server.core.codes import REFUSED_SIGNATURE, ResponseCode
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.errors import InvalidField, NotFound
 from dccsim.server.core.faults import FaultAction, FaultPlan, FaultRule
@@ -61,12 +63,29 @@ class ConfigError(ValueError):
         self.field = field
 
 
+class CannotListen(OSError):
+    """A port of the HTTP side could not be listened on: `field` is the ServeConfig field that
+    chose it (`http_port`, `smki_port`), `reason` the system's (e.g. address already in use)."""
+
+    def __init__(self, field: str, address: str, reason: str) -> None:
+        super().__init__(f"cannot listen on {address} ({field}): {reason}")
+        self.field = field
+        self.address = address
+        self.reason = reason
+
+
+# The ServeConfig field behind each HTTP-side listener (HttpService's Listener values).
+_LISTENER_FIELDS = {"DUIS": "http_port", "SMKI": "smki_port"}
+
+
 @dataclass(frozen=True)
 class ServeConfig:
     """Everything `dccsim serve` can be told. Ports: 0 is any free port; an HTTP or SMKI port of
     None switches that listener off. `state` None keeps no state file (a throwaway run)."""
 
     fleet: Fleet = field(default_factory=example_fleet)
+    # The file `fleet` was read from, if any: named when a state file's state is served instead.
+    fleet_file: Path | None = None
     host: str = "127.0.0.1"
     port: int = DEFAULT_PORT
     seed: int = 0
@@ -86,6 +105,10 @@ class ServeConfig:
     http_tls_key: Path | None = None
     receive_urls: tuple[tuple[str, str], ...] = ()  # (User ID, Receive Response Service address)
     verify_signatures: bool = True
+    # BOXED-03, GBCS-03: the codes refusing a request's XML signature and a signed pre-command.
+    # Decisions (DUIS gives neither a public code), configurable as issue 15 asks.
+    signature_refused_code: ResponseCode = REFUSED_SIGNATURE
+    pre_command_refused_code: ResponseCode = ResponseCode.E1002  # gbcs_hooks.PRE_COMMAND_REFUSED
     keystore: Path | None = None  # DCC Boxed's keystore JSON; None: dccsim's own test PKI
     dsp_signing_key: str | None = None  # with `keystore`: one of DSP_SIGNING_KEYS
     # SEC-01: gRPC over TLS with this certificate and key (PEM); with `client_ca`, mutual TLS
@@ -117,6 +140,8 @@ class ServeConfig:
                 raise ConfigError("dsp_signing_key", f"is one of {', '.join(DSP_SIGNING_KEYS)}")
         if not 0.0 <= self.lose_activation_responses <= 1.0:
             raise ConfigError("lose_activation_responses", "is a share between 0 and 1")
+        error_code(self.signature_refused_code, "signature_refused_code")
+        error_code(self.pre_command_refused_code, "pre_command_refused_code")
         for user, url in self.receive_urls:
             if not user or not url:
                 raise ConfigError("receive_url", f"{user}={url} is not USER=URL")
@@ -227,6 +252,18 @@ class ServeConfig:
             raise ConfigError("operator_cert", str(error)) from None
 
 
+def error_code(value: object, field: str) -> ResponseCode:
+    """The DUIS error ResponseCode `value` names (any case), one dccsim knows; ConfigError
+    naming `field` for a code that is not one, or not an error (I0, W110101)."""
+    errors = [code for code in ResponseCode if code.is_error]
+    text = str(value).strip().upper()
+    known = next((code for code in ResponseCode if code.value == text), None)
+    if known is None or not known.is_error:
+        what = "is not an error code" if known else "is not a DUIS response code dccsim knows"
+        raise ConfigError(field, f"{value!r} {what}: give one of {', '.join(errors)}")
+    return known
+
+
 def load_fleet(path: Path | None, seed: int, max_devices: int = DEFAULT_MAX_DEVICES) -> Fleet:
     """The fleet of a fleet file (YAML), or the embedded example fleet; a file of more than
     `max_devices` devices is refused before any is made."""
@@ -314,11 +351,14 @@ def parse_receive_urls(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 
 def start(config: ServeConfig) -> RunningServer:
     """Start serving `config`: nothing is left running or open when this raises. Raises
-    ConfigError for a value that cannot be served, OSError for a port that cannot be bound."""
+    ConfigError for a value that cannot be served, OSError for a port that cannot be bound
+    (CannotListen for the HTTP side's)."""
     from dccsim.server.duis.signing import SignatureSettings
+    from dccsim.server.http.service import ListenFailed
     from dccsim.server.rpc.app import start_server  # grpc only when serving
 
     schemas = _schemas(config.duis_xsd)
+    held = _holds_state(config)
     state_file = _state_file(config)
     try:
         keystore = _keystore(config)
@@ -331,7 +371,11 @@ def start(config: ServeConfig) -> RunningServer:
                 state_file=state_file,
                 http=config.http_options(_test_pki_files(config, keystore)),
                 receive_urls=dict(config.receive_urls),
-                signatures=None if config.verify_signatures else SignatureSettings(verify=False),
+                signatures=SignatureSettings(
+                    verify=config.verify_signatures,
+                    refused_code=config.signature_refused_code.value,
+                    pre_command_refused_code=config.pre_command_refused_code.value,
+                ),
                 keystore=keystore,
                 security=security,
                 limits=config.limits,
@@ -339,10 +383,21 @@ def start(config: ServeConfig) -> RunningServer:
             )
         except (InvalidField, NotFound) as error:
             raise ConfigError("receive_url", str(error)) from None
+        except ListenFailed as failed:
+            field = _LISTENER_FIELDS[failed.listener]
+            raise CannotListen(field, failed.address, failed.reason) from None
     except BaseException:
         if state_file is not None:
             state_file.close()
         raise
+    if held and config.fleet_file is not None:
+        # Documented, and still easy to miss: the fleet file was read, and is not what serves.
+        log.warning(
+            "state file %s already holds a state: serving it, and ignoring the fleet %s "
+            "(start with --fresh to start again from the fleet, or `dccsim reset --state`)",
+            config.state,
+            config.fleet_file,
+        )
     _register_users(keystore, running.host)
     return running
 
@@ -414,6 +469,18 @@ def _schemas(paths: tuple[Path, ...]) -> DuisSchemas | None:
         return DuisSchemas(paths)
     except (OSError, ValueError) as error:
         raise ConfigError("duis_xsd", str(error)) from None
+
+
+def _holds_state(config: ServeConfig) -> bool:
+    """Whether the server will carry on from the state file rather than start from the fleet:
+    the file is there (an empty one is refused) and --fresh does not delete it. A first start
+    writes its state before serving, so a state file that exists holds one."""
+    if config.state is None or config.fresh:
+        return False
+    try:
+        return config.state.stat().st_size > 0
+    except OSError:
+        return False  # not there; or unreadable, which opening it will report
 
 
 def _state_file(config: ServeConfig) -> StateFile | None:
