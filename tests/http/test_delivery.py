@@ -5,6 +5,8 @@ holding up another's."""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import itertools
 import logging
 import re
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import grpc
 import pytest
+from aiohttp import web
 
 from dccsim.server.core.records import DuisVersion
 from dccsim.server.rpc.app import RunningServer, start_server
@@ -32,6 +35,7 @@ from tests.http.receivers import (
     free_port,
     post,
 )
+from tests.processes import Served
 
 Receivers = Callable[..., Receiver]
 
@@ -69,6 +73,52 @@ def _wait(condition: Callable[[], bool], timeout: float = 10.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.01)
+
+
+def _assert_each_once_in_order(receiver: Receiver, expected: list[int]) -> None:
+    """Every message 2xx'd exactly once, in order; every POST (retries too) in order; none
+    POSTed again after its 2xx."""
+    acknowledged: set[int] = set()
+    posted = []
+    for received in receiver.received:
+        [counter] = _request_counters([received.body])
+        assert counter not in acknowledged, f"{counter} POSTed again after a 2xx"
+        if 200 <= received.status < 300:
+            acknowledged.add(counter)
+        posted.append(counter)
+    assert posted == sorted(posted), posted
+    assert _request_counters(receiver.accepted()) == expected
+
+
+def _assert_prompt(server: RunningServer, user: str, counters: range, receiver: Receiver) -> None:
+    """`user`'s requests are each answered within half a second, and each response reaches
+    its receiver within half a second of that, once and in order: whatever another User's
+    receiver is doing meanwhile."""
+    url = f"http://127.0.0.1:{server.http_ports.duis}/api/v1/serviceS"
+    answered = []
+    for counter in counters:
+        sent = time.monotonic()
+        answer = post(url, _read_firmware(user, counter))
+        answered.append(time.monotonic())
+        assert text(answer.body, "//sr:ResponseCode") == "I99"
+        assert answered[-1] - sent < 0.5
+    receiver.wait_for(lambda r: len(r.accepted()) >= len(counters), timeout=5)
+    _assert_each_once_in_order(receiver, list(counters))
+    latencies = [r.at - at for r, at in zip(receiver.received, answered, strict=True)]
+    assert max(latencies) < 0.5, latencies
+
+
+class _SlowReceiver(Receiver):
+    """A Receiver that answers each POST (recorded as it arrives) only `delay` seconds later."""
+
+    def __init__(self, delay: float) -> None:
+        super().__init__()
+        self.delay = delay
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        answer = await super()._handle(request)
+        await asyncio.sleep(self.delay)
+        return answer
 
 
 @pytest.mark.spec("BOXED-02", "ALERT-03", "VER-01")
@@ -170,6 +220,36 @@ def test_a_hanging_receiver_for_one_user_does_not_delay_another_or_the_server(
 
 
 @pytest.mark.spec("BOXED-02", "BAD-02")
+def test_a_slow_receiver_for_one_user_does_not_delay_another_or_the_server(
+    receivers: Receivers,
+) -> None:
+    # The slow receiver answers 2xx a second after each POST (a POST may take 3 s here: never
+    # a timeout). Blocking on it shows as a delay of up to a second; waits below are half that.
+    retry = dataclasses.replace(FAST_RETRY, timeout=3.0)
+    slow = _SlowReceiver(delay=1.0).start()
+    prompt = receivers()
+    running = start_server(
+        relaxed_dsp,
+        max_workers=8,
+        http=dataclasses.replace(loopback(), retry=retry),
+        receive_urls={SUPPLIER_A: slow.url, NETWORK_OPERATOR: prompt.url},
+    )
+    try:
+        _send_reads(running, SUPPLIER_A, range(1200, 1203))  # 3 s of work at the least
+        slow.wait_for(lambda r: len(r.received) >= 1)  # it is working on the first
+        _assert_prompt(running, NETWORK_OPERATOR, range(1300, 1305), prompt)
+        assert _queued(running, SUPPLIER_A) >= 1  # the slow one is still working on its queue
+        # The slow receiver gets everything too, each POST only once the one before was answered.
+        slow.wait_for(lambda r: len(r.accepted()) == 3)
+        _assert_each_once_in_order(slow, list(range(1200, 1203)))
+        times = [r.at for r in slow.received]
+        assert min(later - earlier for earlier, later in itertools.pairwise(times)) >= 0.9
+    finally:
+        running.stop(grace=None)
+        slow.close()
+
+
+@pytest.mark.spec("BOXED-02", "BAD-02")
 def test_a_receiver_answering_garbage_is_retried_and_a_new_address_takes_over(
     server: RunningServer, control: ControlServiceStub, receivers: Receivers
 ) -> None:
@@ -183,6 +263,26 @@ def test_a_receiver_answering_garbage_is_retried_and_a_new_address_takes_over(
         _put_url(control, SUPPLIER_A, good.url)  # while running: a retry goes there at once
         good.wait_for(lambda r: len(r.accepted()) == 3, timeout=3)
         assert _request_counters(good.bodies()) == [600, 601, 602]
+    finally:
+        garbage.close()
+
+
+@pytest.mark.spec("BOXED-02", "BAD-02")
+def test_a_receiver_answering_garbage_for_one_user_does_not_delay_another_or_the_server(
+    server: RunningServer, control: ControlServiceStub, receivers: Receivers
+) -> None:
+    garbage = GarbageReceiver()
+    try:
+        prompt = receivers()
+        _put_url(control, SUPPLIER_A, garbage.url)
+        _put_url(control, NETWORK_OPERATOR, prompt.url)
+        _send_reads(server, SUPPLIER_A, range(1400, 1403))
+        _wait(lambda: garbage.connections >= 2)
+        _assert_prompt(server, NETWORK_OPERATOR, range(1500, 1505), prompt)
+        # Meanwhile the garbage goes on being retried, and none of A's is taken as delivered.
+        seen = garbage.connections
+        _wait(lambda: garbage.connections > seen, timeout=3)
+        assert _queued(server, SUPPLIER_A) == 3
     finally:
         garbage.close()
 
@@ -276,6 +376,28 @@ def test_deliveries_survive_a_restart_none_lost_none_posted_again_after_a_2xx(
 
 
 @pytest.mark.spec("BOXED-02")
+def test_a_receiver_going_down_and_up_again_mid_run_gets_every_message_once_in_order(
+    server: RunningServer, control: ControlServiceStub, receivers: Receivers
+) -> None:
+    receiver = receivers()
+    _put_url(control, SUPPLIER_A, receiver.url)
+    _send_reads(server, SUPPLIER_A, range(1600, 1604))  # before
+    receiver.wait_for(lambda r: len(r.accepted()) == 4)
+    _wait(lambda: _queued(server, SUPPLIER_A) == 0)
+    port = receiver.port
+    receiver.stop()  # down, and its end of the kept connection closed
+    _send_reads(server, SUPPLIER_A, range(1604, 1608))  # during
+    time.sleep(0.3)  # refused meanwhile: all still queued
+    assert _queued(server, SUPPLIER_A) == 4
+    receiver.start(port)  # up again
+    _send_reads(server, SUPPLIER_A, range(1608, 1612))  # after, while the backlog drains
+    receiver.wait_for(lambda r: len(r.accepted()) >= 12)
+    _wait(lambda: _queued(server, SUPPLIER_A) == 0)
+    time.sleep(0.3)
+    _assert_each_once_in_order(receiver, list(range(1600, 1612)))
+
+
+@pytest.mark.spec("BOXED-02")
 def test_a_fleet_file_gives_users_their_addresses(
     server: RunningServer, control: ControlServiceStub, receivers: Receivers
 ) -> None:
@@ -332,6 +454,51 @@ def test_dccsim_serve_verifies_signatures_over_http_by_default(serve) -> None:
     assert text(answer.body, "//sr:ResponseCode") == "E1001"
     assert b"SignatureValue" not in answer.body  # error answers are unsigned
     served.terminate()
+
+
+def _delivery_failed(served: Served) -> bool:
+    """Whether `dccsim serve` has logged a failed delivery by POST."""
+    return any(
+        "failed" in line["message"] for line in served.lines if "delivery" in line["message"]
+    )
+
+
+@pytest.mark.spec("BOXED-02")
+def test_dccsim_serve_killed_with_deliveries_queued_posts_each_once_in_order_after_a_restart(
+    serve: Callable[..., Served], receivers: Receivers, tmp_path: Path
+) -> None:
+    state = str(tmp_path / "state.sqlite3")
+    options = ("--state", state, "--relaxed-counters", "--no-verify-signatures")
+    receiver = receivers()
+    served = serve(*options, "--receive-url", f"{SUPPLIER_A}={receiver.url}")
+
+    def send(server: Served, counters: range) -> None:
+        for counter in counters:
+            answer = post(_duis_url(server), _read_firmware(SUPPLIER_A, counter))
+            assert text(answer.body, "//sr:ResponseCode") == "I99"
+
+    send(served, range(1700, 1703))
+    receiver.wait_for(lambda r: len(r.accepted()) == 3)
+    receiver.behaviour = always(503)
+    send(served, range(1703, 1706))
+    # A POST of 1703 shows 1702's acknowledgement is in the state file (it is, before the next).
+    receiver.wait_for(lambda r: 1703 in _request_counters(r.bodies()))
+    port = receiver.port
+    receiver.stop()  # down
+    send(served, range(1706, 1708))
+    served.kill()  # SIGKILL: nothing flushed, no handler run
+
+    # The address and the five unacknowledged messages come back with the state file.
+    again = serve(*options)
+    _wait(lambda: _delivery_failed(again))  # the receiver is still down: refused, retried
+    receiver.behaviour = always(204)
+    receiver.start(port)
+    receiver.wait_for(lambda r: len(r.accepted()) >= 8)
+    send(again, range(1708, 1710))
+    receiver.wait_for(lambda r: len(r.accepted()) >= 10)
+    time.sleep(0.3)
+    _assert_each_once_in_order(receiver, list(range(1700, 1710)))
+    again.terminate()
 
 
 def test_a_message_is_not_posted_before_the_command_that_queued_it_is_durable() -> None:

@@ -26,6 +26,7 @@ from dccsim.server.core.records import DuisVersion
 from dccsim.server.core.services import REGISTRY
 from dccsim.server.duis import parse_request
 from dccsim.server.http.duis_app import MAX_BODY_BYTES
+from dccsim.server.keys import keystore_for
 from dccsim.server.rpc.app import RunningServer, start_server
 from dccsim.v1 import control_pb2
 from dccsim.v1.control_pb2_grpc import ControlServiceStub
@@ -312,5 +313,30 @@ def test_https_on_the_duis_port_with_a_certificate(tmp_path: Path) -> None:
         assert _code(post(url, _read_firmware(9000), ssl_context=trusted)) == "I99"
         with pytest.raises(aiohttp.ClientError):  # plain HTTP is not served there
             post(url.replace("https:", "http:"), _read_firmware(9001))
+    finally:
+        running.stop(grace=None)
+
+
+@pytest.mark.spec("BOXED-06", "SEC-01")
+def test_https_on_the_smki_port_with_the_same_certificate(tmp_path: Path) -> None:
+    cert, key = _self_signed(tmp_path)
+    running = start_server(
+        relaxed_dsp,
+        http=loopback(tls_cert=cert, tls_key=key),
+        keystore=keystore_for(None, list(VERSIONS)),  # SMKI is served from a keystore
+    )
+    try:
+        assert running.http_ports.smki is not None
+        trusted = ssl.create_default_context(cafile=str(cert))
+        url = f"https://127.0.0.1:{running.http_ports.smki}/services/certificatesearch?apikey=x"
+        search = (
+            "<CertificateSearchRequest><CertificateSubjectAltName>"
+            f"{ESME.lower()}</CertificateSubjectAltName></CertificateSearchRequest>"
+        ).encode()
+        found = post(url, search, ssl_context=trusted)
+        assert (found.status, found.content_type) == (200, "application/xml")
+        assert b"<CertificateSerial>" in found.body
+        with pytest.raises(aiohttp.ClientError):  # plain HTTP is not served there
+            post(url.replace("https:", "http:"), search)
     finally:
         running.stop(grace=None)
