@@ -18,10 +18,12 @@ interrupted) and 0x1001 Generic Non Critical Alert otherwise.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum, StrEnum
 
+from dccsim.devices.codes import AlertCode
 from dccsim.devices.kinds import DeviceType
 
 
@@ -371,6 +373,21 @@ CATALOGUE: dict[int, AlertSpec] = {
     for code, name, types, network, message in _TABLE
 }
 
+# The alerts a device raises in answer to a request (devices.codes.AlertCode: the firmware
+# distribution receipt, a future-dated command's outcome), by GBCS's names. Named, not
+# catalogued: they travel in messages of their own with payloads of their own, so a device never
+# raises them unbidden (`raise-alert`, a fault rule) -- and the catalogue is what it may raise.
+REQUEST_ALERT_NAMES: dict[int, str] = {
+    AlertCode.FIRMWARE_VERIFICATION_FAILED: "Firmware Verification Failed",
+    AlertCode.FIRMWARE_VERIFICATION_SUCCESSFUL: "Firmware Verification Successful",
+    AlertCode.FUTURE_DATED_COMMAND_ACTIONED: (
+        "Future-date HAN Interface Command Successfully Actioned"
+    ),
+    AlertCode.FUTURE_DATED_COMMAND_NOT_ACTIONED: (
+        "Future-date HAN Interface Command not Successfully Actioned"
+    ),
+}
+
 # An alert raised in the core with a code outside the catalogue (a family's own alert): the
 # Responsible Supplier hears it, in a Generic Non Critical Alert, with no payload.
 GENERIC = "Device alert"
@@ -386,8 +403,11 @@ def alert_message_code(code: int) -> int:
 
 
 def alert_name(code: int) -> str:
+    """GBCS's name for an alert a device raises, on its own or for a request."""
     spec = CATALOGUE.get(code)
-    return spec.name if spec is not None else GENERIC
+    if spec is not None:
+        return spec.name
+    return REQUEST_ALERT_NAMES.get(code, GENERIC)
 
 
 def parse_alert_code(value: object) -> int:
@@ -407,4 +427,20 @@ def parse_alert_code(value: object) -> int:
             return int(text, 16)
     except ValueError:
         pass
-    raise ValueError(f"{value!r} is not an alert code (hex like 0x8F57 or 8F57, or a name)")
+    raise ValueError(
+        f"{value!r} is not an alert code (hex like 0x8F57 or 8F57, or a name){_did_you_mean(text)}"
+    )
+
+
+def _did_you_mean(text: str) -> str:
+    """The names nearest a misspelt one, as a misspelt command or option is told its nearest;
+    failing those, the names holding it (`tamper`)."""
+    names = [member.name.lower().replace("_", "-") for member in DeviceAlertCode]
+    wanted = text.lower().replace("_", "-")
+    near = difflib.get_close_matches(wanted, names, n=3, cutoff=0.75)
+    near = near or [name for name in names if wanted and wanted in name][:3]
+    if not near:
+        return ""
+    if len(near) == 1:
+        return f"; did you mean {near[0]}?"
+    return f"; did you mean one of: {', '.join(near)}?"

@@ -86,6 +86,37 @@ _CONNECTION_OPTIONS = (
 )
 
 
+if TYPE_CHECKING:
+    _TextType = click.ParamType[str]
+else:  # click before 8.4 (pyproject allows 8.1) has no generic ParamType
+    _TextType = click.ParamType
+
+
+class Eui64(_TextType):
+    """A User's or a device's EUI-64, checked here as the server would (its own parser), so a
+    typo is a usage error naming the option (exit 2) rather than the server's refusal of a
+    request field the user never wrote (`request_id.target`)."""
+
+    name = "EUI-64"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from dccsim.server.core.errors import InvalidField
+        from dccsim.server.core.eui import parse_eui64
+
+        try:
+            return parse_eui64(value, "EUI-64")
+        except InvalidField as error:
+            text = str(value).replace(":", "").replace("-", "").replace(" ", "")
+            hint = ""
+            if len(text) == 16 and all(c in "0123456789abcdefABCDEF" for c in text):
+                dashed = "-".join(text[i : i + 2] for i in range(0, 16, 2)).upper()
+                hint = f"; did you mean {dashed}?"
+            self.fail(f"{error.reason}{hint}", param, ctx)
+
+
+EUI64 = Eui64()
+
+
 def server_option(command: F) -> F:
     """`--server`, and the options saying how to reach it securely, which session() reads."""
     for option in reversed(_CONNECTION_OPTIONS):

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import click
 from rich.table import Table
 
-from dccsim.clients.cli.common import EUI_WIDTH, server_option, session, show
+from dccsim.clients.cli.common import EUI64, EUI_WIDTH, server_option, session, show
 
 
 @click.command()
@@ -59,7 +59,7 @@ def devices(server: str, status: str | None, as_json: bool) -> None:
 
 @click.command("raise-alert")
 @server_option
-@click.argument("device_id")
+@click.argument("device_id", type=EUI64)
 @click.argument("alert_code")
 @click.option(
     "--interrupted-at",

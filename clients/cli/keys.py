@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from dccsim.clients.cli.common import fail, server_option, session
+from dccsim.clients.cli.common import EUI64, fail, server_option, session
 
 
 @click.group()
@@ -21,7 +21,7 @@ def keys() -> None:
     "--device",
     "device_ids",
     multiple=True,
-    metavar="EUI",
+    type=EUI64,
     help="Only this device's certificates (repeatable). Default: every device of the fleet.",
 )
 @click.option("--no-devices", is_flag=True, help="Only the CAs', the ACB's and the Users' files.")

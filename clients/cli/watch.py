@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from dccsim.clients.cli.common import server_option, session
+from dccsim.clients.cli.common import EUI64, server_option, session
 
 if TYPE_CHECKING:
     from dccsim.v1.supplier_pb2 import Delivery
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 @click.command()
 @server_option
-@click.option("--user", required=True, help="Whose messages to watch.")
+@click.option("--user", required=True, type=EUI64, help="Whose messages to watch (EUI-64).")
 @click.option("--after", default=0, show_default=True, help="Resume after this sequence.")
 @click.option(
     "--ack/--no-ack",
@@ -63,8 +63,9 @@ def describe_delivery(delivery: Delivery) -> str:
         return f"#{delivery.sequence} response {r.request_id} {r.response_code}{extra}"
     if kind == "device_alert":
         a = delivery.device_alert
+        name = f" {a.alert_name}" if a.alert_name else ""
         return (
-            f"#{delivery.sequence} device alert 0x{a.alert_code:04X} "
+            f"#{delivery.sequence} device alert 0x{a.alert_code:04X}{name} "
             f"(message 0x{a.message_code:04X}) from {a.device_id}"
         )
     dcc_alert = delivery.dcc_alert

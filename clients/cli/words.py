@@ -9,7 +9,9 @@ base64 both ways.
 
 from __future__ import annotations
 
+import difflib
 import json
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from google.protobuf import json_format
@@ -51,6 +53,37 @@ _WORDS: dict[str, dict[int, str]] = dict(
 
 class BadValue(ValueError):
     """Input that names no value of its type."""
+
+
+class UnknownField(BadValue):
+    """A JSON key that names no field of its message: `path` the fields leading to it (empty at
+    the top), `fields` the message's field names (the .proto's), for a "did you mean"."""
+
+    def __init__(self, name: str, path: tuple[str, ...], message: str, fields: list[str]) -> None:
+        where = f" (in {'.'.join(path)})" if path else ""
+        super().__init__(f"{message} has no field {name!r}{where}{did_you_mean(name, fields)}")
+        self.name = name
+        self.path = path
+        self.fields = fields
+
+
+def closest(text: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    """The choices nearest `text` (difflib), nearest first, compared without case or
+    underscores, so that a camelCase spelling finds its .proto name."""
+    folded: dict[str, str] = {}
+    for choice in choices:
+        folded.setdefault(choice.replace("_", "").casefold(), choice)
+    wanted = text.replace("_", "").replace("-", "").casefold()
+    return [folded[f] for f in difflib.get_close_matches(wanted, list(folded), n=n, cutoff=0.6)]
+
+
+def did_you_mean(text: str, choices: Iterable[str]) -> str:
+    """The "; did you mean X?" (or "one of: X, Y?") that ends a message about `text`, or nothing
+    when no choice is near it."""
+    found = closest(text, choices)
+    if len(found) > 1:
+        return f"; did you mean one of: {', '.join(found)}?"
+    return f"; did you mean {found[0]}?" if found else ""
 
 
 def word(enum: EnumDescriptor, number: int) -> str:
@@ -95,11 +128,37 @@ def parse_message(text: str, message: M) -> M:
         raise BadValue(f"not JSON: {error}") from None
     if not isinstance(data, dict):
         raise BadValue("not a JSON object")
+    # Before protobuf reads it: its own error for a misspelt name lists every field there is.
+    _check_names(data, _descriptor(message), ())
     _walk(data, _descriptor(message), _word_to_enum)
     try:
         return json_format.ParseDict(data, message)
     except json_format.ParseError as error:
         raise BadValue(str(error)) from None
+
+
+def _check_names(data: dict[str, Any], descriptor: Descriptor, path: tuple[str, ...]) -> None:
+    """Raise UnknownField for the first key of `data`, or of a message within it, that names no
+    field (in either spelling)."""
+    fields = {f.name: f for f in descriptor.fields} | {f.json_name: f for f in descriptor.fields}
+    for key, value in data.items():
+        found = fields.get(key)
+        if found is None:
+            names = [f.name for f in descriptor.fields]
+            raise UnknownField(key, path, descriptor.name, names)
+        message_type = found.message_type
+        if message_type is None:
+            continue  # a scalar or an enum
+        if message_type.GetOptions().map_entry:
+            message_type = message_type.fields_by_name["value"].message_type
+            items = list(value.values()) if isinstance(value, dict) else []
+        else:
+            items = value if found.is_repeated and isinstance(value, list) else [value]
+        if message_type is None or message_type.full_name.startswith("google.protobuf."):
+            continue  # a map of scalars, or a well-known type with its own JSON form
+        for item in items:
+            if isinstance(item, dict):  # anything else: json_format says what is wrong
+                _check_names(item, message_type, (*path, found.name))
 
 
 def _descriptor(message: Message) -> Descriptor:
