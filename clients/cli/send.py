@@ -17,7 +17,12 @@ if TYPE_CHECKING:
 @click.command()
 @server_option
 @click.argument("srv")
-@click.option("--user", required=True, type=EUI64, help="Originator EUI-64 (00-DB-...-A0).")
+@click.option(
+    "--user",
+    required=True,
+    type=EUI64,
+    help="Originator: the User's EUI-64 (90-B3-D5-1F-30-01-00-00).",
+)
 @click.option(
     "--target", type=EUI64, help="Device EUI-64 (default: the DCC ACB, for non-device SRs)."
 )
