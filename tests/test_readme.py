@@ -16,6 +16,10 @@ KIND
                   plugin provides its fixtures, as for a supplier's own suite).
   serve           One `dccsim serve` command that a reader leaves running in the foreground:
                   started here in the background, in a fresh folder, as the server `name=NAME`.
+  receiver        One command starting the User's receiver (examples/receiver.py) that a reader
+                  leaves running in the foreground: started here in the background, in the
+                  folder of the server `server=NAME`, before that server, whose receive URL
+                  then names the port it got.
   python-imports  An outline that names things only the reader has (a host, a token): only its
                   import lines are run. The reason says so.
   skip            Not run; the reason says why, and where it is tested instead.
@@ -30,17 +34,21 @@ OPTION
   stopped         The quick-start server is stopped (SIGTERM, as Ctrl-C) before the block runs,
                   and started again, on its state file, for a later block that needs it.
   needs=A,B       Skipped, saying why, without ../shared (tests.conftest.SHARED), java or node.
-  received=FILE   First wait for the 11.3 response the server POSTs to the User's receive URL
-                  (DCC Boxed's receiver, played by tests.http.receivers.Receiver) and save it
-                  as FILE: what a reader's receiver would have saved.
+  received=GLOB   First wait (10 s at most) for the server's folder to hold a file matching
+                  GLOB: what the reader's receiver saves when a POST arrives. A server with no
+                  receiver block has its receive URL answered by tests.http.receivers.Receiver,
+                  which saves nothing.
   name=NAME       (serve) The server's name.
 
 Ports: the README uses the default ports (gRPC 50051, DUIS 8079, SMKI 8083, and 1880 for DCC
 Boxed's receiver), but tests run beside other tests and perhaps a developer's own server. So
 every server started here gets DCCSIM_PORT=0, DCCSIM_HTTP_PORT=0 and DCCSIM_SMKI_PORT=0 in its
 environment (its command is unchanged; the start-up line names the ports it got), the blocks get
-DCCSIM_SERVER, and `127.0.0.1:<default port>` in a block's text is replaced by the port in use.
-That substitution is the only change made to what the README says.
+DCCSIM_SERVER, and `127.0.0.1:<default port>` in a block's text is replaced by the port in use;
+the receiver listens on `127.0.0.1:0` (its start-up line names the port it got), and
+`127.0.0.1:1880` in the serve command is replaced by that port. Those substitutions are the only
+changes made to what the README says. The folder a block runs in is laid out as a clone: its
+`examples/` too.
 
 grpcurl: where it is not installed (a Go binary, not on PyPI), tests/readme_grpcurl.py stands in
 for it on PATH, doing what the README's grpcurl commands ask the way grpcurl does.
@@ -57,6 +65,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,7 +148,7 @@ def _block(line: int, language: str, text: str, spec: str) -> Block:
 
 
 BLOCKS, UNMARKED = read_blocks(README.read_text())
-RUN = [block for block in BLOCKS if block.kind not in {"quick-start", "skip", "serve"}]
+RUN = [block for block in BLOCKS if block.kind not in {"quick-start", "skip", "serve", "receiver"}]
 
 
 # -- the markers themselves ----------------------------------------------------------------------
@@ -147,7 +156,8 @@ RUN = [block for block in BLOCKS if block.kind not in {"quick-start", "skip", "s
 
 def test_every_fenced_block_says_how_it_is_tested() -> None:
     assert UNMARKED == [], f"README blocks without a readme-test marker, at lines {UNMARKED}"
-    kinds = {"quick-start", "shell", "python", "pytest", "serve", "python-imports", "skip"}
+    kinds = {"quick-start", "shell", "python", "pytest", "serve", "receiver", "python-imports",
+             "skip"}  # fmt: skip
     assert {block.kind for block in BLOCKS} <= kinds
 
 
@@ -217,8 +227,8 @@ def test_every_dccsim_command_and_option_the_readme_names_exists() -> None:
 class Server:
     """A `dccsim serve` command as the README writes it, in the background, in its folder."""
 
-    def __init__(self, command: str, folder: Path, receiver: Receiver | None = None) -> None:
-        self.command, self.folder, self.receiver = command, folder, receiver
+    def __init__(self, command: str, folder: Path, receive_port: int | None = None) -> None:
+        self.command, self.folder, self.receive_port = command, folder, receive_port
         self.process: subprocess.Popen[str] | None = None
         self.ports = dict(DEFAULT_PORTS)
         self.log: list[str] = []
@@ -227,9 +237,9 @@ class Server:
         env = {**blocks_environment(), "DCCSIM_PORT": "0", "DCCSIM_HTTP_PORT": "0",
                "DCCSIM_SMKI_PORT": "0"}  # fmt: skip
         command = self.command
-        if self.receiver is not None:
+        if self.receive_port is not None:
             command = command.replace(
-                f"127.0.0.1:{RECEIVER_PORT}", f"127.0.0.1:{self.receiver.port}"
+                f"127.0.0.1:{RECEIVER_PORT}", f"127.0.0.1:{self.receive_port}"
             )
         self.process = subprocess.Popen(
             ["bash", "-c", "exec " + command],
@@ -286,6 +296,54 @@ class Server:
         return text
 
 
+class ReceiverProcess:
+    """The README's receiver command (examples/receiver.py), left running in the foreground by a
+    reader: here in the background, in a server's folder, on a free port."""
+
+    def __init__(self, command: str, folder: Path) -> None:
+        self.command = command.replace(f"127.0.0.1:{RECEIVER_PORT}", "127.0.0.1:0")
+        assert self.command != command, f"the receiver command names no 127.0.0.1:{RECEIVER_PORT}"
+        self.log: list[str] = []
+        self.process = subprocess.Popen(
+            ["bash", "-c", "exec " + self.command],
+            cwd=folder,
+            env=blocks_environment(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        watchdog = threading.Timer(30, self.process.kill)  # a receiver that never listens fails
+        watchdog.start()
+        assert self.process.stdout is not None
+        try:
+            for line in self.process.stdout:
+                self.log.append(line)
+                if listening := re.search(r"receiving on http://127\.0\.0\.1:(\d+)/", line):
+                    self.port = int(listening.group(1))
+                    break
+            else:
+                raise AssertionError(f"`{command}` exited:\n{''.join(self.log)}")
+        finally:
+            watchdog.cancel()
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.log.append(line)
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGINT)  # the reader's Ctrl-C
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
 def blocks_environment() -> dict[str, str]:
     """The environment of a reader's terminal with the venv active (and no DCCSIM_ settings of
     the machine's own)."""
@@ -302,6 +360,7 @@ def make_folder(parent: Path) -> Path:
     folder = parent / "dccsim"
     folder.mkdir()
     (folder / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
+    (folder / "examples").symlink_to(ROOT / "examples", target_is_directory=True)
     if SHARED.is_dir():
         (parent / "shared").symlink_to(SHARED, target_is_directory=True)
     return folder
@@ -313,7 +372,7 @@ class Servers:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.made: dict[str, Server] = {}
-        self.receivers: list[Receiver] = []
+        self.receivers: list[Receiver | ReceiverProcess] = []
         self.tools = root / "tools"
         self.tools.mkdir()
         if shutil.which("grpcurl") is None:
@@ -335,10 +394,17 @@ class Servers:
     def named(self, name: str) -> Server:
         if name not in self.made:
             (block,) = [b for b in BLOCKS if b.kind == "serve" and b.option("name") == name]
-            receiver = Receiver().start()
-            self.receivers.append(receiver)
             folder = make_folder(self.root / name)
-            self.made[name] = Server(block.text.strip(), folder, receiver)
+            # The README's receiver, started first as the reader does; else a stand-in.
+            commands = [b for b in BLOCKS if b.kind == "receiver" and b.option("server") == name]
+            receiver: Receiver | ReceiverProcess
+            if commands:
+                (command,) = commands
+                receiver = ReceiverProcess(command.text.strip(), folder)
+            else:
+                receiver = Receiver().start()
+            self.receivers.append(receiver)
+            self.made[name] = Server(block.text.strip(), folder, receiver.port)
             self.made[name].start()
         return self.made[name]
 
@@ -354,7 +420,10 @@ class Servers:
         for server in self.made.values():
             server.stop()
         for receiver in self.receivers:
-            receiver.close()
+            if isinstance(receiver, Receiver):
+                receiver.close()
+            else:
+                receiver.stop()
 
 
 @pytest.fixture(scope="module")
@@ -391,13 +460,13 @@ def _server_for(block: Block, servers: Servers) -> Server:
     return servers.quick_start()
 
 
-def _save_received(server: Server, file_name: str) -> None:
-    """What the reader's receiver saved: the 11.3 response POSTed to the User's receive URL."""
-    assert server.receiver is not None
-    is_11_3 = re.compile(rb"<sr:ServiceReferenceVariant>11\.3</sr:ServiceReferenceVariant>")
-    server.receiver.wait_for(lambda r: any(is_11_3.search(body) for body in r.accepted()))
-    body = next(body for body in server.receiver.accepted() if is_11_3.search(body))
-    (server.folder / file_name).write_bytes(body)
+def _wait_for_received(server: Server, pattern: str) -> None:
+    """Wait, as a reader would a moment, for the receiver to have saved a file matching
+    `pattern` in the server's folder."""
+    deadline = time.monotonic() + 10
+    while not list(server.folder.glob(pattern)):
+        assert time.monotonic() < deadline, f"the receiver saved no {pattern} in {server.folder}"
+        time.sleep(0.05)
 
 
 def _run(block: Block, server: Server, tools: Path) -> subprocess.CompletedProcess[str]:
@@ -430,7 +499,7 @@ def test_the_block_runs_as_written(block: Block, servers: Servers) -> None:
     _skip_unless_available(block)
     server = _server_for(block, servers)
     if received := block.option("received"):
-        _save_received(server, received)
+        _wait_for_received(server, received)
     done = _run(block, server, servers.tools)
     output = done.stdout + done.stderr
     assert done.returncode == 0, f"README line {block.line} failed:\n{output}"
