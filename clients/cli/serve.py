@@ -339,7 +339,7 @@ def serve(**options: Any) -> None:
         running = start(config)
     except ConfigError as error:
         raise click.BadParameter(str(error), param_hint=_option_name(error.field)) from None
-    except CannotListen as error:  # the HTTP or SMKI port: say which option chose it
+    except CannotListen as error:  # say which option chose the port
         raise click.ClickException(
             f"cannot listen on {error.address} ({_option_name(error.field)}): {error.reason}"
         ) from None

@@ -109,7 +109,7 @@ _RESPONSE_CODE = f"{{{SR_NS}}}Header/{{{SR_NS}}}ResponseCode"
 # A certificate serial is at most 20 octets (RFC 5280): 49 decimal digits. Checked as text before
 # int(), which is quadratic in the number of digits.
 _SERIAL = re.compile(r"\+?[0-9]{1,60}")
-_DUIS_ERROR_CODE = re.compile(r"E[0-9]{1,7}")
+_ERROR_CODES = frozenset(code.value for code in ResponseCode if code.is_error)
 
 
 # -- what this module needs from the keystore -----------------------------------------------------
@@ -171,10 +171,9 @@ class SignatureSettings:
             *((f"codes[{kind}]", code) for kind, code in self.codes.items()),
         ]
         for where, code in named:
-            if not isinstance(code, str) or not _DUIS_ERROR_CODE.fullmatch(code):
-                raise ValueError(
-                    f"{where}: {code!r} is not a DUIS error code (E followed by digits)"
-                )
+            # Only the codes dccsim can answer with: the answer is built as a ResponseCode.
+            if code not in _ERROR_CODES:
+                raise ValueError(f"{where}: {code!r} is not a DUIS error code dccsim knows")
         for kind in self.codes:
             RefusalKind(kind)
 

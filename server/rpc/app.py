@@ -189,13 +189,16 @@ def _serve(
     for user_id, url in (receive_urls or {}).items():
         host.run_one(commands.SetReceiveUrl(user_id, url))
     # GBCS-01…05: real GBCS needs the devices' keys, so only with a keystore.
-    gbcs = None if keystore is None else GbcsHooks(keystore, host, gbcs_payload)
+    settings = signatures or SignatureSettings()
+    gbcs = (
+        None
+        if keystore is None
+        else GbcsHooks(keystore, host, gbcs_payload, refused_code=settings.pre_command_refused_code)
+    )
     gateway = DuisGateway(
         host,
         schemas=duis_schemas,
-        verifier=None
-        if keystore is None
-        else request_verifier(keystore, signatures or SignatureSettings()),
+        verifier=None if keystore is None else request_verifier(keystore, settings),
         signer=None if keystore is None else response_signer(keystore),
         gbcs=gbcs,
     )
@@ -274,6 +277,15 @@ def _with_workers(limits: Limits, workers: int) -> Limits:
     return replace(limits, workers=workers, max_streams=min(limits.max_streams, workers - reserve))
 
 
+class GrpcListenFailed(OSError):
+    """The gRPC address could not be bound (grpcio says neither why nor which option chose it)."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        self.reason = "the port is in use (another server?) or the address is not this machine's"
+        super().__init__(f"cannot listen on {address}: {self.reason}")
+
+
 def _listen(server: grpc.Server, address: str, security: SecurityOptions) -> int:
     try:
         if security.tls is None:
@@ -283,10 +295,7 @@ def _listen(server: grpc.Server, address: str, security: SecurityOptions) -> int
     except RuntimeError:  # grpcio raises this for an address it cannot bind
         port = 0
     if port == 0:
-        raise OSError(
-            f"cannot listen on {address}: the port is in use (another server?) or the address "
-            "is not this machine's"
-        )
+        raise GrpcListenFailed(address)
     return port
 
 

@@ -64,8 +64,8 @@ class ConfigError(ValueError):
 
 
 class CannotListen(OSError):
-    """A port of the HTTP side could not be listened on: `field` is the ServeConfig field that
-    chose it (`http_port`, `smki_port`), `reason` the system's (e.g. address already in use)."""
+    """A port could not be listened on: `field` is the ServeConfig field that chose it (`port`,
+    `http_port`, `smki_port`), `reason` the system's (e.g. address already in use)."""
 
     def __init__(self, field: str, address: str, reason: str) -> None:
         super().__init__(f"cannot listen on {address} ({field}): {reason}")
@@ -351,11 +351,11 @@ def parse_receive_urls(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 
 def start(config: ServeConfig) -> RunningServer:
     """Start serving `config`: nothing is left running or open when this raises. Raises
-    ConfigError for a value that cannot be served, OSError for a port that cannot be bound
-    (CannotListen for the HTTP side's)."""
+    ConfigError for a value that cannot be served, CannotListen for a port that cannot be
+    bound."""
     from dccsim.server.duis.signing import SignatureSettings
     from dccsim.server.http.service import ListenFailed
-    from dccsim.server.rpc.app import start_server  # grpc only when serving
+    from dccsim.server.rpc.app import GrpcListenFailed, start_server  # grpc only when serving
 
     schemas = _schemas(config.duis_xsd)
     held = _holds_state(config)
@@ -386,6 +386,8 @@ def start(config: ServeConfig) -> RunningServer:
         except ListenFailed as failed:
             field = _LISTENER_FIELDS[failed.listener]
             raise CannotListen(field, failed.address, failed.reason) from None
+        except GrpcListenFailed as failed:
+            raise CannotListen("port", failed.address, failed.reason) from None
     except BaseException:
         if state_file is not None:
             state_file.close()

@@ -206,11 +206,6 @@ def test_the_gbcs_hooks_refuse_a_bad_signed_pre_command_with_the_code_they_are_g
 
 
 @pytest.mark.spec("GBCS-03")
-@pytest.mark.xfail(
-    strict=True,
-    reason="server/rpc/app.py builds GbcsHooks without SignatureSettings.pre_command_refused_code "
-    "(not this change's file): remove this mark once it passes it",
-)
 def test_a_server_started_with_another_pre_command_code_refuses_an_unsigned_one_with_it(
     captured: list[ServeConfig], started: Callable[[ServeConfig], RunningServer]
 ) -> None:
