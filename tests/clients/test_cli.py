@@ -11,13 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from dccsim.clients.cli import main
 from dccsim.clients.cli import serve as serve_command
 from dccsim.clients.client import Client
 from dccsim.server.rpc.app import RunningServer
-from dccsim.server.runtime.serve_config import ConfigError, ServeConfig, start
+from dccsim.server.runtime.serve_config import ServeConfig, start
+from tests.clients.serving import run
 from tests.conftest import ESME, EXAMPLE_FIRMWARE, EXAMPLE_MANUFACTURER, SUPPLIER_A, example_model
 
 IMAGE = b"dccsim cli test image 0200"
@@ -38,10 +39,6 @@ def server() -> Iterator[RunningServer]:
 @pytest.fixture
 def address(server: RunningServer) -> str:
     return f"127.0.0.1:{server.port}"
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), env=env)
 
 
 def b64(data: bytes) -> str:
@@ -370,20 +367,6 @@ def test_fresh_starts_from_the_fleet_through_the_store(tmp_path: Path) -> None:
 
 
 # -- serve: options from the environment --------------------------------------------------------
-
-
-@pytest.fixture
-def captured(monkeypatch: pytest.MonkeyPatch) -> list[ServeConfig]:
-    """`dccsim serve` builds its ServeConfig, which is kept here instead of being served."""
-    configs: list[ServeConfig] = []
-
-    def keep(config: ServeConfig) -> RunningServer:
-        configs.append(config)
-        raise ConfigError("port", "not served in this test")
-
-    monkeypatch.setattr(serve_command, "start", keep)
-    monkeypatch.setattr(serve_command.logs, "configure", lambda *_: None)
-    return configs
 
 
 def test_every_serve_option_can_come_from_a_dccsim_environment_variable(

@@ -11,22 +11,18 @@ import socket
 from collections.abc import Iterator
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from dccsim.clients.cli import main
 from dccsim.clients.client import Client
 from dccsim.devices.alerts import CATALOGUE, GENERIC, REQUEST_ALERT_NAMES, alert_name
 from dccsim.devices.codes import AlertCode
 from dccsim.server.rpc.app import RunningServer
 from dccsim.server.runtime.serve_config import ServeConfig, start
+from tests.clients.serving import run
 from tests.conftest import ESME, EXAMPLE_NEW_FIRMWARE, NEW_IMAGE, SHARED, SUPPLIER_A
 
 READ_FIRMWARE = '{"read_firmware_version": {}}'
 REFERENCE = SHARED / "reference" / "gbcs-message-and-alert-codes.txt"
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), env=env)
 
 
 @pytest.fixture

@@ -8,14 +8,12 @@ from __future__ import annotations
 import dataclasses
 import re
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from dccsim.clients.cli import main
 from dccsim.clients.cli import serve as serve_command
 from dccsim.server.gbcs.payloads import PayloadForm
 from dccsim.server.http.console.options import ConsoleOptions
@@ -29,6 +27,7 @@ from dccsim.server.rpc.app import RunningServer
 from dccsim.server.rpc.limits import Limits
 from dccsim.server.rpc.security import TlsCredentials
 from dccsim.server.runtime.serve_config import LIMIT_OPTIONS, ConfigError, ServeConfig, start
+from tests.clients.serving import run, served_config
 from tests.conftest import ESME, SUPPLIER_A, SUPPLIER_B
 from tests.http.console_server import Browser
 from tests.processes import Served
@@ -36,30 +35,6 @@ from tests.processes import Served
 TOKEN = "s3cret-operator-token"
 ESME_11_2 = "example/11.2-read-firmware-version-esme.xml"
 READ_FIRMWARE = '{"read_firmware_version": {}}'
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), env=env)
-
-
-@pytest.fixture
-def captured(monkeypatch: pytest.MonkeyPatch) -> list[ServeConfig]:
-    """`dccsim serve` builds its ServeConfig, which is kept here instead of being served."""
-    configs: list[ServeConfig] = []
-
-    def keep(config: ServeConfig) -> RunningServer:
-        configs.append(config)
-        raise ConfigError("port", "not served in this test")
-
-    monkeypatch.setattr(serve_command, "start", keep)
-    monkeypatch.setattr(serve_command.logs, "configure", lambda *_: None)
-    return configs
-
-
-def served_config(captured: list[ServeConfig], *args: str, **env: str) -> ServeConfig:
-    result = run("serve", "--in-memory", *args, env=env)
-    assert result.exit_code == 2 and "not served in this test" in result.output, result.output
-    return captured.pop()
 
 
 @dataclass(frozen=True)
@@ -365,19 +340,6 @@ def test_a_tls_test_pki_server_is_reached_with_the_files_keys_export_writes(
 
 
 # -- the console, through ServeConfig ----------------------------------------------------------
-
-
-@pytest.fixture
-def started() -> Iterator[Callable[[ServeConfig], RunningServer]]:
-    running: list[RunningServer] = []
-
-    def begin(config: ServeConfig) -> RunningServer:
-        running.append(start(config))
-        return running[-1]
-
-    yield begin
-    for server in running:
-        server.stop(grace=None)
 
 
 def _console(**fields: object) -> ServeConfig:

@@ -8,13 +8,11 @@ import dataclasses
 import logging
 import socket
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from dccsim.clients.cli import main
 from dccsim.clients.cli import serve as serve_command
 from dccsim.clients.client import Client
 from dccsim.server.core.codes import REFUSED_SIGNATURE, ResponseCode
@@ -38,6 +36,7 @@ from dccsim.server.runtime.gbcs_hooks import PRE_COMMAND_REFUSED, GbcsHooks
 from dccsim.server.runtime.host import DspHost
 from dccsim.server.runtime.serve_config import CannotListen, ConfigError, ServeConfig, start
 from dccsim.v1 import supplier_pb2
+from tests.clients.serving import run, served_config
 from tests.conftest import (
     ESME,
     EXAMPLE_NEW_FIRMWARE,
@@ -47,43 +46,6 @@ from tests.conftest import (
 )
 
 ESME_11_2 = "example/11.2-read-firmware-version-esme.xml"
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), env=env)
-
-
-@pytest.fixture
-def captured(monkeypatch: pytest.MonkeyPatch) -> list[ServeConfig]:
-    """`dccsim serve` builds its ServeConfig, which is kept here instead of being served."""
-    configs: list[ServeConfig] = []
-
-    def keep(config: ServeConfig) -> RunningServer:
-        configs.append(config)
-        raise ConfigError("port", "not served in this test")
-
-    monkeypatch.setattr(serve_command, "start", keep)
-    monkeypatch.setattr(serve_command.logs, "configure", lambda *_: None)
-    return configs
-
-
-def served_config(captured: list[ServeConfig], *args: str, **env: str) -> ServeConfig:
-    result = run("serve", "--in-memory", *args, env=env)
-    assert result.exit_code == 2 and "not served in this test" in result.output, result.output
-    return captured.pop()
-
-
-@pytest.fixture
-def started() -> Iterator[Callable[[ServeConfig], RunningServer]]:
-    running: list[RunningServer] = []
-
-    def begin(config: ServeConfig) -> RunningServer:
-        running.append(start(config))
-        return running[-1]
-
-    yield begin
-    for server in running:
-        server.stop(grace=None)
 
 
 def _listening() -> socket.socket:
