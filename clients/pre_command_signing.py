@@ -12,9 +12,10 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-from dccsim.server.duis.signed_leg import signed_leg_document as duis_signed_leg
 from dccsim.server.gbcs.frame import GENERAL_SIGNING
-from dccsim.server.gbcs.pre_command import sign
+
+# The GBCS pre-command's and the DUIS document's code is imported where a pre-command is signed:
+# the client library (and so every `dccsim` command) is imported without the DSP's encoders.
 
 # A key object, a PEM file's path, or PEM bytes (PKCS#8, as `dccsim keys export` writes them).
 KeySource = ec.EllipticCurvePrivateKey | str | Path | bytes
@@ -69,6 +70,8 @@ class PreCommandSigner:
         has no GBCS form) goes back unchanged, as it came."""
         if not payload.startswith(GENERAL_SIGNING):
             return payload
+        from dccsim.server.gbcs.pre_command import sign
+
         return sign(payload, self.key_for(user))
 
 
@@ -79,6 +82,8 @@ def signed_leg_document(answer: bytes, key: ec.EllipticCurvePrivateKey, cv: int 
     """The CV 5 (6, 7) request that returns a CV 4 answer's PreCommand signed with `key`: same
     RequestID, ServiceReference and Variant, unsigned as XML (sign it with DCC's tool, keeping
     the counter: `Sign - --preserveCounter`)."""
+    from dccsim.server.duis.signed_leg import signed_leg_document as duis_signed_leg
+    from dccsim.server.gbcs.pre_command import sign
 
     def signed(payload: bytes) -> bytes:
         if not payload.startswith(GENERAL_SIGNING):

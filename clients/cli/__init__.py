@@ -1,51 +1,60 @@
-"""The `dccsim` command-line tool: the click group, and one module per command group."""
+"""The `dccsim` command-line tool: the click group, and one module per command group.
+
+A command's module is imported when that command runs (or `--help` lists it), so a client
+command such as `dccsim devices` does not import the DSP, the server and the bench it never uses.
+"""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Mapping
+from typing import Any
+
 import click
 
-from dccsim.clients.cli import (
-    bench,
-    campaign,
-    clock,
-    cpl,
-    demo,
-    devices,
-    faults,
-    keys,
-    reset,
-    send,
-    serve,
-    watch,
-)
+__all__ = ["main"]
 
-# Re-exported for the tests and tools that import them from here.
-from dccsim.clients.cli.campaign import CAMPAIGN_SUPPLIER, campaign_fleet_yaml
+# Command name -> "module:attribute" of its click command.
+COMMANDS = {
+    "demo": "demo:demo",
+    "fleet": "demo:fleet",
+    "serve": "serve:serve",
+    "send": "send:send",
+    "watch": "watch:watch",
+    "devices": "devices:devices",
+    "raise-alert": "devices:raise_alert",
+    "cpl": "cpl:cpl",
+    "clock": "clock:clock",
+    "campaign": "campaign:campaign",
+    "faults": "faults:faults",
+    "bench": "bench:bench",
+    "keys": "keys:keys",
+    "reset": "reset:reset",
+}
 
-__all__ = ["CAMPAIGN_SUPPLIER", "campaign_fleet_yaml", "main"]
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported by name when wanted (click's documented pattern for
+    lazily loaded subcommands)."""
+
+    def __init__(self, *args: Any, lazy: Mapping[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._lazy = dict(lazy)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = self._lazy.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module, attribute = target.split(":")
+        command = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+        assert isinstance(command, click.Command), target
+        return command
 
 
-@click.group()
+@click.group(cls=LazyGroup, lazy=COMMANDS)
 @click.version_option(package_name="dccsim")
 def main() -> None:
     """dccsim: a simulator of GB smart-metering DCC systems (DSP, SMI, CPL, devices)."""
-
-
-# The names stay bound to the modules (dccsim.clients.cli.serve is the module, not the command).
-for command in (
-    demo.demo,
-    demo.fleet,
-    serve.serve,
-    send.send,
-    watch.watch,
-    devices.devices,
-    devices.raise_alert,
-    cpl.cpl,
-    clock.clock,
-    campaign.campaign,
-    faults.faults,
-    bench.bench,
-    keys.keys,
-    reset.reset,
-):
-    main.add_command(command)

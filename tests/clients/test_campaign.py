@@ -20,7 +20,8 @@ from dccsim.clients.campaign import (
     CampaignPlan,
     CampaignReport,
 )
-from dccsim.clients.cli import CAMPAIGN_SUPPLIER, campaign_fleet_yaml, main
+from dccsim.clients.cli import main
+from dccsim.clients.cli.campaign import CAMPAIGN_SUPPLIER, campaign_fleet_yaml
 from dccsim.clients.client import Client
 from dccsim.server.core.baseline import Baseline
 from dccsim.server.core.dsp import Dsp

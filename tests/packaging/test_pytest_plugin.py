@@ -9,7 +9,7 @@ from pathlib import Path
 import grpc
 import pytest
 
-from dccsim.clients.cli import campaign_fleet_yaml
+from dccsim.clients.cli.campaign import campaign_fleet_yaml
 from dccsim.clients.client import Client
 from dccsim.devices.kinds import DeviceType
 from dccsim.testing import (
