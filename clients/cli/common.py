@@ -4,8 +4,10 @@ one way to fail (a one-line error, never a traceback)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -115,6 +117,44 @@ class Eui64(_TextType):
 
 
 EUI64 = Eui64()
+
+
+if TYPE_CHECKING:
+    _DurationType = click.ParamType[timedelta]
+else:
+    _DurationType = click.ParamType
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)([dhms])")
+_UNIT_SECONDS = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
+
+
+class Duration(_DurationType):
+    """A length of time: seconds (`90`, `1.5`) or with units (`90s`, `15m`, `1h30m`, `2d`), as
+    the fault rules' durations are written."""
+
+    name = "DURATION"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> timedelta:
+        if isinstance(value, timedelta):
+            return value
+        text = str(value).strip().lower()
+        try:
+            return timedelta(seconds=float(text))
+        except ValueError:
+            pass
+        parts = _DURATION_PART.findall(text)
+        if not parts or "".join(number + unit for number, unit in parts) != text:
+            self.fail(
+                f"{value!r} is not a duration: seconds (90) or with units (90s, 15m, 1h30m, 2d)",
+                param,
+                ctx,
+            )
+        return timedelta(seconds=sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts))
+
+
+DURATION = Duration()
 
 
 def server_option(command: F) -> F:

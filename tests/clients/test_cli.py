@@ -8,6 +8,7 @@ import hashlib
 import json
 import socket
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -304,9 +305,38 @@ def test_faults_are_a_table_and_no_rules_say_so(address: str) -> None:
 def test_clock_advances(address: str) -> None:
     before = json.loads(run("clock", "--server", address, "--json").output)
     ticked = run("clock", "--server", address, "--advance", "3600")
-    assert ticked.exit_code == 0 and "rate" in ticked.output
+    assert ticked.exit_code == 0 and ticked.output.endswith(" future-dated action(s)\n")
     after = json.loads(run("clock", "--server", address, "--json").output)
     assert after["now"] > before["now"]
+
+
+def _now(address: str) -> datetime:
+    shown = json.loads(run("clock", "--server", address, "--json").output)
+    return datetime.fromisoformat(shown["now"])
+
+
+@pytest.mark.parametrize(
+    ("written", "seconds"), [("90", 90), ("90s", 90), ("15m", 900), ("1h30m", 5400), ("2d", 172800)]
+)
+def test_clock_advance_takes_seconds_or_units(address: str, written: str, seconds: int) -> None:
+    run("clock", "--server", address, "--rate", "0")  # frozen: only --advance moves it
+    before = _now(address)
+    assert run("clock", "--server", address, "--advance", written).exit_code == 0
+    assert _now(address) - before == timedelta(seconds=seconds)
+    frozen = run("clock", "--server", address)
+    assert " frozen, " in frozen.output and "rate 0x" not in frozen.output
+
+
+@pytest.mark.parametrize("written", ["1x", "h", "1h 30m", "-"])
+def test_clock_advance_refuses_what_is_no_duration_naming_the_option(
+    address: str, written: str
+) -> None:
+    run("clock", "--server", address, "--rate", "0")
+    before = _now(address)
+    refused = run("clock", "--server", address, "--advance", written)
+    assert refused.exit_code == 2 and "--advance" in refused.output
+    assert "is not a duration" in refused.output
+    assert _now(address) == before
 
 
 @pytest.mark.spec("CPL-01")
