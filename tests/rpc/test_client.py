@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from dccsim.clients.cli import main
 from dccsim.clients.client import AsyncClient, Client, InvalidRequest, NotFoundError
@@ -121,23 +121,24 @@ def test_cli_send_watch_devices_cpl_and_clock(address: str) -> None:
 
 
 def test_cli_send_reports_a_bad_field_clearly(address: str) -> None:
-    result = CliRunner().invoke(
-        main,
-        [
-            "send",
-            "--server",
-            address,
-            "11.2",
-            "--user",
-            SUPPLIER_A,
-            "--target",
-            "nonsense",
-            "--body",
-            '{"read_firmware_version": {}}',
-        ],
-    )
-    assert result.exit_code == 1
-    assert "field: request_id.target" in result.output
+    """The server's refusal of a field the CLI cannot check names the field (exit 1); what the
+    CLI can check (an EUI-64) is a usage error naming the option (exit 2)."""
+
+    def send(target: str, srv: str, cv: str, body: str) -> Result:
+        return CliRunner().invoke(
+            main,
+            [
+                *("send", "--server", address, srv, "--user", SUPPLIER_A, "--target", target),
+                *("--cv", cv, "--body", body),
+            ],
+        )
+
+    refused = send(ESME, "11.3", "4", '{"activate_firmware": {"firmware_hash": "AAAA"}}')
+    assert refused.exit_code == 1
+    assert "a firmware hash is 32 bytes (SHA-256) (field: body.firmware_hash)" in refused.output
+    usage = send("nonsense", "11.2", "1", '{"read_firmware_version": {}}')
+    assert usage.exit_code == 2
+    assert "Invalid value for '--target': 'nonsense' is not an EUI-64" in usage.output
 
 
 def test_load_fleet_through_the_control_api(address: str) -> None:
