@@ -142,3 +142,26 @@ def drift_note(start: HostSpeed, end: HostSpeed, share: float = DRIFT_SHARE) -> 
         f"the host's speed changed by {moved:.0%} during the run (start: {start.describe()}; "
         f"end: {end.describe()}): its figures mix two machines"
     )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m dccsim.bench.host_speed [--for SECONDS] [--every SECONDS]`: the host's speed,
+    once or as a series (a small measure each time), to see how it moves."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--for", dest="duration", type=float, default=0.0)
+    parser.add_argument("--every", type=float, default=1.0)
+    args = parser.parse_args(argv)
+    if args.duration <= 0:
+        print(measure_host_speed().describe())
+        return
+    started = time.monotonic()
+    while (elapsed := time.monotonic() - started) < args.duration:
+        speed = measure_host_speed(rounds=1, iterations=50_000, signatures=50)
+        print(f"{elapsed:6.1f} s  {speed.describe()}", flush=True)
+        time.sleep(max(0.0, args.every - (time.monotonic() - started - elapsed)))
+
+
+if __name__ == "__main__":
+    main()

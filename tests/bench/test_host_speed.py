@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dccsim.bench.host_speed import HostSpeed, drift, drift_note, measure_host_speed
+import pytest
+
+from dccsim.bench.host_speed import HostSpeed, drift, drift_note, main, measure_host_speed
 from dccsim.bench.report import contention_notes, host_speed_line
 
 STEADY = HostSpeed(
@@ -48,3 +50,14 @@ def test_the_bench_report_carries_the_host_speed_and_its_drift() -> None:
     steady = {"host_speed_at_start": STEADY.as_dict(), "host_speed_at_end": STEADY.as_dict()}
     assert contention_notes({"machine": steady, "modes": {}}) == []
     assert host_speed_line({}) is None
+
+
+def test_the_host_speed_runs_as_a_command_once_or_as_a_series(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    main([])
+    [once] = capsys.readouterr().out.splitlines()
+    assert once.startswith("Python loop ") and once.endswith(" us")
+    main(["--for", "0.5", "--every", "0.2"])
+    series = capsys.readouterr().out.splitlines()
+    assert len(series) >= 2 and all(" s  Python loop " in line for line in series)
