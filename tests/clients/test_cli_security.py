@@ -26,8 +26,8 @@ from dccsim.server.keys.tls import CA_FILE, OPERATOR_STEM
 from dccsim.server.rpc.app import RunningServer
 from dccsim.server.rpc.limits import Limits
 from dccsim.server.rpc.security import TlsCredentials
-from dccsim.server.runtime.serve_config import LIMIT_OPTIONS, ConfigError, ServeConfig, start
-from tests.clients.serving import run, served_config
+from dccsim.server.runtime.serve_config import LIMIT_OPTIONS, ConfigError, ServeConfig
+from tests.clients.serving import run, served_config, start_server_arguments
 from tests.conftest import ESME, SUPPLIER_A, SUPPLIER_B
 from tests.http.console_server import Browser
 from tests.processes import Served
@@ -260,16 +260,8 @@ def test_gbcs_payload_chooses_the_form_the_server_is_started_with(
     assert mmc.gbcs_payload is PayloadForm.MMC
     assert served_config(captured, DCCSIM_GBCS_PAYLOAD="mmc").gbcs_payload is PayloadForm.MMC
     assert run("serve", "--gbcs-payload", "xml").exit_code == 2
-    forwarded: list[object] = []
-
-    def start_server(*_args: object, **kwargs: object) -> object:
-        forwarded.append(kwargs["gbcs_payload"])
-        raise OSError("stop here")  # the form reached start_server; nothing else is needed
-
-    monkeypatch.setattr("dccsim.server.rpc.app.start_server", start_server)
-    with pytest.raises(OSError, match="stop here"):
-        start(replace(mmc, state=None))
-    assert forwarded == [PayloadForm.MMC]
+    arguments = start_server_arguments(replace(mmc, state=None), monkeypatch)
+    assert arguments["gbcs_payload"] is PayloadForm.MMC
 
 
 # -- a mutual-TLS server in a child process, reached by the client commands ---------------------

@@ -36,7 +36,7 @@ from dccsim.server.runtime.gbcs_hooks import PRE_COMMAND_REFUSED, GbcsHooks
 from dccsim.server.runtime.host import DspHost
 from dccsim.server.runtime.serve_config import CannotListen, ConfigError, ServeConfig, start
 from dccsim.v1 import supplier_pb2
-from tests.clients.serving import run, served_config
+from tests.clients.serving import run, served_config, start_server_arguments
 from tests.conftest import (
     ESME,
     EXAMPLE_NEW_FIRMWARE,
@@ -102,18 +102,9 @@ def test_the_codes_reach_the_servers_signature_settings(
         *("--signature-refused-code", "E2", "--pre-command-refused-code", "E3"),
         "--no-verify-signatures",
     )
-    forwarded: list[object] = []
-
-    def start_server(*_args: object, **kwargs: object) -> object:
-        forwarded.append(kwargs["signatures"])
-        raise OSError("stop here")  # the settings reached start_server; nothing else is needed
-
-    monkeypatch.setattr("dccsim.server.rpc.app.start_server", start_server)
-    with pytest.raises(OSError, match="stop here"):
-        start(config)
-    assert forwarded == [
+    assert start_server_arguments(config, monkeypatch)["signatures"] == (
         SignatureSettings(verify=False, refused_code="E2", pre_command_refused_code="E3")
-    ]
+    )
 
 
 @pytest.mark.spec("BOXED-03")
