@@ -1,7 +1,9 @@
 """The DUIS gateway's GBCS hooks, made from a keystore and the host (GBCS-01…05).
 
 - `payload`: a device's response or alert as its GBCS payload (None: the MMC form stays);
-- `outgoing`: a CV 4 answer's PreCommand as the GBCS pre-command (null signature);
+- `outgoing`: a CV 4 answer's PreCommand as the GBCS pre-command (null signature), and a CV 6
+  answer's LocalCommand as the signed GBCS command the User returned (what it carries to the
+  device);
 - `incoming`: a CV 5/6/7 SignedPreCommand checked -- the command dccsim transformed, signed with
   the DS key of the User that asked -- and handed to the core as the core's own token, so the
   state file records (and a replay re-runs) a request that needs no keys. Refused with
@@ -19,7 +21,8 @@ import logging
 from dccsim.devices.kinds import DeviceType
 from dccsim.server.core import views
 from dccsim.server.core.codes import ResponseCode
-from dccsim.server.core.messages import OutboundMessage, PreCommand, SyncAnswer
+from dccsim.server.core.matrix import CommandVariant
+from dccsim.server.core.messages import LocalCommand, OutboundMessage, PreCommand, SyncAnswer
 from dccsim.server.core.quick_init import replace
 from dccsim.server.core.requests import RequestId, ServiceRequest, SignedPreCommand
 from dccsim.server.gbcs.frame import with_signature
@@ -65,6 +68,10 @@ class GbcsHooks:
         # CV 4 answered by another process, the bound below) only means building it again.
         self._issued: dict[RequestId, tuple[ServiceRequest, bytes]] = {}
         self._issued_limit = issued_limit
+        # RequestID -> the signed GBCS command a CV 6 returned, from `incoming` for `outgoing`:
+        # the LocalCommand the User carries to the device is that command, while the core keeps
+        # its token (for 8.13 and a replay). A miss (the bound below) leaves the token.
+        self._local: dict[RequestId, bytes] = {}
 
     def _device_type(self, device_id: str) -> DeviceType | None:
         # SMI records are immutable and a dict read is atomic: no need for the host's lock.
@@ -82,6 +89,10 @@ class GbcsHooks:
 
     def outgoing(self, answer: SyncAnswer) -> SyncAnswer:
         body = answer.body
+        if self._local:  # (the entry goes with the answer, a refusal's too)
+            signed = self._local.pop(answer.request_id, None)
+            if signed is not None and isinstance(body, LocalCommand):
+                return replace(answer, body=LocalCommand(signed))
         if self.form is PayloadForm.MMC or not isinstance(body, PreCommand):
             return answer
         command = body.command
@@ -115,4 +126,8 @@ class GbcsHooks:
             check_signed(body.payload, transformed, user_key, expected)
         except PreCommandRefused as refusal:
             raise RequestRefused(self.refused_code, f"SignedPreCommand: {refusal}") from None
+        if request.command_variant is CommandVariant.CRITICAL_SIGNED_LOCAL:
+            if len(self._local) >= self._issued_limit:
+                self._local.clear()  # CV 6s whose answers never came back through `outgoing`
+            self._local[request.request_id] = body.payload
         return replace(request, body=SignedPreCommand(token))

@@ -271,8 +271,8 @@ def test_a_pre_command_not_signed_by_its_user_or_altered_is_refused_and_changes_
 
 
 def _return_local_command_response(story: Story, rid: str, stand_in: bytes) -> DuisReply:
-    """8.13 for a CV 6's LocalCommand: dccsim's LocalCommand is an opaque stand-in, so a harness
-    has no device response to return but that, named by OriginalRequestID."""
+    """8.13 for a CV 6's LocalCommand: no hand-held terminal carried the command to a device, so
+    a harness has no device response to return but a stand-in, named by OriginalRequestID."""
     body = (
         f"<sr:ReturnLocalCommandResponse><sr:OriginalRequestID>{rid}</sr:OriginalRequestID>"
         f"<sr:DeviceGBCSResponse>{b64(stand_in)}</sr:DeviceGBCSResponse>"
@@ -294,15 +294,20 @@ def test_a_pre_command_signed_and_returned_with_cv6_or_cv7_is_checked_and_answer
     story.distribute(ESME)
     receipts = len(story.documents())
     rid, payload = story.pre_command(ESME)
-    reply = story.signed_leg(rid, sign(payload, story.ds_key(SUPPLIER_A)), cv=cv)
+    signed = sign(payload, story.ds_key(SUPPLIER_A))
+    reply = story.signed_leg(rid, signed, cv=cv)
     assert reply.answer.code == answer
     assert rid not in {str(r) for r in story.dsp.pending_pre_commands}
     if cv == 6:
         [local] = texts(reply.document, "//sr:LocalCommand/sr:GBCSPayload")
+        # What the User carries to the device: the command it signed, as GBCS, not a token.
+        assert base64.b64decode(local) == signed
+        [command] = assert_decoded(story.keys, [base64.b64decode(local)])
+        assert message_code(command) == firmware.CS06 and command["signature"] is True
         # Not executed until the device's response comes back (SRV-04).
         assert story.dsp.device(ESME).firmware.running_version == EXAMPLE_FIRMWARE
         assert len(story.documents()) == receipts
-        returned = _return_local_command_response(story, rid, base64.b64decode(local))
+        returned = _return_local_command_response(story, rid, b"a hand-held terminal's stand-in")
         assert returned.answer.code == "I99"
     payloads = gbcs_payloads(story.documents())[receipts:]
     [result] = assert_decoded(story.keys, payloads)
