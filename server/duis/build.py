@@ -110,16 +110,6 @@ from dccsim.server.duis.names import (
 from dccsim.server.duis.safe import load_document
 from dccsim.server.duis.writing import b64, ra, serialise, sr, sub
 
-_ALERT_DESCRIPTIONS = {
-    AlertCode.FIRMWARE_VERIFICATION_SUCCESSFUL: "Firmware Verification Successful",
-    AlertCode.FIRMWARE_VERIFICATION_FAILED: "Firmware Verification Failed",
-    AlertCode.FUTURE_DATED_COMMAND_ACTIONED: (
-        "Future-date HAN Interface Command Successfully Actioned"
-    ),
-    AlertCode.FUTURE_DATED_COMMAND_NOT_ACTIONED: (
-        "Future-date HAN Interface Command not Successfully Actioned"
-    ),
-}
 _FUTURE_DATED_ALERTS = frozenset(
     {AlertCode.FUTURE_DATED_COMMAND_ACTIONED, AlertCode.FUTURE_DATED_COMMAND_NOT_ACTIONED}
 )
@@ -393,8 +383,7 @@ def _device_alert(
     )
     content = sub(sub(sub(mmc_root, "Body"), "DeviceAlertMessage"), "DeviceAlertContent")
     sub(content, "GBCSHexAlertCode", f"{int(alert.alert_code):04X}")
-    description = _ALERT_DESCRIPTIONS.get(alert.alert_code) or alert_name(alert.alert_code)
-    sub(content, "AlertDescription", description)
+    sub(content, "AlertDescription", alert_name(alert.alert_code))
     sub(content, "Timestamp", format_datetime(alert.issued_at))
     payload = sub(content, "Payload")
     if alert.credentials_outcome is not None:  # a future-dated 6.15.1 (0x00CB)
