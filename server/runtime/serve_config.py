@@ -6,8 +6,8 @@ gRPC server. The factory is the config's `make_dsp`: the DSP is built from one d
 same at start, at a Reset and at a LoadFleet.
 
 A value that cannot be served raises `ConfigError` naming the config field, before anything has
-started; fields are named as `dccsim serve`'s options are (`state` is `--state`). An HTTP or SMKI
-port that cannot be listened on raises `CannotListen`, naming its field likewise.
+started; fields are named as `dccsim serve`'s options are (`state` is `--state`). A port (gRPC,
+HTTP or SMKI) that cannot be listened on raises `CannotListen`, naming its field likewise.
 """
 
 from __future__ import annotations
