@@ -125,12 +125,14 @@ else:
     _DurationType = click.ParamType
 
 _DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)([dhms])")
+# Plain seconds: digits only (no sign, no exponent, no inf or nan, which float() would take).
+_DURATION_NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")
 _UNIT_SECONDS = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
 
 
 class Duration(_DurationType):
-    """A length of time: seconds (`90`, `1.5`) or with units (`90s`, `15m`, `1h30m`, `2d`), as
-    the fault rules' durations are written."""
+    """A length of time ahead: seconds (`90`, `1.5`) or with units (`90s`, `15m`, `1h30m`,
+    `2d`). Anything else, a negative or an endless one, is a usage error naming the option."""
 
     name = "DURATION"
 
@@ -140,18 +142,21 @@ class Duration(_DurationType):
         if isinstance(value, timedelta):
             return value
         text = str(value).strip().lower()
-        try:
-            return timedelta(seconds=float(text))
-        except ValueError:
-            pass
         parts = _DURATION_PART.findall(text)
-        if not parts or "".join(number + unit for number, unit in parts) != text:
+        if _DURATION_NUMBER.fullmatch(text):
+            seconds = float(text)
+        elif parts and "".join(number + unit for number, unit in parts) == text:
+            seconds = sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts)
+        else:
             self.fail(
                 f"{value!r} is not a duration: seconds (90) or with units (90s, 15m, 1h30m, 2d)",
                 param,
                 ctx,
             )
-        return timedelta(seconds=sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts))
+        try:
+            return timedelta(seconds=seconds)
+        except OverflowError:
+            self.fail(f"{value!r} is longer than any clock can run", param, ctx)
 
 
 DURATION = Duration()

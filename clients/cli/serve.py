@@ -35,7 +35,6 @@ from dccsim.server.runtime.serve_config import (
     ConfigError,
     ServeConfig,
     announce,
-    error_code,
     load_fleet,
     parse_receive_urls,
     serve_limits,
@@ -372,12 +371,8 @@ def _config(options: dict[str, Any]) -> ServeConfig:
         http_tls_key=options["http_tls_key"],
         receive_urls=parse_receive_urls(options["receive_urls"]),
         verify_signatures=not options["no_verify_signatures"],
-        signature_refused_code=error_code(
-            options["signature_refused_code"], "signature_refused_code"
-        ),
-        pre_command_refused_code=error_code(
-            options["pre_command_refused_code"], "pre_command_refused_code"
-        ),
+        signature_refused_code=options["signature_refused_code"],
+        pre_command_refused_code=options["pre_command_refused_code"],
         keystore=options["keystore_path"],
         dsp_signing_key=options["dsp_signing_key"],
         tls_cert=options["tls_cert"],

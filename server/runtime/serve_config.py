@@ -140,8 +140,9 @@ class ServeConfig:
                 raise ConfigError("dsp_signing_key", f"is one of {', '.join(DSP_SIGNING_KEYS)}")
         if not 0.0 <= self.lose_activation_responses <= 1.0:
             raise ConfigError("lose_activation_responses", "is a share between 0 and 1")
-        error_code(self.signature_refused_code, "signature_refused_code")
-        error_code(self.pre_command_refused_code, "pre_command_refused_code")
+        # Normalised as well as checked: a code may be given as text ("e1001") from Python.
+        for name in ("signature_refused_code", "pre_command_refused_code"):
+            object.__setattr__(self, name, error_code(getattr(self, name), name))
         for user, url in self.receive_urls:
             if not user or not url:
                 raise ConfigError("receive_url", f"{user}={url} is not USER=URL")

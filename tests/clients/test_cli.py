@@ -327,15 +327,17 @@ def test_clock_advance_takes_seconds_or_units(address: str, written: str, second
     assert " frozen, " in frozen.output and "rate 0x" not in frozen.output
 
 
-@pytest.mark.parametrize("written", ["1x", "h", "1h 30m", "-"])
+@pytest.mark.parametrize(
+    "written", ["1x", "h", "1h 30m", "-", "-5", "-1h", "inf", "nan", "1e20", "99999999999d"]
+)
 def test_clock_advance_refuses_what_is_no_duration_naming_the_option(
     address: str, written: str
 ) -> None:
     run("clock", "--server", address, "--rate", "0")
     before = _now(address)
     refused = run("clock", "--server", address, "--advance", written)
-    assert refused.exit_code == 2 and "--advance" in refused.output
-    assert "is not a duration" in refused.output
+    assert refused.exit_code == 2 and "--advance" in refused.output, refused.output
+    assert "is not a duration" in refused.output or "longer than any clock" in refused.output
     assert _now(address) == before
 
 

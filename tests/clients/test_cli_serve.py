@@ -252,3 +252,12 @@ def test_a_fleet_file_is_ignored_with_a_warning_when_the_state_file_holds_a_stat
     assert str(state) in warning and str(fleet_file) in warning and "--fresh" in warning
     assert warnings_of_a_start(fresh=True) == []
     assert warnings_of_a_start(fleet_file=None) == []  # no fleet was given to ignore
+
+
+@pytest.mark.spec("BOXED-03")
+def test_a_refusal_code_given_as_text_from_python_is_normalised_or_refused() -> None:
+    config = ServeConfig(signature_refused_code="e2", pre_command_refused_code="E3")  # type: ignore[arg-type]
+    assert config.signature_refused_code is ResponseCode.E2
+    assert config.pre_command_refused_code is ResponseCode.E3
+    with pytest.raises(ConfigError, match="'I0' is not an error code"):
+        ServeConfig(signature_refused_code="I0")  # type: ignore[arg-type]

@@ -52,4 +52,7 @@ def test_every_command_is_listed_and_runs_its_help() -> None:
         assert f"  {name} " in listed.output, name
         assert CliRunner().invoke(main, [name, "--help"]).exit_code == 0, name
     unknown = CliRunner().invoke(main, ["devics"])
-    assert unknown.exit_code == 2 and "No such command 'devics'" in unknown.output
+    assert unknown.exit_code == 2
+    assert "No such command 'devics'. Did you mean 'devices'?" in unknown.output
+    nothing_near = CliRunner().invoke(main, ["zzz"])
+    assert nothing_near.exit_code == 2 and "No such command 'zzz'.\n" in nothing_near.output
