@@ -36,10 +36,11 @@ Decisions where the schema leaves a choice:
   (SRV-06, devices/alerts.py) carries its GBCS name as AlertDescription and its MMC payload
   (SupplyOutageRestoreAlert, SmartMeterIntegrityIssueWarningDeviceAlert) or, like most, no
   Payload at all. An alert no request caused has no RequestID or ResponseID. The inner document
-  is valid against the MMC schema that the user's DUIS schema imports. A `PreCommand` payload is
-  what the answer holds: the GBCS pre-command where the runtime put it there (11.3, GBCS-03),
-  else, like every `LocalCommand` payload, dccsim's opaque stand-in for the GBCS command, which a
-  user returns unchanged in its SignedPreCommand.
+  is valid against the MMC schema that the user's DUIS schema imports. A `PreCommand` or
+  `LocalCommand` payload is what the answer holds: the GBCS pre-command, or for CV 6 the User's
+  signed GBCS command, where the runtime put it there (11.3, GBCS-03), else dccsim's opaque
+  stand-in for the GBCS command (a PreCommand's a user returns unchanged in its
+  SignedPreCommand).
 - **MMC header.** BusinessOriginatorID is the device, BusinessTargetID the user, OriginatorCounter
   the counter of the request the message answers (0 when there is none);
   GBCSHexadecimalMessageCode is given for alerts (0x00CE, 0x00CF, 0x012C, 0x00CA,

@@ -70,7 +70,11 @@ class GbcsHooks:
         self._issued_limit = issued_limit
         # RequestID -> the signed GBCS command a CV 6 returned, from `incoming` for `outgoing`:
         # the LocalCommand the User carries to the device is that command, while the core keeps
-        # its token (for 8.13 and a replay). A miss (the bound below) leaves the token.
+        # its token (for 8.13 and a replay). `outgoing` takes each entry with its answer, a
+        # refusal's too; only an answer that never comes back (a lost acknowledgement, an
+        # exception) leaves one, and past the bound the oldest go first, so one in flight stays.
+        # Two CV 6s of one RequestID at once: whichever entry the answer takes, it is a command
+        # `check_signed` passed for that RequestID.
         self._local: dict[RequestId, bytes] = {}
 
     def _device_type(self, device_id: str) -> DeviceType | None:
@@ -127,7 +131,8 @@ class GbcsHooks:
         except PreCommandRefused as refusal:
             raise RequestRefused(self.refused_code, f"SignedPreCommand: {refusal}") from None
         if request.command_variant is CommandVariant.CRITICAL_SIGNED_LOCAL:
-            if len(self._local) >= self._issued_limit:
-                self._local.clear()  # CV 6s whose answers never came back through `outgoing`
+            excess = len(self._local) - self._issued_limit + 1
+            for stale in list(self._local)[: max(excess, 0)]:  # the oldest: never answered
+                self._local.pop(stale, None)
             self._local[request.request_id] = body.payload
         return replace(request, body=SignedPreCommand(token))

@@ -10,7 +10,7 @@ import pytest
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.fleet import example_fleet
 from dccsim.server.core.matrix import CommandVariant
-from dccsim.server.core.messages import PreCommand
+from dccsim.server.core.messages import LocalCommand, PreCommand
 from dccsim.server.core.requests import (
     ActivateFirmware,
     RequestId,
@@ -68,3 +68,54 @@ def test_a_signed_leg_is_checked_against_the_cores_request_not_a_kept_pre_comman
         signed_leg(sign(fake.payload, user_key))
     assert refused.value.code == PRE_COMMAND_REFUSED
     assert dsp.submit(signed_leg(sign(real.payload, user_key))).code == "I99"
+
+
+def test_a_cv6_local_command_is_the_signed_command_and_an_unanswered_one_is_bounded() -> None:
+    """CV 6's LocalCommand is the User's signed GBCS command; what the hooks keep for it goes
+    with its answer, and past the bound the oldest unanswered go first, so one in flight keeps
+    its own."""
+    dsp = Dsp()
+    example_fleet().load_into(dsp)
+    store = KeyStore(source=TestPki(bytes(range(32))))
+    store.register(ACB_EUI)
+    store.register(SUPPLIER_A, CertificateRole.SUPPLIER)
+    hooks = GbcsHooks(store, DspHost(dsp), issued_limit=2)
+    user_key = store.organisation(SUPPLIER_A, KeyUsage.DIGITAL_SIGNATURE).private_key
+    dsp.submit(
+        ServiceRequest(
+            RequestId(SUPPLIER_A, dsp.state.acb_id, 1),
+            "11.1",
+            CommandVariant.NON_DEVICE,
+            UpdateFirmware(NEW_IMAGE, "0200", (ESME,)),
+        )
+    )
+
+    def signed_leg(counter: int) -> tuple[ServiceRequest, bytes]:
+        rid = RequestId(SUPPLIER_A, ESME, counter)
+        cv4 = ServiceRequest(
+            rid, "11.3", CommandVariant.CRITICAL_TRANSFORM, ActivateFirmware(NEW_IMAGE_HASH)
+        )
+        pre = hooks.outgoing(dsp.submit(cv4)).body
+        assert isinstance(pre, PreCommand)
+        signed = sign(pre.payload, user_key)
+        leg = ServiceRequest(
+            rid, "11.3", CommandVariant.CRITICAL_SIGNED_LOCAL, SignedPreCommand(signed)
+        )
+        return hooks.incoming(leg), signed
+
+    first, first_signed = signed_leg(2)
+    cores = dsp.submit(first)
+    answer = hooks.outgoing(cores)
+    assert isinstance(answer.body, LocalCommand) and answer.body.payload == first_signed
+    assert cores.body != answer.body  # the core answers with its token
+    # Answered: nothing kept, so the same answer again passes unchanged.
+    assert hooks.outgoing(cores) == cores
+    # Three legs whose answers have not come back, against a bound of two: the oldest goes.
+    legs = [signed_leg(counter) for counter in (3, 4, 5)]
+    local = [hooks.outgoing(dsp.submit(leg)).body for leg, _ in legs]
+    assert [isinstance(body, LocalCommand) for body in local] == [True, True, True]
+    assert [body.payload == signed for body, (_, signed) in zip(local, legs, strict=True)] == [
+        False,
+        True,
+        True,
+    ]

@@ -13,8 +13,8 @@ dccsim cannot decode GBCS yet (a later issue adds it), so what it checks and doe
   must say "response" (0x02) and its originator counter be the command's counter, the
   originator system title the command's device, and the recipient system title the User (or
   the DCC's ACB). A header that disagrees, or cannot be read, gets E081302. Any other payload is
-  taken as an opaque stand-in (dccsim's LocalCommand payloads are stand-ins too, so a harness
-  has no real device response to return), and then OriginalRequestID is required.
+  taken as an opaque stand-in (no device answers a hand-held terminal here, so a harness has no
+  real device response to return), and then OriginalRequestID is required.
 - **The processing.** dccsim has no hand-held terminal, so the simulated device carries out the
   command when its response is returned: the DSP sends the original request to the device then
   and treats its answer exactly as a remote response — fault rules for the original SRV apply,
