@@ -19,13 +19,15 @@ from pathlib import Path
 
 from aiohttp import web
 
-WHAT = re.compile(
-    rb"<(?:\w+:)?(?:ServiceReferenceVariant|DCCAlertCode|AlertCode)>([0-9A-Za-z.]{1,16})<"
+# An alert's code first: a future-dated command's outcome alert also names the SRV it answers.
+ALERT = re.compile(
+    rb"<(?:\w+:)?(?:DCCAlertCode|AlertCode|FutureDatedAlertCode)>([0-9A-Za-z]{1,16})<"
 )
+SRV = re.compile(rb"<(?:\w+:)?ServiceReferenceVariant>([0-9.]{1,16})<")
 
 
 def file_name(number: int, body: bytes) -> str:
-    found = WHAT.search(body)
+    found = ALERT.search(body) or SRV.search(body)
     return f"{number:04d}-{found.group(1).decode() if found else 'document'}.xml"
 
 
