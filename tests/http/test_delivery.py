@@ -6,12 +6,13 @@ holding up another's."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import itertools
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import grpc
@@ -19,6 +20,7 @@ import pytest
 from aiohttp import web
 
 from dccsim.server.core.records import DuisVersion
+from dccsim.server.http.options import RetryPolicy
 from dccsim.server.rpc.app import RunningServer, start_server
 from dccsim.server.store import StateFile
 from dccsim.v1 import control_pb2, duis_pb2_grpc, supplier_pb2
@@ -90,10 +92,16 @@ def _assert_each_once_in_order(receiver: Receiver, expected: list[int]) -> None:
     assert _request_counters(receiver.accepted()) == expected
 
 
+# How long another User's request and delivery may take while one User's receiver misbehaves:
+# half the second (or more) that waiting behind the misbehaving one would add, and room enough
+# for a loaded two-core machine.
+PROMPT = 1.0
+
+
 def _assert_prompt(server: RunningServer, user: str, counters: range, receiver: Receiver) -> None:
-    """`user`'s requests are each answered within half a second, and each response reaches
-    its receiver within half a second of that, once and in order: whatever another User's
-    receiver is doing meanwhile."""
+    """`user`'s requests are each answered within PROMPT, and each response reaches its
+    receiver within PROMPT of that, once and in order: whatever another User's receiver is
+    doing meanwhile."""
     url = f"http://127.0.0.1:{server.http_ports.duis}/api/v1/serviceS"
     answered = []
     for counter in counters:
@@ -101,11 +109,26 @@ def _assert_prompt(server: RunningServer, user: str, counters: range, receiver: 
         answer = post(url, _read_firmware(user, counter))
         answered.append(time.monotonic())
         assert text(answer.body, "//sr:ResponseCode") == "I99"
-        assert answered[-1] - sent < 0.5
+        assert answered[-1] - sent < PROMPT
     receiver.wait_for(lambda r: len(r.accepted()) >= len(counters), timeout=5)
     _assert_each_once_in_order(receiver, list(counters))
     latencies = [r.at - at for r, at in zip(receiver.received, answered, strict=True)]
-    assert max(latencies) < 0.5, latencies
+    assert max(latencies) < PROMPT, latencies
+
+
+@contextlib.contextmanager
+def _server(retry: RetryPolicy, receive_urls: dict[str, str]) -> Iterator[RunningServer]:
+    """A server of its own, with this retry policy and these Users' addresses."""
+    running = start_server(
+        relaxed_dsp,
+        max_workers=8,
+        http=dataclasses.replace(loopback(), retry=retry),
+        receive_urls=receive_urls,
+    )
+    try:
+        yield running
+    finally:
+        running.stop(grace=None)
 
 
 class _SlowReceiver(Receiver):
@@ -223,29 +246,23 @@ def test_a_hanging_receiver_for_one_user_does_not_delay_another_or_the_server(
 def test_a_slow_receiver_for_one_user_does_not_delay_another_or_the_server(
     receivers: Receivers,
 ) -> None:
-    # The slow receiver answers 2xx a second after each POST (a POST may take 3 s here: never
-    # a timeout). Blocking on it shows as a delay of up to a second; waits below are half that.
-    retry = dataclasses.replace(FAST_RETRY, timeout=3.0)
-    slow = _SlowReceiver(delay=1.0).start()
-    prompt = receivers()
-    running = start_server(
-        relaxed_dsp,
-        max_workers=8,
-        http=dataclasses.replace(loopback(), retry=retry),
-        receive_urls={SUPPLIER_A: slow.url, NETWORK_OPERATOR: prompt.url},
-    )
+    # The slow receiver answers 2xx two seconds after each POST (a POST may take 5 s here:
+    # never a timeout). Blocking on it shows as a delay of up to two seconds; PROMPT is half.
+    retry = dataclasses.replace(FAST_RETRY, timeout=5.0)
+    slow = _SlowReceiver(delay=2.0).start()
     try:
-        _send_reads(running, SUPPLIER_A, range(1200, 1203))  # 3 s of work at the least
-        slow.wait_for(lambda r: len(r.received) >= 1)  # it is working on the first
-        _assert_prompt(running, NETWORK_OPERATOR, range(1300, 1305), prompt)
-        assert _queued(running, SUPPLIER_A) >= 1  # the slow one is still working on its queue
-        # The slow receiver gets everything too, each POST only once the one before was answered.
-        slow.wait_for(lambda r: len(r.accepted()) == 3)
-        _assert_each_once_in_order(slow, list(range(1200, 1203)))
-        times = [r.at for r in slow.received]
-        assert min(later - earlier for earlier, later in itertools.pairwise(times)) >= 0.9
+        prompt = receivers()
+        with _server(retry, {SUPPLIER_A: slow.url, NETWORK_OPERATOR: prompt.url}) as running:
+            _send_reads(running, SUPPLIER_A, range(1200, 1203))  # 6 s of work at the least
+            slow.wait_for(lambda r: len(r.received) >= 1)  # it is working on the first
+            _assert_prompt(running, NETWORK_OPERATOR, range(1300, 1305), prompt)
+            assert _queued(running, SUPPLIER_A) >= 1  # the slow one is still on its queue
+            # The slow receiver gets everything too, each POST once the one before was answered.
+            slow.wait_for(lambda r: len(r.accepted()) == 3, timeout=10)
+            _assert_each_once_in_order(slow, list(range(1200, 1203)))
+            times = [r.at for r in slow.received]
+            assert min(later - earlier for earlier, later in itertools.pairwise(times)) >= 1.9
     finally:
-        running.stop(grace=None)
         slow.close()
 
 
@@ -269,20 +286,22 @@ def test_a_receiver_answering_garbage_is_retried_and_a_new_address_takes_over(
 
 @pytest.mark.spec("BOXED-02", "BAD-02")
 def test_a_receiver_answering_garbage_for_one_user_does_not_delay_another_or_the_server(
-    server: RunningServer, control: ControlServiceStub, receivers: Receivers
+    receivers: Receivers,
 ) -> None:
+    # Two seconds between retries: a deliverer that waited out one User's backoff before
+    # another User's POST would delay it by up to that, twice PROMPT.
+    retry = dataclasses.replace(FAST_RETRY, first=2.0, cap=2.0)
     garbage = GarbageReceiver()
     try:
         prompt = receivers()
-        _put_url(control, SUPPLIER_A, garbage.url)
-        _put_url(control, NETWORK_OPERATOR, prompt.url)
-        _send_reads(server, SUPPLIER_A, range(1400, 1403))
-        _wait(lambda: garbage.connections >= 2)
-        _assert_prompt(server, NETWORK_OPERATOR, range(1500, 1505), prompt)
-        # Meanwhile the garbage goes on being retried, and none of A's is taken as delivered.
-        seen = garbage.connections
-        _wait(lambda: garbage.connections > seen, timeout=3)
-        assert _queued(server, SUPPLIER_A) == 3
+        with _server(retry, {SUPPLIER_A: garbage.url, NETWORK_OPERATOR: prompt.url}) as running:
+            _send_reads(running, SUPPLIER_A, range(1400, 1403))
+            _wait(lambda: garbage.connections >= 1)
+            _assert_prompt(running, NETWORK_OPERATOR, range(1500, 1505), prompt)
+            # Meanwhile the garbage goes on being retried, and none of A's is taken as delivered.
+            seen = garbage.connections
+            _wait(lambda: garbage.connections > seen, timeout=5)
+            assert _queued(running, SUPPLIER_A) == 3
     finally:
         garbage.close()
 
