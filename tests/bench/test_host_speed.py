@@ -23,8 +23,8 @@ def test_a_measure_of_the_host_is_cpu_time_per_unit_of_reference_work() -> None:
 
 def test_drift_is_the_largest_relative_change_of_one_measure() -> None:
     assert drift(STEADY, STEADY) == 0
-    memory_only = HostSpeed(50.0, 450.0, 28.0, 75.0)  # a neighbour thrashing the shared caches
-    assert drift(STEADY, memory_only) == 0.5
+    # The memory lookup is recorded but too noisy to call a change of host on its own.
+    assert drift(STEADY, HostSpeed(50.0, 450.0, 28.0, 75.0)) == 0
     # The sign time moved most: 28 -> 43 us is +54%.
     assert abs(drift(STEADY, SLOWER) - 15 / 28) < 1e-9
     assert abs(drift(SLOWER, STEADY) - 15 / 43) < 1e-9
@@ -58,6 +58,6 @@ def test_the_host_speed_runs_as_a_command_once_or_as_a_series(
     main([])
     [once] = capsys.readouterr().out.splitlines()
     assert once.startswith("Python loop ") and once.endswith(" us")
-    main(["--for", "0.5", "--every", "0.2"])
+    main(["--for", "1.2", "--every", "0.3"])  # a measure takes ~0.15 s, more when loaded
     series = capsys.readouterr().out.splitlines()
     assert len(series) >= 2 and all(" s  Python loop " in line for line in series)
