@@ -78,6 +78,10 @@ class ResponseCode(StrEnum):
 
 REPLAYED_COUNTER = ResponseCode.E1000
 REFUSED_SIGNATURE = ResponseCode.E1001
+# Decision (GBCS-03): DUIS gives no public code for a signed pre-command that fails its check;
+# dccsim answers E1002, next to E1001 for a failed XML signature. Both configurable
+# (`dccsim serve --signature-refused-code`, `--pre-command-refused-code`).
+PRE_COMMAND_REFUSED = ResponseCode.E1002
 OUTBOX_FULL = ResponseCode.E1003
 
 

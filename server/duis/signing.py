@@ -78,7 +78,7 @@ from signxml import (
 from signxml.exceptions import InvalidDigest, InvalidSignature, SignXMLException
 from signxml.verifier import SignatureConfiguration
 
-from dccsim.server.core.codes import REFUSED_SIGNATURE, ResponseCode
+from dccsim.server.core.codes import PRE_COMMAND_REFUSED, REFUSED_SIGNATURE, ResponseCode
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.duis import signature_profile
 from dccsim.server.duis.names import DS_NS, SR_NS
@@ -161,8 +161,7 @@ class SignatureSettings:
     verify: bool = True
     refused_code: str = REFUSED_SIGNATURE.value
     codes: Mapping[RefusalKind, str] = field(default_factory=dict)
-    # GBCS-03's decision, gbcs_hooks.PRE_COMMAND_REFUSED (which sits above this module).
-    pre_command_refused_code: str = ResponseCode.E1002.value
+    pre_command_refused_code: str = PRE_COMMAND_REFUSED.value
 
     def __post_init__(self) -> None:
         named = [

@@ -20,7 +20,7 @@ import logging
 
 from dccsim.devices.kinds import DeviceType
 from dccsim.server.core import views
-from dccsim.server.core.codes import ResponseCode
+from dccsim.server.core.codes import PRE_COMMAND_REFUSED, ResponseCode
 from dccsim.server.core.matrix import CommandVariant
 from dccsim.server.core.messages import LocalCommand, OutboundMessage, PreCommand, SyncAnswer
 from dccsim.server.core.quick_init import replace
@@ -38,11 +38,6 @@ from dccsim.server.runtime.duis_gateway import RequestRefused
 from dccsim.server.runtime.host import DspHost
 
 log = logging.getLogger("dccsim.gbcs")
-
-# Decision (GBCS-03): DUIS gives no public code for a signed pre-command that fails its check;
-# dccsim answers E1002, next to E1001 for a failed XML signature. Configurable, as E1001 is:
-# SignatureSettings.pre_command_refused_code carries the server's choice to these hooks.
-PRE_COMMAND_REFUSED = ResponseCode.E1002
 
 
 class GbcsHooks:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dccsim.server.core.baseline import Baseline
-from dccsim.server.core.codes import REFUSED_SIGNATURE, ResponseCode
+from dccsim.server.core.codes import PRE_COMMAND_REFUSED, REFUSED_SIGNATURE, ResponseCode
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.errors import InvalidField, NotFound
 from dccsim.server.core.faults import FaultAction, FaultPlan, FaultRule
@@ -108,7 +108,7 @@ class ServeConfig:
     # BOXED-03, GBCS-03: the codes refusing a request's XML signature and a signed pre-command.
     # Decisions (DUIS gives neither a public code), configurable as issue 15 asks.
     signature_refused_code: ResponseCode = REFUSED_SIGNATURE
-    pre_command_refused_code: ResponseCode = ResponseCode.E1002  # gbcs_hooks.PRE_COMMAND_REFUSED
+    pre_command_refused_code: ResponseCode = PRE_COMMAND_REFUSED
     keystore: Path | None = None  # DCC Boxed's keystore JSON; None: dccsim's own test PKI
     dsp_signing_key: str | None = None  # with `keystore`: one of DSP_SIGNING_KEYS
     # SEC-01: gRPC over TLS with this certificate and key (PEM); with `client_ca`, mutual TLS

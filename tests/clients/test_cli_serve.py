@@ -15,7 +15,7 @@ import pytest
 
 from dccsim.clients.cli import serve as serve_command
 from dccsim.clients.client import Client
-from dccsim.server.core.codes import REFUSED_SIGNATURE, ResponseCode
+from dccsim.server.core.codes import PRE_COMMAND_REFUSED, REFUSED_SIGNATURE, ResponseCode
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.fleet import example_fleet
 from dccsim.server.core.matrix import CommandVariant
@@ -32,7 +32,7 @@ from dccsim.server.http.console.sending import examples
 from dccsim.server.keys import ACB_EUI, CertificateRole, KeyStore, TestPki
 from dccsim.server.rpc.app import RunningServer
 from dccsim.server.runtime.duis_gateway import RequestRefused
-from dccsim.server.runtime.gbcs_hooks import PRE_COMMAND_REFUSED, GbcsHooks
+from dccsim.server.runtime.gbcs_hooks import GbcsHooks
 from dccsim.server.runtime.host import DspHost
 from dccsim.server.runtime.serve_config import CannotListen, ConfigError, ServeConfig, start
 from dccsim.v1 import supplier_pb2

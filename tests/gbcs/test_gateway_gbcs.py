@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dccsim.server.core.codes import ResponseCode
+from dccsim.server.core.codes import PRE_COMMAND_REFUSED, ResponseCode
 from dccsim.server.core.errors import InvalidField
 from dccsim.server.core.faults import FaultAction, FaultRule, FaultStage
 from dccsim.server.core.fingerprint import fingerprint
@@ -22,7 +22,6 @@ from dccsim.server.gbcs.payloads import PayloadForm
 from dccsim.server.gbcs.pre_command import sign
 from dccsim.server.keys import ACB_EUI
 from dccsim.server.runtime.duis_gateway import AcknowledgementLost, DuisReply
-from dccsim.server.runtime.gbcs_hooks import PRE_COMMAND_REFUSED
 from tests.conftest import (
     CHF,
     ESME,

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from dccsim.server.core.codes import PRE_COMMAND_REFUSED
 from dccsim.server.core.dsp import Dsp
 from dccsim.server.core.fleet import example_fleet
 from dccsim.server.core.matrix import CommandVariant
@@ -21,7 +22,7 @@ from dccsim.server.core.requests import (
 from dccsim.server.gbcs.pre_command import sign
 from dccsim.server.keys import ACB_EUI, CertificateRole, KeyStore, KeyUsage, TestPki
 from dccsim.server.runtime.duis_gateway import RequestRefused
-from dccsim.server.runtime.gbcs_hooks import PRE_COMMAND_REFUSED, GbcsHooks
+from dccsim.server.runtime.gbcs_hooks import GbcsHooks
 from dccsim.server.runtime.host import DspHost
 from tests.conftest import ESME, NEW_IMAGE, NEW_IMAGE_HASH, SUPPLIER_A
 

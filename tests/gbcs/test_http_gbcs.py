@@ -17,13 +17,13 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from dccsim.devices.kinds import SmetsVersion
 from dccsim.server.core import commands, views
+from dccsim.server.core.codes import PRE_COMMAND_REFUSED
 from dccsim.server.core.faults import FaultAction, FaultRule
 from dccsim.server.duis.signing import SignatureSettings
 from dccsim.server.gbcs import firmware
 from dccsim.server.gbcs.pre_command import sign
 from dccsim.server.keys import ACB_EUI, CertificateRole, KeyStore, TestPki, export_keys
 from dccsim.server.rpc.app import RunningServer, start_server
-from dccsim.server.runtime.gbcs_hooks import PRE_COMMAND_REFUSED
 from tests.conftest import (
     ESME,
     EXAMPLE_NEW_FIRMWARE,

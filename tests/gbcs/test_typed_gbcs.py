@@ -11,10 +11,10 @@ import pytest
 
 from dccsim.clients.client import Client
 from dccsim.clients.pre_command_signing import PreCommandSigner
+from dccsim.server.core.codes import PRE_COMMAND_REFUSED
 from dccsim.server.gbcs.frame import parse_general_signing
 from dccsim.server.keys import ACB_EUI, CertificateRole, KeyStore, TestPki, export_keys
 from dccsim.server.rpc.app import RunningServer, start_server
-from dccsim.server.runtime.gbcs_hooks import PRE_COMMAND_REFUSED
 from dccsim.v1 import supplier_pb2
 from tests.conftest import (
     ESME,
