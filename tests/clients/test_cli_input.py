@@ -170,11 +170,13 @@ def test_watch_and_the_client_name_the_firmware_receipt(address: str) -> None:
         )
         assert sent.code == "I99", sent.detail
         seen = 0
+        receipt = None
         for delivery in client.deliveries(SUPPLIER_A, timeout=10):
             seen += 1
             if delivery.WhichOneof("message") == "device_alert":
                 receipt = delivery.device_alert
                 break
+    assert receipt is not None, f"no device alert among {seen} deliveries"
     assert receipt.alert_code == AlertCode.FIRMWARE_VERIFICATION_SUCCESSFUL
     assert receipt.alert_name == "Firmware Verification Successful"
     # watch replays the same messages (none was acknowledged).
