@@ -19,6 +19,7 @@ from tests.conftest import ESME, SUPPLIER_A
 from tests.http.console_server import ConsoleServer, console_server
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -27,6 +28,14 @@ from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
 WAIT_SECONDS = 15
+
+
+def waiting(browser: webdriver.Chrome) -> WebDriverWait[webdriver.Chrome]:
+    """A wait that looks again when the page it read from went away under it: an element found
+    just before a form's answer replaced the page is stale, not missing."""
+    return WebDriverWait(
+        browser, WAIT_SECONDS, ignored_exceptions=(StaleElementReferenceException,)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +79,7 @@ def test_the_fleet_page_loads(
     # Filtering is a plain GET form: choose a type and submit.
     Select(browser.find_element(By.NAME, "type")).select_by_visible_text("GSME")
     browser.find_element(By.CSS_SELECTOR, "#fleet-filter button").click()
-    WebDriverWait(browser, WAIT_SECONDS).until(lambda b: "type=GSME" in b.current_url)
+    waiting(browser).until(lambda b: "type=GSME" in b.current_url)
     ids = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "table#fleet td.id")]
     assert ids == ["00-DB-12-34-56-78-90-A1"]
 
@@ -79,9 +88,7 @@ def test_the_fleet_page_loads(
     browser.get(console.url("/console/cpl"))
     row = browser.find_element(By.XPATH, "//table[@id='cpl']//tr[td[2]='ESME-S2' and td[3]='0100']")
     row.find_element(By.TAG_NAME, "button").click()
-    said = WebDriverWait(browser, WAIT_SECONDS).until(
-        lambda b: b.find_element(By.CSS_SELECTOR, "p.said")
-    )
+    said = waiting(browser).until(lambda b: b.find_element(By.CSS_SELECTOR, "p.said"))
     assert "1 device(s) suspended" in said.text
 
     browser.get(console.url("/console/fleet"))
@@ -104,7 +111,7 @@ def test_a_template_sent_from_the_page_comes_back_in_the_log(
     )
     browser.find_element(By.CSS_SELECTOR, "#send-template button").click()
 
-    wait = WebDriverWait(browser, WAIT_SECONDS)
+    wait = waiting(browser)
     code = wait.until(lambda b: b.find_element(By.ID, "answer-code"))
     assert code.text == "I99"
     request_id = browser.find_element(By.ID, "sent-request-id").text
@@ -132,7 +139,7 @@ def test_the_mp105_story_runs_from_the_page_with_its_signed_pre_command(
     browser: webdriver.Chrome, console: ConsoleServer
 ) -> None:
     """11.1, then 11.3's CV 4 and the button that returns its pre-command with CV 5."""
-    wait = WebDriverWait(browser, WAIT_SECONDS)
+    wait = waiting(browser)
 
     def send(template: str) -> str:
         browser.get(console.url("/console/send"))
