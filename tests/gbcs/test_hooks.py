@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from dccsim.server.core.codes import PRE_COMMAND_REFUSED
 from dccsim.server.core.dsp import Dsp
@@ -29,14 +30,16 @@ from tests.conftest import ESME, NEW_IMAGE, NEW_IMAGE_HASH, SUPPLIER_A
 pytestmark = pytest.mark.spec("GBCS-03")
 
 
-def test_a_signed_leg_is_checked_against_the_cores_request_not_a_kept_pre_command() -> None:
+def _image_sent(**options: int) -> tuple[Dsp, GbcsHooks, ec.EllipticCurvePrivateKey]:
+    """A DSP whose example ESME holds the new image (11.1), its hooks, and Supplier A's DS key."""
     dsp = Dsp()
     example_fleet().load_into(dsp)
     store = KeyStore(source=TestPki(bytes(range(32))))
     store.register(ACB_EUI)
     store.register(SUPPLIER_A, CertificateRole.SUPPLIER)
-    hooks = GbcsHooks(store, DspHost(dsp))
-    user_key = store.organisation(SUPPLIER_A, KeyUsage.DIGITAL_SIGNATURE).private_key
+    hooks = GbcsHooks(store, DspHost(dsp), **options)
+    credential = store.organisation(SUPPLIER_A, KeyUsage.DIGITAL_SIGNATURE)
+    assert credential is not None and credential.private_key is not None
     dsp.submit(
         ServiceRequest(
             RequestId(SUPPLIER_A, dsp.state.acb_id, 1),
@@ -45,6 +48,11 @@ def test_a_signed_leg_is_checked_against_the_cores_request_not_a_kept_pre_comman
             UpdateFirmware(NEW_IMAGE, "0200", (ESME,)),
         )
     )
+    return dsp, hooks, credential.private_key
+
+
+def test_a_signed_leg_is_checked_against_the_cores_request_not_a_kept_pre_command() -> None:
+    dsp, hooks, user_key = _image_sent()
     rid = RequestId(SUPPLIER_A, ESME, 2)
     answer = dsp.submit(
         ServiceRequest(
@@ -75,21 +83,7 @@ def test_a_cv6_local_command_is_the_signed_command_and_an_unanswered_one_is_boun
     """CV 6's LocalCommand is the User's signed GBCS command; what the hooks keep for it goes
     with its answer, and past the bound the oldest unanswered go first, so one in flight keeps
     its own."""
-    dsp = Dsp()
-    example_fleet().load_into(dsp)
-    store = KeyStore(source=TestPki(bytes(range(32))))
-    store.register(ACB_EUI)
-    store.register(SUPPLIER_A, CertificateRole.SUPPLIER)
-    hooks = GbcsHooks(store, DspHost(dsp), issued_limit=2)
-    user_key = store.organisation(SUPPLIER_A, KeyUsage.DIGITAL_SIGNATURE).private_key
-    dsp.submit(
-        ServiceRequest(
-            RequestId(SUPPLIER_A, dsp.state.acb_id, 1),
-            "11.1",
-            CommandVariant.NON_DEVICE,
-            UpdateFirmware(NEW_IMAGE, "0200", (ESME,)),
-        )
-    )
+    dsp, hooks, user_key = _image_sent(issued_limit=2)
 
     def signed_leg(counter: int) -> tuple[ServiceRequest, bytes]:
         rid = RequestId(SUPPLIER_A, ESME, counter)
