@@ -8,6 +8,7 @@ import os
 import pytest
 
 from dccsim.bench.host_speed import measure_host_speed
+from dccsim.bench.interpreter import this_interpreter
 
 FULL = os.environ.get("DCCSIM_BENCH_SCALE", "smoke") == "full"
 
@@ -25,6 +26,8 @@ def fleet_scale() -> int:
 
 
 def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: dict) -> None:
-    """The host's speed the figures were measured at (dccsim.bench.host_speed), in each report
-    pytest-benchmark writes (`--benchmark-json`, `--benchmark-save`)."""
+    """The host's speed the figures were measured at (dccsim.bench.host_speed) and the interpreter
+    that made them (dccsim.bench.interpreter), in each report pytest-benchmark writes
+    (`--benchmark-json`, `--benchmark-save`)."""
     machine_info["host_speed"] = measure_host_speed().as_dict()
+    machine_info["interpreter"] = this_interpreter().as_dict()

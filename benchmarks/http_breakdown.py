@@ -31,6 +31,7 @@ from typing import Any
 
 from dccsim.bench.host_speed import measure_host_speed
 from dccsim.bench.http_traffic import lane_requests
+from dccsim.bench.interpreter import this_interpreter
 from dccsim.bench.mixes import DEFAULT_HTTP_MIX, interleave, parse_mix
 from dccsim.bench.traffic import fleet_yaml, lanes_of
 from dccsim.server.core import commands
@@ -183,6 +184,7 @@ def main() -> None:
         "before": speed_before.as_dict(),
         "after": measure_host_speed().as_dict(),
     }
+    result["interpreter"] = this_interpreter().as_dict()
     result["command"] = " ".join(["python", "benchmarks/http_breakdown.py", *sys.argv[1:]])
     result["load_average"] = {"before": load_before, "after": os.getloadavg()}
     text = json.dumps(result, indent=2)

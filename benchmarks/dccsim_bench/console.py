@@ -12,7 +12,13 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from dccsim.bench.report import contention_notes, host_speed_line, report_table, summary_lines
+from dccsim.bench.report import (
+    contention_notes,
+    host_speed_line,
+    interpreter_line,
+    report_table,
+    summary_lines,
+)
 from dccsim.bench.run import BenchConfig, run_bench
 
 
@@ -41,10 +47,11 @@ def run_with_progress(config: BenchConfig) -> dict[str, Any]:
 def print_report(report: dict[str, Any], json_path: Path | None) -> None:
     out = Console()
     out.print(report_table(report))
-    for line in summary_lines(report["modes"]):
-        out.print(line, highlight=False, soft_wrap=True)
-    if (speed := host_speed_line(report["machine"])) is not None:
-        out.print(speed, highlight=False, soft_wrap=True)
+    machine = report["machine"]
+    lines = [*summary_lines(report["modes"]), interpreter_line(machine), host_speed_line(machine)]
+    for line in lines:
+        if line is not None:
+            out.print(line, highlight=False, soft_wrap=True)
     err = Console(stderr=True)
     for note in contention_notes(report):
         err.print(f"warning: {note}", highlight=False, soft_wrap=True)

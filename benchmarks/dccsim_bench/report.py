@@ -10,6 +10,7 @@ from typing import Any
 from rich.table import Table
 
 from dccsim.bench.host_speed import HostSpeed, drift_note
+from dccsim.bench.interpreter import Interpreter
 from dccsim.bench.load import LoadResult
 
 PERCENTILES = (50, 90, 95, 99, 99.9)
@@ -177,6 +178,13 @@ def report_table(report: Mapping[str, Any]) -> Table:
                 _number(f["client_cpu_us_per_request"]),
             )
     return table
+
+
+def interpreter_line(machine: Mapping[str, Any]) -> str | None:
+    """The Python the run's figures were made with (interpreter.py): it counts as much as the
+    host."""
+    found = machine.get("interpreter")
+    return None if found is None else f"interpreter: {Interpreter.from_dict(found).describe()}"
 
 
 def host_speed_line(machine: Mapping[str, Any]) -> str | None:

@@ -29,6 +29,7 @@ from dccsim.bench import servers as bench_servers
 from dccsim.bench.host_speed import measure_host_speed
 from dccsim.bench.http_run import measure_http
 from dccsim.bench.http_traffic import check_http_mix
+from dccsim.bench.interpreter import this_interpreter
 from dccsim.bench.load import GRPC_MODES, LoadSpec, Mode, Target, Ticker, run_load
 from dccsim.bench.mixes import DEFAULT_HTTP_MIX, DEFAULT_MIX, interleave, parse_mix
 from dccsim.bench.traffic import LaneTraffic, Signer, fleet_yaml, lanes_of, traffic_for
@@ -182,6 +183,7 @@ def machine() -> dict[str, Any]:
         "cpu_model": model,
         "platform": platform.platform(),
         "python": sys.version.split()[0],
+        "interpreter": this_interpreter().as_dict(),
         "grpcio": grpc.__version__,
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         # Anything else running on the machine skews the figures: the load average says so.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import platform
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -139,6 +141,9 @@ def test_every_mode_gives_a_sane_report_with_the_echo_ratio(tmp_path: Path) -> N
     for moment in ("start", "end"):  # the host's speed the figures were measured at
         assert report["machine"][f"host_speed_at_{moment}"]["p256_verify_us"] > 0
     assert "host speed: Python loop " in result.output
+    # ... and the interpreter that made them (the same host runs them ~1.4x apart by its build).
+    assert report["machine"]["interpreter"]["executable"] == os.path.realpath(sys.executable)
+    assert f"interpreter: CPython {platform.python_version()} at " in result.output
     assert report["config"]["clients"] == 3 and report["config"]["pinned"] is False
     assert set(report["modes"]) == {"unary", "stream", "batch"}
     for mode, figures in report["modes"].items():

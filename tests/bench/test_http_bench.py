@@ -4,6 +4,7 @@ end-to-end run against `dccsim serve` and the aiohttp echo."""
 from __future__ import annotations
 
 import json
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -150,6 +151,7 @@ def test_the_http_breakdown_times_every_step_of_a_signed_request() -> None:
     assert result["requests"] == 40 and result["cpu_us_per_request"] > 0
     assert result["host_speed"]["before"]["p256_sign_us"] > 0
     assert result["host_speed"]["after"]["python_loop_ns"] > 0
+    assert result["interpreter"]["version"] == platform.python_version()
     assert steps["answer: verify the request"]["calls"] == 40
     assert steps["answer: sign"]["calls"] == 40  # every answer an I99 or I0: all signed
     delivered = steps["delivery: host Delivered"]["calls"]

@@ -1,0 +1,94 @@
+"""The interpreter recorded beside a run's figures (dccsim.bench.interpreter)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dccsim.bench import interpreter
+from dccsim.bench.interpreter import Interpreter, this_interpreter
+from dccsim.bench.report import interpreter_line
+
+
+def test_the_interpreter_is_the_one_running_resolved_through_the_venv_link() -> None:
+    found = this_interpreter()
+    assert found.implementation == platform.python_implementation()
+    assert found.version == platform.python_version()
+    assert found.executable == os.path.realpath(sys.executable)
+    assert os.path.isfile(found.executable) and not os.path.islink(found.executable)
+    # Through JSON (a report file) and back, unchanged.
+    assert Interpreter.from_dict(json.loads(json.dumps(found.as_dict()))) == found
+
+
+@pytest.mark.parametrize(
+    ("configured", "expected"),
+    [
+        (
+            "'--prefix=/usr/local' '--enable-optimizations' '--with-lto'",
+            ("--enable-optimizations", "--with-lto"),
+        ),
+        ("'--prefix=/root/.pyenv/versions/3.11.7' '--enable-shared'", ()),
+        (None, ()),  # an interpreter that keeps no configure line
+    ],
+)
+def test_the_speed_options_are_those_the_build_names(
+    monkeypatch: pytest.MonkeyPatch, configured: str | None, expected: tuple[str, ...]
+) -> None:
+    monkeypatch.setattr(interpreter.sysconfig, "get_config_var", lambda name: configured)
+    assert this_interpreter().speed_options == expected
+
+
+def test_the_bench_prints_which_interpreter_made_its_figures() -> None:
+    built = Interpreter("CPython", "3.11.7", "/opt/py/bin/python3.11", "GCC 12.2.0", ())
+    assert interpreter_line({"interpreter": built.as_dict()}) == (
+        "interpreter: CPython 3.11.7 at /opt/py/bin/python3.11"
+    )
+    optimised = Interpreter("CPython", "3.11.9", "/usr/bin/python3.11", "GCC", ("--with-lto",))
+    assert interpreter_line({"interpreter": optimised.as_dict()}) == (
+        "interpreter: CPython 3.11.9 at /usr/bin/python3.11, configured with --with-lto"
+    )
+    assert interpreter_line({}) is None  # a report from before it was recorded
+
+
+def test_the_interpreters_script_runs_the_cycle_benchmarks_under_each_and_sums_them_up() -> None:
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "interpreters.py"
+    run = subprocess.run(
+        [sys.executable, str(script), "--rounds", "1", "--no-save"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    [line] = run.stdout.splitlines()  # one interpreter, one round
+    figures = json.loads(line)
+    assert figures["python"] == sys.executable and figures["round"] == 1
+    cycles = figures["cycles_us"]
+    assert {"test_full_11_2_cycle", "test_11_3_cycle_without_the_users_signing"} <= set(cycles)
+    assert all(0 < cell["min"] <= cell["median"] for cell in cycles.values())
+
+
+def test_the_summary_gives_each_interpreters_least_time_and_median_per_cycle() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "interpreters", Path(__file__).resolve().parents[2] / "benchmarks" / "interpreters.py"
+    )
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    runs = [
+        {"python": "a", "cycles_us": {"c": {"min": 30.0, "median": 33.0}}},
+        {"python": "b", "cycles_us": {"c": {"min": 20.0, "median": 22.0}}},
+        {"python": "a", "cycles_us": {"c": {"min": 29.0, "median": 35.0}}},
+        {"python": "a", "cycles_us": {"c": {"min": 31.0, "median": 31.0}}},
+    ]
+    assert script.summary(runs) == {
+        "a": {"c": {"least_min": 29.0, "median_of_medians": 33.0}},
+        "b": {"c": {"least_min": 20.0, "median_of_medians": 22.0}},
+    }
