@@ -8,12 +8,13 @@
 # set as DCCSIM_<OPTION> in the environment (DCCSIM_BASELINE=pre-MP105, DCCSIM_IN_MEMORY=1); any
 # other command runs too (`docker run --rm dccsim campaign --devices 300 --compare-baselines`).
 # A test tool on a test network: the server listens WITHOUT TLS and its control API (fleet, CPL,
-# clock, faults, Reset, keys) and the console's changes are OPEN to whoever can reach the ports
-# (DCCSIM_OPEN_CONTROL=1 below; the server logs INSECURE at start, as it should). Publish the
-# ports on a test network only. To lock it down:
-#   -e DCCSIM_OPERATOR_TOKEN=...   control calls (and console changes) need the token; setting a
-#                                  token closes the control API to callers without it
-#   -e DCCSIM_OPEN_CONTROL=        closes the control API to all (no credential: SEC-02)
+# clock, faults, Reset, keys), the web console (pages and changes) and /metrics are OPEN to
+# whoever can reach the ports (DCCSIM_OPEN_CONTROL=1 below; the server logs INSECURE at start, as
+# it should). Publish the ports on a test network only. To lock it down:
+#   -e DCCSIM_OPERATOR_TOKEN=...   control calls, the console and /metrics need the token; setting
+#                                  a token closes them to callers without it
+#   -e DCCSIM_OPEN_CONTROL=        closes the control API, the console and /metrics to all (no
+#                                  credential: SEC-02)
 #   -e DCCSIM_TLS_TEST_PKI=1       mutual TLS on every port from the test PKI in the volume (the CA
 #                                  and client certificates: /var/lib/dccsim/dccsim-state.sqlite3.keys/)
 # See `docker run --rm dccsim serve --help` and the README's Security section.

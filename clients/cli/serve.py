@@ -236,8 +236,9 @@ EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @serve_option(
     "--operator-token-file",
     type=EXISTING_FILE,
-    help="The control API (and the console's changes) need this token (the file's text, "
-    "whitespace stripped): `authorization: Bearer <token>`. Or set DCCSIM_OPERATOR_TOKEN.",
+    help="The control API, the web console (its pages and changes) and /metrics need this token "
+    "(the file's text, whitespace stripped): `authorization: Bearer <token>`, or the console's "
+    "log-in. Or set DCCSIM_OPERATOR_TOKEN.",
 )
 @serve_option(
     "--operator-token",
@@ -256,7 +257,8 @@ EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     "--open-control",
     is_flag=True,
     help="Beyond loopback with no operator credential, serve the control API (fleet, CPL, "
-    "clock, faults, Reset, keys) to anyone who can reach it, instead of refusing it.",
+    "clock, faults, Reset, keys), the web console and /metrics to anyone who can reach them, "
+    "instead of refusing them.",
 )
 # -- SEC-04: what clients can make the server hold --------------------------------------------
 # The defaults shown are Limits()'s (a test keeps them so); None leaves Limits its own, and
@@ -305,7 +307,7 @@ EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     "--console-read-only",
     is_flag=True,
     help="The console shows but never changes (no sends, CPL, fault or clock changes), whatever "
-    "the operator credential.",
+    "the operator credential; who may read it is unchanged.",
 )
 @serve_option(
     "--console-templates",

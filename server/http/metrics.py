@@ -34,6 +34,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 
 from dccsim.server.core.faults import FaultDecision
+from dccsim.server.http.console.access import ConsoleAccess
 from dccsim.server.runtime.host import DspHost
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
@@ -240,10 +241,15 @@ def _after(
     return new, last is None
 
 
-def metrics_route(metrics: ServerMetrics, executor: Executor) -> web.RouteDef:
-    """`GET /metrics`: the exposition is read in a worker (it takes the host's lock)."""
+def metrics_route(
+    metrics: ServerMetrics, executor: Executor, access: ConsoleAccess
+) -> web.RouteDef:
+    """`GET /metrics`: read as the console's pages are (SEC-02: the operator token when one is
+    configured; the fleet's Users are in its labels); the exposition is read in a worker (it
+    takes the host's lock)."""
 
-    async def scrape(_request: web.Request) -> web.Response:
+    async def scrape(request: web.Request) -> web.Response:
+        access.check_read(request)
         body = await asyncio.get_running_loop().run_in_executor(executor, metrics.exposition)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
 

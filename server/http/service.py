@@ -25,6 +25,7 @@ from enum import StrEnum
 from aiohttp import web
 
 from dccsim.server.http.bounded_site import BoundedSite
+from dccsim.server.http.console.access import ConsoleAccess
 from dccsim.server.http.console.app import Console
 from dccsim.server.http.console.sending import RequestSigner
 from dccsim.server.http.delivery import Deliveries
@@ -147,19 +148,21 @@ class HttpService:
         return HttpPorts(duis_port, smki_port)
 
     def _add_console_and_metrics(self, app: web.Application) -> None:
-        """The console's pages and /metrics share the DUIS port (issue 19)."""
+        """The console's pages and /metrics share the DUIS port (issue 19), and one rule for who
+        may read them (SEC-02): /metrics follows it with the console switched off too."""
         options = self._options
+        access = ConsoleAccess(options.console, options.host)
         if options.metrics:
             metrics = ServerMetrics(self._host)
             metrics.attach()
-            app.router.add_routes([metrics_route(metrics, self._executor)])
+            app.router.add_routes([metrics_route(metrics, self._executor, access)])
         if options.console.enabled:
             self._console = Console(
                 self._host,
                 self._gateway,
                 self._executor,
                 options.console,
-                options.host,
+                access,
                 self._request_signer,
             )
             app.router.add_routes(self._console.routes())

@@ -248,13 +248,17 @@ def _serve(
 
 
 def _console_follows(http: HttpOptions, security: SecurityOptions) -> HttpOptions:
-    """The console guarded as the control API is (SEC-02), unless told otherwise: the gRPC
-    operator token opens its changes too, and a control API opened explicitly opens them."""
+    """The console and /metrics guarded as the control API is (SEC-02), unless told otherwise:
+    the gRPC operator token is needed to read them and to change things through the console, and
+    a control API opened explicitly opens their reads and the console's changes (not a console
+    made read-only)."""
     console = http.console
     if console.operator_token is None and security.operator_token is not None:
         console = replace(console, operator_token=security.operator_token)
-    if console.allow_changes is None and security.open_control:
-        console = replace(console, allow_changes=True)
+    if security.open_control:
+        console = replace(console, open_reads=True)
+        if console.allow_changes is None:
+            console = replace(console, allow_changes=True)
     return replace(http, console=console)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from dccsim.server.core.fleet import example_fleet
+from dccsim.server.http.console.options import ConsoleOptions
 from tests.conftest import ESME, SUPPLIER_A
 from tests.http.console_server import ConsoleServer, console_server
 
@@ -156,3 +157,22 @@ def test_the_mp105_story_runs_from_the_page_with_its_signed_pre_command(
     )
     assert browser.find_element(By.ID, "answer-code").text == "I99"
     assert console.host.queries.device(ESME).firmware_version == "0200"
+
+
+@pytest.mark.spec("SEC-02")
+def test_with_an_operator_token_a_page_asks_for_it_and_comes_back_once_logged_in(
+    browser: webdriver.Chrome,
+) -> None:
+    token = "s3cret-operator-token"
+    with console_server(ConsoleOptions(operator_token=token)) as running:
+        try:
+            browser.get(running.url("/console/log"))
+            assert browser.title.startswith("Log in")
+            browser.find_element(By.NAME, "token").send_keys(token)
+            browser.find_element(By.CSS_SELECTOR, "form.grid button").click()
+            wait = waiting(browser)
+            wait.until(lambda b: b.current_url == running.url("/console/log"))
+            # The live log's stream is a read too: the login cookie opens it.
+            wait.until(lambda b: b.find_element(By.CSS_SELECTOR, "[data-log-state]").text == "live")
+        finally:
+            browser.delete_all_cookies()  # the browser is the module's; cookies ignore ports

@@ -374,21 +374,47 @@ def test_the_console_signs_its_sends_when_the_server_verifies_signatures(
     assert "SignatureValue" in sent.body  # what was sent
 
 
+@pytest.mark.spec("SEC-02")
 def test_the_console_follows_the_control_apis_operator_token_and_read_only_wins(
     started: Callable[[ServeConfig], RunningServer],
 ) -> None:
     form = {"manufacturer": "DCCSIM", "model": "ESME-S2", "firmware_version": "0100"}
     form["status"] = "Removed"
+    bearer = {"Authorization": f"Bearer {TOKEN}"}
     guarded = started(_console(operator_token=TOKEN))
     base = _base(guarded)
+    for path in ("/console/cpl", "/metrics"):  # reads need the token...
+        assert Browser().get(base + path).status == 401
+        assert Browser().get(base + path, bearer).status == 200
+    # ...and so do changes.
     assert Browser().post(f"{base}/console/cpl", form, {"Origin": base}).status == 403
-    with_token = {"Origin": base, "Authorization": f"Bearer {TOKEN}"}
-    assert Browser().post(f"{base}/console/cpl", form, with_token).status == 200
+    assert Browser().post(f"{base}/console/cpl", form, {"Origin": base, **bearer}).status == 200
 
     read_only = started(_console(operator_token=TOKEN, console=ConsoleOptions(allow_changes=False)))
     base = _base(read_only)
-    with_token = {"Origin": base, "Authorization": f"Bearer {TOKEN}"}
-    assert Browser().post(f"{base}/console/cpl", form, with_token).status == 403
+    assert Browser().get(f"{base}/console/cpl").status == 401
+    assert Browser().get(f"{base}/console/cpl", bearer).status == 200
+    assert Browser().post(f"{base}/console/cpl", form, {"Origin": base, **bearer}).status == 403
+
+
+@pytest.mark.spec("SEC-02")
+def test_beyond_loopback_open_control_opens_the_console_and_metrics(
+    started: Callable[[ServeConfig], RunningServer],
+) -> None:
+    form = {"amount": "1", "unit": "hours"}
+    closed = _base(started(_console(host="0.0.0.0")))
+    for path in ("/console/fleet", "/metrics"):
+        refused = Browser().get(closed + path)
+        assert refused.status == 403 and "--open-control" in refused.body
+    opened = _base(started(_console(host="0.0.0.0", open_control=True)))
+    for path in ("/console/fleet", "/metrics"):
+        assert Browser().get(opened + path).status == 200
+    assert Browser().post(f"{opened}/console/clock/advance", form).status == 200
+    # --console-read-only keeps changes closed, and reads as --open-control left them.
+    read_only = ConsoleOptions(allow_changes=False)
+    shown = _base(started(_console(host="0.0.0.0", open_control=True, console=read_only)))
+    assert Browser().get(f"{shown}/console/fleet").status == 200
+    assert Browser().post(f"{shown}/console/clock/advance", form).status == 403
 
 
 def test_metrics_are_served_unless_switched_off(

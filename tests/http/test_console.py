@@ -9,6 +9,7 @@ import html
 import json
 import re
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
@@ -16,6 +17,7 @@ import aiohttp
 import pytest
 
 from dccsim.server.core.fleet import example_fleet
+from dccsim.server.http.console.access import COOKIE, after_login
 from dccsim.server.http.console.live import MAX_STREAMS
 from dccsim.server.http.console.options import ConsoleOptions
 from dccsim.server.keys import keystore_for
@@ -216,12 +218,132 @@ def test_the_campaign_page_counts_firmware_and_suspensions(console: ConsoleServe
     assert re.search(r"<td>N28</td><td>1</td>", page.body)  # the suspension alert (CPL-01)
 
 
+# Every page of the console, by its title: each shows the DSP's state (User IDs, device IDs, the
+# message log), so each is a read the operator token guards (SEC-02).
+PAGES = {
+    "/console/fleet": "Fleet",
+    "/console/log": "Log",
+    "/console/cpl": "CPL",
+    "/console/faults": "Faults",
+    "/console/clock": "Clock",
+    "/console/send": "Send",
+    "/console/campaign": "Campaign",
+}
+BEARER = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def _title(body: str) -> str:
+    found = re.search(r"<title>(.*?) · dccsim console</title>", body)
+    assert found is not None, body[:500]
+    return found.group(1)
+
+
+def _logged_in(running: ConsoleServer) -> Browser:
+    browser = Browser()
+    browser.post(running.url("/console/login"), {"token": TOKEN}, _origin(running))
+    assert [cookie.name for cookie in browser.cookies] == [COOKIE]
+    return browser
+
+
 @pytest.mark.spec("SEC-02")
-def test_with_an_operator_token_the_console_is_read_only_until_it_is_presented() -> None:
+@pytest.mark.parametrize("path", list(PAGES))
+def test_with_an_operator_token_every_page_needs_it(path: str) -> None:
+    with console_server(ConsoleOptions(operator_token=TOKEN)) as running:
+        refused = Browser().get(running.url(path))
+        assert refused.status == 401
+        assert refused.headers["WWW-Authenticate"] == 'Bearer realm="dccsim"'
+        # The login page, coming back here; nothing of the DSP's state.
+        assert _title(refused.body) == "Log in"
+        assert f'name="next" value="{path}"' in refused.body
+        assert ESME not in refused.body and SUPPLIER_A not in refused.body
+        wrong = Browser().get(running.url(path), {"Authorization": "Bearer not-the-token"})
+        assert wrong.status == 401
+
+        by_bearer = Browser().get(running.url(path), BEARER)
+        assert by_bearer.status == 200 and _title(by_bearer.body) == PAGES[path]
+        by_cookie = _logged_in(running).get(running.url(path))
+        assert by_cookie.status == 200 and _title(by_cookie.body) == PAGES[path]
+
+
+def _stream_status(running: ConsoleServer, headers: dict[str, str]) -> tuple[int, str]:
+    """The live log's status and its first line (the stream is left once it has started)."""
+    request = urllib.request.Request(running.url("/console/log/stream"), headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as stream:
+            return stream.status, stream.readline().decode()
+    except urllib.error.HTTPError as error:
+        if error.code == 401:
+            assert error.headers["WWW-Authenticate"] == 'Bearer realm="dccsim"'
+        return error.code, error.read().decode()
+
+
+@pytest.mark.spec("SEC-02")
+def test_with_an_operator_token_the_live_log_needs_it() -> None:
+    with console_server(ConsoleOptions(operator_token=TOKEN)) as running:
+        status, said = _stream_status(running, {})
+        assert status == 401 and "Authorization: Bearer" in said
+        assert _stream_status(running, BEARER) == (200, "retry: 2000\n")
+        (cookie,) = _logged_in(running).cookies
+        by_cookie = {"Cookie": f"{COOKIE}={cookie.value}"}
+        assert _stream_status(running, by_cookie) == (200, "retry: 2000\n")
+
+
+@pytest.mark.spec("SEC-02")
+def test_the_login_page_and_static_files_stay_open_and_login_returns_to_the_page() -> None:
     with console_server(ConsoleOptions(operator_token=TOKEN)) as running:
         browser = Browser()
-        page = browser.get(running.url("/console/faults"))
-        assert "read-only" in page.body and "Add a rule" not in page.body
+        login = browser.get(running.url("/console/login"))
+        assert login.status == 200 and 'name="token"' in login.body
+        assert browser.get(running.url("/console/static/console.css")).status == 200
+        assert browser.get(running.url("/console/fleet")).status == 401
+
+        # A wrong token: the login page again, still going back where it was sent from.
+        form = {"token": "nope", "next": "/console/cpl?said=x"}
+        wrong = browser.post(running.url("/console/login"), form, _origin(running))
+        assert "wrong token" in wrong.body
+        assert 'name="next" value="/console/cpl?said=x"' in html.unescape(wrong.body)
+        # The right one: that page, logged in (the header offers to log out).
+        form["token"] = TOKEN
+        back = browser.post(running.url("/console/login"), form, _origin(running))
+        assert back.status == 200 and _title(back.body) == "CPL"
+        assert 'action="/console/logout"' in back.body
+        # Another site's address is never where a login goes: the fleet page instead.
+        for elsewhere in ("https://evil.example/console", "//evil.example/console/cpl"):
+            form["next"] = elsewhere
+            landed = browser.post(running.url("/console/login"), form, _origin(running))
+            assert _title(landed.body) == "Fleet"
+        browser.post(running.url("/console/logout"), {}, _origin(running))
+        assert browser.get(running.url("/console/fleet")).status == 401
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "https://evil.example/console/fleet",
+        "//evil.example/console/fleet",
+        "/\\evil.example/console",
+        "\\\\evil.example",
+        "/console\r\nSet-Cookie: x=1",
+        "/metrics",
+        "/api/v1/serviceS",
+        "javascript:alert(1)",
+        "/console/login",
+        "",
+    ],
+)
+def test_a_login_goes_only_to_the_consoles_own_pages(asked: str) -> None:
+    assert after_login(asked) == "/console/fleet"
+
+
+def test_a_login_goes_back_to_a_console_page_with_its_query() -> None:
+    assert after_login("/console/cpl?said=x") == "/console/cpl?said=x"
+    assert after_login("/console") == "/console"
+
+
+@pytest.mark.spec("SEC-02")
+def test_with_an_operator_token_changes_need_it() -> None:
+    with console_server(ConsoleOptions(operator_token=TOKEN)) as running:
+        browser = Browser()
         form = {"action": "drop", "stage": "device-response"}
         refused = browser.post(running.url("/console/faults/add"), form, _origin(running))
         assert refused.status == 403
@@ -231,13 +353,10 @@ def test_with_an_operator_token_the_console_is_read_only_until_it_is_presented()
             _origin(running),
         )
         assert sent.status == 403
-        wrong = browser.post(running.url("/console/login"), {"token": "nope"}, _origin(running))
-        assert "wrong token" in wrong.body
         assert _rules(running) == 0
 
-        # A script presents the token as a bearer token.
-        bearer = {"Authorization": f"Bearer {TOKEN}"}
-        assert browser.post(running.url("/console/faults/add"), form, bearer).status == 200
+        # A script presents the token as a bearer token (and reads the page it is sent back to).
+        assert browser.post(running.url("/console/faults/add"), form, BEARER).status == 200
         # A browser logs in once: the cookie holds a digest of the token, not the token.
         browser.post(running.url("/console/login"), {"token": TOKEN}, _origin(running))
         assert all(TOKEN not in cookie.value for cookie in browser.cookies)
@@ -250,16 +369,60 @@ def test_with_an_operator_token_the_console_is_read_only_until_it_is_presented()
 
 
 @pytest.mark.spec("SEC-02")
-def test_off_loopback_without_a_token_the_console_is_read_only_unless_opened() -> None:
+def test_read_only_with_a_token_reads_with_it_and_never_changes() -> None:
+    options = ConsoleOptions(operator_token=TOKEN, allow_changes=False)
+    with console_server(options) as running:
+        assert Browser().get(running.url("/console/faults")).status == 401
+        browser = _logged_in(running)
+        page = browser.get(running.url("/console/faults"))
+        assert page.status == 200 and "read-only" in page.body and "Add a rule" not in page.body
+        form = {"action": "drop", "stage": "device-response"}
+        assert (
+            browser.post(running.url("/console/faults/add"), form, _origin(running)).status == 403
+        )
+        assert _rules(running) == 0
+
+
+def _reads(running: ConsoleServer) -> dict[str, int]:
+    """What every page, the live log and /metrics answer a request with no credential."""
+    statuses = {path: Browser().get(running.url(path)).status for path in (*PAGES, "/metrics")}
+    statuses["/console/log/stream"] = _stream_status(running, {})[0]
+    return statuses
+
+
+@pytest.mark.spec("SEC-02")
+def test_off_loopback_without_a_token_the_console_is_closed_unless_opened() -> None:
+    advance = {"amount": "1", "unit": "hours"}
     with console_server(listen="0.0.0.0") as running:
-        browser = Browser()
-        assert "read-only" in browser.get(running.url("/console/clock")).body
-        advance = {"amount": "1", "unit": "hours"}
-        assert browser.post(running.url("/console/clock/advance"), advance).status == 403
-    with console_server(ConsoleOptions(allow_changes=True), listen="0.0.0.0") as running:
-        assert Browser().post(running.url("/console/clock/advance"), advance).status == 200
-    with console_server(ConsoleOptions(allow_changes=False)) as running:  # loopback, closed
+        assert set(_reads(running).values()) == {403}
+        closed = Browser().get(running.url("/console/fleet"))
+        assert "--operator-token-file" in closed.body and "--open-control" in closed.body
+        assert closed.body.count("\n") == 1  # one line
         assert Browser().post(running.url("/console/clock/advance"), advance).status == 403
+    # Opened for reads (--open-control with --console-read-only): shown, never changed.
+    opened = ConsoleOptions(open_reads=True, allow_changes=False)
+    with console_server(opened, listen="0.0.0.0") as running:
+        assert set(_reads(running).values()) == {200}
+        assert "read-only" in Browser().get(running.url("/console/clock")).body
+        assert Browser().post(running.url("/console/clock/advance"), advance).status == 403
+    # Changes opened explicitly open reads too.
+    with console_server(ConsoleOptions(allow_changes=True), listen="0.0.0.0") as running:
+        assert set(_reads(running).values()) == {200}
+        assert Browser().post(running.url("/console/clock/advance"), advance).status == 200
+    # Read-only neither opens reads...
+    with console_server(ConsoleOptions(allow_changes=False), listen="0.0.0.0") as running:
+        assert set(_reads(running).values()) == {403}
+    # ...nor closes them.
+    with console_server(ConsoleOptions(allow_changes=False)) as running:  # loopback
+        assert set(_reads(running).values()) == {200}
+        assert Browser().post(running.url("/console/clock/advance"), advance).status == 403
+
+
+@pytest.mark.spec("SEC-02")
+def test_on_loopback_without_a_token_everything_is_open(console: ConsoleServer) -> None:
+    assert set(_reads(console).values()) == {200}
+    page = Browser().get(console.url("/console/clock"))
+    assert "changes open" in page.body and "log in" not in page.body
 
 
 @pytest.mark.spec("SEC-02")

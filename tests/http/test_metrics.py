@@ -16,16 +16,21 @@ from dccsim.server.core import commands
 from dccsim.server.core.faults import FaultAction, FaultRule, FaultStage
 from dccsim.server.core.matrix import CommandVariant
 from dccsim.server.core.requests import ReadFirmwareVersion, RequestId, ServiceRequest
+from dccsim.server.http.console.options import ConsoleOptions
 from dccsim.server.http.options import HttpOptions
 from dccsim.server.rpc.app import start_server
 from dccsim.server.store import StateFile
 from tests.conftest import ESME, GSME, SUPPLIER_A, example_dsp
 from tests.http.console_server import Browser, ConsoleServer, console_server
 
+TOKEN = "s3cret-operator-token"
 
-def _samples(running: ConsoleServer | str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+
+def _samples(
+    running: ConsoleServer | str, headers: dict[str, str] | None = None
+) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     url = running.url("/metrics") if isinstance(running, ConsoleServer) else running
-    reply = Browser().get(url)
+    reply = Browser().get(url, headers)
     assert reply.status == 200
     assert reply.headers["Content-Type"].startswith("text/plain")
     return {
@@ -157,3 +162,39 @@ def test_each_server_has_its_own_registry() -> None:
 def test_metrics_can_be_switched_off() -> None:
     with console_server(metrics=False) as running:
         assert Browser().get(running.url("/metrics")).status == 404
+
+
+# -- who may scrape (SEC-02): as who may read the console ----------------------------------------
+
+
+@pytest.mark.spec("SEC-02")
+@pytest.mark.parametrize("console", [True, False], ids=["console", "no-console"])
+def test_with_an_operator_token_a_scrape_needs_it(console: bool) -> None:
+    """/metrics names the fleet's Users: with a token configured it is the operator's, with
+    the console switched off too."""
+    options = ConsoleOptions(enabled=console, operator_token=TOKEN)
+    with console_server(options) as running:
+        refused = Browser().get(running.url("/metrics"))
+        assert refused.status == 401
+        assert refused.headers["WWW-Authenticate"] == 'Bearer realm="dccsim"'
+        assert refused.body.count("\n") == 1 and "bearer token" in refused.body
+        assert "credentials_file" in refused.body  # how Prometheus presents it
+        assert SUPPLIER_A not in refused.body
+        wrong = Browser().get(running.url("/metrics"), {"Authorization": "Bearer nope"})
+        assert wrong.status == 401
+
+        running.host.run_one(_read(1))
+        samples = _samples(running, {"Authorization": f"Bearer {TOKEN}"})
+        assert samples[("dccsim_requests_total", (("code", "I99"), ("srv", "11.2")))] == 1
+
+
+@pytest.mark.spec("SEC-02")
+@pytest.mark.parametrize("console", [True, False], ids=["console", "no-console"])
+def test_off_loopback_without_a_token_scrapes_are_refused_unless_opened(console: bool) -> None:
+    with console_server(ConsoleOptions(enabled=console), listen="0.0.0.0") as running:
+        refused = Browser().get(running.url("/metrics"))
+        assert refused.status == 403
+        assert "--open-control" in refused.body and "DCCSIM_OPERATOR_TOKEN" in refused.body
+    opened = ConsoleOptions(enabled=console, open_reads=True)
+    with console_server(opened, listen="0.0.0.0") as running:
+        assert ("dccsim_fault_decisions_missed_total", ()) in _samples(running)

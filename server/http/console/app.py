@@ -28,7 +28,14 @@ from dccsim.server.core.faults import FaultAction, FaultStage
 from dccsim.server.core.messages import PreCommand
 from dccsim.server.core.records import CplStatus, SmiStatus
 from dccsim.server.http.console import forms, reads, sending
-from dccsim.server.http.console.access import COOKIE, ConsoleAccess, same_origin
+from dccsim.server.http.console.access import (
+    CHALLENGE,
+    COOKIE,
+    READS_CLOSED,
+    ConsoleAccess,
+    after_login,
+    same_origin,
+)
 from dccsim.server.http.console.live import LiveLog
 from dccsim.server.http.console.options import ConsoleOptions
 from dccsim.server.runtime.duis_gateway import (
@@ -52,15 +59,16 @@ class Console:
         gateway: DuisGateway,
         executor: Executor,
         options: ConsoleOptions,
-        listen_host: str,
+        access: ConsoleAccess,
         signer: sending.RequestSigner | None = None,
     ) -> None:
+        """`access`: who may read and change (SEC-02), shared with /metrics."""
         self._host = host
         self._gateway = gateway
         self._executor = executor
         self._options = options
         self._signer = signer
-        self._access = ConsoleAccess(options, listen_host)
+        self._access = access
         self._live = LiveLog(host)
         self._env = Environment(
             loader=PackageLoader(PACKAGE, "templates"),
@@ -70,27 +78,31 @@ class Console:
         )
 
     def routes(self) -> list[web.AbstractRouteDef]:
+        """Every page and the live log are reads (`_page`, `_stream`); every POST but the log-in
+        and log-out checks `may_change` (whoever may change may read too, so it needs no read
+        check). The redirects, the log-in page and the static files show nothing of the DSP."""
         static = Path(str(resources.files(PACKAGE) / "static"))
+        page = self._page
         return [
             web.get("/", _redirect("/console/fleet")),
             web.get("/console", _redirect("/console/fleet")),
             web.get("/console/", _redirect("/console/fleet")),
-            web.get("/console/fleet", self.fleet),
-            web.get("/console/log", self.log),
-            web.get("/console/log/stream", self._live.stream),
-            web.get("/console/cpl", self.cpl),
+            web.get("/console/fleet", page(self.fleet)),
+            web.get("/console/log", page(self.log)),
+            web.get("/console/log/stream", self._stream),
+            web.get("/console/cpl", page(self.cpl)),
             web.post("/console/cpl", self._change(self._put_cpl_entry, "/console/cpl")),
-            web.get("/console/faults", self.faults),
+            web.get("/console/faults", page(self.faults)),
             web.post("/console/faults/add", self._change(self._add_rule, "/console/faults")),
             web.post("/console/faults/remove", self._change(self._remove_rule, "/console/faults")),
-            web.get("/console/clock", self.clock),
+            web.get("/console/clock", page(self.clock)),
             web.post("/console/clock/advance", self._change(self._advance, "/console/clock")),
             web.post("/console/clock/rate", self._change(self._rate, "/console/clock")),
-            web.get("/console/send", self.send_page),
+            web.get("/console/send", page(self.send_page)),
             web.post("/console/send/template", self.send_template),
             web.post("/console/send/typed", self.send_typed),
             web.post("/console/send/signed", self.send_signed),
-            web.get("/console/campaign", self.campaign),
+            web.get("/console/campaign", page(self.campaign)),
             web.get("/console/login", self.login_page),
             web.post("/console/login", self.login),
             web.post("/console/logout", self.logout),
@@ -101,6 +113,30 @@ class Console:
         self._live.close()
 
     # -- pages ----------------------------------------------------------------------------------
+
+    def _page(
+        self, handler: Callable[[web.Request], Awaitable[web.Response]]
+    ) -> Callable[[web.Request], Awaitable[web.Response]]:
+        """`handler`'s page for a request that may read (SEC-02). Otherwise, with a token to
+        present, the log-in page (401), which comes back here once logged in; with none, 403."""
+
+        async def guarded(request: web.Request) -> web.Response:
+            if self._access.may_read(request):
+                return await handler(request)
+            if not self._access.needs_login:
+                raise web.HTTPForbidden(text=READS_CLOSED)
+            response = await self._render(
+                request, "login.html", status=401, next=after_login(request.path_qs)
+            )
+            response.headers.update(CHALLENGE)
+            return response
+
+        return guarded
+
+    async def _stream(self, request: web.Request) -> web.StreamResponse:
+        """The live log, for a request that may read (its events are the message log)."""
+        self._access.check_read(request)
+        return await self._live.stream(request)
 
     async def fleet(self, request: web.Request) -> web.Response:
         q = request.query
@@ -173,7 +209,9 @@ class Console:
         return await self._render(request, "campaign.html", progress=progress)
 
     async def login_page(self, request: web.Request) -> web.Response:
-        return await self._render(request, "login.html")
+        return await self._render(
+            request, "login.html", next=after_login(request.query.get("next", ""))
+        )
 
     # -- changes --------------------------------------------------------------------------------
 
@@ -304,10 +342,12 @@ class Console:
         if not same_origin(request):
             raise web.HTTPForbidden(text="the console takes forms only from its own pages\n")
         form = await request.post()
+        target = after_login(str(form.get("next", "")))
         value = self._access.cookie_value(str(form.get("token", "")))
         if value is None:
-            raise web.HTTPSeeOther("/console/login?" + urlencode({"error": "wrong token"}))
-        response = web.HTTPSeeOther("/console/fleet")
+            query = urlencode({"error": "wrong token", "next": target})
+            raise web.HTTPSeeOther(f"/console/login?{query}")
+        response = web.HTTPSeeOther(target)
         response.set_cookie(
             COOKIE, value, httponly=True, samesite="Strict", secure=request.secure, path="/"
         )
@@ -341,18 +381,22 @@ class Console:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, partial(call, *args))
 
-    async def _render(self, request: web.Request, name: str, **values: Any) -> web.Response:
+    async def _render(
+        self, request: web.Request, name: str, status: int = 200, **values: Any
+    ) -> web.Response:
         clock = await self._read(reads.clock)
         html = self._env.get_template(name).render(
             path=request.path,
+            may_read=self._access.may_read(request),
             may_change=self._access.may_change(request),
             needs_login=self._access.needs_login,
+            signed_in=self._access.presents_token(request),
             clock=clock,
             said=request.query.get("said", ""),
             error=request.query.get("error", ""),
             **values,
         )
-        return web.Response(text=html, content_type="text/html")
+        return web.Response(text=html, content_type="text/html", status=status)
 
 
 def _answered(outcome: dict[str, Any], sent: bytes, reply: DuisReply) -> None:
