@@ -1,10 +1,10 @@
 """Which Python made a run's figures.
 
 dccsim's Python-bound figures depend on how the interpreter was built as much as on the host:
-on this development machine the venv the README's `python3` makes (pyenv's CPython 3.11.7,
-built without profile-guided optimisation) runs the core's 11.2 cycle about 1.4 times slower
-than Debian's CPython 3.11.2 on the same core (docs/performance.md, "The interpreter"). So a run
-records the interpreter beside the host's speed: two runs' figures compare only when both match.
+on this development machine a CPython built without profile-guided optimisation (the venv the
+README's `python3` makes) runs the core's cycles markedly slower than a distribution's build on
+the same core (docs/performance.md has the figures). So a run records the interpreter beside the
+host's speed: two runs' figures compare only when both match.
 
 What a build was configured with is recorded where the interpreter says (`sysconfig`); a
 distribution's build often does not say (Debian's is optimised but names no option), so the
