@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import platform
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +24,7 @@ from dccsim.server.duis import build_sync_answer, parse_request
 from dccsim.server.duis.signing import sign_response
 from dccsim.server.keys import ACB_EUI, KeyStore, TestPki
 from dccsim.server.keys.export import certificate_pem
+from tests.bench.scripts import run_script
 
 USER = "90-B3-D5-1F-31-00-00-00"
 DEVICES = ("00-DC-00-00-00-00-00-00", "00-DC-00-00-00-00-00-01")
@@ -137,16 +136,7 @@ def test_bad_http_options_are_clear_usage_errors(args: list[str], message: str) 
 
 
 def test_the_http_breakdown_times_every_step_of_a_signed_request() -> None:
-    script = Path(__file__).resolve().parents[2] / "benchmarks" / "http_breakdown.py"
-    run = subprocess.run(
-        [sys.executable, str(script), "--requests", "40", "--no-save"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr
-    result = json.loads(run.stdout)
+    result = json.loads(run_script("http_breakdown.py", "--requests", "40", "--no-save"))
     steps = result["steps"]
     assert result["requests"] == 40 and result["cpu_us_per_request"] > 0
     assert result["host_speed"]["before"]["p256_sign_us"] > 0

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import platform
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from dccsim.bench import interpreter
 from dccsim.bench.interpreter import Interpreter, this_interpreter
 from dccsim.bench.report import interpreter_line
+from tests.bench.scripts import load_script, run_script
 
 
 def test_the_interpreter_is_the_one_running_resolved_through_the_venv_link() -> None:
@@ -58,16 +56,8 @@ def test_the_bench_prints_which_interpreter_made_its_figures() -> None:
 
 
 def test_the_interpreters_script_runs_the_cycle_benchmarks_under_each_and_sums_them_up() -> None:
-    script = Path(__file__).resolve().parents[2] / "benchmarks" / "interpreters.py"
-    run = subprocess.run(
-        [sys.executable, str(script), "--rounds", "1", "--no-save"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr
-    [line] = run.stdout.splitlines()  # one interpreter, one round
+    output = run_script("interpreters.py", "--rounds", "1", "--no-save")
+    [line] = output.splitlines()  # one interpreter, one round
     figures = json.loads(line)
     assert figures["python"] == sys.executable and figures["round"] == 1
     cycles = figures["cycles_us"]
@@ -76,12 +66,7 @@ def test_the_interpreters_script_runs_the_cycle_benchmarks_under_each_and_sums_t
 
 
 def test_the_summary_gives_each_interpreters_least_time_and_median_per_cycle() -> None:
-    spec = importlib.util.spec_from_file_location(
-        "interpreters", Path(__file__).resolve().parents[2] / "benchmarks" / "interpreters.py"
-    )
-    assert spec is not None and spec.loader is not None
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = load_script("interpreters.py")
     runs = [
         {"python": "a", "cycles_us": {"c": {"min": 30.0, "median": 33.0}}},
         {"python": "b", "cycles_us": {"c": {"min": 20.0, "median": 22.0}}},
