@@ -31,7 +31,9 @@ import dataclasses
 import functools
 import operator
 import struct
-from collections.abc import Callable
+import types
+import typing
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -288,18 +290,28 @@ class _Marker:
 
 
 class Decoder:
-    """Turns bytes back into values, by a tag table (the one the encoder made)."""
+    """Turns bytes back into values, by a tag table (the one the encoder made).
+
+    A snapshot of a million devices calls back into Python some twenty million times (`_ext`,
+    `_list`, the readers), so each call does little: a record's reader checks its length, shares
+    the strings of the fields that may hold text and calls the constructor, in one step; values
+    that repeat (enum members, instants of the virtual clock) are made once per decode."""
 
     def __init__(self, table: list[TableRow], the_schema: Schema | None = None) -> None:
         self._schema = the_schema or schema()
         self._readers: list[Callable[[list[Any]], object]] = []
-        self._objects: dict[int, object] = {}
         self._state: object = None
+        # What one decode has read, emptied after it (not replaced: the readers hold them).
+        # Objects by id; one string object per text, as in the DSP that was written (a million
+        # devices' records repeat their manufacturer, model, version, MPxN and Users); and one
+        # instant per time (a generated fleet's registrations all start at the same one).
+        self._objects: dict[int, object] = {}
+        self._strings: dict[str, str] = {}
+        self._instants: dict[bytes, datetime] = {}
         # Extension payload -> what it reads as, made once per tag, type or enum member.
         self._tags: dict[bytes, _Marker] = {}
         self._types: dict[bytes, _Marker] = {}
         self._enums: dict[bytes, object] = {}
-        self._strings: dict[str, str] = {}
         self.extend(table)
 
     def extend(self, rows: list[TableRow]) -> None:
@@ -313,7 +325,6 @@ class Decoder:
             self._readers.append(self._reader_for(name, known, tuple(fields)))
 
     def decode(self, data: bytes | memoryview) -> object:
-        self._objects = {}
         self._state = None
         try:
             return msgpack.unpackb(
@@ -330,12 +341,13 @@ class Decoder:
                 f"a value does not read back: {type(error).__name__}: {error}"
             ) from None
         finally:
-            self._objects = {}
-            self._state = None
+            self._objects.clear()
             self._strings.clear()
+            self._instants.clear()
+            self._state = None
 
     def _ext(self, code: int, data: bytes) -> object:
-        # Most frequent first: a million devices make ten million of these calls.
+        # Most frequent first: a million devices make fifteen million of these calls.
         if code == ENUM:
             member = self._enums.get(data)
             return member if member is not None else self._enum(data)
@@ -343,7 +355,12 @@ class Decoder:
             marker = self._tags.get(data)
             return marker if marker is not None else self._tag(data)
         if code == UTC_INSTANT:
-            return _UNIX_EPOCH + timedelta(microseconds=_INSTANT.unpack(data)[0])
+            instant = self._instants.get(data)
+            if instant is None:
+                # (timedelta * int: exact, and faster than timedelta(microseconds=...))
+                instant = _UNIX_EPOCH + _MICROSECOND * _INSTANT.unpack(data)[0]
+                self._instants[data] = instant
+            return instant
         if code == REF:
             return self._objects[int.from_bytes(data, "big")]
         if code == TYPE:
@@ -374,17 +391,13 @@ class Decoder:
         self._enums[data] = member
         return member
 
-    def _list(self, items: list[Any]) -> object:
-        if not items:
-            return items
-        first = items[0]
-        if type(first) is not _Marker:
-            return items
-        return first.read(items)
-
-    def _remember(self, number: int, obj: object) -> object:
-        self._objects[number] = obj
-        return obj
+    @staticmethod
+    def _list(items: list[Any]) -> object:
+        if items:
+            first = items[0]
+            if type(first) is _Marker:
+                return first.read(items)
+        return items
 
     def _reader_for(
         self, name: str, kind: Kind, fields: tuple[str, ...]
@@ -395,27 +408,58 @@ class Decoder:
         if entry.kind is not kind and {entry.kind, kind} != {Kind.RECORD, Kind.SHARED_RECORD}:
             raise CodecError(f"the file holds {name!r} as a {kind}; this dccsim has a {entry.kind}")
         target: Any = entry.target
-        remember = self._remember
+        objects = self._objects
         if kind is Kind.ENUM:
             members = {member.value: member for member in target}
             return lambda items: members[items[1]]
         if kind is Kind.WORK:
             return lambda items: functools.partial(target, *items[1], **items[2])
         if kind is Kind.DATA:
-            return lambda items: remember(
-                items[1], target.from_data(dict(zip(fields, items[2:], strict=True)))
-            )
-        build = _builder(name, target, fields)
-        # One string object per text, as in the DSP that was written: a million devices'
-        # records repeat their manufacturer, model, version and Users a million times.
-        shared = self._strings.setdefault
-        if kind is Kind.RECORD:
-            return lambda items: build([shared(v, v) if type(v) is str else v for v in items[1:]])
+            from_data = target.from_data
+
+            def data(items: list[Any]) -> object:  # [TAG n, id, to_data() values...]
+                if len(items) != 2 + len(fields):
+                    raise CodecError(f"{name} has {len(items) - 2} values for {len(fields)} keys")
+                # (counted above: zip's strict=, a keyword, would cost a third of this line)
+                obj = from_data(dict(zip(fields, items[2:])))  # noqa: B905
+                objects[items[1]] = obj
+                return obj
+
+            return data
         if name == _STATE_NAME:
             return self._state_reader(name, target, fields)
-        return lambda items: remember(
-            items[1], build([shared(v, v) if type(v) is str else v for v in items[2:]])
-        )
+        build = _builder(name, target, fields)
+        # One string object per text (see __init__), for the fields that may hold one: the
+        # others (enum members, instants, numbers, records) are passed on as they are.
+        shared = self._strings.setdefault
+        texts = _text_positions(target, fields)
+        if kind is Kind.RECORD:
+
+            def record(items: list[Any]) -> object:  # [TAG n, field values...]
+                if len(items) != 1 + len(fields):
+                    raise CodecError(f"{name} has {len(items) - 1} values for {len(fields)} fields")
+                values = items[1:]
+                for i in texts:
+                    text = values[i]
+                    if type(text) is str:
+                        values[i] = shared(text, text)
+                return build(*values)
+
+            return record
+
+        def referenced(items: list[Any]) -> object:  # [TAG n, id, field values...]
+            if len(items) != 2 + len(fields):
+                raise CodecError(f"{name} has {len(items) - 2} values for {len(fields)} fields")
+            values = items[2:]
+            for i in texts:
+                text = values[i]
+                if type(text) is str:
+                    values[i] = shared(text, text)
+            obj = build(*values)
+            objects[items[1]] = obj
+            return obj
+
+        return referenced
 
     def _state_reader(
         self, name: str, cls: type, fields: tuple[str, ...]
@@ -454,9 +498,40 @@ _TYPE_READERS: dict[int, Callable[[list[Any]], object]] = {
 }
 
 
-def _builder(name: str, cls: type, fields: tuple[str, ...]) -> Callable[[list[Any]], object]:
-    """Build a record or object from the file's field values, by its constructor (so a record
-    checks its invariants). Fields added since the file was written take their defaults."""
+def _text_positions(cls: type, fields: tuple[str, ...]) -> tuple[int, ...]:
+    """The positions of the fields that may hold a str, by the class's annotations: all of
+    them if these do not resolve."""
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # an annotation naming what the module imports only for type checking
+        return tuple(range(len(fields)))
+    return tuple(i for i, f in enumerate(fields) if _may_be_text(hints.get(f, Any)))
+
+
+def _may_be_text(hint: object) -> bool:
+    """Whether a value of this type may be a str: anything but None, a class that is not str or
+    a base of it (an enum, a record, int, datetime, list[str]...), or a union of those."""
+    if hint is Any:  # (a class, from Python 3.11 on: not a base of str)
+        return True
+    if hint is None or hint is type(None):
+        return False
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        return any(_may_be_text(arg) for arg in typing.get_args(hint))
+    if isinstance(origin, type):  # list[str], tuple[()], dict[str, int]...
+        hint = origin
+    if not isinstance(hint, type):
+        return True  # Any, a Literal, a TypeVar, a NewType...
+    try:
+        return issubclass(str, hint)
+    except TypeError:  # a protocol that cannot be checked at run time
+        return True
+
+
+def _builder(name: str, cls: type, fields: tuple[str, ...]) -> Callable[..., object]:
+    """What builds a record or object from the file's field values (given as arguments), by its
+    constructor (so a record checks its invariants): the class itself when the file's fields are
+    the constructor's, in order. Fields added since the file was written take their defaults."""
     if not dataclasses.is_dataclass(cls):  # a NamedTuple
         names = cls._fields  # type: ignore[attr-defined]
         gone = [f for f in fields if f not in names]
@@ -466,8 +541,8 @@ def _builder(name: str, cls: type, fields: tuple[str, ...]) -> Callable[[list[An
                 f"{name} has fields {list(names)}, the file {list(fields)}: it needs a migration"
             )
         if fields == names:
-            return lambda values: cls(*values)
-        return lambda values: cls(**dict(zip(fields, values, strict=True)))
+            return cls
+        return lambda *values: cls(**dict(zip(fields, values, strict=True)))
     current = dataclasses.fields(cls)
     names = tuple(f.name for f in current)
     gone = [f for f in fields if f not in names]
@@ -476,14 +551,14 @@ def _builder(name: str, cls: type, fields: tuple[str, ...]) -> Callable[[list[An
             f"{name} has no field {', '.join(gone)} any more: the file needs a migration"
         )
     if fields == names and all(f.init for f in current):
-        return lambda values: cls(*values)
+        return cls
     _check_defaults(name, current, fields)
     if all(f.init for f in current):
-        return lambda values: cls(**dict(zip(fields, values, strict=True)))
+        return lambda *values: cls(**dict(zip(fields, values, strict=True)))
     # A field the constructor does not take: set every field as the state's are.
     setters = _setters(name, cls, fields)
 
-    def build(values: list[object]) -> object:
+    def build(*values: object) -> object:
         obj = cls.__new__(cls)
         setters(obj, values)
         return obj
@@ -508,7 +583,7 @@ def _check_defaults(
 
 def _setters(
     name: str, cls: type, fields: tuple[str, ...]
-) -> Callable[[object, list[object]], None]:
+) -> Callable[[object, Sequence[object]], None]:
     current = dataclasses.fields(cls)
     names = tuple(f.name for f in current)
     gone = [f for f in fields if f not in names]
@@ -520,7 +595,7 @@ def _setters(
     missing = [f for f in current if f.name not in fields]
     setattr_ = object.__setattr__
 
-    def set_all(obj: object, values: list[object]) -> None:
+    def set_all(obj: object, values: Sequence[object]) -> None:
         if len(values) != len(fields):
             raise CodecError(f"{name} has {len(values)} values for {len(fields)} fields")
         for field_name, value in zip(fields, values, strict=True):
