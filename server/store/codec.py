@@ -433,33 +433,23 @@ class Decoder:
         # others (enum members, instants, numbers, records) are passed on as they are.
         shared = self._strings.setdefault
         texts = _text_positions(target, fields)
-        if kind is Kind.RECORD:
+        # A record's items: [TAG n, field values...]; a shared record's: [TAG n, id, values...].
+        start = 1 if kind is Kind.RECORD else 2
 
-            def record(items: list[Any]) -> object:  # [TAG n, field values...]
-                if len(items) != 1 + len(fields):
-                    raise CodecError(f"{name} has {len(items) - 1} values for {len(fields)} fields")
-                values = items[1:]
-                for i in texts:
-                    text = values[i]
-                    if type(text) is str:
-                        values[i] = shared(text, text)
-                return build(*values)
-
-            return record
-
-        def referenced(items: list[Any]) -> object:  # [TAG n, id, field values...]
-            if len(items) != 2 + len(fields):
-                raise CodecError(f"{name} has {len(items) - 2} values for {len(fields)} fields")
-            values = items[2:]
+        def read(items: list[Any]) -> object:
+            if len(items) != start + len(fields):
+                raise CodecError(f"{name} has {len(items) - start} values for {len(fields)} fields")
+            values = items[start:]
             for i in texts:
                 text = values[i]
                 if type(text) is str:
                     values[i] = shared(text, text)
             obj = build(*values)
-            objects[items[1]] = obj
+            if start == 2:
+                objects[items[1]] = obj
             return obj
 
-        return referenced
+        return read
 
     def _state_reader(
         self, name: str, cls: type, fields: tuple[str, ...]
