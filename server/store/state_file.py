@@ -46,6 +46,7 @@ from typing import Literal, NamedTuple
 
 from dccsim.server.core.commands import Command
 from dccsim.server.core.dsp import Dsp
+from dccsim.server.core.fleet import cyclic_gc_paused
 from dccsim.server.store import snapshots
 from dccsim.server.store.codec import CodecError, Encoder
 from dccsim.server.store.errors import StateFileError, StorageUnavailable
@@ -242,7 +243,10 @@ class StateFile:
 
     def _read(self) -> Restored | None:
         try:
-            return read_durable(self._db, self.path)
+            # A restore is a bulk load like a fleet's: millions of objects that all live on,
+            # which the cyclic collector would otherwise walk again and again while they are made.
+            with cyclic_gc_paused():
+                return read_durable(self._db, self.path)
         except CodecError as error:
             raise StateFileError(f"{self.path} is damaged: {error}") from None
         except sqlite3.DatabaseError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import itertools
 import json
 import random
@@ -32,6 +33,7 @@ from dccsim.server.core.requests import (
 )
 from dccsim.server.runtime.host import DspHost
 from dccsim.server.store import StateFile, StateFileError
+from dccsim.server.store import state_file as state_file_module
 from dccsim.server.store.codec import Decoder, Encoder
 from tests.conftest import (
     EXAMPLE_MANUFACTURER,
@@ -383,3 +385,37 @@ def test_recovery_and_a_comms_hub_link_survive_a_restart(tmp_path) -> None:
     assert restarted.dsp.state.smi.hub_gpf(chf) == restarted.dsp.device_record(gpf)
     restarted.stop()
     restarted.close()
+
+
+def test_a_restore_reads_with_the_cyclic_collector_paused_and_leaves_it_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A restore makes millions of objects that live on, as a fleet load does: the collector
+    is paused while the file is read (fleet.cyclic_gc_paused), and back on after, a refused
+    file's read too."""
+    path = tmp_path / "state.sqlite3"
+    host = open_host(path)
+    host.stop()
+    host.close()
+    enabled_while_reading: list[bool] = []
+    read = state_file_module.read_durable
+
+    def spying(*args: object) -> object:
+        enabled_while_reading.append(gc.isenabled())
+        return read(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(state_file_module, "read_durable", spying)
+    assert gc.isenabled()
+    restored = StateFile(path)
+    try:
+        assert restored.restore() is not None
+    finally:
+        restored.close()
+    assert enabled_while_reading == [False] and gc.isenabled()
+
+    with closing(sqlite3.connect(path)) as db:  # a damaged snapshot: refused, collector back on
+        db.execute("UPDATE snapshot_parts SET data = x'00'")
+        db.commit()
+    with pytest.raises(StateFileError):
+        StateFile(path)
+    assert enabled_while_reading == [False, False] and gc.isenabled()
