@@ -97,7 +97,9 @@ class Dsp:
 
     @classmethod
     def from_data(cls, data: dict[str, object]) -> Dsp:
-        dsp = cls.__new__(cls)
+        # Through __init__ (its fresh state then replaced): a class compiled with mypyc has no
+        # bare __new__.
+        dsp = cls()
         dsp.state = data["state"]  # type: ignore[assignment]
         dsp.strict_counters = bool(data["strict_counters"])
         dsp._counters = {(o, t): c for o, t, c in data["counters"]}  # type: ignore[attr-defined]

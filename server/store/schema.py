@@ -95,7 +95,8 @@ def _entry(value: object, module: ModuleType) -> Entry | None:
     # The module's own name (not its package) and the class's: "journal.Event" and
     # "prepayment.Event" are different records, and a package can move without breaking files.
     short = module.__name__.rsplit(".", 1)[1]
-    if inspect.isfunction(value):
+    # isroutine, not isfunction: in a build compiled with mypyc the core's functions are builtins.
+    if inspect.isroutine(value):
         if module.__name__.startswith("dccsim.devices."):
             return None  # held work is the DSP's: devices hold none
         return Entry(f"{short}.{value.__name__}", Kind.WORK, value, ())

@@ -523,7 +523,7 @@ def _operational_rsp(read: ControllerOperationalRead) -> etree._Element:
     return element
 
 
-FAMILY = BodyFamily(
+FAMILY: BodyFamily = BodyFamily(
     readers={
         "6.14.1": ("UpdateDeviceConfigurationALCDescriptions", _descriptions),
         "6.14.2": ("UpdateDeviceConfigurationALCScheduler", _switch_calendar),

@@ -120,7 +120,7 @@ def _hub_returned(
     return read
 
 
-FAMILY = BodyFamily(
+FAMILY: BodyFamily = BodyFamily(
     readers={
         "8.14.1": ("CHFInstallSuccessSMWAN", _hub_installed(_HUB_INSTALLED)),
         "8.14.2": ("CHFInstallSuccessNoSMWAN", _hub_installed(_HUB_NO_WAN)),

@@ -565,7 +565,7 @@ def _log_rsp(read: LogRead) -> etree._Element:
     return element
 
 
-FAMILY = BodyFamily(
+FAMILY: BodyFamily = BodyFamily(
     readers={
         "6.2.1": ("ReadDeviceConfigurationVoltage", contentless(ReadVoltage)),
         "6.2.2": ("ReadDeviceConfigurationRandomisation", contentless(ReadRandomisation)),

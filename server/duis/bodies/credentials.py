@@ -321,7 +321,7 @@ def write_alert_outcome(payload: etree._Element, outcome: ExecutionOutcome) -> N
     write_execution_outcome(alert, "UpdateSecurityCredentialsExecutionOutcome", outcome)
 
 
-FAMILY = BodyFamily(
+FAMILY: BodyFamily = BodyFamily(
     readers={
         "6.15.1": ("UpdateSecurityCredentialsKRP", _update_krp),
         "6.15.2": ("UpdateSecurityCredentialsDevice", _update_device),

@@ -36,7 +36,7 @@ def _network_data_rsp(started: NetworkDataLogStarted) -> etree._Element:
     return element
 
 
-FAMILY = BodyFamily(
+FAMILY: BodyFamily = BodyFamily(
     readers={
         "9.1": (
             "RequestCustomerIdentificationNumber",

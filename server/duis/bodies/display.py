@@ -76,7 +76,7 @@ def _disable_privacy_pin(element: etree._Element, path: str) -> BodyReading:
     return DisablePrivacyPin(), None, {}
 
 
-FAMILY = BodyFamily(
+FAMILY: BodyFamily = BodyFamily(
     readers={
         "3.1": ("DisplayMessage", _display_message),
         "3.2": ("RestrictAccessForChangeOfTenancy", _restrict_access),

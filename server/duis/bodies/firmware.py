@@ -125,7 +125,7 @@ def _asn1_status(element: etree._Element, code: ActivateImageResponseCode) -> No
     sub(element, "ASN1Status", code.value)
 
 
-FAMILY = BodyFamily(
+FAMILY: BodyFamily = BodyFamily(
     readers={
         "11.1": ("UpdateFirmware", _update_firmware),
         "11.2": ("ReadFirmwareVersion", _read_firmware_version),

@@ -251,7 +251,7 @@ def _restore_gpf_rsp(restored: GpfLogRestored) -> etree._Element:
     return element
 
 
-FAMILY = BodyFamily(
+FAMILY: BodyFamily = BodyFamily(
     readers={
         "8.7.1": ("JoinServiceCritical", _join_reader(JoinDevice)),
         "8.7.2": ("JoinServiceNonCritical", _join_reader(JoinDevice)),

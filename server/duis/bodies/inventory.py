@@ -239,7 +239,7 @@ def _inventory_device(device: etree._Element, record: SmiRecord, cpl_status: str
         sub(device, "UPRN", str(record.uprn))
 
 
-FAMILY = BodyFamily(
+FAMILY: BodyFamily = BodyFamily(
     readers={
         "8.1.1": ("CommissionDeviceSynchroniseClock", _commission),
         "8.2": ("ReadInventory", _read_inventory),

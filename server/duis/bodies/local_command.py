@@ -29,6 +29,6 @@ def _return_local_command_response(element: etree._Element, path: str) -> BodyRe
     return body, None, fields
 
 
-FAMILY = BodyFamily(
+FAMILY: BodyFamily = BodyFamily(
     readers={"8.13": ("ReturnLocalCommandResponse", _return_local_command_response)},
 )

@@ -618,7 +618,7 @@ def _supply_rsp(read: SupplyStatusRead) -> etree._Element:
     return element
 
 
-FAMILY = BodyFamily(
+FAMILY: BodyFamily = BodyFamily(
     readers={
         "1.5": ("UpdateMeterBalance", _meter_balance),
         "1.6": ("UpdatePaymentMode", _payment_mode),

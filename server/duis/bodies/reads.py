@@ -438,7 +438,7 @@ def _on_demand(body_type: type) -> Reader:
     return contentless(body_type, future_datable=True)
 
 
-FAMILY = BodyFamily(
+FAMILY: BodyFamily = BodyFamily(
     readers={
         "4.1.1": (
             "ReadInstantaneousImportRegisters",

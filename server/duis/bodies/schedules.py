@@ -294,7 +294,7 @@ def format_time(value: time) -> str:
     return text + "Z"
 
 
-FAMILY = BodyFamily(
+FAMILY: BodyFamily = BodyFamily(
     readers={
         "5.1": ("CreateSchedule", _create_schedule),
         "5.2": ("ReadSchedule", _by_id_or_device(ReadSchedule)),

@@ -174,7 +174,7 @@ def _dsp_opt_in(message: etree._Element, answer: OptInCredentials, version: Duis
     sub(element, "DSPBrokerSecurityCredentialsKeyAgreement", b64(answer.key_agreement_certificate))
 
 
-FAMILY = BodyFamily(
+FAMILY: BodyFamily = BodyFamily(
     readers={
         "8.5": ("ServiceOptOut", _opt_out),
         "8.6": ("ServiceOptIn", _opt_in),

@@ -169,7 +169,7 @@ def _channel_log_rsp(read: SubGhzChannelLogRead) -> etree._Element:
     return element
 
 
-FAMILY = BodyFamily(
+FAMILY: BodyFamily = BodyFamily(
     readers={
         "6.28": ("SetCHFSubGHzConfiguration", _set_configuration),
         "6.29": ("RequestCHFSubGHzChannelScan", contentless(RequestSubGhzChannelScan)),

@@ -769,7 +769,7 @@ def _calendar_rsp(read: BillingCalendarRead) -> etree._Element:
     return element
 
 
-FAMILY = BodyFamily(
+FAMILY: BodyFamily = BodyFamily(
     readers={
         "1.1.1": ("UpdateImportTariffPrimaryElement", _read_primary_tariff),
         "1.1.2": ("UpdateImportTariffSecondaryElement", _read_secondary_tariff),

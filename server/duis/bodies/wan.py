@@ -73,7 +73,7 @@ def _coverage(parent: etree._Element, coverage: WanCoverage) -> None:
     sub(parent, "ConnectivityLikelihood", coverage.connectivity_likelihood)
 
 
-FAMILY = BodyFamily(
+FAMILY: BodyFamily = BodyFamily(
     readers={"12.1": ("RequestWANMatrix", _request_wan_matrix)},
     sync_writers={WanMatrixResult: _wan_matrix},
 )
