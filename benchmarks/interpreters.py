@@ -5,8 +5,9 @@
 runs `benchmarks/test_core.py` and `benchmarks/test_gbcs.py`'s 11.2 and 11.3 cycles (CPU time,
 pinned to the last CPU) with this interpreter and each `--python`, one after another, `--rounds`
 times, and writes each run's least and median time per cycle, with the host's speed and the
-interpreter it ran under, to `benchmarks/results/interpreters.json`. Each interpreter needs
-dccsim installed (`python3.11 -m venv DIR && DIR/bin/pip install -e '.[test]'`). Interleaving
+interpreter it ran under, to `benchmarks/results/interpreters.json` (or `--output`). Each
+interpreter needs dccsim installed (`python3.11 -m venv DIR && DIR/bin/pip install -e '.[test]'`;
+a compiled build compares the same way: docs/performance.md, "A compiled build"). Interleaving
 matters: this machine's host moves between two speeds (docs/performance.md), and runs taken
 minutes apart under one interpreter can differ more than two interpreters do.
 """
@@ -99,6 +100,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--python", action="append", default=[], help="another interpreter")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-save", action="store_true")
+    # e.g. results/compiled-build.json: a pure and a compiled (DCCSIM_USE_MYPYC=1) install of
+    # dccsim, each in its own venv, compare the same way.
+    parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the result")
     args = parser.parse_args(argv)
     pythons = [sys.executable, *args.python]
     cpu = max(os.sched_getaffinity(0))
@@ -114,7 +118,7 @@ def main(argv: list[str] | None = None) -> None:
         "summary": summary(runs),
     }
     if not args.no_save:
-        RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+        args.output.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import platform
 import sys
+import tomllib
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +17,12 @@ from dccsim.bench import interpreter
 from dccsim.bench.interpreter import Interpreter, this_interpreter
 from dccsim.bench.report import interpreter_line
 from tests.bench.scripts import load_script, run_script
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def project_config() -> dict[str, Any]:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
 def test_the_interpreter_is_the_one_running_resolved_through_the_venv_link() -> None:
@@ -46,13 +56,31 @@ def test_the_speed_options_are_those_the_build_names(
 def test_the_bench_prints_which_interpreter_made_its_figures() -> None:
     built = Interpreter("CPython", "3.11.7", "/opt/py/bin/python3.11", "GCC 12.2.0", ())
     assert interpreter_line({"interpreter": built.as_dict()}) == (
-        "interpreter: CPython 3.11.7 at /opt/py/bin/python3.11"
+        "interpreter: CPython 3.11.7 at /opt/py/bin/python3.11; dccsim pure Python"
     )
-    optimised = Interpreter("CPython", "3.11.9", "/usr/bin/python3.11", "GCC", ("--with-lto",))
+    optimised = Interpreter(
+        "CPython", "3.11.9", "/usr/bin/python3.11", "GCC", ("--with-lto",), ("dccsim.a", "dccsim.b")
+    )
     assert interpreter_line({"interpreter": optimised.as_dict()}) == (
-        "interpreter: CPython 3.11.9 at /usr/bin/python3.11, configured with --with-lto"
+        "interpreter: CPython 3.11.9 at /usr/bin/python3.11, configured with --with-lto;"
+        " dccsim compiled with mypyc (2 modules)"
     )
     assert interpreter_line({}) is None  # a report from before it was recorded
+    # A report saved before the build was recorded: it ran pure Python.
+    older = {k: v for k, v in built.as_dict().items() if k != "compiled_modules"}
+    assert Interpreter.from_dict(older) == built
+
+
+def test_the_compiled_modules_are_those_the_build_compiled() -> None:
+    """.ci/run checks both builds: the pure one, then DCCSIM_USE_MYPYC=1's (setup.py)."""
+    found = this_interpreter().compiled_modules
+    if os.environ.get("DCCSIM_USE_MYPYC") == "1":
+        assert set(found) == set(project_config()["tool"]["dccsim"]["mypyc"])
+        # and they are what runs: an extension module, not the source beside it
+        module = importlib.import_module(found[0])
+        assert module.__file__ is not None and not module.__file__.endswith(".py")
+    else:
+        assert found == ()
 
 
 def test_the_interpreters_script_runs_the_cycle_benchmarks_under_each_and_sums_them_up() -> None:

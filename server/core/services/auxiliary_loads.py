@@ -68,7 +68,7 @@ from dccsim.server.core.requests import RequestId, ServiceRequest
 from dccsim.server.core.services.registry import Family
 from dccsim.server.core.state import DspState
 
-family = Family()
+family: Family = Family()
 
 _ESME = (DeviceType.ESME,)
 MAX_DESCRIPTION = 22

@@ -81,7 +81,7 @@ from dccsim.server.core.requests import ServiceRequest
 from dccsim.server.core.services.registry import Family
 from dccsim.server.core.state import DspState
 
-family = Family()
+family: Family = Family()
 
 _ESME = (DeviceType.ESME,)
 _GSME = (DeviceType.GSME,)

@@ -79,7 +79,7 @@ from dccsim.server.core.requests import RequestId, ServiceRequest, UpdateSecurit
 from dccsim.server.core.services.registry import Family
 from dccsim.server.core.state import DspState
 
-family = Family()
+family: Family = Family()
 
 MAX_CERTIFICATE_BYTES = 2048
 MAX_FLOOR_SEQ_NUMBER = 9_223_372_036_854_775_807  # DUIS floorSequenceNumber

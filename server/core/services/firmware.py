@@ -44,7 +44,7 @@ from dccsim.server.core.requests import (
 from dccsim.server.core.services.registry import Family
 from dccsim.server.core.state import DspState
 
-family = Family()
+family: Family = Family()
 
 _MAX_DEVICE_IDS = 50_000  # 1,199,999 characters of DeviceIDList hold 50,000 EUIs
 _DISTRIBUTABLE = frozenset({SmiStatus.COMMISSIONED, SmiStatus.SUSPENDED})

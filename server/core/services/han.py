@@ -60,7 +60,7 @@ from dccsim.server.core.requests import ServiceRequest
 from dccsim.server.core.services.registry import Family
 from dccsim.server.core.state import DspState
 
-family = Family()
+family: Family = Family()
 
 T = TypeVar("T")
 

@@ -36,7 +36,7 @@ from dccsim.server.core.requests import (
 from dccsim.server.core.services.registry import Family
 from dccsim.server.core.state import DspState
 
-family = Family()
+family: Family = Family()
 
 MAX_INVENTORY_DEVICES = 17  # DSPInventory holds at most 17 devices
 _STATUS_CHANGES = frozenset(

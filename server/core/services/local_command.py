@@ -38,7 +38,7 @@ from dccsim.server.core.requests import RequestId, ServiceRequest
 from dccsim.server.core.services.registry import Family
 from dccsim.server.core.state import DspState
 
-family = Family()
+family: Family = Family()
 
 # Decision: no GBCS response comes near 64 KiB (BAD-01's oversized field).
 MAX_DEVICE_RESPONSE_BYTES = 65_536

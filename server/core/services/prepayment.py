@@ -98,7 +98,7 @@ from dccsim.server.core.requests import RequestId, ServiceRequest, TopUpDevice
 from dccsim.server.core.services.registry import Family
 from dccsim.server.core.state import DspState
 
-family = Family()
+family: Family = Family()
 
 METERS = (DeviceType.ESME, DeviceType.GSME)
 READ_THROUGH_GPF = (DeviceType.ESME, DeviceType.GSME, DeviceType.GPF)

@@ -77,7 +77,7 @@ from dccsim.server.core.state import DspState
 if TYPE_CHECKING:
     from dccsim.server.core.authorisation import Decision
 
-family = Family()
+family: Family = Family()
 
 # The SRVs a schedule may send (DSPScheduledServiceReferenceVariant, DUIS 5.3a).
 SCHEDULABLE = frozenset(srv for srv, d in SERVICE_MATRIX.items() if d.dcc_scheduled)

@@ -52,7 +52,7 @@ from dccsim.server.core.requests import ServiceRequest
 from dccsim.server.core.services.registry import Family
 from dccsim.server.core.state import DspState
 
-family = Family()
+family: Family = Family()
 
 MAX_FLOOR_SEQUENCE_NUMBER = 9_223_372_036_854_775_807  # floorSequenceNumber's maxInclusive
 MAX_CERTIFICATE_BYTES = 4_096  # Decision: no SMKI certificate comes near it (BAD-01)

@@ -12,7 +12,7 @@ from dccsim.server.core.requests import RequestWanMatrix, ServiceRequest
 from dccsim.server.core.services.registry import Family
 from dccsim.server.core.state import DspState
 
-family = Family()
+family: Family = Family()
 
 # Decision: coverage is simulated. Postcode areas of Scotland and northern England are in the
 # North CSP region, Wales and the Midlands Central, the rest South; every property is covered.

@@ -1,0 +1,46 @@
+"""The opt-in compiled build (setup.py, DCCSIM_USE_MYPYC=1; docs/performance.md, "A compiled
+build"). .ci/run builds it and runs the core's tests and benchmarks against it; here, what needs
+no compiler."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_an_editable_compiled_install_is_refused_before_anything_is_built() -> None:
+    # Compiled modules in the source tree would shadow the sources a developer edits.
+    before = sorted(ROOT.glob("build/*"))
+    done = subprocess.run(
+        [sys.executable, "setup.py", "editable_wheel"],
+        cwd=ROOT,
+        env={**os.environ, "DCCSIM_USE_MYPYC": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert "not an editable one" in done.stderr
+    assert sorted(ROOT.glob("build/*")) == before
+
+
+def test_the_compiled_modules_exist_and_none_must_stay_interpreted() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    folders = config["tool"]["setuptools"]["package-dir"]
+    compiled = config["tool"]["dccsim"]["mypyc"]
+    assert compiled == sorted(set(compiled), key=compiled.index)  # no module twice
+    for module in compiled:
+        package, name = module.rsplit(".", 1)
+        owner = max((p for p in folders if package == p or package.startswith(p + ".")), key=len)
+        inner = package.removeprefix(owner).strip(".").split(".") if package != owner else []
+        assert (ROOT / folders[owner]).joinpath(*inner, f"{name}.py").is_file(), module
+    # A compiled class checks its fields' types when built, and compiled code casts what it
+    # reads: the request values and their validation stay interpreted so a value of the wrong
+    # type is answered with INVALID_ARGUMENT naming the field (BAD-01), not a TypeError.
+    kept = ("requests", "validation", "fields", "services")
+    assert not [m for m in compiled if any(f".core.{k}" in m for k in kept)]
