@@ -90,6 +90,7 @@ NOT_RUN = {
     ("skip", "dccsim serve --tls-test-pki"),
     ("python-imports", "from pathlib import Path"),
     ("skip", "docker build -t dccsim ."),
+    ("skip", "python3 -m venv .venv-compiled && .venv-compiled/bin/pip install '.[test]'"),
 }  # fmt: skip
 
 MARKER = re.compile(r"^<!-- readme-test: (?P<spec>.*?) -->$")
