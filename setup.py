@@ -50,11 +50,12 @@ def compiled_extensions() -> list[Any]:
     paths = [str(Path(*module.split(".")).with_suffix(".py")) for module in modules]
     # From the laid-out namespace: mypy finds the modules the compiled ones import there, and
     # reads no configuration (.ci/typecheck checks the code; this only compiles it).
+    here = os.getcwd()
     os.chdir(stage)
     try:
         return list(mypycify(paths, opt_level="3", target_dir=str(ROOT / "build" / "mypyc-c")))
     finally:
-        os.chdir(ROOT)
+        os.chdir(here)
 
 
 def clear_built_modules() -> None:
