@@ -205,14 +205,20 @@ async def _stream(open_stream: _OpenStream, traffic: LaneTraffic, window: Window
     tracking = window.tracks_deliveries
 
     async def read() -> None:
-        async for result in call:
-            message, rid, awaits, sent_at, measured, lock = in_flight.popleft()
-            if lock is not None:
-                lock.release()
-            window.answered(sent_at, measured, rid, awaits, _code(result), _now())
-            if result.HasField("response"):
-                traffic.answered(message, result.response)
-            credit.release()
+        try:
+            async for result in call:
+                message, rid, awaits, sent_at, measured, lock = in_flight.popleft()
+                if lock is not None:
+                    lock.release()
+                window.answered(sent_at, measured, rid, awaits, _code(result), _now())
+                if result.HasField("response"):
+                    traffic.answered(message, result.response)
+                credit.release()
+        finally:
+            # The stream is over (ended, or failed: a server error ends it): wake the writer
+            # should it wait for credit with the window full, or it would wait for ever.
+            for _ in range(window.spec.window):
+                credit.release()
 
     reader = asyncio.create_task(read())
     try:
