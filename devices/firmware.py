@@ -13,7 +13,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Self
 
 
 class ActivateImageResponseCode(StrEnum):
@@ -94,16 +93,11 @@ class TwoStepFirmware:
         }
 
     @classmethod
-    def from_data(cls, data: dict[str, object]) -> Self:
+    def from_data(cls, data: dict[str, object]) -> TwoStepFirmware:
         firmware = cls(str(data["running_version"]))
-        firmware._restore(data)
+        firmware.held_image = data["held_image"]  # type: ignore[assignment]
+        firmware.pending = data["pending"]  # type: ignore[assignment]
         return firmware
-
-    # An instance method a subclass extends, rather than a classmethod calling super(): that
-    # form passes the class where the instance belongs in a build compiled with mypyc.
-    def _restore(self, data: dict[str, object]) -> None:
-        self.held_image = data["held_image"]  # type: ignore[assignment]
-        self.pending = data["pending"]  # type: ignore[assignment]
 
     def receive(self, image: FirmwareImage, *, verifies: bool = True) -> DistributionReceipt:
         # An image that fails verification is discarded, so it can never be activated.
@@ -159,9 +153,12 @@ class SingleStepFirmware(TwoStepFirmware):
     def to_data(self) -> dict[str, object]:
         return {**super().to_data(), "applied_hashes": self._applied_hashes}
 
-    def _restore(self, data: dict[str, object]) -> None:
-        super()._restore(data)
-        self._applied_hashes = set(data["applied_hashes"])  # type: ignore[call-overload]
+    @classmethod
+    def from_data(cls, data: dict[str, object]) -> SingleStepFirmware:
+        firmware = super().from_data(data)
+        assert isinstance(firmware, SingleStepFirmware)
+        firmware._applied_hashes = set(data["applied_hashes"])  # type: ignore[call-overload]
+        return firmware
 
     def activate(self, image_hash: bytes) -> ActivationResult:
         if self.held_image is None and image_hash in self._applied_hashes:

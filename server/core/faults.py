@@ -10,11 +10,10 @@ from __future__ import annotations
 import itertools
 import random
 from collections import deque
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, cast
+from typing import cast
 
 from dccsim.devices.alerts import CATALOGUE as ALERT_CATALOGUE
 from dccsim.devices.kinds import DeviceType, SmetsVersion
@@ -186,8 +185,7 @@ class FaultPlan:
     @classmethod
     def from_data(cls, data: dict[str, object]) -> FaultPlan:
         plan = cls(int(data["seed"]), data["decisions"])  # type: ignore[arg-type, call-overload]
-        # The record reads back as a sequence of any kind (a compiled build checks a cast's type).
-        version, internal, gauss = cast(Sequence[Any], data["random"])
+        version, internal, gauss = cast(tuple[int, list[int], float | None], data["random"])
         plan._random.setstate((version, tuple(internal), gauss))
         plan._rules = {i: _ActiveRule(i, rule, matched) for i, rule, matched in data["rules"]}  # type: ignore[attr-defined]
         plan._ids = itertools.count(int(data["next_rule_id"]))  # type: ignore[call-overload]

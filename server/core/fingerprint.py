@@ -116,9 +116,7 @@ def _device(device: SimulatedDevice) -> dict[str, Plain]:
         if item.name == "gsme":  # the paired GSME, by ID (its own state is listed under its ID)
             picture["gsme"] = value.device_id if value is not None else None
         elif item.name == "firmware":
-            # Its snapshot record rather than vars(): the same attributes, and a compiled build's
-            # classes have no __dict__.
-            machine = {name: _plain(v) for name, v in sorted(value.to_data().items())}
+            machine = {name: _plain(v) for name, v in sorted(vars(value).items())}
             picture["firmware"] = {"kind": type(value).__name__, **machine}
         else:
             picture[item.name] = _plain(value)
