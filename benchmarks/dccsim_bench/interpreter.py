@@ -16,19 +16,16 @@ So is dccsim's own build: a DCCSIM_USE_MYPYC=1 install runs its hot path compile
 
 from __future__ import annotations
 
-import importlib
-import importlib.machinery
 import os
 import platform
 import sys
 import sysconfig
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
-# The packages holding what setup.py compiles (pyproject.toml's [tool.dccsim] `mypyc`).
-_COMPILED_PACKAGES = ("dccsim.server", "dccsim.devices")
+from dccsim.server.runtime.build import compiled_modules, describe
+
 # The configure options that change how fast CPython runs Python code.
 _SPEED_OPTIONS = ("--enable-optimizations", "--with-lto")
 
@@ -61,8 +58,7 @@ class Interpreter:
 
     def describe(self) -> str:
         options = f", configured with {' '.join(self.speed_options)}" if self.speed_options else ""
-        count = len(self.compiled_modules)
-        build = f"compiled with mypyc ({count} modules)" if count else "pure Python"
+        build = describe(self.compiled_modules)
         return f"{self.implementation} {self.version} at {self.executable}{options}; dccsim {build}"
 
 
@@ -76,20 +72,3 @@ def this_interpreter() -> Interpreter:
         speed_options=tuple(option for option in _SPEED_OPTIONS if option in configured),
         compiled_modules=compiled_modules(),
     )
-
-
-def compiled_modules() -> tuple[str, ...]:
-    """The dccsim modules Python imports from extension modules here: those of the packages a
-    compiled build compiles, found where they are imported from (not by the install's records,
-    which a source tree's egg-info can stand in for)."""
-    suffixes = importlib.machinery.EXTENSION_SUFFIXES
-    found: set[str] = set()
-    endings = {Path(suffix).suffix for suffix in suffixes}  # ".so"; ".pyd" on Windows
-    for name in _COMPILED_PACKAGES:
-        for folder in importlib.import_module(name).__path__:
-            for path in (p for ending in endings for p in Path(folder).rglob(f"*{ending}")):
-                suffix = next((s for s in suffixes if path.name.endswith(s)), None)
-                if suffix is not None:
-                    relative = path.relative_to(folder).as_posix().removesuffix(suffix)
-                    found.add(f"{name}.{relative.replace('/', '.')}")
-    return tuple(sorted(found))

@@ -27,6 +27,7 @@ from dccsim.server.core.fleet import Fleet, example_fleet
 from dccsim.server.core.fleet_file import DEFAULT_MAX_DEVICES, parse_fleet
 from dccsim.server.gbcs.payloads import PayloadForm
 from dccsim.server.http.console.options import ConsoleOptions
+from dccsim.server.runtime import build
 from dccsim.server.store import StateFile, StateFileError
 from dccsim.server.store.state_file import (
     DEFAULT_COMMIT_DELAY,
@@ -411,7 +412,7 @@ def announce(config: ServeConfig, running: RunningServer) -> None:
     queries = running.host.queries
     log.info(
         "dccsim serving on %s:%d (%s): %d devices, %d users, baseline %s, state %s; "
-        "DUIS over %s on %s, SMKI on %s; %s",
+        "DUIS over %s on %s, SMKI on %s; %s; %s",
         config.host,
         running.port,
         _grpc_transport(config),
@@ -423,6 +424,7 @@ def announce(config: ServeConfig, running: RunningServer) -> None:
         "no port" if ports.duis is None else f"port {ports.duis}",
         "no port" if ports.smki is None else f"port {ports.smki}",
         _console_and_metrics(config, ports.duis),
+        build.describe(build.compiled_modules()),
     )
 
 

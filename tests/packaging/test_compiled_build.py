@@ -10,6 +10,9 @@ import sys
 import tomllib
 from pathlib import Path
 
+from dccsim.server.runtime.build import describe
+from tests.processes import Served
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -44,3 +47,24 @@ def test_the_compiled_modules_exist_and_none_must_stay_interpreted() -> None:
     # type is answered with INVALID_ARGUMENT naming the field (BAD-01), not a TypeError.
     kept = ("requests", "validation", "fields", "services")
     assert not [m for m in compiled if any(f".core.{k}" in m for k in kept)]
+
+
+def test_the_server_says_which_build_it_runs() -> None:
+    # .ci/run runs this on both builds: "pure Python" on the first, the count on the second.
+    expected = (
+        f"compiled with mypyc ({len(_compiled_list())} modules)"
+        if os.environ.get("DCCSIM_USE_MYPYC") == "1"
+        else "pure Python"
+    )
+    served = Served("--in-memory", "--no-http", "--no-smki")
+    try:
+        assert served.serving["message"].endswith(f"; {expected}")
+    finally:
+        served.terminate()
+    assert describe(()) == "pure Python"
+    assert describe(("dccsim.server.core.dsp",)) == "compiled with mypyc (1 module)"
+
+
+def _compiled_list() -> list[str]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return list(config["tool"]["dccsim"]["mypyc"])
