@@ -7,9 +7,6 @@ import json
 import os
 import platform
 import sys
-import tomllib
-from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -17,12 +14,7 @@ from dccsim.bench import interpreter
 from dccsim.bench.interpreter import Interpreter, this_interpreter
 from dccsim.bench.report import interpreter_line
 from tests.bench.scripts import load_script, run_script
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def project_config() -> dict[str, Any]:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+from tests.project import compiled_module_list
 
 
 def test_the_interpreter_is_the_one_running_resolved_through_the_venv_link() -> None:
@@ -75,7 +67,7 @@ def test_the_compiled_modules_are_those_the_build_compiled() -> None:
     """.ci/run checks both builds: the pure one, then DCCSIM_USE_MYPYC=1's (setup.py)."""
     found = this_interpreter().compiled_modules
     if os.environ.get("DCCSIM_USE_MYPYC") == "1":
-        assert set(found) == set(project_config()["tool"]["dccsim"]["mypyc"])
+        assert set(found) == set(compiled_module_list())
         # and they are what runs: an extension module, not the source beside it
         module = importlib.import_module(found[0])
         assert module.__file__ is not None and not module.__file__.endswith(".py")

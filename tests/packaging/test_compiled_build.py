@@ -1,19 +1,16 @@
 """The opt-in compiled build (setup.py, DCCSIM_USE_MYPYC=1; docs/performance.md, "A compiled
-build"). .ci/run builds it and runs the core's tests and benchmarks against it; here, what needs
-no compiler."""
+build"). .ci/run builds it and runs every test and benchmark again on it; here, what the build
+itself promises."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-import tomllib
-from pathlib import Path
 
 from dccsim.server.runtime.build import describe
 from tests.processes import Served
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.project import ROOT, compiled_module_list, project_config
 
 
 def test_an_editable_compiled_install_is_refused_before_anything_is_built() -> None:
@@ -33,10 +30,9 @@ def test_an_editable_compiled_install_is_refused_before_anything_is_built() -> N
 
 
 def test_the_compiled_modules_exist_and_none_must_stay_interpreted() -> None:
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    folders = config["tool"]["setuptools"]["package-dir"]
-    compiled = config["tool"]["dccsim"]["mypyc"]
-    assert compiled == sorted(set(compiled), key=compiled.index)  # no module twice
+    folders = project_config()["tool"]["setuptools"]["package-dir"]
+    compiled = compiled_module_list()
+    assert len(set(compiled)) == len(compiled)  # no module twice
     for module in compiled:
         package, name = module.rsplit(".", 1)
         owner = max((p for p in folders if package == p or package.startswith(p + ".")), key=len)
@@ -52,7 +48,7 @@ def test_the_compiled_modules_exist_and_none_must_stay_interpreted() -> None:
 def test_the_server_says_which_build_it_runs() -> None:
     # .ci/run runs this on both builds: "pure Python" on the first, the count on the second.
     expected = (
-        f"compiled with mypyc ({len(_compiled_list())} modules)"
+        f"compiled with mypyc ({len(compiled_module_list())} modules)"
         if os.environ.get("DCCSIM_USE_MYPYC") == "1"
         else "pure Python"
     )
@@ -63,8 +59,3 @@ def test_the_server_says_which_build_it_runs() -> None:
         served.terminate()
     assert describe(()) == "pure Python"
     assert describe(("dccsim.server.core.dsp",)) == "compiled with mypyc (1 module)"
-
-
-def _compiled_list() -> list[str]:
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    return list(config["tool"]["dccsim"]["mypyc"])

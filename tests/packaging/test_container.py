@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 import time
-import tomllib
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -31,8 +30,8 @@ from dccsim.server.runtime.serve_config import (
     DEFAULT_PORT,
     DEFAULT_SMKI_PORT,
 )
+from tests.project import ROOT, project_config
 
-ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
 ESME = EXAMPLE_DEVICE_IDS[DeviceType.ESME]
@@ -152,8 +151,7 @@ def _context_files() -> Iterator[str]:
 
 
 def test_the_build_context_holds_every_package_folder_and_nothing_else() -> None:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    folders = set(project["tool"]["setuptools"]["package-dir"].values())
+    folders = set(project_config()["tool"]["setuptools"]["package-dir"].values())
     rules = _ignore_rules()
     for folder in sorted(folders):
         sources = [p for p in (ROOT / folder).glob("*") if p.is_file()]
