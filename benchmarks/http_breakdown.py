@@ -2,6 +2,8 @@
 
     python benchmarks/http_breakdown.py                 # -> results/http-breakdown.json
     python benchmarks/http_breakdown.py --requests 400 --no-save
+    python benchmarks/http_breakdown.py --threads 1 --threads 8 --threads 16
+                                    # -> results/http-breakdown-threads.json
 
 One thread does what `dccsim serve` does for each request of `dccsim bench --mode http` (the
 same fleet, mix and signed documents, dccsim's test PKI, a state file): the DUIS gateway answers
@@ -14,6 +16,9 @@ gateway built and returns the document's bytes, so its share includes serialisin
 (signed or not, it is serialised once). HTTP's share is not here -- aiohttp serving the request
 (the HTTP echo of `dccsim bench --mode http` gives it), the deliverer's POST
 (server/http/post_client.py) -- nor the hand-overs between the event loop and the worker threads.
+
+`--threads N` answers the same requests from N threads at once instead, one lane (supplier) a
+thread, as the HTTP workers do, for their CPU a request beside one thread's.
 """
 
 from __future__ import annotations
@@ -23,9 +28,11 @@ import json
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -123,42 +130,73 @@ class TimedHost:
         return getattr(self._host, name)
 
 
-def measure(requests: int, workdir: Path) -> dict[str, Any]:
-    fleet_text = fleet_yaml(CLIENTS, CLIENTS, 40)
-    lanes = lanes_of(fleet_text, CLIENTS)
+@dataclass
+class Setup:
+    """What `dccsim serve` would hold for `dccsim bench --mode http`'s fleet, and the signed
+    requests to send it, by lane (one lane a client, each its own supplier)."""
+
+    host: DspHost
+    front: Any  # the host as the gateway sees it: `host`, or a TimedHost
+    gateway: DuisGateway
+    users: list[str]
+    lanes: list[list[tuple[bytes, WebService]]]
+
+    @property
+    def documents(self) -> list[tuple[bytes, WebService]]:
+        return [document for lane in self.lanes for document in lane]
+
+
+def set_up(
+    requests: int, workdir: Path, clock: Clock | None = None, clients: int = CLIENTS
+) -> Setup:
+    """The host (started, with a state file in `workdir`), its DUIS gateway, and `requests`
+    signed requests; with `clock`, the gateway's verifier, signer and host are timed by it."""
+    fleet_text = fleet_yaml(clients, clients, 40)
+    lanes = lanes_of(fleet_text, clients)
     users = [lane.user for lane in lanes]
     config = ServeConfig(fleet=parse_fleet(fleet_text), state=workdir / "state.sqlite3")
     host = DspHost(config.make_dsp(), state_file=StateFile(workdir / "state.sqlite3"))
     keystore = keystore_for(workdir / "state.sqlite3", users)
-    clock = Clock()
-    timed_host = TimedHost(host, clock)
-    gateway = DuisGateway(
-        timed_host,  # type: ignore[arg-type]
-        verifier=clock.timed("verify the request", request_verifier(keystore, SignatureSettings())),
-        signer=clock.timed("sign", response_signer(keystore)),
-        gbcs=GbcsHooks(keystore, host, PayloadForm.GBCS),
-    )
+    verifier = request_verifier(keystore, SignatureSettings())
+    signer = response_signer(keystore)
+    front: Any = host
+    if clock is not None:
+        verifier = clock.timed("verify the request", verifier)
+        signer = clock.timed("sign", signer)
+        front = TimedHost(host, clock)
+    gbcs = GbcsHooks(keystore, host, PayloadForm.GBCS)
+    gateway = DuisGateway(front, verifier=verifier, signer=signer, gbcs=gbcs)
     host.start()
     cycle = interleave(parse_mix(DEFAULT_HTTP_MIX))
-    documents = [
-        (sign_document(document, keystore.xml_signing(lane.user)), WebService(service))
+    signed = [
+        [
+            (sign_document(document, keystore.xml_signing(lane.user)), WebService(service))
+            for document, service, _rid, _awaits in lane_requests(
+                lane, cycle, time.time_ns() // 1000, requests // clients
+            )
+        ]
         for lane in lanes
-        for document, service, _rid, _awaits in lane_requests(
-            lane, cycle, time.time_ns() // 1000, requests // CLIENTS
-        )
     ]
+    return Setup(host, front, gateway, users, signed)
+
+
+def measure(requests: int, workdir: Path) -> dict[str, Any]:
+    clock = Clock()
+    setup = set_up(requests, workdir, clock)
+    host, gateway = setup.host, setup.gateway
+    documents = setup.documents
 
     def deliver(user: str, entry: OutboxEntry) -> None:
         """What a deliverer does for a message but the POST: its document, then Delivered."""
         gateway.outbox_document(entry, gateway.user_version(user))
-        timed_host.run_one(commands.Delivered(user, entry.sequence, "http://bench", 200))
+        setup.front.run_one(commands.Delivered(user, entry.sequence, "http://bench", 200))
 
     answer = clock.phase_of("answer", gateway.submit)
     delivery = clock.phase_of("delivery", deliver)
     started = time.process_time()
     for document, service in documents:
         answer(document, service)
-    for user in users:
+    for user in setup.users:
         while (entry := host.oldest_pending(user)[0]) is not None:
             delivery(user, entry)
     total = time.process_time() - started
@@ -171,15 +209,64 @@ def measure(requests: int, workdir: Path) -> dict[str, Any]:
     }
 
 
+def answer_in_threads(requests: int, workdir: Path, threads: int) -> dict[str, Any]:
+    """CPU a request for answering them all (no deliveries) from `threads` threads at once, as
+    `dccsim serve`'s HTTP workers do: whether those threads cost CPU beside what one thread
+    spends (they share commits). One lane a thread (a lane's requests in order, as a client
+    sends them); one thread takes every lane, a lane after another. `codes`: the answers'."""
+    setup = set_up(requests, workdir, clients=max(CLIENTS, threads))
+    shares: list[list[tuple[bytes, WebService]]] = [[] for _ in range(threads)]
+    for number, lane in enumerate(setup.lanes):
+        shares[number % threads].extend(lane)
+    codes: Counter[str] = Counter()
+
+    def answer_all(share: list[tuple[bytes, WebService]]) -> None:
+        for document, service in share:
+            codes[setup.gateway.submit(document, service).answer.code.value] += 1
+
+    workers = [threading.Thread(target=answer_all, args=(share,)) for share in shares]
+    started = time.process_time()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    total = time.process_time() - started
+    setup.host.close()
+    count = len(setup.documents)
+    return {
+        "threads": threads,
+        "requests": count,
+        "cpu_us_per_request": round(total / count * 1e6, 1),
+        "codes": dict(codes),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--requests", type=int, default=1600)
     parser.add_argument("--no-save", action="store_true")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        action="append",
+        help="instead of the steps: answer the requests from this many threads at once, CPU a "
+        "request (repeatable: each count in turn, --rounds times)",
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="with --threads")
     args = parser.parse_args()
     load_before = os.getloadavg()
     speed_before = measure_host_speed()
-    with tempfile.TemporaryDirectory(prefix="dccsim-http-breakdown-") as workdir:
-        result = measure(args.requests, Path(workdir))
+    result: dict[str, Any]
+    if args.threads:
+        runs = []
+        for _round in range(args.rounds):
+            for threads in args.threads:
+                with tempfile.TemporaryDirectory(prefix="dccsim-http-breakdown-") as workdir:
+                    runs.append(answer_in_threads(args.requests, Path(workdir), threads))
+        result = {"threads": runs}
+    else:
+        with tempfile.TemporaryDirectory(prefix="dccsim-http-breakdown-") as workdir:
+            result = measure(args.requests, Path(workdir))
     result["host_speed"] = {
         "before": speed_before.as_dict(),
         "after": measure_host_speed().as_dict(),
@@ -190,7 +277,8 @@ def main() -> None:
     text = json.dumps(result, indent=2)
     print(text)
     if not args.no_save:
-        (RESULTS / "http-breakdown.json").write_text(text + "\n")
+        name = "http-breakdown-threads.json" if args.threads else "http-breakdown.json"
+        (RESULTS / name).write_text(text + "\n")
 
 
 if __name__ == "__main__":

@@ -149,6 +149,18 @@ def test_the_http_breakdown_times_every_step_of_a_signed_request() -> None:
     assert sum(s["calls"] for n, s in steps.items() if n.startswith("answer: host Submit")) == 40
 
 
+def test_the_http_breakdown_answers_from_threads_and_counts_every_answer() -> None:
+    """`--threads`: every request answered (none refused for its counter: a lane's requests stay
+    in order within one thread) from each number of threads in turn."""
+    args = ["--requests", "40", "--no-save", "--threads", "1", "--threads", "2", "--rounds", "1"]
+    result = json.loads(run_script("http_breakdown.py", *args))
+    runs = result["threads"]
+    assert [run["threads"] for run in runs] == [1, 2]
+    for run in runs:
+        assert run["requests"] == 40 and run["cpu_us_per_request"] > 0
+        assert set(run["codes"]) <= {"I0", "I99"} and sum(run["codes"].values()) == 40
+
+
 def test_the_summary_says_when_deliveries_fell_behind_the_answers() -> None:
     """An answered SR/s is only sustained end to end when its deliveries keep pace in the
     window; when they do not, the summary says so beside it."""
