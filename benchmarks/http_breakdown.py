@@ -130,7 +130,7 @@ class TimedHost:
         return getattr(self._host, name)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Setup:
     """What `dccsim serve` would hold for `dccsim bench --mode http`'s fleet, and the signed
     requests to send it, by lane (one lane a client, each its own supplier)."""
@@ -209,22 +209,26 @@ def measure(requests: int, workdir: Path) -> dict[str, Any]:
     }
 
 
-def answer_in_threads(requests: int, workdir: Path, threads: int) -> dict[str, Any]:
+def answer_in_threads(requests: int, workdir: Path, threads: int, lanes: int) -> dict[str, Any]:
     """CPU a request for answering them all (no deliveries) from `threads` threads at once, as
     `dccsim serve`'s HTTP workers do: whether those threads cost CPU beside what one thread
-    spends (they share commits). One lane a thread (a lane's requests in order, as a client
-    sends them); one thread takes every lane, a lane after another. `codes`: the answers'."""
-    setup = set_up(requests, workdir, clients=max(CLIENTS, threads))
+    spends (they share commits). `lanes` suppliers send the requests (the same for every count
+    of threads compared); a lane's requests stay in order in one thread, as a client sends
+    them, so none is refused for its counter. `codes`: the answers'."""
+    setup = set_up(requests, workdir, clients=lanes)
     shares: list[list[tuple[bytes, WebService]]] = [[] for _ in range(threads)]
     for number, lane in enumerate(setup.lanes):
         shares[number % threads].extend(lane)
-    codes: Counter[str] = Counter()
+    counted: list[Counter[str]] = [Counter() for _ in shares]  # one a thread: no shared update
 
-    def answer_all(share: list[tuple[bytes, WebService]]) -> None:
+    def answer_all(share: list[tuple[bytes, WebService]], codes: Counter[str]) -> None:
         for document, service in share:
             codes[setup.gateway.submit(document, service).answer.code.value] += 1
 
-    workers = [threading.Thread(target=answer_all, args=(share,)) for share in shares]
+    workers = [
+        threading.Thread(target=answer_all, args=(share, codes))
+        for share, codes in zip(shares, counted, strict=True)
+    ]
     started = time.process_time()
     for worker in workers:
         worker.start()
@@ -235,9 +239,10 @@ def answer_in_threads(requests: int, workdir: Path, threads: int) -> dict[str, A
     count = len(setup.documents)
     return {
         "threads": threads,
+        "lanes": lanes,
         "requests": count,
         "cpu_us_per_request": round(total / count * 1e6, 1),
-        "codes": dict(codes),
+        "codes": dict(sum(counted, Counter())),
     }
 
 
@@ -259,10 +264,11 @@ def main() -> None:
     result: dict[str, Any]
     if args.threads:
         runs = []
+        lanes = max(CLIENTS, *args.threads)
         for _round in range(args.rounds):
             for threads in args.threads:
                 with tempfile.TemporaryDirectory(prefix="dccsim-http-breakdown-") as workdir:
-                    runs.append(answer_in_threads(args.requests, Path(workdir), threads))
+                    runs.append(answer_in_threads(args.requests, Path(workdir), threads, lanes))
         result = {"threads": runs}
     else:
         with tempfile.TemporaryDirectory(prefix="dccsim-http-breakdown-") as workdir:

@@ -156,6 +156,7 @@ def test_the_http_breakdown_answers_from_threads_and_counts_every_answer() -> No
     result = json.loads(run_script("http_breakdown.py", *args))
     runs = result["threads"]
     assert [run["threads"] for run in runs] == [1, 2]
+    assert {run["lanes"] for run in runs} == {4}  # the same suppliers for every count compared
     for run in runs:
         assert run["requests"] == 40 and run["cpu_us_per_request"] > 0
         assert set(run["codes"]) <= {"I0", "I99"} and sum(run["codes"].values()) == 40
