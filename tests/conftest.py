@@ -26,6 +26,8 @@ from dccsim.testing.sim import NEW_IMAGE, NEW_IMAGE_HASH, Sim, example_dsp, make
 pytest_plugins = ["tests.processes"]
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+# DCC's Reference Test Data Set: a DUIS request template for every SRV (tests/duis/test_rtds.py).
+RTDS_DIR = SHARED / "duis-samples" / "rtds"
 
 ESME = EXAMPLE_DEVICE_IDS[DeviceType.ESME]
 GSME = EXAMPLE_DEVICE_IDS[DeviceType.GSME]
@@ -36,8 +38,8 @@ HCALCS = EXAMPLE_DEVICE_IDS[DeviceType.HCALCS]
 
 __all__ = [
     "CHF", "ESME", "EXAMPLE_FIRMWARE", "EXAMPLE_MANUFACTURER", "EXAMPLE_NEW_FIRMWARE", "GPF",
-    "GSME", "HCALCS", "NETWORK_OPERATOR", "NEW_IMAGE", "NEW_IMAGE_HASH", "PPMID", "SHARED",
-    "SUPPLIER_A", "SUPPLIER_B", "Sim", "example_dsp", "example_model", "make_sim",
+    "GSME", "HCALCS", "NETWORK_OPERATOR", "NEW_IMAGE", "NEW_IMAGE_HASH", "PPMID", "RTDS_DIR",
+    "SHARED", "SUPPLIER_A", "SUPPLIER_B", "Sim", "example_dsp", "example_model", "make_sim",
 ]  # fmt: skip
 
 

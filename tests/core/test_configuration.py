@@ -34,11 +34,10 @@ from dccsim.server.duis.build import build_outbox_message, read_gbcs_payload
 from dccsim.server.duis.parse import parse_request
 from dccsim.server.rpc import convert
 from dccsim.v1 import configuration_pb2, supplier_pb2
-from tests.conftest import CHF, ESME, GPF, GSME, NETWORK_OPERATOR, SHARED, SUPPLIER_A, Sim
+from tests.conftest import CHF, ESME, GPF, GSME, NETWORK_OPERATOR, RTDS_DIR, SUPPLIER_A, Sim
 
 SR = {"sr": "http://www.dccinterface.co.uk/ServiceUserGateway"}
 RA = {"ra": "http://www.dccinterface.co.uk/ResponseAndAlert"}
-RTDS = SHARED / "duis-samples" / "rtds"
 LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 FAR_AHEAD = datetime(2100, 1, 1, tzinfo=UTC)
 RMS = RmsVoltage(20, 280, 20, 190, 40, 210, 40, 250)
@@ -437,23 +436,27 @@ def test_a_malformed_body_is_refused_naming_its_field_and_changes_nothing(
 
 @pytest.mark.spec("SRV-01")
 def test_the_rtds_bodies_read_as_the_core_expects() -> None:
-    poly = parse_request((RTDS / "ECS29d_6.5_SUCCESS_REQUEST_DUIS.XML").read_bytes()).request.body
+    poly = parse_request(
+        (RTDS_DIR / "ECS29d_6.5_SUCCESS_REQUEST_DUIS.XML").read_bytes()
+    ).request.body
     assert [p.phase for p in poly.poly_phase] == [1, 2, 3] and poly.counters_not_reset
     flows = [
-        parse_request((RTDS / name).read_bytes()).request.body.uncontrolled_rate
+        parse_request((RTDS_DIR / name).read_bytes()).request.body.uncontrolled_rate
         for name in ("GCS24_6.7_SUCCESS_REQUEST_DUIS.XML", "GCS24a_6.7_SUCCESS_REQUEST_DUIS.XML")
     ]
     assert flows == [Decimal("6.1680"), Decimal("6.1680")]
-    gas = parse_request((RTDS / "GCS20_6.22_SUCCESS_REQUEST_DUIS.XML").read_bytes()).request.body
+    gas = parse_request(
+        (RTDS_DIR / "GCS20_6.22_SUCCESS_REQUEST_DUIS.XML").read_bytes()
+    ).request.body
     assert gas.group is cfg.AlertGroup.GAS_SUPPLIER_ALERT_EVENT_SETTINGS
     assert len(gas.changes) == 11 * 4
-    twin = parse_request((RTDS / "ECS39a_6.20.1_TWIN_SUCCESS_REQUEST_DUIS.XML").read_bytes())
+    twin = parse_request((RTDS_DIR / "ECS39a_6.20.1_TWIN_SUCCESS_REQUEST_DUIS.XML").read_bytes())
     assert twin.request.body == cfg.SetImportMpxn("1312345678111", "1312345678222")
 
 
 @pytest.mark.spec("BAD-01")
 def test_a_duis_body_out_of_schema_is_refused_naming_its_element() -> None:
-    document = (RTDS / "ECS34_6.12_SUCCESS_REQUEST_DUIS.XML").read_bytes()
+    document = (RTDS_DIR / "ECS34_6.12_SUCCESS_REQUEST_DUIS.XML").read_bytes()
     bad = document.replace(b">4600<", b">-4600<")
     with pytest.raises(InvalidField, match="MediumHighPowerThreshold"):
         parse_request(bad)

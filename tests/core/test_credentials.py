@@ -56,7 +56,7 @@ from tests.conftest import (
     GPF,
     NETWORK_OPERATOR,
     PPMID,
-    SHARED,
+    RTDS_DIR,
     SUPPLIER_A,
     SUPPLIER_B,
     Sim,
@@ -66,7 +66,6 @@ from tests.duis.documents import mmc, template_document, text, texts
 ACB = "90-B3-D5-1F-30-00-00-02"
 NEW_SUPPLIER_ID = "90-B3-D5-1F-30-01-00-09"
 LOAD_CONTROLLER_ID = "90-B3-D5-1F-30-01-00-08"
-RTDS = SHARED / "duis-samples" / "rtds"
 
 
 def _certificates(party: str, *, top_up: bool = False) -> ReplacementCertificates:
@@ -462,7 +461,7 @@ def test_bad_fields_are_named_and_change_nothing(
 
 @pytest.mark.spec("BAD-01")
 def test_a_bad_duis_element_is_named_by_its_path() -> None:
-    template = template_document(RTDS / "CS02bNOByNO_6.15.1_SUCCESS_REQUEST_DUIS.XML")
+    template = template_document(RTDS_DIR / "CS02bNOByNO_6.15.1_SUCCESS_REQUEST_DUIS.XML")
     bad_role = template.replace(b">NetworkOperator<", b">Nobody<")
     with pytest.raises(InvalidField) as raised:
         parse_request(bad_role)
@@ -473,7 +472,7 @@ def test_a_bad_duis_element_is_named_by_its_path() -> None:
         parse_request(root_role)
     assert raised.value.field.endswith("UpdateSecurityCredentialsKRP/RemotePartyRole")
 
-    bad_type = template_document(RTDS / "CS02c_6.17_SUCCESS_REQUEST_DUIS.XML").replace(
+    bad_type = template_document(RTDS_DIR / "CS02c_6.17_SUCCESS_REQUEST_DUIS.XML").replace(
         b">Digital Signature<", b">Digital signature<"
     )
     with pytest.raises(InvalidField) as raised:

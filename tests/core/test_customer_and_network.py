@@ -30,14 +30,22 @@ from dccsim.server.duis.build import build_outbox_message, read_gbcs_payload
 from dccsim.server.duis.parse import parse_request
 from dccsim.server.rpc import convert
 from dccsim.v1 import supplier_pb2
-from tests.conftest import CHF, ESME, GSME, NETWORK_OPERATOR, SHARED, SUPPLIER_A, Sim, make_sim
+from tests.conftest import (
+    CHF,
+    ESME,
+    GSME,
+    NETWORK_OPERATOR,
+    RTDS_DIR,
+    SUPPLIER_A,
+    Sim,
+    make_sim,
+)
 from tests.duis.documents import OfficialSchemas, template_document
 
 NS = {
     "sr": "http://www.dccinterface.co.uk/ServiceUserGateway",
     "ra": "http://www.dccinterface.co.uk/ResponseAndAlert",
 }
-RTDS = SHARED / "duis-samples" / "rtds"
 CIN = RequestCustomerIdentificationNumber()
 NETWORK_DATA = RecordNetworkDataGas()
 
@@ -208,7 +216,7 @@ def test_a_malformed_request_is_refused_and_changes_nothing(
     ],
 )
 def test_a_body_with_content_names_the_element(template: str, element: str) -> None:
-    document = template_document(RTDS / f"{template}_SUCCESS_REQUEST_DUIS.XML")
+    document = template_document(RTDS_DIR / f"{template}_SUCCESS_REQUEST_DUIS.XML")
     assert parse_request(document).body_element == element
     bad = document.replace(
         f"<sr:{element}/>".encode(), f"<sr:{element}><sr:X/></sr:{element}>".encode()

@@ -18,10 +18,9 @@ from dccsim.server.core.services import display
 from dccsim.server.duis.parse import parse_request
 from dccsim.server.rpc import convert
 from dccsim.v1 import supplier_pb2
-from tests.conftest import CHF, ESME, GPF, GSME, PPMID, SHARED, SUPPLIER_A, Sim
+from tests.conftest import CHF, ESME, GPF, GSME, PPMID, RTDS_DIR, SUPPLIER_A, Sim
 from tests.core.test_configuration import _ask, _mmc, example_body
 
-RTDS = SHARED / "duis-samples" / "rtds"
 RA = {"ra": "http://www.dccinterface.co.uk/ResponseAndAlert"}
 
 
@@ -116,7 +115,7 @@ def test_a_malformed_display_body_is_refused_and_changes_nothing(
 @pytest.mark.spec("SRV-01")
 def test_the_rtds_display_bodies_read_as_the_core_expects() -> None:
     def body(name: str) -> RequestBody:
-        return parse_request((RTDS / name).read_bytes()).request.body
+        return parse_request((RTDS_DIR / name).read_bytes()).request.body
 
     assert body("ECS16_3.4_SUCCESS_REQUEST_DUIS.XML") == display.UpdateSupplierName(
         "E-ON", "0333 202 4650"
@@ -125,7 +124,7 @@ def test_the_rtds_display_bodies_read_as_the_core_expects() -> None:
         display.EventLogType.ALCS
     )
     assert body("CS11_3.3_SUCCESS_REQUEST_DUIS.XML") == display.ClearEventLog()
-    document = (RTDS / "ECS10_3.1_SUCCESS_REQUEST_DUIS.XML").read_bytes()
+    document = (RTDS_DIR / "ECS10_3.1_SUCCESS_REQUEST_DUIS.XML").read_bytes()
     with pytest.raises(InvalidField, match="SupplierMessage"):
         parse_request(document.replace(b"<sr:SupplierMessage>Reset", b"<sr:SupplierMessage><x/>"))
 

@@ -40,7 +40,7 @@ from tests.conftest import (
     EXAMPLE_NEW_FIRMWARE,
     NETWORK_OPERATOR,
     NEW_IMAGE_HASH,
-    SHARED,
+    RTDS_DIR,
     SUPPLIER_A,
     SUPPLIER_B,
     Sim,
@@ -48,9 +48,7 @@ from tests.conftest import (
 from tests.duis.documents import template_document
 
 OPAQUE = b"response read off the device by the hand-held terminal"
-CS06_TEMPLATE = (
-    SHARED / "duis-samples" / "rtds" / "8.13_RETURN_LOCAL_COMMAND_RESPONSE_CS06_REQUEST_DUIS.XML"
-)
+CS06_TEMPLATE = RTDS_DIR / "8.13_RETURN_LOCAL_COMMAND_RESPONSE_CS06_REQUEST_DUIS.XML"
 
 
 def _gbcs_response(

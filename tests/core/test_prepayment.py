@@ -66,13 +66,12 @@ from dccsim.server.duis.parse import parse_request
 from dccsim.server.rpc import convert
 from dccsim.server.rpc.bodies import prepayment as rpc_prepayment
 from dccsim.v1 import prepayment_pb2, supplier_pb2
-from tests.conftest import ESME, GPF, GSME, SHARED, SUPPLIER_A, Sim
+from tests.conftest import ESME, GPF, GSME, RTDS_DIR, SUPPLIER_A, Sim
 from tests.core.test_authorisation import SMETS1_ESME, _add_device, _suspend
 from tests.duis.documents import OfficialSchemas
 
 RA = {"ra": "http://www.dccinterface.co.uk/ResponseAndAlert"}
 SR = {"sr": "http://www.dccinterface.co.uk/ServiceUserGateway"}
-RTDS = SHARED / "duis-samples" / "rtds"
 LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 FAR_AHEAD = datetime(2100, 1, 1, tzinfo=UTC)
 UTRN = "73946144332040215000"  # GBP 50.00 (its last four digits in pence)
@@ -499,7 +498,7 @@ def test_a_malformed_body_is_refused_naming_its_field_and_changes_nothing(
 
 @pytest.mark.spec("BAD-01")
 def test_a_refused_duis_body_names_its_element() -> None:
-    template = (RTDS / "ECS07_2.3_SUCCESS_REQUEST_DUIS.XML").read_bytes()
+    template = (RTDS_DIR / "ECS07_2.3_SUCCESS_REQUEST_DUIS.XML").read_bytes()
     bad = template.replace(
         b"<sr:DebtRecoveryRatePeriod>DAILY", b"<sr:DebtRecoveryRatePeriod>WEEKLY", 1
     )

@@ -28,12 +28,11 @@ from dccsim.server.duis.build import build_outbox_message, read_gbcs_payload
 from dccsim.server.duis.parse import parse_request
 from dccsim.server.rpc import convert
 from dccsim.v1 import reads_pb2, supplier_pb2
-from tests.conftest import CHF, ESME, GPF, GSME, NETWORK_OPERATOR, SHARED, SUPPLIER_A, Sim
+from tests.conftest import CHF, ESME, GPF, GSME, NETWORK_OPERATOR, RTDS_DIR, SUPPLIER_A, Sim
 from tests.duis.documents import OfficialSchemas
 
 RA = {"ra": "http://www.dccinterface.co.uk/ResponseAndAlert"}
 SR = {"sr": "http://www.dccinterface.co.uk/ServiceUserGateway"}
-RTDS = SHARED / "duis-samples" / "rtds"
 DAY = timedelta(days=1)
 LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 FAR_AHEAD = datetime(2100, 1, 1, tzinfo=UTC)
@@ -503,7 +502,7 @@ def test_a_bad_body_is_refused_by_name_and_changes_nothing(
 def test_a_bad_duis_body_names_its_element(
     template: str, old: bytes, new: bytes, element: str
 ) -> None:
-    document = (RTDS / template).read_bytes()
+    document = (RTDS_DIR / template).read_bytes()
     assert old in document
     with pytest.raises(InvalidField) as refused:
         parse_request(document.replace(old, new, 1))
@@ -513,7 +512,7 @@ def test_a_bad_duis_body_names_its_element(
 @pytest.mark.spec("SRV-01")
 def test_the_rtds_bodies_read_as_the_core_bodies() -> None:
     def body(name: str) -> object:
-        return parse_request((RTDS / name).read_bytes()).request.body
+        return parse_request((RTDS_DIR / name).read_bytes()).request.body
 
     assert body("ECS37_6.18.1_SUCCESS_REQUEST_DUIS.XML") == r.SetMaximumDemandPeriod(
         time(17), time(22)

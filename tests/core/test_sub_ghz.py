@@ -41,12 +41,12 @@ from dccsim.server.duis.build import build_outbox_message, read_gbcs_payload
 from dccsim.server.duis.parse import parse_request
 from dccsim.server.rpc import convert
 from dccsim.v1 import sub_ghz_pb2, supplier_pb2
-from tests.conftest import CHF, ESME, SHARED, SUPPLIER_A, Sim
+from tests.conftest import CHF, ESME, RTDS_DIR, SUPPLIER_A, Sim
 from tests.duis.documents import OfficialSchemas
 
 RA = {"ra": "http://www.dccinterface.co.uk/ResponseAndAlert"}
 SR = {"sr": "http://www.dccinterface.co.uk/ServiceUserGateway"}
-TEMPLATE_628 = SHARED / "duis-samples" / "rtds" / "DBCH04_6.28_SUCCESS_REQUEST_DUIS.XML"
+TEMPLATE_628 = RTDS_DIR / "DBCH04_6.28_SUCCESS_REQUEST_DUIS.XML"
 # DBCH04's configuration (the RTDS template), as the core body.
 CONFIGURATION = SetSubGhzConfiguration(
     lower_band_channels=(1, 2, 28, 29, 36, 37),

@@ -24,7 +24,7 @@ from dccsim.server.core.state import DEFAULT_ACB_ID as ACB_ID
 from dccsim.server.duis.build import build_outbox_message, build_sync_answer, read_gbcs_payload
 from dccsim.server.duis.names import RA_NS, SR_NS, service_reference
 from dccsim.server.duis.parse import ParsedRequest, parse_request
-from tests.conftest import SHARED
+from tests.conftest import RTDS_DIR, SHARED
 
 XSD_DIR = SHARED / "duis-xsd"
 XSD_5_1 = XSD_DIR / "DUIS_Schema_V5.1.xsd"
@@ -179,6 +179,11 @@ def outbox_documents(dsp: Dsp, user: str, version: DuisVersion) -> list[bytes]:
     return [
         build_outbox_message(entry.message, version, recipient=user) for entry in dsp.pending(user)
     ]
+
+
+def rtds_paths() -> list[Path]:
+    """The RTDS templates, in name order; none where ../shared is absent."""
+    return sorted(RTDS_DIR.glob("*.XML")) + sorted(RTDS_DIR.glob("*.xml"))
 
 
 def template_document(path: Path) -> bytes:

@@ -39,18 +39,19 @@ from dccsim.server.duis.build import build_outbox_message, build_sync_answer
 from dccsim.server.duis.names import service_reference
 from dccsim.server.duis.parse import BODY_READERS, parse_request
 from dccsim.server.duis.schemas import DuisSchemas
-from tests.conftest import SHARED, example_dsp
+from tests.conftest import example_dsp
 from tests.duis.documents import (
+    RTDS_DIR,
     XSD_5_1,
     XSD_5_3A,
     OfficialSchemas,
+    rtds_paths,
     signed_pre_command_xml,
     template_document,
     text,
     texts,
 )
 
-RTDS_DIR = SHARED / "duis-samples" / "rtds"
 RTDS_SIZE = 297  # RTDS 4.9.1, as published in @smartdcc/duis-templates 0.7.0
 # Authorisation (AUTH-*) and request validation (REQ-06): a template the fleet should accept.
 REFUSAL_CODES = frozenset({"E1", "E2", "E3", "E4", "E19", "E11", "E5", "E17", "E12"})
@@ -97,7 +98,7 @@ class Outcome:
 def rtds_templates() -> list[Path]:
     if not RTDS_DIR.is_dir():
         pytest.skip(f"DCC's Reference Test Data Set is not in {RTDS_DIR}")
-    found = sorted(RTDS_DIR.glob("*.XML")) + sorted(RTDS_DIR.glob("*.xml"))
+    found = rtds_paths()
     if not found:
         pytest.skip(f"no DUIS request templates in {RTDS_DIR}")
     return found

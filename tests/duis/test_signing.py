@@ -40,11 +40,16 @@ from dccsim.server.duis.signing import (
 from dccsim.server.duis.xmldsig import RefusalKind, SignatureRefused
 from dccsim.server.keys import KeyStore, load_dccboxed_keystore
 from tests.conftest import ESME, SHARED, make_sim
-from tests.duis.documents import outbox_documents, request_xml, served, template_document
+from tests.duis.documents import (
+    RTDS_DIR,
+    outbox_documents,
+    request_xml,
+    served,
+    template_document,
+)
 
 JAR = SHARED / "tools" / "duis-signing-tool" / "tool.jar"
 BATCH = Path(__file__).with_name("DccToolBatch.java")
-RTDS = SHARED / "duis-samples" / "rtds"
 KEYSTORE_JSON = SHARED / "keystore" / "dccboxed-keystore.json"
 NS = {"sr": SR_NS, "ds": DS_NS}
 V5_1, V5_2, V5_4 = DuisVersion.V5_1, DuisVersion.V5_2, DuisVersion.V5_4
@@ -184,7 +189,7 @@ def dcc_tool(keystore, tmp_path_factory: pytest.TempPathFactory) -> ToolResults:
     # A negative control: the tool must refuse one of our documents changed after signing.
     ours["tampered"] = ours["I0 8.2 inventory v5.1"].replace(b">Commissioned<", b">Withdrawn<", 1)
     assert ours["tampered"] != ours["I0 8.2 inventory v5.1"]
-    jobs = [("sign", template_document(RTDS / TEMPLATES[s])) for s in TEMPLATES]
+    jobs = [("sign", template_document(RTDS_DIR / TEMPLATES[s])) for s in TEMPLATES]
     jobs += [("validate", document) for document in ours.values()]
     runs = run_dcc_tool(jobs, tmp_path_factory.mktemp("dcc-tool"))
     signs, validations = runs[: len(TEMPLATES)], runs[len(TEMPLATES) :]
@@ -303,7 +308,7 @@ def test_another_users_signature_is_refused(dcc_tool: ToolResults, keystore) -> 
     assert caught.kind is RefusalKind.FOREIGN_CERTIFICATE
     assert NETWORK_OPERATOR in caught.reason
     # A signature that is cryptographically sound, by the supplier, over the operator's request.
-    request = template_document(RTDS / TEMPLATES[NETWORK_OPERATOR])
+    request = template_document(RTDS_DIR / TEMPLATES[NETWORK_OPERATOR])
     by_supplier = sign_document(request, credential(keystore, XML_SIGN[SUPPLIER]))
     assert refusal(by_supplier, keystore).kind is RefusalKind.FOREIGN_CERTIFICATE
     by_operator = sign_document(request, credential(keystore, XML_SIGN[NETWORK_OPERATOR]))
@@ -329,7 +334,7 @@ def test_a_users_ds_certificate_signs_and_a_ka_certificate_does_not(keystore) ->
 
 @pytest.mark.spec("BOXED-03")
 def test_an_unsigned_request_is_refused(keystore) -> None:
-    unsigned = template_document(RTDS / TEMPLATES[SUPPLIER])
+    unsigned = template_document(RTDS_DIR / TEMPLATES[SUPPLIER])
     root = etree.fromstring(unsigned)
     root.remove(root.find("ds:Signature", NS))
     caught = refusal(etree.tostring(root), keystore)
@@ -340,7 +345,7 @@ def test_an_unsigned_request_is_refused(keystore) -> None:
 def test_a_template_placeholder_signature_is_refused(keystore) -> None:
     """The RTDS templates carry placeholder signatures (DigestValue and SignatureValue
     `ZGVmYXVsdA==`, serial 1234567890)."""
-    template = template_document(RTDS / TEMPLATES[SUPPLIER])
+    template = template_document(RTDS_DIR / TEMPLATES[SUPPLIER])
     assert refusal(template, keystore).kind is RefusalKind.MALFORMED  # 'ZGVmYXVsdA==' is 7 bytes
 
 

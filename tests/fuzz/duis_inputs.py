@@ -1,7 +1,7 @@
-"""DUIS XML inputs for the gateway fuzzers: DCC's public request templates mutated in their tree
-(drop, duplicate, reorder, rename, re-namespace, new text, crossover between templates), then
-sometimes in their bytes (truncation, DOCTYPE and entity attacks, other encodings, flipped
-bytes); and documents that are not DUIS at all."""
+"""DUIS XML inputs for the gateway fuzzers: DCC's public request templates and its RTDS's (every
+SRV) mutated in their tree (drop, duplicate, reorder, rename, re-namespace, new text, crossover
+between templates), then sometimes in their bytes (truncation, DOCTYPE and entity attacks, other
+encodings, flipped bytes); and documents that are not DUIS at all."""
 
 from __future__ import annotations
 
@@ -15,17 +15,24 @@ from lxml import etree
 
 from dccsim.server.core.fleet import EXAMPLE_MPAN, SUPPLIER_A
 from dccsim.server.duis.names import DS_NS, SR_NS
-from tests.duis.documents import REQUESTS_DIR, request_xml
+from tests.duis.documents import (
+    REQUESTS_DIR,
+    RTDS_DIR,
+    request_xml,
+    rtds_paths,
+    template_document,
+)
 from tests.fuzz.harness import Seasoned
 from tests.fuzz.strategies import ACB, DEVICE_IDS, text_value, value_like
 
-# The templates, by file name; empty when ../shared is absent (the tests that need them skip).
-TEMPLATES: dict[str, bytes] = (
-    {p.name: p.read_bytes() for p in sorted(REQUESTS_DIR.glob("*.XML"))}
-    if REQUESTS_DIR.is_dir()
-    else {}
-)
-NO_TEMPLATES = f"DCC's DUIS request templates are not in {REQUESTS_DIR}"
+# The templates, by folder and file name; empty when ../shared is absent (the tests that need
+# them skip): DCC's public request templates, and the RTDS's, one or more for every SRV, each as
+# its eligible User sends it (`template_document`), so that mutations reach every SRV's body.
+TEMPLATES: dict[str, bytes] = {
+    **{f"requests/{p.name}": p.read_bytes() for p in sorted(REQUESTS_DIR.glob("*.XML"))},
+    **{f"rtds/{p.name}": template_document(p) for p in rtds_paths()},
+}
+NO_TEMPLATES = f"DCC's DUIS request templates are not in {REQUESTS_DIR} or {RTDS_DIR}"
 
 
 def signed_leg(seasoned: Seasoned) -> bytes:

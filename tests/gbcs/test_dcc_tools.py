@@ -46,14 +46,13 @@ from tests.conftest import (
     SUPPLIER_A,
     example_model,
 )
-from tests.duis.documents import count, text, texts
+from tests.duis.documents import RTDS_DIR, count, text, texts
 from tests.duis.test_signing import JAR, XML_SIGN, ToolRun, run_dcc_tool
 from tests.gbcs.conftest import DECODE, decode
 from tests.gbcs.story import gbcs_payloads, key_hex
 from tests.http.receivers import Answer, Receiver, post
 
 KEYSTORE = SHARED / "keystore" / "dccboxed-keystore.json"
-RTDS = SHARED / "duis-samples" / "rtds"
 ESME_2 = "00-DB-12-34-56-78-90-A6"  # the example fleet's second ESME
 REFUSED = "E1001"  # a refused request signature (docs/decisions.md; SignatureSettings' default)
 
@@ -89,7 +88,7 @@ def template(name: str, counter: int, **replace: str) -> bytes:
     """An RTDS template with its RequestID's counter set (they all reuse 1000, and the server
     refuses a counter it has seen: REQ-02), and `replace`d element texts (`FirmwareVersion=`)
     changed BEFORE it is signed."""
-    document = (RTDS / name).read_text()
+    document = (RTDS_DIR / name).read_text()
     document = re.sub(r"(<sr:RequestID>[^<]*:)\d+(</sr:RequestID>)", rf"\g<1>{counter}\2", document)
     for element, value in replace.items():
         document, found = re.subn(
@@ -133,7 +132,7 @@ def code(answer: Answer) -> str:
 
 @pytest.fixture
 def boxed(tmp_path: Path) -> Iterator[Boxed]:
-    missing = [path for path in (KEYSTORE, RTDS, JAR, DECODE) if not path.exists()]
+    missing = [path for path in (KEYSTORE, RTDS_DIR, JAR, DECODE) if not path.exists()]
     if missing:
         pytest.skip(f"not in ../shared: {', '.join(map(str, missing))}")
     for program, what in (("java", "DCC's signing tool"), ("node", "DCC's gbcs-parser")):

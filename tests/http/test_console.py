@@ -22,7 +22,8 @@ from dccsim.server.http.console.live import MAX_STREAMS
 from dccsim.server.http.console.options import ConsoleOptions
 from dccsim.server.keys import keystore_for
 from dccsim.server.keys.keystore import KeyStore
-from tests.conftest import ESME, SHARED, SUPPLIER_A
+from tests.conftest import ESME, SUPPLIER_A
+from tests.duis.documents import RTDS_DIR
 from tests.http.console_server import Browser, ConsoleServer, console_server
 
 TOKEN = "s3cret-operator-token"
@@ -557,7 +558,7 @@ def test_live_logs_are_bounded_and_end_when_the_server_stops() -> None:
 
 
 def test_an_uploaded_rtds_template_is_sent_as_the_chosen_user(console: ConsoleServer) -> None:
-    rtds = SHARED / "duis-samples" / "rtds" / "ECS17b_4.1.1_SINGLE_SUCCESS_REQUEST_DUIS.XML"
+    rtds = RTDS_DIR / "ECS17b_4.1.1_SINGLE_SUCCESS_REQUEST_DUIS.XML"
     if not rtds.is_file():
         pytest.skip(f"DCC's Reference Test Data Set is not in {rtds.parent}")
 

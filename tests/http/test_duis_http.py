@@ -34,10 +34,12 @@ from tests.conftest import ESME, EXAMPLE_NEW_FIRMWARE, NEW_IMAGE, NEW_IMAGE_HASH
 from tests.duis.documents import (
     ACB_ID,
     NS,
+    RTDS_DIR,
     OfficialSchemas,
     b64,
     count,
     request_xml,
+    rtds_paths,
     signed_pre_command_xml,
     template_document,
     text,
@@ -45,7 +47,6 @@ from tests.duis.documents import (
 from tests.http.conftest import loopback, relaxed_dsp
 from tests.http.receivers import Answer, post
 
-RTDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "duis-samples" / "rtds"
 SERVICE_OF_CV = {1: "serviceS", 3: "serviceS", 5: "serviceS", 7: "serviceS", 4: "serviceT"}
 SERVICE_OF_CV |= {2: "serviceD", 6: "serviceD", 8: "serviceD"}
 SERVICES = ("serviceS", "serviceT", "serviceD")
@@ -122,7 +123,7 @@ def _document_with_cv(cv: int, counter: int) -> bytes:
 
 @pytest.fixture(scope="module")
 def rtds() -> list[Path]:
-    found = sorted(RTDS_DIR.glob("*.XML"))
+    found = rtds_paths()
     if not found:
         pytest.skip(f"DCC's RTDS templates are not in {RTDS_DIR}")
     return found

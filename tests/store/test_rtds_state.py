@@ -10,10 +10,8 @@ from dccsim.server.core.errors import InvalidField, NotSimulated
 from dccsim.server.core.fingerprint import fingerprint
 from dccsim.server.duis.parse import parse_request
 from dccsim.server.store.codec import Decoder, Encoder, decode_document
-from tests.conftest import SHARED, example_dsp
+from tests.conftest import RTDS_DIR, example_dsp
 from tests.duis.documents import template_document
-
-RTDS_DIR = SHARED / "duis-samples" / "rtds"
 
 
 @pytest.mark.spec("SEC-03")
