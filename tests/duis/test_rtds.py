@@ -39,9 +39,8 @@ from dccsim.server.duis.build import build_outbox_message, build_sync_answer
 from dccsim.server.duis.names import service_reference
 from dccsim.server.duis.parse import BODY_READERS, parse_request
 from dccsim.server.duis.schemas import DuisSchemas
-from tests.conftest import example_dsp
+from tests.conftest import RTDS_DIR, example_dsp
 from tests.duis.documents import (
-    RTDS_DIR,
     XSD_5_1,
     XSD_5_3A,
     OfficialSchemas,

@@ -39,9 +39,8 @@ from dccsim.server.duis.signing import (
 )
 from dccsim.server.duis.xmldsig import RefusalKind, SignatureRefused
 from dccsim.server.keys import KeyStore, load_dccboxed_keystore
-from tests.conftest import ESME, SHARED, make_sim
+from tests.conftest import ESME, RTDS_DIR, SHARED, make_sim
 from tests.duis.documents import (
-    RTDS_DIR,
     outbox_documents,
     request_xml,
     served,

@@ -15,9 +15,9 @@ from lxml import etree
 
 from dccsim.server.core.fleet import EXAMPLE_MPAN, SUPPLIER_A
 from dccsim.server.duis.names import DS_NS, SR_NS
+from tests.conftest import RTDS_DIR
 from tests.duis.documents import (
     REQUESTS_DIR,
-    RTDS_DIR,
     request_xml,
     rtds_paths,
     template_document,

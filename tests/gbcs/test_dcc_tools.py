@@ -42,11 +42,12 @@ from tests.conftest import (
     EXAMPLE_MANUFACTURER,
     EXAMPLE_NEW_FIRMWARE,
     NETWORK_OPERATOR,
+    RTDS_DIR,
     SHARED,
     SUPPLIER_A,
     example_model,
 )
-from tests.duis.documents import RTDS_DIR, count, text, texts
+from tests.duis.documents import count, text, texts
 from tests.duis.test_signing import JAR, XML_SIGN, ToolRun, run_dcc_tool
 from tests.gbcs.conftest import DECODE, decode
 from tests.gbcs.story import gbcs_payloads, key_hex

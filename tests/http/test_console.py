@@ -22,8 +22,7 @@ from dccsim.server.http.console.live import MAX_STREAMS
 from dccsim.server.http.console.options import ConsoleOptions
 from dccsim.server.keys import keystore_for
 from dccsim.server.keys.keystore import KeyStore
-from tests.conftest import ESME, SUPPLIER_A
-from tests.duis.documents import RTDS_DIR
+from tests.conftest import ESME, RTDS_DIR, SUPPLIER_A
 from tests.http.console_server import Browser, ConsoleServer, console_server
 
 TOKEN = "s3cret-operator-token"

@@ -30,11 +30,17 @@ from dccsim.server.keys import keystore_for
 from dccsim.server.rpc.app import RunningServer, start_server
 from dccsim.v1 import control_pb2
 from dccsim.v1.control_pb2_grpc import ControlServiceStub
-from tests.conftest import ESME, EXAMPLE_NEW_FIRMWARE, NEW_IMAGE, NEW_IMAGE_HASH, SUPPLIER_A
+from tests.conftest import (
+    ESME,
+    EXAMPLE_NEW_FIRMWARE,
+    NEW_IMAGE,
+    NEW_IMAGE_HASH,
+    RTDS_DIR,
+    SUPPLIER_A,
+)
 from tests.duis.documents import (
     ACB_ID,
     NS,
-    RTDS_DIR,
     OfficialSchemas,
     b64,
     count,

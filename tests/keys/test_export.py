@@ -13,14 +13,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from dccsim.server.keys import ACB_EUI, KeyStore, KeyUsage, export_keys
-from tests.conftest import SHARED
+from tests.gbcs.conftest import DECODE, RTDS, RTDS_KEYS
 from tests.keys.conftest import SUPPLIER
 
 pytestmark = pytest.mark.spec("BOXED-05")
 
-DECODE = SHARED / "tools" / "gbcs-parser" / "decode.js"
-RTDS = SHARED / "gbcs-samples" / "RTDS-4.5.0"
-RTDS_KEYS = SHARED / "gbcs-samples" / "rtds-device-keystore"
 # An RTDS 11.2 response from the ESME 00-DB-12-34-56-78-90-A0 to the supplier
 # 90-B3-D5-1F-30-01-00-00, MAC'd with the device's KA key and the supplier's (Z1) KA key.
 ECS52_RESPONSE = RTDS / "11.2_ECS52" / "ECS52_11.2_SUCCESS_RESPONSE_GBCS.HEX"
